@@ -1,0 +1,181 @@
+/**
+ * Trial ensembles of one protocol: N independent trials with streams keyed by (seed, trial, purpose),
+ * reduced on the fly to mean ± SD traces, checkpoint statistics and class counts.
+ */
+import type { ModelParams } from '../model/parameters.js';
+import { OUTCOME_CLASSES, type OutcomeClass, type Protocol } from '../model/protocols.js';
+import { getEngine } from '../engines/registry.js';
+import type { CalciumTrace, TrialResult } from '../engines/types.js';
+import { RunningStat, RunningVectorStat, sampleAt, type MeanSd } from './statistics.js';
+
+/** How one protocol is run. */
+export interface EnsembleConfig {
+  readonly protocol: Protocol;
+  readonly engine: string;
+  readonly trials: number;
+  readonly seed: number;
+  readonly params: ModelParams;
+  /** Integration step, ms. */
+  readonly dt_ms: number;
+  readonly fastForward: boolean;
+  /** Grid of the averaged traces, s. */
+  readonly sampleInterval_s: number;
+  readonly engineOptions?: Readonly<Record<string, unknown>>;
+  /** Index of the first trial (to split an ensemble across workers or runs). */
+  readonly firstTrial?: number;
+}
+
+/** Named checkpoint times in simulated time, s ("8h" = 28 800 s). */
+export const CHECKPOINTS: ReadonlyArray<readonly [string, number]> = [
+  ['pre', 3599],
+  ['2h', 7200],
+  ['4h', 14400],
+  ['6h', 21600],
+  ['8h', 28800],
+];
+
+/** One row per trial, as written to the per-trial CSV. */
+export interface TrialRow {
+  trial: number;
+  outcome: OutcomeClass;
+  tagged: boolean;
+  proteinSynthesis: boolean;
+  maxDev_mV: number;
+  w_rel: Record<string, number>;
+  h_mV: Record<string, number>;
+  z: Record<string, number>;
+  pMax: number;
+  tPMax_s: number;
+  preSpikes: number;
+  postSpikes: number;
+  steps: number;
+  wall_ms: number;
+}
+
+export interface EnsembleResult {
+  readonly protocol: string;
+  readonly engine: string;
+  readonly trials: number;
+  readonly t_s: Float64Array;
+  /** Mean and SD over trials on the grid. */
+  readonly traces: Record<'h_rel' | 'z' | 'w_rel' | 'p', { mean: Float64Array; sd: Float64Array }>;
+  readonly w_rel: Record<string, MeanSd>;
+  readonly h_mV: Record<string, MeanSd>;
+  readonly z: Record<string, MeanSd>;
+  readonly pMax: MeanSd;
+  readonly classes: Partial<Record<OutcomeClass, number>>;
+  /** The majority class (ties broken in the order late-LTP, early-LTP, late-LTD, early-LTD, none). */
+  readonly class: OutcomeClass;
+  readonly tagged: number;
+  readonly rows: TrialRow[];
+  /** Fine calcium trace of the first trial. */
+  readonly calcium?: CalciumTrace;
+  readonly wall_ms: number;
+  readonly steps: number;
+}
+
+export type TrialCallback = (done: number, total: number, row: TrialRow) => void;
+
+/** Reduces finished trials of one protocol into an ensemble result, one trial at a time. */
+export class EnsembleAccumulator {
+  private hRel?: RunningVectorStat;
+  private zS?: RunningVectorStat;
+  private wRel?: RunningVectorStat;
+  private pS?: RunningVectorStat;
+  private t_s?: Float64Array;
+  private readonly cps = new Map<string, { w: RunningStat; h: RunningStat; z: RunningStat }>();
+  private readonly pMax = new RunningStat();
+  private readonly counts: Partial<Record<OutcomeClass, number>> = {};
+  private tagged = 0;
+  private steps = 0;
+  private calcium?: CalciumTrace;
+  readonly rows: TrialRow[] = [];
+
+  constructor(private readonly h0: number) {
+    for (const [name] of CHECKPOINTS) this.cps.set(name, { w: new RunningStat(), h: new RunningStat(), z: new RunningStat() });
+  }
+
+  add(r: TrialResult, wall_ms: number): TrialRow {
+    const n = r.t_s.length;
+    if (!this.t_s) {
+      this.t_s = r.t_s;
+      this.hRel = new RunningVectorStat(n);
+      this.zS = new RunningVectorStat(n);
+      this.wRel = new RunningVectorStat(n);
+      this.pS = new RunningVectorStat(n);
+    }
+    const h0 = this.h0;
+    const hRel = new Float64Array(n), wRel = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      hRel[i] = r.h_mV[i]! / h0;
+      wRel[i] = (r.h_mV[i]! + h0 * r.z[i]!) / h0;
+    }
+    this.hRel!.push(hRel);
+    this.zS!.push(r.z);
+    this.wRel!.push(wRel);
+    this.pS!.push(r.p);
+    const row: TrialRow = {
+      trial: r.trial, outcome: r.outcome, tagged: r.tagged, proteinSynthesis: r.proteinSynthesis,
+      maxDev_mV: r.maxDev_mV, w_rel: {}, h_mV: {}, z: {}, pMax: r.pMax, tPMax_s: r.tPMax_s,
+      preSpikes: r.preSpikes, postSpikes: r.postSpikes, steps: r.steps, wall_ms,
+    };
+    for (const [name, t] of CHECKPOINTS) {
+      if (t > r.t_s[n - 1]! + 1e-9) continue;
+      const w = sampleAt(r.t_s, wRel, t), h = sampleAt(r.t_s, r.h_mV, t), z = sampleAt(r.t_s, r.z, t);
+      row.w_rel[name] = w;
+      row.h_mV[name] = h;
+      row.z[name] = z;
+      const cp = this.cps.get(name)!;
+      cp.w.push(w);
+      cp.h.push(h);
+      cp.z.push(z);
+    }
+    this.pMax.push(r.pMax);
+    this.counts[r.outcome] = (this.counts[r.outcome] ?? 0) + 1;
+    if (r.tagged) this.tagged++;
+    this.steps += r.steps;
+    if (r.calcium && (!this.calcium || r.trial === 0)) this.calcium = r.calcium;
+    this.rows.push(row);
+    return row;
+  }
+
+  result(protocol: string, engine: string, wall_ms: number): EnsembleResult {
+    const pick = (sel: 'w' | 'h' | 'z'): Record<string, MeanSd> => {
+      const out: Record<string, MeanSd> = {};
+      for (const [name, cp] of this.cps) if (cp[sel].n > 0) out[name] = cp[sel].summary();
+      return out;
+    };
+    const trace = (s: RunningVectorStat | undefined) => ({ mean: s?.mean ?? new Float64Array(), sd: s?.sd() ?? new Float64Array() });
+    let best: OutcomeClass = 'none';
+    let bestN = -1;
+    for (const c of OUTCOME_CLASSES) if ((this.counts[c] ?? 0) > bestN) { best = c; bestN = this.counts[c] ?? 0; }
+    this.rows.sort((a, b) => a.trial - b.trial);
+    return {
+      protocol, engine, trials: this.rows.length, t_s: this.t_s ?? new Float64Array(),
+      traces: { h_rel: trace(this.hRel), z: trace(this.zS), w_rel: trace(this.wRel), p: trace(this.pS) },
+      w_rel: pick('w'), h_mV: pick('h'), z: pick('z'), pMax: this.pMax.summary(),
+      classes: { ...this.counts }, class: best, tagged: this.tagged, rows: this.rows,
+      calcium: this.calcium, wall_ms, steps: this.steps,
+    };
+  }
+}
+
+/** Runs the trials of one protocol in this thread. */
+export function runEnsemble(cfg: EnsembleConfig, onTrial?: TrialCallback): EnsembleResult {
+  const engine = getEngine(cfg.engine);
+  const acc = new EnsembleAccumulator(cfg.params.h0);
+  const first = cfg.firstTrial ?? 0;
+  const t0 = performance.now();
+  for (let k = 0; k < cfg.trials; k++) {
+    const trial = first + k;
+    const ts = performance.now();
+    const r = engine.runTrial({
+      params: cfg.params, protocol: cfg.protocol, seed: cfg.seed, trial, dt_ms: cfg.dt_ms,
+      fastForward: cfg.fastForward, sampleInterval_s: cfg.sampleInterval_s, recordCalcium: trial === first,
+      engineOptions: cfg.engineOptions,
+    });
+    const row = acc.add(r, performance.now() - ts);
+    onTrial?.(k + 1, cfg.trials, row);
+  }
+  return acc.result(cfg.protocol.name, cfg.engine, performance.now() - t0);
+}

@@ -1,0 +1,110 @@
+/**
+ * Reproducible random streams keyed by (master seed, entity, purpose).
+ *
+ * Each stream's 128-bit state is a hash of its key, so a trial's numbers do not depend on how
+ * many trials ran before it, on which worker ran it, or in which order: results are identical on
+ * 1 or N workers. The generator is xoshiro128** (32-bit integer ops, fast in JavaScript engines,
+ * no Node-only API), seeded through the murmur3 finaliser.
+ */
+
+/** What a stream is used for; part of its key so that purposes never share numbers. */
+export const Purpose = {
+  presynapticSpikes: 1,
+  plasticityNoise: 2,
+  backgroundNoise: 3,
+  hardwareMismatch: 4,
+  hardwareNoise: 5,
+  stochasticRounding: 6,
+  connectivity: 7,
+  stimulus: 8,
+} as const;
+export type PurposeName = keyof typeof Purpose;
+
+/** murmur3's 32-bit finaliser: a bijective avalanche mix. */
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Hashes a key of non-negative integers (each < 2^53) into one 32-bit word, varied by `lane`. */
+function hashKey(key: readonly number[], lane: number): number {
+  let h = fmix32(0x9e3779b9 ^ Math.imul(lane + 1, 0x7feb352d));
+  for (const k of key) {
+    const lo = k >>> 0;
+    const hi = Math.floor(k / 4294967296) >>> 0;
+    h = fmix32((h ^ lo) + 0x6a09e667);
+    h = fmix32((h ^ hi) + 0xbb67ae85);
+  }
+  return h;
+}
+
+export class RandomStream {
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private s3: number;
+  private spare = 0;
+  private hasSpare = false;
+
+  /** A stream for `key` = [seed, entity..., purpose]: use {@link streamFor} in model code. */
+  constructor(key: readonly number[]) {
+    this.s0 = hashKey(key, 0);
+    this.s1 = hashKey(key, 1);
+    this.s2 = hashKey(key, 2);
+    this.s3 = hashKey(key, 3);
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+  }
+
+  /** Next raw 32-bit unsigned integer (xoshiro128**). */
+  nextUint32(): number {
+    const s0 = this.s0, s1 = this.s1, s2 = this.s2, s3 = this.s3;
+    const m = Math.imul(s1, 5);
+    const result = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+    const t = s1 << 9;
+    const n2 = s2 ^ s0;
+    const n3 = s3 ^ s1;
+    this.s1 = s1 ^ n2;
+    this.s0 = s0 ^ n3;
+    this.s2 = n2 ^ t;
+    this.s3 = (n3 << 11) | (n3 >>> 21);
+    return result;
+  }
+
+  /** Uniform in the open interval (0, 1), 32-bit resolution. */
+  uniform(): number {
+    return (this.nextUint32() + 0.5) * 2.3283064365386963e-10;
+  }
+
+  /** Standard Gaussian (Box–Muller; the second value of each pair is kept for the next call). */
+  gaussian(): number {
+    if (this.hasSpare) {
+      this.hasSpare = false;
+      return this.spare;
+    }
+    const u1 = this.uniform();
+    const u2 = this.uniform();
+    const r = Math.sqrt(-2 * Math.log(u1));
+    const a = 6.283185307179586 * u2;
+    this.spare = r * Math.sin(a);
+    this.hasSpare = true;
+    return r * Math.cos(a);
+  }
+
+  /**
+   * Number of failures before the first success of Bernoulli(prob) trials (geometric distribution):
+   * the gap, in steps, to the next spike of a source that fires with probability `prob` per step.
+   */
+  geometric(prob: number): number {
+    if (prob >= 1) return 0;
+    return Math.floor(Math.log(this.uniform()) / Math.log1p(-prob));
+  }
+}
+
+/** The stream for (seed, entity path, purpose): e.g. `streamFor(seed, [trial, synapse], 'plasticityNoise')`. */
+export function streamFor(seed: number, entity: readonly number[], purpose: PurposeName): RandomStream {
+  return new RandomStream([seed, ...entity, Purpose[purpose]]);
+}
