@@ -119,7 +119,7 @@ export function runReferenceTrial(spec: TrialSpec): TrialResult {
   let j = 0;
   if (backgroundOff) {
     const firstEvent = Math.min(nextPsp, nextCa, detailedLast + 1);
-    const skipTo = Math.max(0, firstEvent - 1);
+    const skipTo = Math.max(0, Math.min(firstEvent - 1, caFrom));
     rec.hold(skipTo * dt, h, z, p);
     nextSample = Math.round(rec.nextTime() / dt);
     j = skipTo;

@@ -1,0 +1,82 @@
+/**
+ * Writes a run folder: config.json (fully resolved), summary.json, trials.csv, per-protocol traces
+ * (mean ± SD on the coarse grid), one trial's calcium, and a figure per protocol (SVG, PNG and its
+ * Vega-Lite spec). Each protocol's files are written as soon as it finishes, atomically.
+ */
+import type { EnsembleResult } from '../experiments/ensemble.js';
+import { CHECKPOINTS } from '../experiments/ensemble.js';
+import type { RunConfig } from '../experiments/protocolRun.js';
+import { summaryJson } from '../experiments/protocolRun.js';
+import { columnsToCsv, toCsv, type Cell } from './csv.js';
+import { RunDirectory } from './files.js';
+import { protocolFigureSpec, renderSvg, svgToPng } from './plots.js';
+
+export class RunWriter {
+  readonly dir: RunDirectory;
+  private readonly done: EnsembleResult[] = [];
+  private readonly log: string[] = [];
+
+  constructor(path: string, private readonly cfg: RunConfig) {
+    this.dir = new RunDirectory(path);
+  }
+
+  start(): void {
+    this.dir.write('config.json', JSON.stringify(this.cfg, null, 2) + '\n');
+    this.note(`calcitag ${this.cfg.version}: engine ${this.cfg.engine}, seed ${this.cfg.seed}, ${this.cfg.trials} trials, dt ${this.cfg.dt_ms} ms`);
+  }
+
+  note(line: string): void {
+    this.log.push(`${new Date().toISOString()} ${line}`);
+    this.dir.write('log.txt', this.log.join('\n') + '\n');
+  }
+
+  /** Writes one finished protocol's files and refreshes the summary and the per-trial table. */
+  async protocolDone(res: EnsembleResult): Promise<void> {
+    this.done.push(res);
+    const P = res.protocol;
+    const h0 = this.cfg.params.h0;
+    const tr = res.traces;
+    this.dir.write(
+      `traces_${P}.csv`,
+      columnsToCsv([
+        ['t_s', res.t_s],
+        ['h_rel_mean', tr.h_rel.mean], ['h_rel_sd', tr.h_rel.sd],
+        ['z_mean', tr.z.mean], ['z_sd', tr.z.sd],
+        ['w_rel_mean', tr.w_rel.mean], ['w_rel_sd', tr.w_rel.sd],
+        ['p_mean', tr.p.mean], ['p_sd', tr.p.sd],
+      ]),
+    );
+    if (res.calcium) {
+      this.dir.write(`calcium_${P}.csv`, columnsToCsv([['t_s', res.calcium.t_s], ['c', res.calcium.c], ['h_mV', res.calcium.h_mV]]));
+    }
+    const protocol = this.cfg.protocols.find((p) => p.name === P)!;
+    const spec = protocolFigureSpec(res, protocol, this.cfg.params);
+    const svg = await renderSvg(spec);
+    this.dir.write(`figure_${P}.vl.json`, JSON.stringify(spec) + '\n');
+    this.dir.write(`figure_${P}.svg`, svg);
+    this.dir.write(`figure_${P}.png`, svgToPng(svg));
+    this.dir.write('trials.csv', trialsCsv(this.done, h0));
+    this.dir.write('summary.json', JSON.stringify(summaryJson(this.cfg, this.done), null, 2) + '\n');
+    this.note(`${P}: ${res.trials} trials in ${(res.wall_ms / 1000).toFixed(2)} s, class ${res.class}`);
+  }
+}
+
+export function trialsCsv(results: readonly EnsembleResult[], _h0: number): string {
+  const cps = CHECKPOINTS.map(([n]) => n);
+  const header = [
+    'protocol', 'trial', 'class', 'tagged', 'protein_synthesis', 'max_dev_h_mV',
+    ...cps.map((c) => `w_rel_${c}`), ...cps.map((c) => `h_mV_${c}`), ...cps.map((c) => `z_${c}`),
+    'p_max', 't_p_max_s', 'pre_spikes', 'post_spikes', 'steps', 'wall_ms',
+  ];
+  const rows: Cell[][] = [];
+  for (const res of results) {
+    for (const r of res.rows) {
+      rows.push([
+        res.protocol, r.trial, r.outcome, r.tagged, r.proteinSynthesis, r.maxDev_mV,
+        ...cps.map((c) => r.w_rel[c]), ...cps.map((c) => r.h_mV[c]), ...cps.map((c) => r.z[c]),
+        r.pMax, r.tPMax_s, r.preSpikes, r.postSpikes, r.steps, Math.round(r.wall_ms * 1000) / 1000,
+      ]);
+    }
+  }
+  return toCsv(header, rows);
+}
