@@ -1,0 +1,115 @@
+/** `calcitag run`: protocol ensembles with a table, files and figures, or one JSON object. */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ParameterError, parseParamAssignment } from '../../model/parameters.js';
+import { engineNames } from '../../engines/registry.js';
+import { ConfigError, resolveRunConfig, runProtocols, summaryJson, type RunConfig } from '../../experiments/protocolRun.js';
+import type { EnsembleResult } from '../../experiments/ensemble.js';
+import { defaultRunDir } from '../../io/files.js';
+import { RunWriter } from '../../io/runWriter.js';
+import { resultsTable } from '../../io/table.js';
+import { usageError } from '../errors.js';
+
+export function parseInteger(flag: string, min: number) {
+  return (raw: string): number => {
+    const v = Number(raw);
+    if (!/^\s*-?\d+\s*$/.test(raw) || !Number.isSafeInteger(v) || v < min) {
+      throw new InvalidArgumentError(`${flag} '${raw}' is invalid; allowed: an integer ≥ ${min}`);
+    }
+    return v;
+  };
+}
+
+export function parsePositive(flag: string) {
+  return (raw: string): number => {
+    const v = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(v) || v <= 0) throw new InvalidArgumentError(`${flag} '${raw}' is invalid; allowed: a number > 0`);
+    return v;
+  };
+}
+
+function collectParam(raw: string, prev: Record<string, number> = {}): Record<string, number> {
+  try {
+    const [name, value] = parseParamAssignment(raw);
+    return { ...prev, [name]: value };
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+interface RunFlags {
+  trials: number;
+  seed: number;
+  engine: string;
+  param?: Record<string, number>;
+  dt: number;
+  fastForward: boolean;
+  out?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+async function runCommand(protocols: string[], flags: RunFlags): Promise<void> {
+  let cfg: RunConfig;
+  try {
+    cfg = resolveRunConfig({
+      protocols, trials: flags.trials, seed: flags.seed, engine: flags.engine, params: flags.param,
+      dt_ms: flags.dt, fastForward: flags.fastForward,
+    });
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof ParameterError) usageError(e.message);
+    throw e;
+  }
+  const writeFiles = !flags.json || flags.out !== undefined;
+  const label = cfg.protocols.length === 4 ? 'all' : cfg.protocols.map((p) => p.name).join('-');
+  const writer = writeFiles ? new RunWriter(flags.out ?? defaultRunDir(label), cfg) : undefined;
+  const chatty = !flags.json && !flags.quiet;
+  writer?.start();
+  let interrupted = false;
+  const onSigint = () => {
+    interrupted = true;
+  };
+  process.once('SIGINT', onSigint);
+  const results: EnsembleResult[] = [];
+  const pending: Promise<void>[] = [];
+  runProtocols(cfg, {
+    onTrial: (name) => (done, total) => {
+      if (chatty && process.stderr.isTTY) process.stderr.write(`\r${name}: trial ${done}/${total}   `);
+    },
+    onProtocol: (name, res) => {
+      if (chatty) process.stderr.write(`${process.stderr.isTTY ? '\r' : ''}${name}: ${res.trials} trials done in ${(res.wall_ms / 1000).toFixed(1)} s, class ${res.class}\n`);
+      results.push(res);
+      if (writer) pending.push(writer.protocolDone(res));
+    },
+  });
+  await Promise.all(pending);
+  process.removeListener('SIGINT', onSigint);
+  if (flags.json) {
+    process.stdout.write(JSON.stringify(summaryJson(cfg, results)) + '\n');
+  } else {
+    process.stdout.write(resultsTable(cfg, results) + '\n');
+    if (writer) process.stdout.write(`\nresults, traces and figures in ${writer.dir.path}\n`);
+  }
+  if (interrupted) process.exitCode = 130;
+}
+
+
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run the single-synapse protocols (STET, WTET, SLFS, WLFS or all) as trial ensembles')
+    .argument('<protocols...>', 'protocol names: STET, WTET, SLFS, WLFS, or all')
+    .option('--trials <n>', 'independent trials per protocol', parseInteger('--trials', 1), 10)
+    .option('--seed <s>', 'master seed (integer ≥ 0); every random stream derives from it', parseInteger('--seed', 0), 1)
+    .addOption(new Option('--engine <name>', 'integration engine').default('reference').argParser((v: string) => {
+      if (!engineNames().includes(v)) throw new InvalidArgumentError(`--engine '${v}' is unknown; allowed: ${engineNames().join(', ')}`);
+      return v;
+    }))
+    .option('--param <name=value>', 'override a model parameter (repeatable), e.g. theta_p=3.0; units as in MODEL.md', collectParam)
+    .option('--dt <ms>', 'integration step in ms (reference engine)', parsePositive('--dt'), 0.2)
+    .option('--no-fast-forward', 'integrate every step for the whole run (no fast-forward after stimulation)')
+    .option('--out <dir>', 'output folder (default runs/<timestamp>-<protocol>)')
+    .option('--json', 'print one JSON object on stdout and nothing else')
+    .option('--quiet', 'no progress output')
+    .action(runCommand);
+}
