@@ -23,6 +23,62 @@ export interface TrialSpec {
   readonly recordCalcium: boolean;
   /** Engine-specific settings (e.g. the bss2 hardware configuration), already validated. */
   readonly engineOptions?: Readonly<Record<string, unknown>>;
+  /** Variables to record in this trial (optional; engines that do not support probes ignore them). */
+  readonly probes?: readonly ProbeSpec[];
+  /**
+   * Receives probe samples in chunks as they fill, so long runs need not hold them in memory.
+   * Without a sink the samples are returned in {@link TrialResult.probes}.
+   */
+  readonly probeSink?: ProbeSink;
+}
+
+/** Variables a probe samples on its time grid (`spikes` is recorded as events instead). */
+export const SAMPLED_VARIABLES = ['V', 'c', 'h', 'z', 'w', 'p', 'tag'] as const;
+export type SampledVariable = (typeof SAMPLED_VARIABLES)[number];
+export type ProbeVariable = SampledVariable | 'spikes';
+export const PROBE_VARIABLES: readonly ProbeVariable[] = [...SAMPLED_VARIABLES, 'spikes'];
+/** Units of the probe variables (tag: +1 LTP tag, −1 LTD tag, 0 none). */
+export const PROBE_UNITS: Readonly<Record<ProbeVariable, string>> = {
+  V: 'mV', c: '1', h: 'mV', z: '1', w: 'mV', p: '1', tag: '1', spikes: 's',
+};
+
+/**
+ * One probe: which variables to record, every `interval_s` from `from_s` to `to_s` (inclusive,
+ * clipped to the run). Sample times lie on the integration grid: t_k = (k₀ + k·m)·dt with
+ * k₀ = round(from_s/dt) and m = max(1, round(interval_s/dt)).
+ */
+export interface ProbeSpec {
+  readonly name: string;
+  readonly variables: readonly ProbeVariable[];
+  readonly interval_s: number;
+  readonly from_s: number;
+  readonly to_s: number;
+}
+
+/** Where an engine streams probe samples. */
+export interface ProbeSink {
+  /**
+   * Consecutive samples `offset … offset + n − 1` of probe `probe` (index into `TrialSpec.probes`);
+   * `values[i]` belongs to the i-th sampled variable of that probe, in the order of its `variables`.
+   * The arrays are reused after the call returns: copy what you keep.
+   */
+  samples(probe: number, offset: number, values: readonly Float64Array[]): void;
+  /** Samples per chunk (default 65 536). */
+  readonly chunkSamples?: number;
+}
+
+/** What a probe recorded in one trial. */
+export interface ProbeTrace {
+  readonly name: string;
+  /** Number of samples on the probe's grid. */
+  readonly samples: number;
+  /** Sample times, s (always present). */
+  readonly t_s: Float64Array;
+  /** The samples, when the trial ran without a {@link ProbeSink}. */
+  readonly values?: Partial<Record<SampledVariable, Float64Array>>;
+  /** Presynaptic and postsynaptic spike times inside the window, s (when `spikes` is probed). */
+  readonly preSpikes_s?: Float64Array;
+  readonly postSpikes_s?: Float64Array;
 }
 
 /** Fine trace of calcium and early-phase weight around the first stimulus. */
@@ -54,6 +110,8 @@ export interface TrialResult {
   readonly tPMax_s: number;
   /** Detailed integration steps actually computed (a cost measure). */
   readonly steps: number;
+  /** What the trial's probes recorded, in the order of `TrialSpec.probes`. */
+  readonly probes?: readonly ProbeTrace[];
   /** Engine-specific diagnostics (e.g. hardware time, processor utilisation). */
   readonly diagnostics?: Readonly<Record<string, number | string | boolean>>;
 }

@@ -21,6 +21,7 @@ import { toSeconds } from '../../model/parameters.js';
 import { stimulationSpan } from '../../model/protocols.js';
 import { streamFor } from '../../random/streams.js';
 import { GridRecorder } from '../gridRecorder.js';
+import { ProbeRecorder } from '../probeRecorder.js';
 import { presynapticSpikeSteps } from '../presynapticSpikes.js';
 import type { CalciumTrace, Engine, TrialResult, TrialSpec } from '../types.js';
 import { fastForward, FF_BUFFER_S } from './fastForward.js';
@@ -105,6 +106,11 @@ export function runReferenceTrial(spec: TrialSpec): TrialResult {
     caC = new Float64Array(len);
     caH = new Float64Array(len);
   }
+  // Probes: one integer comparison per step against the next probe step (−1 = none).
+  const probeRec = spec.probes && spec.probes.length > 0
+    ? new ProbeRecorder(spec.probes, dt, nLast, P.h0, P.theta_tag, spec.probeSink)
+    : undefined;
+  let nextProbe = probeRec ? probeRec.next : -1;
 
   // --- state
   let v = vRev, iSyn = 0, iBg = i0, refractory = 0;
@@ -122,6 +128,7 @@ export function runReferenceTrial(spec: TrialSpec): TrialResult {
     const skipTo = Math.max(0, Math.min(firstEvent - 1, caFrom));
     rec.hold(skipTo * dt, h, z, p);
     nextSample = Math.round(rec.nextTime() / dt);
+    if (probeRec) nextProbe = probeRec.hold(skipTo, v, c, h, z, p);
     j = skipTo;
   }
 
@@ -139,6 +146,7 @@ export function runReferenceTrial(spec: TrialSpec): TrialResult {
       refractory = tRef;
       postSpike = true;
       postSpikes++;
+      if (probeRec) probeRec.postSpike(j);
     }
     iSyn *= eSyn;
     if (iSyn < TINY && iSyn > -TINY) iSyn = 0;
@@ -199,6 +207,7 @@ export function runReferenceTrial(spec: TrialSpec): TrialResult {
       rec.put(h, z, p);
       nextSample = Math.round(rec.nextTime() / dt);
     }
+    if (j === nextProbe) nextProbe = probeRec!.sample(j, v, c, h, z, p);
     if (j >= caFrom && j <= caTo && (j - caFrom) % caEvery === 0) {
       caT![caK] = j * dt;
       caC![caK] = c;
@@ -211,6 +220,8 @@ export function runReferenceTrial(spec: TrialSpec): TrialResult {
   if (ffStep <= nLast) {
     // The reference sets calcium to zero when it enters fast-forward.
     c = 0;
+    // Fast-forward fills the coarse grid through rec.interpolate; the probes follow the same states.
+    if (probeRec && probeRec.next >= 0) probeRec.followGrid(rec, vRev);
     const ff = fastForward(P, { t: ffStep * dt, h, z, p, sumDev, tagged, proteinSynthesis, pMax, tPMax: jPMax * dt }, T, rec);
     h = ff.h;
     z = ff.z;
@@ -243,6 +254,7 @@ export function runReferenceTrial(spec: TrialSpec): TrialResult {
     pMax,
     tPMax_s: jPMax * dt,
     steps,
+    ...(probeRec ? { probes: probeRec.finish(spikes) } : {}),
   };
 }
 

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { resolveParams } from '../model/parameters.js';
+import { PRESET_PROTOCOLS, type Protocol } from '../model/protocols.js';
+import { runReferenceTrial } from './reference/referenceEngine.js';
+import { probeGrid } from './probeRecorder.js';
+import type { ProbeSpec, TrialSpec } from './types.js';
+
+const params = resolveParams({});
+const short: Protocol = { ...PRESET_PROTOCOLS.STET, name: 'STET-short', duration_s: 5400 };
+
+function spec(extra: Partial<TrialSpec> = {}): TrialSpec {
+  return { params, protocol: short, seed: 7, trial: 0, dt_ms: 0.2, fastForward: true, sampleInterval_s: 10, recordCalcium: true, ...extra };
+}
+
+const all: ProbeSpec = { name: 'all', variables: ['V', 'c', 'h', 'z', 'w', 'p', 'tag', 'spikes'], interval_s: 10, from_s: 0, to_s: 1e9 };
+const fine: ProbeSpec = { name: 'fine', variables: ['c', 'h', 'V', 'spikes'], interval_s: 0.001, from_s: 3599.9, to_s: 3601.5 };
+
+describe('probes in the reference engine', () => {
+  it('leave every result bit-identical', () => {
+    const a = runReferenceTrial(spec());
+    const b = runReferenceTrial(spec({ probes: [all, fine] }));
+    for (const k of ['t_s', 'h_mV', 'z', 'p'] as const) expect(Buffer.from(b[k].buffer).equals(Buffer.from(a[k].buffer))).toBe(true);
+    expect(Array.from(b.calcium!.c)).toEqual(Array.from(a.calcium!.c));
+    expect([b.maxDev_mV, b.pMax, b.postSpikes, b.outcome]).toEqual([a.maxDev_mV, a.pMax, a.postSpikes, a.outcome]);
+    expect(a.probes).toBeUndefined();
+  });
+
+  it('sample the same states as the coarse grid and the calcium trace', () => {
+    const r = runReferenceTrial(spec({ probes: [all, fine] }));
+    const [pa, pf] = r.probes!;
+    // coarse grid: 0, 10, …, 5400 s — the probe grid is identical
+    expect(pa!.samples).toBe(r.t_s.length);
+    expect(Array.from(pa!.t_s)).toEqual(Array.from(r.t_s).map((t) => Math.round(t / 2e-4) * 2e-4));
+    expect(Array.from(pa!.values!.h!)).toEqual(Array.from(r.h_mV));
+    expect(Array.from(pa!.values!.z!)).toEqual(Array.from(r.z));
+    expect(Array.from(pa!.values!.p!)).toEqual(Array.from(r.p));
+    const w = pa!.values!.w!, tag = pa!.values!.tag!;
+    for (let i = 0; i < w.length; i++) {
+      expect(w[i]).toBe(r.h_mV[i]! + params.h0 * r.z[i]!);
+      const dev = r.h_mV[i]! - params.h0;
+      expect(tag[i]).toBe(dev >= params.theta_tag ? 1 : -dev >= params.theta_tag ? -1 : 0);
+    }
+    expect(Math.max(...pa!.values!.z!)).toBeGreaterThan(0.05); // STET: the late phase rises
+    // the fine probe at 1 ms over the calcium window equals the engine's own calcium trace
+    expect(pf!.samples).toBe(1601);
+    const byT = new Map(Array.from(r.calcium!.t_s).map((t, i) => [Math.round(t / 2e-4), r.calcium!.c[i]!]));
+    let matched = 0;
+    pf!.t_s.forEach((t, i) => {
+      const c = byT.get(Math.round(t / 2e-4));
+      if (c !== undefined) {
+        expect(pf!.values!.c![i]).toBe(c);
+        matched++;
+      }
+    });
+    expect(matched).toBe(1601);
+    expect(Math.max(...pf!.values!.c!)).toBeGreaterThan(params.theta_p);
+    // spikes: presynaptic ~100 Hz for 1 s; postsynaptic spikes reset V
+    expect(pf!.preSpikes_s!.length).toBeGreaterThan(60);
+    expect(pa!.preSpikes_s!.length).toBe(r.preSpikes);
+    expect(pa!.postSpikes_s!.length).toBe(r.postSpikes);
+    expect(r.postSpikes).toBeGreaterThan(0);
+    expect(Math.max(...pf!.values!.V!)).toBeLessThan(params.v_th);
+    expect(Math.min(...pf!.values!.V!)).toBeGreaterThanOrEqual(params.v_reset);
+  });
+
+  it('stream chunks in order to a sink, equal to the in-memory samples', () => {
+    const mem = runReferenceTrial(spec({ probes: [all, fine] }));
+    const got: Array<Array<{ offset: number; values: number[][] }>> = [[], []];
+    const r = runReferenceTrial(spec({
+      probes: [all, fine],
+      probeSink: { chunkSamples: 100, samples: (probe, offset, values) => got[probe]!.push({ offset, values: values.map((v) => Array.from(v)) }) },
+    }));
+    expect(r.probes![0]!.values).toBeUndefined();
+    for (const [i, probe] of [all, fine].entries()) {
+      const chunks = got[i]!;
+      expect(chunks.every((c, k) => c.offset === k * 100)).toBe(true);
+      const vars = probe.variables.filter((v) => v !== 'spikes');
+      vars.forEach((v, vi) => {
+        const flat = chunks.flatMap((c) => c.values[vi]!);
+        expect(flat).toEqual(Array.from(mem.probes![i]!.values![v as 'h']!));
+      });
+    }
+  });
+
+  it('fill skipped and fast-forwarded stretches without changing the grid', () => {
+    const dense: ProbeSpec = { name: 'd', variables: ['h', 'p', 'c', 'V'], interval_s: 1, from_s: 0, to_s: 5400 };
+    const r = runReferenceTrial(spec({ probes: [dense] }));
+    const pr = r.probes![0]!;
+    expect(pr.samples).toBe(5401);
+    expect(pr.values!.h![0]).toBe(params.h0);
+    expect(pr.values!.V![100]).toBe(params.v_rev);
+    expect(pr.values!.c![5400]).toBe(0); // fast-forward: calcium 0
+    expect(pr.values!.p![5400]).toBeCloseTo(r.p[r.p.length - 1]!, 12);
+  });
+
+  it('probe grids round to the integration step and clip to the run', () => {
+    expect(probeGrid({ name: 'x', variables: ['h'], interval_s: 0.00025, from_s: 1, to_s: 2 }, 2e-4, 100_000)).toEqual({ first: 5000, every: 1, n: 5001 });
+    expect(probeGrid({ name: 'x', variables: ['h'], interval_s: 1, from_s: 10, to_s: 1e9 }, 2e-4, 100_000)).toEqual({ first: 50_000, every: 5000, n: 11 });
+    expect(probeGrid({ name: 'x', variables: ['h'], interval_s: 1, from_s: 30, to_s: 40 }, 2e-4, 100_000).n).toBe(0);
+  });
+});
