@@ -38,9 +38,10 @@ export function fastForward(P: ModelParams, s: FastForwardState, tEnd: number, r
     const delta = tNext - t;
     const hPrev = h, zPrev = z, pPrev = p;
 
-    // protein: rising until synthesis ends, then decaying
+    // protein: rising until synthesis ends, then decaying (the C++ code marks synthesis with ≥ but
+    // lets it run only for Σ|h − h0| > θ_pro in fast-forward; both kept)
+    if (sumDev >= P.theta_pro) proteinSynthesis = true;
     if (sumDev > P.theta_pro) {
-      proteinSynthesis = true;
       const tOff = restDecayTime(sumDev, P.theta_pro, P);
       if (delta < tOff) {
         const e = Math.exp(-delta / P.tau_p);

@@ -47,6 +47,10 @@ export function runReferenceTrial(spec: TrialSpec): TrialResult {
   const dt = spec.dt_ms * 1e-3;
   const T = spec.protocol.duration_s;
   const nLast = Math.round(T / dt);
+  // "No more events" as a small integer, not Infinity: V8 keeps step counters as int32 only while
+  // they never hold a double; an Infinity sentinel costs a deoptimisation and boxed numbers per step.
+  const NEVER = Math.max(0x3fffffff, nLast + 2);
+  const stepOf = (t: number) => (t === Infinity ? NEVER : Math.round(t / dt));
 
   // --- neuron coefficients
   const eMem = Math.exp(-dt / toSeconds(P, 'tau_mem'));
@@ -88,15 +92,15 @@ export function runReferenceTrial(spec: TrialSpec): TrialResult {
 
   // --- fast-forward entry: FF_BUFFER_S after the end of the last stimulation
   const span = stimulationSpan(spec.protocol);
-  let ffStep = Infinity;
+  let ffStep = NEVER;
   if (spec.fastForward && span) ffStep = Math.round(span.last_s / dt) + Math.round(FF_BUFFER_S / dt);
   const detailedLast = Math.min(nLast, ffStep);
 
   // --- recording
   const rec = new GridRecorder(T, spec.sampleInterval_s);
-  let nextSample = Math.round(rec.nextTime() / dt);
+  let nextSample = stepOf(rec.nextTime());
   let caT: Float64Array | undefined, caC: Float64Array | undefined, caH: Float64Array | undefined;
-  let caFrom = Infinity, caTo = -Infinity, caEvery = 1, caK = 0;
+  let caFrom = NEVER, caTo = -1, caEvery = 1, caK = 0;
   if (spec.recordCalcium && span) {
     caEvery = Math.max(1, Math.round(CA_SAMPLE_S / dt));
     caFrom = Math.max(0, Math.round((span.first_s - CA_WINDOW_BEFORE_S) / dt));
@@ -118,8 +122,8 @@ export function runReferenceTrial(spec: TrialSpec): TrialResult {
   let maxDev = 0, tagged = false, proteinSynthesis = false, pMax = 0, jPMax = 0;
   let postSpikes = 0, steps: number;
   let iPsp = 0, iCa = 0;
-  let nextPsp = nSpikes > 0 ? spikes[0]! + synDelay : Infinity;
-  let nextCa = nSpikes > 0 ? spikes[0]! + caDelay : Infinity;
+  let nextPsp = nSpikes > 0 ? spikes[0]! + synDelay : NEVER;
+  let nextCa = nSpikes > 0 ? spikes[0]! + caDelay : NEVER;
 
   // Idle start: the state is at its fixed point until the first spike's PSP arrives.
   let j = 0;
@@ -127,7 +131,7 @@ export function runReferenceTrial(spec: TrialSpec): TrialResult {
     const firstEvent = Math.min(nextPsp, nextCa, detailedLast + 1);
     const skipTo = Math.max(0, Math.min(firstEvent - 1, caFrom));
     rec.hold(skipTo * dt, h, z, p);
-    nextSample = Math.round(rec.nextTime() / dt);
+    nextSample = stepOf(rec.nextTime());
     if (probeRec) nextProbe = probeRec.hold(skipTo, v, c, h, z, p);
     j = skipTo;
   }
@@ -167,14 +171,14 @@ export function runReferenceTrial(spec: TrialSpec): TrialResult {
     if (j === nextPsp) {
       iSyn += (h + h0 * z) / rMem;
       iPsp++;
-      nextPsp = iPsp < nSpikes ? spikes[iPsp]! + synDelay : Infinity;
+      nextPsp = iPsp < nSpikes ? spikes[iPsp]! + synDelay : NEVER;
     }
     c *= eC;
     if (c < TINY) c = 0;
     if (j === nextCa) {
       c += cPre;
       iCa++;
-      nextCa = iCa < nSpikes ? spikes[iCa]! + caDelay : Infinity;
+      nextCa = iCa < nSpikes ? spikes[iCa]! + caDelay : NEVER;
     }
     if (postSpike) c += cPost;
 
@@ -205,7 +209,7 @@ export function runReferenceTrial(spec: TrialSpec): TrialResult {
 
     if (j === nextSample) {
       rec.put(h, z, p);
-      nextSample = Math.round(rec.nextTime() / dt);
+      nextSample = stepOf(rec.nextTime());
     }
     if (j === nextProbe) nextProbe = probeRec!.sample(j, v, c, h, z, p);
     if (j >= caFrom && j <= caTo && (j - caFrom) % caEvery === 0) {
