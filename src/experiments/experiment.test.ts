@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { ExperimentError, experimentRunConfig, parseExperimentText, resolveExperiment, toProtocol } from './experiment.js';
+import { experimentJsonSchema } from './experimentSchema.js';
+import { PRESET_PROTOCOLS } from '../model/protocols.js';
+import { defaultParams } from '../model/parameters.js';
+import { resolveRunConfig } from './protocolRun.js';
+
+function issuesOf(input: unknown): string[] {
+  try {
+    resolveExperiment(input);
+  } catch (e) {
+    if (e instanceof ExperimentError) return [...e.issues];
+    throw e;
+  }
+  return [];
+}
+
+describe('experiment files', () => {
+  it('resolve a minimal file to every default', () => {
+    const e = resolveExperiment({ protocols: ['STET'] });
+    expect(e.engine).toBe('reference');
+    expect(e.trials).toBe(10);
+    expect(e.seed).toBe(1);
+    expect(e.params).toEqual(defaultParams());
+    expect(e.protocols[0]!.trains[0]).toEqual({ onset_s: 3600, duration_s: 1, rate_Hz: 100, count: 3, period_s: 600, kind: 'poisson' });
+    expect(e.outputs).toEqual({ csv: true, plots: true, hdf5: true, npy: false, chunk_samples: 65536 });
+    // the resolved form is itself a valid experiment that resolves to the same thing
+    expect(resolveExperiment(JSON.parse(JSON.stringify(e)))).toEqual(e);
+  });
+
+  it('produce the same run configuration as the protocol names', () => {
+    const viaNames = resolveRunConfig({ protocols: ['all'], trials: 3, seed: 9 });
+    const viaFile = experimentRunConfig(resolveExperiment({ protocols: ['all'], trials: 3, seed: 9 }));
+    expect(viaFile.params).toEqual(viaNames.params);
+    expect(viaFile.protocols.map((p) => p.name)).toEqual(viaNames.protocols.map((p) => p.name));
+    expect(toProtocol(resolveExperiment({ protocols: ['SLFS'] }).protocols[0]!).trains[0]).toMatchObject(PRESET_PROTOCOLS.SLFS.trains[0]!);
+  });
+
+  it('accept units in keys and values and convert them', () => {
+    const e = resolveExperiment({ protocols: ['WTET'], params: { tau_h_s: 700, tau_c: '0.05 s', t_c_delay_s: 0.02, theta_p: 3.5, h0_mV: 4.2 } });
+    expect(e.params.tau_h).toBe(700);
+    expect(e.params.tau_c).toBeCloseTo(50, 12);
+    expect(e.params.t_c_delay).toBeCloseTo(20, 12);
+    expect(e.params.theta_p).toBe(3.5);
+    expect(e.params.h0).toBe(4.2);
+  });
+
+  it('resolve custom protocols, presets with overrides and probes', () => {
+    const e = resolveExperiment({
+      trials: 4,
+      protocols: [
+        { preset: 'STET', name: 'STET-2h', duration_s: 7200 },
+        { name: 'pair', duration_s: 100, trains: [{ onset_s: 10, duration_s: 0.5, rate_Hz: 50, count: 2, interval_s: 5, kind: 'regular' }], spike_times_s: [3, 1] },
+      ],
+      probes: [{ name: 'fine', variables: ['h', 'c'], interval_s: 0.001, from_s: 9, to_s: 12, trials: 'all' }, { name: 'coarse', variables: ['w'], interval_s: 1, protocols: ['pair'] }],
+    });
+    expect(e.protocols.map((p) => [p.name, p.duration_s])).toEqual([['STET-2h', 7200], ['pair', 100]]);
+    expect(e.protocols[1]!.trains[0]!.period_s).toBe(5);
+    expect(e.protocols[1]!.spike_times_s).toEqual([1, 3]);
+    expect(e.probes[0]).toEqual({ name: 'fine', variables: ['h', 'c'], protocols: ['STET-2h', 'pair'], trials: [0, 1, 2, 3], interval_s: 0.001, from_s: 9, to_s: 12 });
+    expect(e.probes[1]!.trials).toEqual([0]);
+  });
+
+  it('list every violation with its path', () => {
+    const issues = issuesOf({
+      trials: 0,
+      seed: -1,
+      engine: 'nest',
+      params: { tau_c: -1, tau_h: '3 mV', foo: 2, theta_d: 3.5 },
+      protocols: ['STET', { name: 'x', duration_s: 10, trains: [{ onset_s: 0, duration_s: 1, rate_Hz: 10 }, { onset_s: 0, duration_s: 1, rate_Hz: -5, count: 3 }] }, 'XTET'],
+      probes: [{ name: 'p', variables: ['h', 'q'], interval_s: 0, protocols: ['nope'] }],
+      outputs: { hdf5: 'yes' },
+      bogus: 1,
+    });
+    const expectOne = (re: RegExp) => expect(issues.filter((i) => re.test(i)), `${re} in\n${issues.join('\n')}`).toHaveLength(1);
+    expectOne(/^trials: must be ≥ 1/);
+    expectOne(/^seed: must be ≥ 0/);
+    expectOne(/^engine: unknown engine 'nest'/);
+    expectOne(/^params\.tau_c: must be > 0 ms/);
+    expectOne(/^params: theta_d=3.5 must be ≤ theta_p=3/);
+    expectOne(/^params\.tau_h: unit 'mV' does not fit tau_h/);
+    expectOne(/^params\.foo: unknown key/);
+    expectOne(/^protocols\[1\]\.trains\[1\]\.rate_Hz: must be > 0/);
+    expectOne(/^protocols\[1\]\.trains\[1\]\.period_s: is required when count > 1/);
+    expectOne(/^protocols\[2\]: unknown protocol 'XTET'/);
+    expectOne(/^probes\[0\]\.variables\[1\]: must be one of V, c, h, z, w, p, tag, spikes/);
+    expectOne(/^probes\[0\]\.interval_s: must be > 0/);
+    expectOne(/^probes\[0\]\.protocols\[0\]: no protocol 'nope'/);
+    expectOne(/^outputs\.hdf5: must be a boolean/);
+    expectOne(/^bogus: unknown key; allowed: /);
+  });
+
+  it('report YAML syntax errors with their line', () => {
+    expect(() => parseExperimentText('protocols: [STET\ntrials: 2\n', 'e.yaml')).toThrow(/line \d+/);
+    expect(parseExperimentText('protocols: [STET]\ntrials: 2\n', 'e.yaml')).toEqual({ protocols: ['STET'], trials: 2 });
+    expect(() => parseExperimentText('{"protocols": [}', 'e.json')).toThrow(ExperimentError);
+  });
+
+  it('export a JSON Schema with units in the descriptions', () => {
+    const s = experimentJsonSchema() as { properties: Record<string, { properties?: Record<string, { description?: string }> }>; required: string[] };
+    expect(s.required).toEqual(['protocols']);
+    expect(s.properties.params!.properties!.tau_h!.description).toMatch(/\[s\]/);
+    expect(s.properties.params!.properties!.tau_c_ms).toBeDefined();
+    expect(JSON.stringify(s)).toContain('rate_Hz');
+  });
+});
