@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { USAGE } from './errors.js';
 import { registerRun } from './commands/run.js';
+import { registerServe } from './commands/serve.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(`calcitag: ${str.replace(/^error: /, '')}`) });
   registerRun(program);
+  registerServe(program);
   return program;
 }
 

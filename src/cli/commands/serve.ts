@@ -1,0 +1,50 @@
+/** `calcitag serve`: the results dashboard on a local port (see docs/dashboard.md). */
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command } from 'commander';
+import { defaultWebDir, findRuns, startServer } from '../../web/server.js';
+import { usageError } from '../errors.js';
+import { parseInteger } from './run.js';
+
+interface ServeFlags {
+  port: number;
+  host: string;
+}
+
+async function serveCommand(dir: string | undefined, flags: ServeFlags): Promise<void> {
+  const root = resolve(dir ?? 'runs');
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    usageError(`runs folder '${dir ?? 'runs'}' does not exist; allowed: a folder holding run folders (each with summary.json), e.g. the --out of calcitag run`);
+  }
+  if (flags.port > 65535) usageError(`--port '${flags.port}' is invalid; allowed: an integer from 0 to 65535 (0: any free port)`);
+  const webDir = defaultWebDir();
+  if (!webDir) {
+    process.stderr.write('calcitag: the dashboard front end is not built (dist/web); run `npm run build:web`. Serving the API only.\n');
+  }
+  let server;
+  try {
+    server = await startServer({ root, port: flags.port, host: flags.host, webDir });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'EADDRINUSE') usageError(`--port ${flags.port} is in use; allowed: a free port, or 0 for any free port`);
+    if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') usageError(`--host '${flags.host}' is not an address of this machine`);
+    throw e;
+  }
+  const n = findRuns(root).length;
+  process.stdout.write(`calcitag dashboard at ${server.url} (${n} run${n === 1 ? '' : 's'} under ${root}); Ctrl-C stops it\n`);
+  const stop = () => {
+    void server.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('start the results dashboard: run list, traces with zoom, run comparison, in-browser simulation')
+    .argument('[runs]', 'folder searched for run folders (those holding summary.json)', 'runs')
+    .option('--port <n>', 'TCP port (0: any free port)', parseInteger('--port', 0), 5178)
+    .option('--host <address>', 'interface to listen on (default loopback only)', '127.0.0.1')
+    .action(serveCommand);
+}

@@ -1,0 +1,131 @@
+/** The dashboard's JSON API and static serving (no browser needed). */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { csvToColumns, findRuns, startServer, type RunningServer } from '../src/web/server.js';
+import { defaultParams } from '../src/model/parameters.js';
+
+let dir: string;
+let server: RunningServer;
+let figs: string;
+
+function fakeRun(path: string, engine: string, params: Record<string, number> = {}): void {
+  mkdirSync(path, { recursive: true });
+  const p = { ...defaultParams('single'), ...params };
+  writeFileSync(join(path, 'config.json'), JSON.stringify({ engine, params: p, protocols: [{ name: 'WTET', trains: [{ onset_s: 3600, duration_s: 0.2, rate_Hz: 100 }] }] }));
+  writeFileSync(join(path, 'summary.json'), JSON.stringify({ engine, seed: 1, trials: 2, params: p, results: [{ protocol: 'WTET', class: 'early-LTP', trials: 2 }] }));
+  writeFileSync(join(path, 'traces_WTET.csv'), 't_s,h_rel_mean,h_rel_sd\n0,1,0\n60,1.2,0.01\n120,,NaN\n');
+  writeFileSync(join(path, 'figure_WTET.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+  writeFileSync(join(path, 'secret.sh'), 'echo no');
+}
+
+const get = async (path: string) => {
+  const res = await fetch(new URL(path, server.url));
+  return { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.text() };
+};
+const json = async (path: string) => JSON.parse((await get(path)).body);
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'calcitag-serve-'));
+  fakeRun(join(dir, 'runs', 'ref'), 'reference');
+  fakeRun(join(dir, 'runs', 'study', 'bss2-a'), 'bss2', { theta_p: 2.5 });
+  mkdirSync(join(dir, 'runs', 'node_modules', 'x'), { recursive: true });
+  writeFileSync(join(dir, 'runs', 'node_modules', 'x', 'summary.json'), '{}');
+  const web = join(dir, 'web');
+  mkdirSync(join(web, 'assets'), { recursive: true });
+  writeFileSync(join(web, 'index.html'), '<!doctype html><title>dash</title>');
+  writeFileSync(join(web, 'assets', 'app.js'), 'console.log(1)');
+  figs = join(dir, 'figures');
+  server = await startServer({ root: join(dir, 'runs'), port: 0, webDir: web, figureDirs: [figs] });
+});
+
+afterAll(async () => {
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('calcitag serve API', () => {
+  it('listens on a loopback port', () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+  });
+
+  it('lists run folders (nested too, skipping node_modules) with engine and changed parameters', async () => {
+    const { runs } = await json('/api/runs');
+    const ids = runs.map((r: { id: string }) => r.id).sort();
+    expect(ids).toEqual(['ref', 'study/bss2-a']);
+    const bss2 = runs.find((r: { id: string }) => r.id === 'study/bss2-a');
+    expect(bss2.engine).toBe('bss2');
+    expect(bss2.params_changed).toEqual({ theta_p: 2.5 });
+    expect(bss2.classes).toEqual({ WTET: 'early-LTP' });
+    expect(findRuns(join(dir, 'runs', 'ref'))).toHaveLength(1);
+  });
+
+  it("gives a run's details, summary and config", async () => {
+    const d = await json(`/api/runs/${encodeURIComponent('study/bss2-a')}`);
+    expect(d.protocols_with_traces).toEqual(['WTET']);
+    expect(d.figures).toEqual(['figure_WTET.svg']);
+    expect(d.files).not.toContain('secret.sh');
+    expect((await json('/api/runs/ref/summary')).engine).toBe('reference');
+    expect((await json('/api/runs/ref/config')).params.theta_p).toBe(3);
+  });
+
+  it('turns a trace CSV into JSON columns, empty and NaN cells as null', async () => {
+    const c = await json('/api/runs/ref/traces/WTET');
+    expect(c.columns).toEqual(['t_s', 'h_rel_mean', 'h_rel_sd']);
+    expect(c.rows).toBe(3);
+    expect(c.data[0]).toEqual([0, 60, 120]);
+    expect(c.data[1]).toEqual([1, 1.2, null]);
+    expect(c.data[2]).toEqual([0, 0.01, null]);
+    expect(csvToColumns('a,b\n"x,y",2\n')).toEqual({ columns: ['a', 'b'], data: [['x,y'], [2]], rows: 1 });
+  });
+
+  it('serves run files by type and refuses anything else', async () => {
+    const svg = await get('/api/runs/ref/files/figure_WTET.svg');
+    expect(svg.status).toBe(200);
+    expect(svg.type).toContain('image/svg+xml');
+    expect((await get('/api/runs/ref/files/secret.sh')).status).toBe(403);
+    expect((await get('/api/runs/ref/files/nope.png')).status).toBe(404);
+    expect((await get('/api/runs/ref/traces/STET')).status).toBe(404);
+    expect((await get('/api/runs/missing')).status).toBe(404);
+  });
+
+  it('does not leave the runs folder', async () => {
+    expect((await get(`/api/runs/${encodeURIComponent('../web')}`)).status).toBe(400);
+    expect((await get(`/api/runs/ref/files/${encodeURIComponent('../../web/index.html')}`)).status).toBe(400);
+    expect((await get('/assets/../../runs/ref/summary.json')).status).toBe(404);
+  });
+
+  it('finds the hardware-study figure in docs/figures and in run folders, and answers an empty list without one', async () => {
+    expect((await json('/api/figures')).figures).toEqual([]);
+    mkdirSync(figs, { recursive: true });
+    writeFileSync(join(figs, 'hw-study.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+    writeFileSync(join(figs, 'other.svg'), '<svg/>');
+    writeFileSync(join(dir, 'runs', 'study', 'bss2-a', 'hw_study_rounding.png'), 'png');
+    const { figures } = await json('/api/figures');
+    expect(figures.map((f: { title: string }) => f.title)).toEqual(['docs/figures/hw-study.svg', 'study/bss2-a/hw_study_rounding.png']);
+    for (const f of figures) expect((await get(f.url)).status).toBe(200);
+    expect((await get('/api/figures/docs0/other.svg')).status).toBe(404);
+  });
+
+  it('serves the front end, with index.html for client routes, and is read-only', async () => {
+    expect((await get('/')).body).toContain('<title>dash</title>');
+    expect((await get('/assets/app.js')).type).toContain('javascript');
+    expect((await get('/compare')).body).toContain('<title>dash</title>');
+    expect((await get('/assets/missing.js')).status).toBe(404);
+    expect((await fetch(new URL('/api/runs', server.url), { method: 'POST' })).status).toBe(405);
+    expect((await json('/api/health')).ok).toBe(true);
+  });
+
+  it('explains a missing front end build', async () => {
+    const s = await startServer({ root: join(dir, 'runs'), port: 0, webDir: null, figureDirs: [] });
+    try {
+      const r = await fetch(new URL('/', s.url));
+      expect(r.status).toBe(503);
+      expect(await r.text()).toContain('npm run build:web');
+      expect((await fetch(new URL('/api/runs', s.url))).status).toBe(200);
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -1,0 +1,126 @@
+/** The dashboard's JSON API client (see src/web/server.ts for the server side). */
+
+export interface RunListing {
+  id: string;
+  name: string;
+  engine: string | null;
+  seed: number | null;
+  trials: number | null;
+  protocols: string[];
+  classes: Record<string, string>;
+  params_changed: Record<string, number>;
+  modified: string;
+}
+
+export interface MeanSd {
+  mean: number;
+  sd: number;
+}
+
+export interface ProtocolSummary {
+  protocol: string;
+  trials: number;
+  w_rel: Record<string, MeanSd>;
+  h_mV: Record<string, MeanSd>;
+  z: Record<string, MeanSd>;
+  p_max?: MeanSd;
+  classes: Record<string, number>;
+  class: string;
+  expected: string | null;
+  tagged: number;
+  wall_ms_per_trial?: number;
+}
+
+export interface RunSummary {
+  version?: string;
+  engine?: string;
+  seed?: number;
+  trials?: number;
+  dt_ms?: number;
+  fast_forward?: boolean;
+  params?: Record<string, number>;
+  results?: ProtocolSummary[];
+  [k: string]: unknown;
+}
+
+export interface StimulusTrain {
+  onset_s: number;
+  duration_s: number;
+  rate_Hz: number;
+  count?: number;
+  period_s?: number;
+}
+
+export interface RunConfigJson {
+  engine?: string;
+  params?: Record<string, number>;
+  protocols?: Array<{ name: string; description?: string; trains?: StimulusTrain[]; duration_s?: number }>;
+  [k: string]: unknown;
+}
+
+export interface RunDetail extends RunListing {
+  summary: RunSummary | null;
+  config: RunConfigJson | null;
+  files: string[];
+  protocols_with_traces: string[];
+  calcium: string[];
+  figures: string[];
+}
+
+export interface Columns {
+  columns: string[];
+  data: Array<Array<number | string | null>>;
+  rows: number;
+}
+
+export interface HwFigure {
+  source: string;
+  file: string;
+  url: string;
+  title: string;
+}
+
+async function get<T>(path: string): Promise<T> {
+  const res = await fetch(path, { headers: { accept: 'application/json' } });
+  if (!res.ok) {
+    let msg = `${res.status} ${res.statusText}`;
+    try {
+      msg = ((await res.json()) as { error?: string }).error ?? msg;
+    } catch {
+      /* not JSON */
+    }
+    throw new Error(msg);
+  }
+  return (await res.json()) as T;
+}
+
+const enc = encodeURIComponent;
+const cache = new Map<string, Promise<unknown>>();
+function cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+  let p = cache.get(key) as Promise<T> | undefined;
+  if (!p) {
+    p = load();
+    cache.set(key, p);
+    p.catch(() => cache.delete(key));
+  }
+  return p;
+}
+
+export const api = {
+  runs: () => get<{ root: string; runs: RunListing[] }>('api/runs'),
+  run: (id: string) => cached(`run:${id}`, () => get<RunDetail>(`api/runs/${enc(id)}`)),
+  traces: (id: string, protocol: string) => cached(`tr:${id}:${protocol}`, () => get<Columns>(`api/runs/${enc(id)}/traces/${enc(protocol)}`)),
+  calcium: (id: string, protocol: string) => cached(`ca:${id}:${protocol}`, () => get<Columns>(`api/runs/${enc(id)}/calcium/${enc(protocol)}`)),
+  fileUrl: (id: string, file: string) => `api/runs/${enc(id)}/files/${enc(file)}`,
+  figures: () => get<{ figures: HwFigure[] }>('api/figures'),
+  health: () => get<{ ok: boolean; version: string }>('api/health'),
+  /** Forget cached run data (after the list is refreshed). */
+  clear: () => cache.clear(),
+};
+
+/** A numeric column by name (missing cells as null). */
+export function column(c: Columns, name: string): Array<number | null> {
+  const i = c.columns.indexOf(name);
+  if (i < 0) return new Array<number | null>(c.rows).fill(null);
+  return c.data[i]!.map((v) => (typeof v === 'number' ? v : null));
+}

@@ -1,0 +1,206 @@
+/**
+ * uPlot charts: line series with optional mean ± SD bands, drag-to-zoom on x (double-click resets),
+ * cursors synced within a group, and a registry so tests and the console can reach each chart.
+ */
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+export interface LineSpec {
+  label: string;
+  data: ArrayLike<number | null>;
+  color: string;
+  width?: number;
+  dash?: number[];
+  /** SD around `data`; drawn as a translucent band. */
+  sd?: ArrayLike<number | null>;
+  /** y scale key ('y' by default; 'y2' is drawn on the right axis). */
+  scale?: 'y' | 'y2';
+  /** Format of the legend value. */
+  digits?: number;
+}
+
+export interface ChartSpec {
+  /** Registry key (data-chart attribute), e.g. 'run-weights'. */
+  key: string;
+  title?: string;
+  x: ArrayLike<number>;
+  xLabel: string;
+  yLabel: string;
+  y2Label?: string;
+  lines: LineSpec[];
+  height?: number;
+  /** Cursor/zoom sync group. */
+  sync?: string;
+  /** Shaded x intervals (stimulation). */
+  marks?: Array<[number, number]>;
+  /** Fixed y range. */
+  yRange?: [number, number];
+}
+
+/** Every live chart by key: `window.__calcitag.charts.get('run-weights').scales.x`. */
+export const charts = new Map<string, uPlot>();
+
+const zoomGroups = new Map<string, Set<uPlot>>();
+
+function hexToRgba(hex: string, a: number): string {
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
+  if (!m) return hex;
+  return `rgba(${parseInt(m[1]!, 16)},${parseInt(m[2]!, 16)},${parseInt(m[3]!, 16)},${a})`;
+}
+
+function marksPlugin(marks: Array<[number, number]>): uPlot.Plugin {
+  return {
+    hooks: {
+      drawClear: (u) => {
+        const { ctx } = u;
+        const { top, height } = u.bbox;
+        ctx.save();
+        ctx.fillStyle = 'rgba(242, 193, 78, 0.45)';
+        for (const [a, b] of marks) {
+          const x0 = u.valToPos(a, 'x', true);
+          const x1 = Math.max(u.valToPos(b, 'x', true), x0 + 2 * devicePixelRatio);
+          const l = Math.max(x0, u.bbox.left), r = Math.min(x1, u.bbox.left + u.bbox.width);
+          if (r > l) ctx.fillRect(l, top, r - l, height);
+        }
+        ctx.restore();
+      },
+    },
+  };
+}
+
+/** uPlot's padded range, but a flat series (e.g. p = 0 throughout) gets a unit span instead of ±100. */
+function autoRange(_u: uPlot, min: number | null, max: number | null): uPlot.Range.MinMax {
+  if (min == null || max == null) return [0, 1];
+  if (max - min < 1e-12 * Math.max(1, Math.abs(max))) return min === 0 ? [0, 1] : [min - 0.5 * Math.abs(min), max + 0.5 * Math.abs(max)];
+  return uPlot.rangeNum(min, max, 0.1, true);
+}
+
+/** Creates (or replaces) a chart inside `el`. */
+export function lineChart(el: HTMLElement, spec: ChartSpec): uPlot {
+  destroyChart(spec.key);
+  el.dataset.chart = spec.key;
+  el.classList.add('chart');
+  const data: Array<ArrayLike<number | null>> = [spec.x];
+  const series: uPlot.Series[] = [{ label: spec.xLabel, value: (_u, v) => (v == null ? '–' : fmt(v, 4)) }];
+  const bands: uPlot.Band[] = [];
+  const hidden: number[] = [];
+  for (const l of spec.lines) {
+    const scale = l.scale ?? 'y';
+    data.push(l.data);
+    const idx = data.length - 1;
+    series.push({
+      label: l.label,
+      stroke: l.color,
+      width: l.width ?? 1.6,
+      dash: l.dash,
+      scale,
+      spanGaps: true,
+      points: { show: false },
+      value: (_u, v) => (v == null ? '–' : fmt(v, l.digits ?? 4)),
+    });
+    if (l.sd) {
+      const lo = new Array<number | null>(l.data.length);
+      const hi = new Array<number | null>(l.data.length);
+      for (let i = 0; i < l.data.length; i++) {
+        const m = l.data[i], s = l.sd[i];
+        lo[i] = m == null || s == null ? null : m - s;
+        hi[i] = m == null || s == null ? null : m + s;
+      }
+      data.push(hi, lo);
+      const common = { stroke: 'transparent', width: 0, scale, spanGaps: true, points: { show: false } };
+      series.push({ ...common, label: `${l.label} +sd` }, { ...common, label: `${l.label} −sd` });
+      hidden.push(idx + 1, idx + 2);
+      bands.push({ series: [idx + 1, idx + 2], fill: hexToRgba(l.color, 0.16) });
+    }
+  }
+  const axes: uPlot.Axis[] = [
+    { label: spec.xLabel, stroke: '#444', grid: { stroke: '#eee' }, ticks: { stroke: '#ccc' } },
+    { label: spec.yLabel, stroke: '#444', grid: { stroke: '#eee' }, ticks: { stroke: '#ccc' }, size: 60 },
+  ];
+  const scales: uPlot.Scales = { x: { time: false }, y: { range: spec.yRange ?? autoRange } };
+  if (spec.y2Label) {
+    axes.push({ label: spec.y2Label, scale: 'y2', side: 1, stroke: '#444', grid: { show: false }, size: 60 });
+    scales.y2 = { range: autoRange };
+  }
+  const width = Math.max(320, el.clientWidth || 640);
+  const opts: uPlot.Options = {
+    title: spec.title,
+    width,
+    height: spec.height ?? 280,
+    series,
+    bands,
+    axes,
+    scales,
+    cursor: { drag: { x: true, y: false, setScale: true }, sync: spec.sync ? { key: spec.sync } : undefined },
+    legend: { live: true },
+    plugins: spec.marks && spec.marks.length ? [marksPlugin(spec.marks)] : [],
+    hooks: {
+      setScale: [
+        (u, key) => {
+          if (key !== 'x' || !spec.sync) return;
+          const group = zoomGroups.get(spec.sync);
+          if (!group) return;
+          const { min, max } = u.scales.x;
+          for (const o of group) {
+            if (o !== u && (o.scales.x.min !== min || o.scales.x.max !== max) && min != null && max != null) {
+              o.setScale('x', { min, max });
+            }
+          }
+        },
+      ],
+    },
+  };
+  el.innerHTML = '';
+  const u = new uPlot(opts, data as uPlot.AlignedData, el);
+  const rows = u.root.querySelectorAll<HTMLElement>('.u-legend .u-series');
+  for (const i of hidden) if (rows[i]) rows[i]!.style.display = 'none';
+  charts.set(spec.key, u);
+  if (spec.sync) {
+    let g = zoomGroups.get(spec.sync);
+    if (!g) zoomGroups.set(spec.sync, (g = new Set()));
+    g.add(u);
+  }
+  const ro = new ResizeObserver(() => {
+    const w = Math.max(320, el.clientWidth);
+    if (Math.abs(w - u.width) > 4) u.setSize({ width: w, height: spec.height ?? 280 });
+  });
+  ro.observe(el);
+  (u as unknown as { _ro: ResizeObserver })._ro = ro;
+  return u;
+}
+
+export function destroyChart(key: string): void {
+  const u = charts.get(key);
+  if (!u) return;
+  (u as unknown as { _ro?: ResizeObserver })._ro?.disconnect();
+  for (const g of zoomGroups.values()) g.delete(u);
+  u.destroy();
+  charts.delete(key);
+}
+
+export function destroyAll(): void {
+  for (const k of [...charts.keys()]) destroyChart(k);
+}
+
+/** Resets the x range of every chart in a sync group (or of all charts) to the full data. */
+export function resetZoom(group?: string): void {
+  for (const u of charts.values()) {
+    if (group && !(zoomGroups.get(group)?.has(u))) continue;
+    const x = u.data[0];
+    if (x.length) u.setScale('x', { min: x[0]!, max: x[x.length - 1]! });
+  }
+}
+
+export function fmt(v: number, digits = 4): string {
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(2);
+  return Number(v.toPrecision(digits)).toString();
+}
+
+/** Joins series sampled on different x grids onto one (union of x, gaps as null). */
+export function joinOnX(tables: Array<{ x: ArrayLike<number>; ys: Array<ArrayLike<number | null>> }>): { x: number[]; ys: Array<Array<number | null>> } {
+  const aligned = uPlot.join(tables.map((t) => [t.x, ...t.ys] as unknown as uPlot.AlignedData));
+  const [x, ...ys] = aligned as unknown as [number[], ...Array<Array<number | null>>];
+  return { x, ys };
+}

@@ -1,0 +1,90 @@
+/**
+ * The simulation worker: the model and the registered engines, bundled from ../../src, run here so the
+ * page stays responsive. It posts one message per finished trial (that trial's traces and the running
+ * mean ± SD) and a summary at the end. Only browser-safe modules are imported (no src/index.ts, which
+ * also exports Node file writers).
+ */
+import { engineNames, getEngine } from '../../src/engines/registry.js';
+import { EnsembleAccumulator } from '../../src/experiments/ensemble.js';
+import { resolveRunConfig } from '../../src/experiments/protocolRun.js';
+import { PRESET_NAMES, PRESET_PROTOCOLS } from '../../src/model/protocols.js';
+import type { MeanSdSet, SimMessage, SimRequest } from './simMessages.js';
+
+function post(msg: SimMessage, transfer: Transferable[] = []): void {
+  self.postMessage(msg, { transfer });
+}
+
+function copy(a: Float64Array): Float64Array {
+  return new Float64Array(a);
+}
+
+function run(req: SimRequest): void {
+  const cfg = resolveRunConfig({
+    protocols: [req.protocol],
+    trials: req.trials,
+    seed: req.seed,
+    engine: req.engine,
+    params: req.params,
+    dt_ms: req.dt_ms,
+    fastForward: req.fastForward,
+    sampleInterval_s: req.sampleInterval_s,
+  });
+  const protocol = cfg.protocols[0]!;
+  const engine = getEngine(cfg.engine);
+  const h0 = cfg.params.h0;
+  post({ type: 'started', id: req.id, protocol, params: { ...cfg.params }, trials: cfg.trials, engine: cfg.engine });
+  const acc = new EnsembleAccumulator(h0);
+  const t0 = performance.now();
+  for (let k = 0; k < cfg.trials; k++) {
+    const ts = performance.now();
+    const r = engine.runTrial({
+      params: cfg.params, protocol, seed: cfg.seed, trial: k, dt_ms: cfg.dt_ms, fastForward: cfg.fast_forward,
+      sampleInterval_s: cfg.sample_interval_s, recordCalcium: k === 0, engineOptions: cfg.engine_options,
+    });
+    const trialMs = performance.now() - ts;
+    const row = acc.add(r, trialMs);
+    const n = r.t_s.length;
+    const hRel = new Float64Array(n), wRel = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      hRel[i] = r.h_mV[i]! / h0;
+      wRel[i] = (r.h_mV[i]! + h0 * r.z[i]!) / h0;
+    }
+    const ens = acc.result(protocol.name, cfg.engine, performance.now() - t0);
+    const ensemble: MeanSdSet = {
+      h_rel: { mean: copy(ens.traces.h_rel.mean), sd: ens.traces.h_rel.sd },
+      z: { mean: copy(ens.traces.z.mean), sd: ens.traces.z.sd },
+      w_rel: { mean: copy(ens.traces.w_rel.mean), sd: ens.traces.w_rel.sd },
+      p: { mean: copy(ens.traces.p.mean), sd: ens.traces.p.sd },
+    };
+    const trial = { h_rel: hRel, z: copy(r.z), w_rel: wRel, p: copy(r.p) };
+    const calcium = r.calcium ? { t_s: copy(r.calcium.t_s), c: copy(r.calcium.c), h_mV: copy(r.calcium.h_mV) } : undefined;
+    const transfer: Transferable[] = [hRel.buffer, wRel.buffer, trial.z.buffer, trial.p.buffer];
+    for (const s of Object.values(ensemble)) transfer.push(s.mean.buffer, s.sd.buffer);
+    if (calcium) transfer.push(calcium.t_s.buffer, calcium.c.buffer, calcium.h_mV.buffer);
+    post(
+      {
+        type: 'trial', id: req.id, done: k + 1, total: cfg.trials, t_s: copy(r.t_s), trial, ensemble,
+        outcome: row.outcome, w_rel_8h: row.w_rel['8h'] ?? null, trial_ms: trialMs, calcium,
+      },
+      transfer,
+    );
+  }
+  const res = acc.result(protocol.name, cfg.engine, performance.now() - t0);
+  post({ type: 'done', id: req.id, class: res.class, classes: res.classes as Record<string, number>, w_rel: res.w_rel, z: res.z, tagged: res.tagged, wall_ms: res.wall_ms });
+}
+
+self.onmessage = (e: MessageEvent<SimRequest>) => {
+  const req = e.data;
+  if (req?.type !== 'run') return;
+  try {
+    run(req);
+  } catch (err) {
+    post({ type: 'error', id: req.id, message: (err as Error).message });
+  }
+};
+
+post({
+  type: 'ready',
+  engines: engineNames(),
+  presets: PRESET_NAMES.map((n) => ({ name: n, description: PRESET_PROTOCOLS[n].description })),
+});

@@ -1,0 +1,359 @@
+/**
+ * Simulate view: the model runs in a Web Worker in this page (no server round trip). Pick a protocol,
+ * change parameters, and watch h, z, w and p build up trial by trial.
+ */
+import { PARAM_SPECS, checkParam, defaultParams, type ParamSpec } from '../../../src/model/parameters.js';
+import type { Protocol } from '../../../src/model/protocols.js';
+import { fmt, lineChart, resetZoom, charts } from '../charts.js';
+import { classBadge, h } from '../dom.js';
+import { COLORS, trainMarks } from '../quantities.js';
+import type { SimMessage, SimRequest } from '../simMessages.js';
+import { replaceRoute, type Route } from '../state.js';
+
+/** Parameters shown up front; the rest are under "all parameters". */
+const KEY_PARAMS = ['theta_p', 'theta_d', 'c_pre', 'c_post', 'tau_h', 'theta_tag', 'theta_pro', 'tau_p', 'tau_z', 'sigma_pl'];
+const PRESETS = ['STET', 'WTET', 'SLFS', 'WLFS'];
+
+interface SimResult {
+  label: string;
+  t_h: number[];
+  w: number[];
+}
+
+/** Everything the view shows, kept across view changes while the worker runs. */
+export const simulationState = {
+  status: 'idle' as 'idle' | 'running' | 'done' | 'error' | 'stopped',
+  message: '',
+  done: 0,
+  total: 0,
+  request: undefined as SimRequest | undefined,
+  protocol: undefined as Protocol | undefined,
+  /** Latest trial message. */
+  last: undefined as Extract<SimMessage, { type: 'trial' }> | undefined,
+  final: undefined as Extract<SimMessage, { type: 'done' }> | undefined,
+  previous: undefined as SimResult | undefined,
+  /** Max h/h0 of the mean trace seen so far (for tests and the status line). */
+  maxHRel: NaN,
+  engines: ['reference'],
+  form: {
+    protocol: 'WTET',
+    engine: 'reference',
+    trials: 5,
+    seed: 1,
+    sample: 60,
+    fastForward: true,
+    params: {} as Record<string, number>,
+    custom: { onset_s: 3600, duration_s: 1, rate_Hz: 100, count: 1, period_s: 600, total_h: 8, kind: 'poisson' as 'poisson' | 'regular' },
+  },
+};
+
+let worker: Worker | undefined;
+let nextId = 1;
+let mounted: { root: HTMLElement; redraw: () => void } | undefined;
+
+function startWorker(): Worker {
+  const w = new Worker(new URL('../sim.worker.ts', import.meta.url), { type: 'module', name: 'calcitag-sim' });
+  w.onmessage = (e: MessageEvent<SimMessage>) => onMessage(e.data);
+  w.onerror = (e) => {
+    simulationState.status = 'error';
+    simulationState.message = `worker error: ${e.message}`;
+    mounted?.redraw();
+  };
+  return w;
+}
+
+function onMessage(m: SimMessage): void {
+  const s = simulationState;
+  if (m.type === 'ready') {
+    s.engines = m.engines;
+    mounted?.redraw();
+    return;
+  }
+  if (m.id !== s.request?.id) return;
+  if (m.type === 'started') {
+    s.protocol = m.protocol;
+    s.total = m.trials;
+    s.message = `running ${m.protocol.name} on the ${m.engine} engine in a Web Worker…`;
+  } else if (m.type === 'trial') {
+    s.last = m;
+    s.done = m.done;
+    s.total = m.total;
+    let mx = -Infinity;
+    for (const v of m.ensemble.h_rel.mean) mx = Math.max(mx, v);
+    s.maxHRel = mx;
+    s.message = `trial ${m.done}/${m.total}: ${m.outcome}, w/h0 @8h ${m.w_rel_8h == null ? '–' : fmt(m.w_rel_8h)} (${(m.trial_ms / 1000).toFixed(2)} s)`;
+  } else if (m.type === 'done') {
+    s.final = m;
+    s.status = 'done';
+    s.message = `done: ${s.total} trial${s.total === 1 ? '' : 's'} in ${(m.wall_ms / 1000).toFixed(1)} s, class ${m.class}`;
+  } else if (m.type === 'error') {
+    s.status = 'error';
+    s.message = m.message;
+  }
+  mounted?.redraw();
+}
+
+function customProtocol(): Protocol {
+  const c = simulationState.form.custom;
+  return {
+    name: 'custom',
+    description: `${c.count} × ${c.duration_s} s at ${c.rate_Hz} Hz${c.count > 1 ? `, every ${c.period_s} s` : ''} from ${c.onset_s} s`,
+    trains: [{ onset_s: c.onset_s, duration_s: c.duration_s, rate_Hz: c.rate_Hz, count: c.count, period_s: c.count > 1 ? c.period_s : undefined, kind: c.kind }],
+    duration_s: c.total_h * 3600,
+  };
+}
+
+function validate(): string[] {
+  const f = simulationState.form;
+  const errs: string[] = [];
+  for (const [k, v] of Object.entries(f.params)) {
+    const e = checkParam(k, v);
+    if (e) errs.push(e);
+  }
+  if (!Number.isInteger(f.trials) || f.trials < 1 || f.trials > 100) errs.push('trials must be an integer from 1 to 100');
+  if (!Number.isInteger(f.seed) || f.seed < 0) errs.push('seed must be an integer ≥ 0');
+  if (f.protocol === 'custom') {
+    const c = f.custom;
+    if (!(c.rate_Hz > 0)) errs.push('rate must be > 0 Hz');
+    if (!(c.duration_s > 0)) errs.push('train duration must be > 0 s');
+    if (!(c.onset_s >= 0)) errs.push('onset must be ≥ 0 s');
+    if (!Number.isInteger(c.count) || c.count < 1) errs.push('count must be an integer ≥ 1');
+    if (c.count > 1 && !(c.period_s >= c.duration_s)) errs.push('period must be ≥ the train duration');
+    const end = c.onset_s + (c.count - 1) * (c.count > 1 ? c.period_s : 0) + c.duration_s;
+    if (!(c.total_h * 3600 > end)) errs.push(`simulated time must extend past the last train (ends at ${fmt(end)} s)`);
+  }
+  return errs;
+}
+
+export function startSimulation(): void {
+  const s = simulationState;
+  const errs = validate();
+  if (errs.length) {
+    s.status = 'error';
+    s.message = errs.join('; ');
+    mounted?.redraw();
+    return;
+  }
+  if (s.status === 'running') stopSimulation(false);
+  if (s.last && s.status === 'done' && s.request) {
+    s.previous = { label: `previous (${describe(s.request)})`, t_h: Array.from(s.last.t_s, (t) => t / 3600), w: Array.from(s.last.ensemble.w_rel.mean, (v) => v * 100) };
+  }
+  worker ??= startWorker();
+  const f = s.form;
+  const req: SimRequest = {
+    type: 'run', id: nextId++, protocol: f.protocol === 'custom' ? customProtocol() : f.protocol, engine: f.engine, trials: f.trials, seed: f.seed,
+    params: { ...f.params }, dt_ms: 0.2, fastForward: f.fastForward, sampleInterval_s: f.sample,
+  };
+  Object.assign(s, { status: 'running', request: req, done: 0, total: f.trials, last: undefined, final: undefined, maxHRel: NaN, message: 'starting the worker…' });
+  for (const k of ['sim-weights', 'sim-protein', 'sim-calcium']) charts.get(k) && charts.delete(k);
+  worker.postMessage(req);
+  mounted?.redraw();
+}
+
+export function stopSimulation(redraw = true): void {
+  worker?.terminate();
+  worker = undefined;
+  if (simulationState.status === 'running') {
+    simulationState.status = 'stopped';
+    simulationState.message = `stopped after ${simulationState.done} of ${simulationState.total} trials`;
+  }
+  if (redraw) mounted?.redraw();
+}
+
+function describe(r: SimRequest): string {
+  const name = typeof r.protocol === 'string' ? r.protocol : r.protocol.name;
+  const ps = Object.entries(r.params).map(([k, v]) => `${k}=${fmt(v)}`);
+  return [name, ...ps].join(', ');
+}
+
+function paramInput(spec: ParamSpec): HTMLElement {
+  const f = simulationState.form;
+  const def = defaultParams('single')[spec.name];
+  const input = h('input', {
+    type: 'number', step: 'any', name: spec.name, 'data-param': spec.name,
+    value: f.params[spec.name] ?? def, title: `${spec.doc}; default ${fmt(def, 6)} ${spec.unit === '1' ? '' : spec.unit}`,
+    oninput: (e: Event) => {
+      const el = e.target as HTMLInputElement;
+      const v = Number(el.value);
+      if (el.value.trim() === '' || Math.abs(v - def) <= 1e-12 * Math.max(1, Math.abs(def))) delete f.params[spec.name];
+      else f.params[spec.name] = v;
+      const err = el.value.trim() === '' ? undefined : checkParam(spec.name, v);
+      el.classList.toggle('invalid', Boolean(err));
+      el.classList.toggle('changed', spec.name in f.params);
+      el.setCustomValidity(err ?? '');
+    },
+  });
+  input.classList.toggle('changed', spec.name in f.params);
+  return h('label', { class: 'param' }, h('span', { class: 'pname' }, spec.symbol, h('small', {}, ` ${spec.name}`)), input, h('span', { class: 'unit' }, spec.unit === '1' ? '' : spec.unit));
+}
+
+export async function renderSimulate(app: HTMLElement, _route: Route, _stale: () => boolean): Promise<void> {
+  const s = simulationState;
+  const f = s.form;
+  worker ??= startWorker();
+  const protoSel = h('select', { name: 'protocol', 'data-testid': 'sim-protocol', onchange: (e: Event) => { f.protocol = (e.target as HTMLSelectElement).value; customBox.hidden = f.protocol !== 'custom'; } },
+    PRESETS.map((p) => h('option', { value: p }, p)), h('option', { value: 'custom' }, 'custom train…'));
+  protoSel.value = f.protocol;
+  const engineSel = h('select', { name: 'engine', 'data-testid': 'sim-engine', onchange: (e: Event) => (f.engine = (e.target as HTMLSelectElement).value) });
+  const fillEngines = () => {
+    engineSel.replaceChildren(...s.engines.map((n) => h('option', { value: n }, n)));
+    engineSel.value = s.engines.includes(f.engine) ? f.engine : s.engines[0]!;
+    f.engine = engineSel.value;
+  };
+  fillEngines();
+  const num = (label: string, value: number, set: (v: number) => void, attrs: Record<string, string | number> = {}) =>
+    h('label', { class: 'param' }, h('span', { class: 'pname' }, label), h('input', { type: 'number', step: 'any', value, ...attrs, oninput: (e: Event) => set(Number((e.target as HTMLInputElement).value)) }));
+  const c = f.custom;
+  const customBox = h('fieldset', { class: 'custom', hidden: f.protocol !== 'custom' },
+    h('legend', {}, 'custom stimulus train'),
+    num('onset (s)', c.onset_s, (v) => (c.onset_s = v), { min: 0 }),
+    num('train duration (s)', c.duration_s, (v) => (c.duration_s = v), { min: 0 }),
+    num('rate (Hz)', c.rate_Hz, (v) => (c.rate_Hz = v), { min: 0 }),
+    num('trains', c.count, (v) => (c.count = v), { min: 1, step: 1 }),
+    num('period (s)', c.period_s, (v) => (c.period_s = v), { min: 0 }),
+    num('simulated time (h)', c.total_h, (v) => (c.total_h = v), { min: 0 }),
+    h('label', { class: 'param' }, h('span', { class: 'pname' }, 'spikes'),
+      (() => {
+        const sel = h('select', { onchange: (e: Event) => (c.kind = (e.target as HTMLSelectElement).value as 'poisson' | 'regular') }, h('option', { value: 'poisson' }, 'Poisson'), h('option', { value: 'regular' }, 'regular'));
+        sel.value = c.kind;
+        return sel;
+      })()),
+  );
+  const sampleSel = h('select', { name: 'sample', onchange: (e: Event) => (f.sample = Number((e.target as HTMLSelectElement).value)) },
+    [10, 30, 60, 300].map((v) => h('option', { value: v }, `${v} s`)));
+  sampleSel.value = String(f.sample);
+  const keySpecs = PARAM_SPECS.filter((p) => KEY_PARAMS.includes(p.name));
+  const restSpecs = PARAM_SPECS.filter((p) => !KEY_PARAMS.includes(p.name));
+  const form = h('form', { class: 'sim-form', 'data-testid': 'sim-form', onsubmit: (e: Event) => { e.preventDefault(); startSimulation(); } },
+    h('div', { class: 'row' },
+      h('label', { class: 'param' }, h('span', { class: 'pname' }, 'protocol'), protoSel),
+      h('label', { class: 'param' }, h('span', { class: 'pname' }, 'engine'), engineSel),
+      num('trials', f.trials, (v) => (f.trials = v), { min: 1, max: 100, step: 1, 'data-testid': 'sim-trials', name: 'trials' }),
+      num('seed', f.seed, (v) => (f.seed = v), { min: 0, step: 1, name: 'seed' }),
+      h('label', { class: 'param' }, h('span', { class: 'pname' }, 'sampling'), sampleSel),
+      h('label', { class: 'param check' }, h('input', { type: 'checkbox', checked: f.fastForward, onchange: (e: Event) => (f.fastForward = (e.target as HTMLInputElement).checked) }), 'fast-forward after stimulation'),
+    ),
+    customBox,
+    h('div', { class: 'params' }, keySpecs.map(paramInput)),
+    h('details', { class: 'more-params' }, h('summary', {}, 'all parameters'), h('div', { class: 'params' }, restSpecs.map(paramInput))),
+    h('div', { class: 'row buttons' },
+      h('button', { type: 'submit', class: 'primary', 'data-testid': 'sim-run' }, 'Run in browser'),
+      h('button', { type: 'button', 'data-testid': 'sim-stop', onclick: () => stopSimulation() }, 'Stop'),
+      h('button', {
+        type: 'button', onclick: () => {
+          f.params = {};
+          const d = defaultParams('single');
+          for (const el of root.querySelectorAll<HTMLInputElement>('input[data-param]')) {
+            el.value = String(d[el.dataset.param as keyof typeof d]);
+            el.classList.remove('changed', 'invalid');
+            el.setCustomValidity('');
+          }
+        },
+      }, 'Defaults'),
+      h('button', { type: 'button', onclick: () => resetZoom('sim') }, 'Reset zoom'),
+    ),
+  );
+  const progress = h('progress', { max: 1, value: 0, 'data-testid': 'sim-progress' });
+  const status = h('div', { class: 'sim-status', 'data-testid': 'sim-status', role: 'status', 'aria-live': 'polite' });
+  const result = h('div', { class: 'sim-result', 'data-testid': 'sim-result' });
+  const weightsEl = h('div', { class: 'chart-box' }), proteinEl = h('div', { class: 'chart-box' }), caEl = h('div', { class: 'chart-box' });
+  const root = h('section', { class: 'simulate', 'data-testid': 'simulate-view' },
+    h('h2', {}, 'Simulate in the browser'),
+    h('p', { class: 'muted' }, 'The reference model and engines, compiled for the browser, run in a Web Worker on this page: nothing is sent to the server. Change a parameter, run, and watch the ensemble build up one trial at a time; the previous run stays as a dashed line.'),
+    form, h('div', { class: 'progress-row' }, progress, status), result, weightsEl, proteinEl, caEl,
+  );
+  app.append(root);
+  replaceRoute('simulate', {});
+
+  let drawnFor: number | undefined;
+  let drawnTrials = 0;
+  const redraw = () => {
+    if (!root.isConnected) return;
+    fillEngines();
+    progress.max = Math.max(1, s.total);
+    progress.value = s.done;
+    status.textContent = s.message;
+    status.dataset.state = s.status;
+    root.dataset.state = s.status;
+    const m = s.last;
+    if (!m || !s.protocol) {
+      result.replaceChildren();
+      return;
+    }
+    const t_h = Array.from(m.t_s, (t) => t / 3600);
+    const pct = (a: Float64Array, off = 0) => Array.from(a, (v) => (v + off) * 100);
+    const marks = trainMarks(s.protocol.trains);
+    const ghost = s.previous && s.previous.t_h.length === t_h.length ? s.previous : undefined;
+    const lines = [
+      { label: 'h/h0', data: pct(m.ensemble.h_rel.mean), sd: pct(m.ensemble.h_rel.sd), color: COLORS.h },
+      { label: '1 + z', data: pct(m.ensemble.z.mean, 1), sd: pct(m.ensemble.z.sd), color: COLORS.z },
+      { label: 'w/h0', data: pct(m.ensemble.w_rel.mean), sd: pct(m.ensemble.w_rel.sd), color: COLORS.w, width: 2 },
+      { label: `trial ${m.done} w/h0`, data: pct(m.trial.w_rel), color: '#8c8c8c', width: 1 },
+      ...(ghost ? [{ label: ghost.label, data: ghost.w, color: '#b07aa1', dash: [6, 4], width: 1.5 }] : []),
+    ];
+    const title = `${s.protocol.name}: mean ± SD of ${m.done} trial${m.done === 1 ? '' : 's'} (% of h0)`;
+    const weights = charts.get('sim-weights');
+    const same = weights && drawnFor === s.request?.id;
+    const reuse = same && weights.series.length === 1 + lines.length + 6 && drawnTrials < m.done;
+    if (same && drawnTrials === m.done) {
+      /* this trial is already drawn (e.g. the final 'done' message): keep the zoom */
+    } else if (reuse) {
+      const data = [t_h] as Array<ArrayLike<number | null>>;
+      for (const l of lines) {
+        data.push(l.data);
+        if ('sd' in l && l.sd) data.push(l.data.map((v, i) => v + l.sd[i]!), l.data.map((v, i) => v - l.sd[i]!));
+      }
+      const { min, max } = weights.scales.x;
+      const zoomed = min != null && max != null && (min > t_h[0]! + 1e-9 || max < t_h[t_h.length - 1]! - 1e-9);
+      weights.setData(data as never, !zoomed);
+      const title = weights.root.querySelector('.u-title');
+      if (title) title.textContent = `${s.protocol.name}: mean ± SD of ${m.done} trial${m.done === 1 ? '' : 's'} (% of h0)`;
+      const rows = weights.root.querySelectorAll('.u-legend .u-series .u-label');
+      const trialRow = [...rows].find((r) => r.textContent?.startsWith('trial '));
+      if (trialRow) trialRow.textContent = `trial ${m.done} w/h0`;
+      charts.get('sim-protein')?.setData([t_h, Array.from(m.ensemble.p.mean), Array.from(m.ensemble.p.mean, (v, i) => v + m.ensemble.p.sd[i]!), Array.from(m.ensemble.p.mean, (v, i) => v - m.ensemble.p.sd[i]!)] as never, !zoomed);
+    } else {
+      lineChart(weightsEl, { key: 'sim-weights', title, x: t_h, xLabel: 'time (h)', yLabel: '% of h0', sync: 'sim', marks, lines });
+      lineChart(proteinEl, { key: 'sim-protein', title: 'protein p (mean ± SD)', x: t_h, xLabel: 'time (h)', yLabel: 'p', sync: 'sim', marks, height: 170, lines: [{ label: 'p', data: Array.from(m.ensemble.p.mean), sd: Array.from(m.ensemble.p.sd), color: COLORS.p }] });
+    }
+    if (m.calcium && (!charts.get('sim-calcium') || drawnFor !== s.request?.id)) {
+      const on = Math.min(...s.protocol.trains.map((t) => t.onset_s));
+      const x = Array.from(m.calcium.t_s, (t) => (t - on) * 1000);
+      const P = { ...defaultParams('single'), ...(s.request?.params ?? {}) };
+      lineChart(caEl, {
+        key: 'sim-calcium', title: 'calcium and h around the first stimulus (trial 1)', x, xLabel: 'time from first stimulus (ms)', yLabel: 'c', y2Label: 'h (mV)', sync: 'sim-ca', height: 200,
+        lines: [
+          { label: 'c', data: Array.from(m.calcium.c), color: COLORS.c },
+          { label: 'θ_p', data: x.map(() => P.theta_p), color: '#999', dash: [6, 4], width: 1 },
+          { label: 'θ_d', data: x.map(() => P.theta_d), color: '#bbb', dash: [2, 3], width: 1 },
+          { label: 'h (mV)', data: Array.from(m.calcium.h_mV), color: COLORS.h, scale: 'y2' },
+        ],
+      });
+    }
+    drawnFor = s.request?.id;
+    drawnTrials = m.done;
+    const fin = s.final;
+    const ens = m.ensemble;
+    const at = (hours: number) => {
+      let i = t_h.findIndex((t) => t >= hours - 1e-9);
+      if (i < 0) i = t_h.length - 1;
+      return { w: ens.w_rel.mean[i]!, sd: ens.w_rel.sd[i]!, z: ens.z.mean[i]! };
+    };
+    const end = t_h[t_h.length - 1]!;
+    const cps = [2, 4, 8].filter((x) => x <= end + 1e-9);
+    result.replaceChildren(
+      h('table', { class: 'summary' },
+        h('thead', {}, h('tr', {}, h('th', {}, 'trials'), h('th', {}, 'max h/h0'), ...cps.map((x) => h('th', {}, `w/h0 @${x}h`)), h('th', {}, `z @${fmt(end, 3)}h`), h('th', {}, 'class'))),
+        h('tbody', {}, h('tr', {},
+          h('td', {}, `${m.done}/${m.total}`),
+          h('td', { class: 'num', 'data-testid': 'sim-max-h' }, fmt(s.maxHRel)),
+          ...cps.map((x) => h('td', { class: 'num' }, `${fmt(at(x).w)} ± ${fmt(at(x).sd, 2)}`)),
+          h('td', { class: 'num' }, fmt(at(end).z)),
+          h('td', {}, fin ? classBadge(fin.class, fin.class) : classBadge(`${m.outcome} (trial ${m.done})`, m.outcome)),
+        )),
+      ),
+    );
+  };
+  mounted = { root, redraw };
+  redraw();
+}
