@@ -1,0 +1,191 @@
+/**
+ * The reference engine's detailed (fixed-step) integration: one small, monomorphic loop.
+ *
+ * It lives in its own function, with its state loaded into locals on entry and stored on exit, so
+ * V8 optimises it once and keeps it: inlined into the trial set-up, the loop was re-compiled and
+ * de-optimised on every trial (OSR entries, never-seen code after the loop) and ran ~4× slower.
+ * Everything rare — recording the grid, probes and the calcium window — goes through one observer
+ * call when the step counter reaches `nextObserve`: one integer comparison per step.
+ */
+import { delaySteps, earlyPhaseDrift, expSmall } from '../../model/equations.js';
+import { type ModelParams, toSeconds } from '../../model/parameters.js';
+import type { RandomStream } from '../../random/streams.js';
+
+/** The reference's EPSILON (10e-12): refractory and protein amounts below it count as zero. */
+export const EPS = 1e-11;
+
+/**
+ * Decaying traces are flushed to zero below this: a product of a subnormal number costs ~100×
+ * a normal one, and 5e-324 · e^{−dt/τ} rounds back to 5e-324, so without the flush c and I_syn
+ * would stay subnormal forever. No result can change: such values vanish against every threshold
+ * and sum they meet.
+ */
+const TINY = 1e-300;
+
+/** Per-step coefficients of every linear update, computed once per trial from the model. */
+export interface StepCoefficients {
+  readonly dt: number;
+  readonly eMem: number; readonly eSyn: number; readonly eOU: number; readonly ouNoise: number;
+  readonly tRef: number; readonly vRev: number; readonly vTh: number; readonly vReset: number;
+  readonly rMem: number; readonly i0: number;
+  readonly eC: number; readonly cPre: number; readonly cPost: number; readonly thetaP: number; readonly thetaD: number;
+  readonly h0: number; readonly thetaTag: number; readonly thetaPro: number; readonly alpha: number; readonly eP: number;
+  /** h ← h·e + add + noise·g in the potentiation (2), depression (1) and rest (0) regimes. */
+  readonly hE2: number; readonly hA2: number; readonly hN2: number;
+  readonly hE1: number; readonly hA1: number; readonly hN1: number;
+  readonly hE0: number; readonly hA0: number;
+  readonly zRateLTP: number; readonly zRateLTD: number; readonly zMax: number; readonly zMin: number;
+  readonly synDelay: number; readonly caDelay: number;
+}
+
+export function stepCoefficients(P: ModelParams, dt: number): StepCoefficients {
+  const tauOU = toSeconds(P, 'tau_ou');
+  const early = ([0, 1, 2] as const).map((r) => {
+    const d = earlyPhaseDrift(P, r);
+    const e = Math.exp((-dt * d.rate) / P.tau_h);
+    // Noise enters as (ξ/C)(1 − e) with ξ = σ_pl √(τ_h·w/dt) g: the reference's per-step noise.
+    return { e, add: d.target * (1 - e), noise: ((P.sigma_pl * Math.sqrt((P.tau_h * d.noiseWeight) / dt)) / d.rate) * (1 - e) };
+  });
+  return {
+    dt,
+    eMem: Math.exp(-dt / toSeconds(P, 'tau_mem')),
+    eSyn: Math.exp(-dt / toSeconds(P, 'tau_syn')),
+    eOU: Math.exp(-dt / tauOU),
+    ouNoise: (P.sigma_wn / Math.sqrt(2 * tauOU)) * Math.sqrt(1 - Math.exp((-2 * dt) / tauOU)),
+    tRef: toSeconds(P, 't_ref'), vRev: P.v_rev, vTh: P.v_th, vReset: P.v_reset, rMem: P.r_mem, i0: P.i_0,
+    eC: Math.exp(-dt / toSeconds(P, 'tau_c')), cPre: P.c_pre, cPost: P.c_post, thetaP: P.theta_p, thetaD: P.theta_d,
+    h0: P.h0, thetaTag: P.theta_tag, thetaPro: P.theta_pro, alpha: P.alpha, eP: Math.exp(-dt / P.tau_p),
+    hE2: early[2].e, hA2: early[2].add, hN2: early[2].noise,
+    hE1: early[1].e, hA1: early[1].add, hN1: early[1].noise,
+    hE0: early[0].e, hA0: early[0].add,
+    zRateLTP: -dt / (P.tau_z * P.z_max), zRateLTD: -dt / P.tau_z, zMax: P.z_max, zMin: P.z_min,
+    synDelay: delaySteps(toSeconds(P, 't_syn_delay'), dt),
+    caDelay: delaySteps(toSeconds(P, 't_c_delay'), dt),
+  };
+}
+
+/** Slots of the loop state vector. Booleans are stored as 0/1. */
+export const S_V = 0, S_I_SYN = 1, S_I_BG = 2, S_REF = 3, S_C = 4, S_H = 5, S_Z = 6, S_P = 7, S_SUM = 8,
+  S_MAX_DEV = 9, S_P_MAX = 10, S_J_P_MAX = 11, S_POST_SPIKES = 12, S_TAGGED = 13, S_SYNTHESIS = 14,
+  S_I_PSP = 15, S_I_CA = 16, STATE_SIZE = 17;
+
+/** Initial state: V at rest, h = h0, everything else zero. */
+export function initialState(k: StepCoefficients): Float64Array {
+  const s = new Float64Array(STATE_SIZE);
+  s[S_V] = k.vRev;
+  s[S_I_BG] = k.i0;
+  s[S_H] = k.h0;
+  return s;
+}
+
+/** Receives the state at the steps it asked for; returns the next step it wants (or a never-step). */
+export interface StepObserver {
+  observe(j: number, v: number, c: number, h: number, z: number, p: number): number;
+  postSpike(j: number): void;
+}
+
+/**
+ * Integrates steps jFrom … jTo (inclusive) in the reference's order of operations (see
+ * referenceEngine.ts), reading and writing the state vector `st`. `never` is a step index larger
+ * than any step of the run.
+ */
+export function integrateDetailed(
+  k: StepCoefficients, st: Float64Array, spikes: Int32Array, noise: RandomStream, background: RandomStream,
+  obs: StepObserver, nextObserve: number, jFrom: number, jTo: number, never: number,
+): void {
+  const dt = k.dt, eMem = k.eMem, eSyn = k.eSyn, eOU = k.eOU, ouNoise = k.ouNoise, tRef = k.tRef;
+  const vRev = k.vRev, vTh = k.vTh, vReset = k.vReset, rMem = k.rMem, i0 = k.i0;
+  const eC = k.eC, cPre = k.cPre, cPost = k.cPost, thetaP = k.thetaP, thetaD = k.thetaD;
+  const h0 = k.h0, thetaTag = k.thetaTag, thetaPro = k.thetaPro, alpha = k.alpha, eP = k.eP;
+  const hE2 = k.hE2, hA2 = k.hA2, hN2 = k.hN2, hE1 = k.hE1, hA1 = k.hA1, hN1 = k.hN1, hE0 = k.hE0, hA0 = k.hA0;
+  const zRateLTP = k.zRateLTP, zRateLTD = k.zRateLTD, zMax = k.zMax, zMin = k.zMin;
+  const synDelay = k.synDelay, caDelay = k.caDelay;
+  const nSpikes = spikes.length;
+
+  let v = st[S_V]!, iSyn = st[S_I_SYN]!, iBg = st[S_I_BG]!, refractory = st[S_REF]!;
+  let c = st[S_C]!, h = st[S_H]!, z = st[S_Z]!, p = st[S_P]!, sumDev = st[S_SUM]!;
+  let maxDev = st[S_MAX_DEV]!, pMax = st[S_P_MAX]!, jPMax = st[S_J_P_MAX]! | 0, postSpikes = st[S_POST_SPIKES]! | 0;
+  let tagged = st[S_TAGGED] === 1, synthesis = st[S_SYNTHESIS] === 1;
+  let iPsp = st[S_I_PSP]! | 0, iCa = st[S_I_CA]! | 0;
+  let nextPsp = iPsp < nSpikes ? spikes[iPsp]! + synDelay : never;
+  let nextCa = iCa < nSpikes ? spikes[iCa]! + caDelay : never;
+  let nextObs = nextObserve;
+
+  for (let j = jFrom; j <= jTo; j++) {
+    // 1. postsynaptic neuron: background, membrane, refractory hold or threshold; current decay
+    if (ouNoise > 0) iBg = (iBg - i0) * eOU + ouNoise * background.gaussian() + i0;
+    v = v * eMem + (vRev + rMem * (iBg + iSyn)) * (1 - eMem);
+    let postSpike = false;
+    if (refractory > EPS) {
+      v = vReset;
+      refractory -= dt;
+    } else if (v >= vTh) {
+      v = vReset;
+      refractory = tRef;
+      postSpike = true;
+      postSpikes++;
+      obs.postSpike(j);
+    }
+    iSyn *= eSyn;
+    if (iSyn < TINY && iSyn > -TINY) iSyn = 0;
+
+    // 2. protein with the previous step's Σ|h − h0|
+    if (sumDev >= thetaPro) {
+      synthesis = true;
+      p = p * eP + alpha * (1 - eP);
+    } else {
+      p = p * eP;
+    }
+    if (p > pMax) {
+      pMax = p;
+      jPMax = j;
+    }
+
+    // 3. synapse: delayed PSP, calcium (decay, then jumps), early phase, tag and late phase
+    if (j === nextPsp) {
+      iSyn += (h + h0 * z) / rMem;
+      iPsp++;
+      nextPsp = iPsp < nSpikes ? spikes[iPsp]! + synDelay : never;
+    }
+    c *= eC;
+    if (c < TINY) c = 0;
+    if (j === nextCa) {
+      c += cPre;
+      iCa++;
+      nextCa = iCa < nSpikes ? spikes[iCa]! + caDelay : never;
+    }
+    if (postSpike) c += cPost;
+
+    if (c >= thetaP) {
+      h = h * hE2 + hA2 + hN2 * noise.gaussian();
+      if (Math.abs(h - h0) > Math.abs(maxDev)) maxDev = h - h0;
+    } else if (c >= thetaD) {
+      h = h * hE1 + hA1 + hN1 * noise.gaussian();
+      if (Math.abs(h - h0) > Math.abs(maxDev)) maxDev = h - h0;
+    } else {
+      h = h * hE0 + hA0;
+    }
+    const dev = h - h0;
+    sumDev = dev < 0 ? -dev : dev;
+    if (dev >= thetaTag) {
+      tagged = true;
+      if (p > EPS) {
+        const e = expSmall(zRateLTP * p);
+        z = z * e + zMax * (1 - e);
+      }
+    } else if (-dev >= thetaTag) {
+      tagged = true;
+      if (p > EPS) {
+        const e = expSmall(zRateLTD * p);
+        z = z * e + zMin * (1 - e);
+      }
+    }
+
+    if (j === nextObs) nextObs = obs.observe(j, v, c, h, z, p);
+  }
+
+  st[S_V] = v; st[S_I_SYN] = iSyn; st[S_I_BG] = iBg; st[S_REF] = refractory;
+  st[S_C] = c; st[S_H] = h; st[S_Z] = z; st[S_P] = p; st[S_SUM] = sumDev;
+  st[S_MAX_DEV] = maxDev; st[S_P_MAX] = pMax; st[S_J_P_MAX] = jPMax; st[S_POST_SPIKES] = postSpikes;
+  st[S_TAGGED] = tagged ? 1 : 0; st[S_SYNTHESIS] = synthesis ? 1 : 0; st[S_I_PSP] = iPsp; st[S_I_CA] = iCa;
+}
