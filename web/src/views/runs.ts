@@ -75,9 +75,10 @@ export async function drawRunCharts(box: HTMLElement, run: RunDetail, protocol: 
     marks,
     yRange,
     lines: [
+      // w first, so h (equal to w while z = 0) is drawn on top of it
+      { label: 'w/h0', data: w.w, sd: w.wSd, color: COLORS.w, width: 2 },
       { label: 'h/h0', data: w.h, sd: w.hSd, color: COLORS.h },
       { label: '1 + z', data: w.z1, sd: w.zSd, color: COLORS.z },
-      { label: 'w/h0', data: w.w, sd: w.wSd, color: COLORS.w, width: 2 },
     ],
   });
   lineChart(proteinEl, {

@@ -285,10 +285,10 @@ export async function renderSimulate(app: HTMLElement, _route: Route, _stale: ()
     const marks = trainMarks(s.protocol.trains);
     const ghost = s.previous && s.previous.t_h.length === t_h.length ? s.previous : undefined;
     const lines = [
+      { label: `trial ${m.done} w/h0`, data: pct(m.trial.w_rel), color: '#8c8c8c', width: 1 },
+      { label: 'w/h0', data: pct(m.ensemble.w_rel.mean), sd: pct(m.ensemble.w_rel.sd), color: COLORS.w, width: 2 },
       { label: 'h/h0', data: pct(m.ensemble.h_rel.mean), sd: pct(m.ensemble.h_rel.sd), color: COLORS.h },
       { label: '1 + z', data: pct(m.ensemble.z.mean, 1), sd: pct(m.ensemble.z.sd), color: COLORS.z },
-      { label: 'w/h0', data: pct(m.ensemble.w_rel.mean), sd: pct(m.ensemble.w_rel.sd), color: COLORS.w, width: 2 },
-      { label: `trial ${m.done} w/h0`, data: pct(m.trial.w_rel), color: '#8c8c8c', width: 1 },
       ...(ghost ? [{ label: ghost.label, data: ghost.w, color: '#b07aa1', dash: [6, 4], width: 1.5 }] : []),
     ];
     const title = `${s.protocol.name}: mean ± SD of ${m.done} trial${m.done === 1 ? '' : 's'} (% of h0)`;

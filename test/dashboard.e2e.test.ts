@@ -1,0 +1,275 @@
+/**
+ * End-to-end test of `calcitag serve` in Debian's headless Chromium, driven by playwright-core (which
+ * never downloads a browser here: it launches /usr/bin/chromium). Two small runs are made with the CLI,
+ * the server is started on a free loopback port, and the page is used as a visitor would: open a run,
+ * zoom, compare two runs, take a screenshot, simulate WTET in the browser.
+ *
+ * Skips when /usr/bin/chromium is absent (install it with `apt-get install chromium`; .ci/run does).
+ * Needs the built CLI and front end (`npm run build && npm run build:web`, or `npm ci`).
+ * CALCITAG_E2E_SHOTS=<dir> also copies the screenshots there.
+ */
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import type uPlot from 'uplot';
+
+/** The handles web/src/main.ts puts on the page for tests. */
+declare global {
+  interface Window {
+    __calcitag: {
+      charts: Map<string, uPlot>;
+      route: () => { view: string; q: URLSearchParams };
+      ready: boolean;
+      sim: { status: string; maxHRel: number; done: number; message: string; request?: { params: Record<string, number> } };
+    };
+  }
+}
+
+const CHROMIUM = '/usr/bin/chromium';
+const ROOT = resolve(import.meta.dirname, '..');
+const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+const WEB = join(ROOT, 'dist', 'web', 'index.html');
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) {
+  console.warn(`dashboard e2e: skipped — ${CHROMIUM} not found (apt-get install chromium; CI installs it in .ci/run)`);
+}
+
+const run = promisify(execFile);
+
+interface ChartState {
+  min: number;
+  max: number;
+  first: number;
+  last: number;
+}
+
+describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
+  let dir: string;
+  let server: ChildProcess | undefined;
+  let url: string;
+  let context: BrowserContext | undefined;
+  let page: Page;
+  const pageErrors: string[] = [];
+  const shots: string[] = [];
+
+  const xRange = (key: string) =>
+    page.evaluate((k) => {
+      const u = window.__calcitag.charts.get(k);
+      if (!u) return null;
+      const x = u.data[0];
+      return { min: u.scales.x.min!, max: u.scales.x.max!, first: x[0]!, last: x[x.length - 1]! } satisfies ChartState;
+    }, key);
+
+  const waitForChart = (key: string, timeout = 30_000) =>
+    page.waitForFunction((k) => window.__calcitag?.ready === true && window.__calcitag.charts.has(k), key, { timeout });
+
+  const screenshot = async (name: string) => {
+    const path = join(dir, name);
+    await page.screenshot({ path, fullPage: true });
+    shots.push(path);
+    return path;
+  };
+
+  beforeAll(async () => {
+    for (const f of [CLI, WEB]) {
+      if (!existsSync(f)) throw new Error(`${f} is missing: build first (npm run build && npm run build:web, or npm ci)`);
+    }
+    dir = mkdtempSync(join(tmpdir(), 'calcitag-e2e-'));
+    const runs = join(dir, 'runs');
+    // Two small runs that differ in one parameter, made by the CLI as a user would.
+    await Promise.all([
+      run(process.execPath, [CLI, 'run', 'STET', 'WTET', '--trials', '2', '--quiet', '--out', join(runs, 'ref')]),
+      run(process.execPath, [CLI, 'run', 'STET', 'WTET', '--trials', '2', '--quiet', '--param', 'theta_p=2.5', '--out', join(runs, 'theta_p-2.5')]),
+    ]);
+    server = spawn(process.execPath, [CLI, 'serve', runs, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    url = await new Promise<string>((res, rej) => {
+      let out = '';
+      const timer = setTimeout(() => rej(new Error(`calcitag serve did not start: ${out}`)), 60_000);
+      server!.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          res(m[1]!);
+        }
+      });
+      server!.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+      server!.once('exit', (code) => rej(new Error(`calcitag serve exited with ${code}: ${out}`)));
+    });
+    const { chromium } = await import('playwright-core');
+    context = await chromium.launchPersistentContext(mkdtempSync(join(dir, 'profile-')), {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1400, height: 1000 },
+      args: [
+        '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      ],
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') pageErrors.push(m.text());
+    });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    server?.kill('SIGTERM');
+    const keep = process.env.CALCITAG_E2E_SHOTS;
+    if (keep && shots.length) {
+      mkdirSync(keep, { recursive: true });
+      for (const s of shots) copyFileSync(s, join(keep, s.split('/').pop()!));
+    }
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lists the runs and opens one with its summary and traces', async () => {
+    await page.goto(url);
+    await page.waitForSelector('[data-run]');
+    const ids = await page.$$eval('[data-run]', (els) => els.map((e) => (e as HTMLElement).dataset.run).sort());
+    expect(ids).toEqual(['ref', 'theta_p-2.5']);
+    await page.click('[data-run="ref"]');
+    await page.waitForFunction(() => window.__calcitag.route().q.get('id') === 'ref');
+    await waitForChart('run-weights');
+    await waitForChart('run-calcium');
+    expect(await page.textContent('[data-testid=run-title]')).toBe('ref');
+    const table = await page.textContent('[data-testid=summary-table]');
+    expect(table).toContain('STET');
+    expect(table).toContain('late-LTP');
+    // the weight chart holds the 8-hour trace on the 60 s grid, in % of h0 (series 1: w/h0)
+    const r = (await xRange('run-weights'))!;
+    expect(r.first).toBe(0);
+    expect(r.last).toBeCloseTo(8, 6);
+    const wMax = await page.evaluate(() => Math.max(...(window.__calcitag.charts.get('run-weights')!.data[1] as number[])));
+    expect(wMax).toBeGreaterThan(150); // STET: w/h0 rises well above 100 %
+  });
+
+  it('zooms into time by dragging across a chart, in step with the linked chart, and zooms out again', async () => {
+    const before = (await xRange('run-weights'))!;
+    const box = (await page.locator('[data-chart="run-weights"] .u-over').boundingBox())!;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + box.width * 0.1, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.25, y, { steps: 5 });
+    await page.mouse.move(box.x + box.width * 0.35, y, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForFunction(() => {
+      const u = window.__calcitag.charts.get('run-weights')!;
+      return u.scales.x.max! - u.scales.x.min! < 4;
+    });
+    const zoomed = (await xRange('run-weights'))!;
+    expect(zoomed.max - zoomed.min).toBeLessThan(0.5 * (before.max - before.min));
+    expect(zoomed.min).toBeGreaterThan(before.min);
+    expect(zoomed.min).toBeGreaterThan(0.5); // ≈ 0.8 h … 2.8 h: around the stimulation at 1 h
+    expect(zoomed.max).toBeLessThan(3.5);
+    const protein = (await xRange('run-protein'))!;
+    expect(protein.min).toBeCloseTo(zoomed.min, 9);
+    expect(protein.max).toBeCloseTo(zoomed.max, 9);
+    await screenshot('run-zoomed.png');
+    // programmatic zoom through the same scale, then the reset button
+    await page.evaluate(() => window.__calcitag.charts.get('run-weights')!.setScale('x', { min: 0.99, max: 1.05 }));
+    expect((await xRange('run-protein'))!.max).toBeCloseTo(1.05, 9);
+    await page.click('[data-testid=reset-zoom]');
+    const reset = (await xRange('run-weights'))!;
+    expect(reset.min).toBe(0);
+    expect(reset.max).toBeCloseTo(8, 6);
+  });
+
+  it('switches protocol within a run', async () => {
+    await page.click('[data-testid=protocol-tabs] button[data-protocol="WTET"]');
+    await page.waitForFunction(() => window.__calcitag.route().q.get('p') === 'WTET' && window.__calcitag.charts.get('run-weights')?.root.textContent?.includes('WTET'));
+    expect(await page.getAttribute('[data-testid=protocol-tabs] button.active', 'data-protocol')).toBe('WTET');
+  });
+
+  it('compares two runs overlaid and side by side, and takes a screenshot', async () => {
+    await page.goto(`${url}#/compare?a=ref&b=theta_p-2.5&p=WTET`);
+    await waitForChart('cmp-weights');
+    const legend = await page.textContent('[data-chart="cmp-weights"] .u-legend');
+    expect(legend).toContain('A ref');
+    expect(legend).toContain('B theta_p-2.5');
+    const diff = await page.textContent('[data-testid=config-diff]');
+    expect(diff).toMatch(/theta_p\s*3\s*2\.5/);
+    expect(await page.textContent('[data-testid=compare-table]')).toContain('w/h0 @8h');
+    // both runs' w/h0 traces are on the chart, and they differ (θ_p changed)
+    const differ = await page.evaluate(() => {
+      const d = window.__calcitag.charts.get('cmp-weights')!.data;
+      return d[1]!.some((v, i) => v != null && d[4]![i] != null && Math.abs(v - d[4]![i]!) > 1e-9);
+    });
+    expect(differ).toBe(true);
+    const overlayPng = await screenshot('compare-overlay.png');
+    await page.click('[data-testid=mode-side]');
+    await waitForChart('cmp-b-weights');
+    await waitForChart('cmp-a-weights');
+    expect(await page.isVisible('[data-testid=compare-a]')).toBe(true);
+    expect(await page.isVisible('[data-testid=compare-b]')).toBe(true);
+    // side by side shares one y range and zooms together
+    const ya = await page.evaluate(() => window.__calcitag.charts.get('cmp-a-weights')!.scales.y);
+    const yb = await page.evaluate(() => window.__calcitag.charts.get('cmp-b-weights')!.scales.y);
+    expect([ya.min, ya.max]).toEqual([yb.min, yb.max]);
+    await page.evaluate(() => window.__calcitag.charts.get('cmp-a-weights')!.setScale('x', { min: 0.9, max: 2 }));
+    const xb = (await xRange('cmp-b-weights'))!;
+    expect([xb.min, xb.max]).toEqual([0.9, 2]);
+    const sidePng = await screenshot('compare-side.png');
+    for (const p of [overlayPng, sidePng]) {
+      const png = readFileSync(p);
+      expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+      expect(png.readUInt32BE(16)).toBe(1400); // IHDR width
+      expect(png.readUInt32BE(20)).toBeGreaterThan(900); // full page height
+      expect(png.length).toBeGreaterThan(40_000); // charts, not a blank page
+    }
+  });
+
+  it('runs WTET in the browser (Web Worker, no server round trip): h rises above h0, and θ_p changes the outcome', async () => {
+    await page.goto(`${url}#/simulate`);
+    await page.waitForSelector('[data-testid=sim-form]');
+    await page.selectOption('[data-testid=sim-protocol]', 'WTET');
+    await page.fill('[data-testid=sim-trials]', '3');
+    const statuses: string[] = [];
+    await page.exposeFunction('__recordStatus', (s: string) => statuses.push(s));
+    await page.evaluate(() => {
+      const el = document.querySelector('[data-testid=sim-status]')!;
+      new MutationObserver(() => (window as unknown as { __recordStatus: (s: string) => void }).__recordStatus(el.textContent ?? '')).observe(el, { childList: true, characterData: true, subtree: true });
+    });
+    const api: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/api/')) api.push(r.url());
+    });
+    await page.click('[data-testid=sim-run]');
+    await page.waitForFunction(() => window.__calcitag.sim.status === 'done', null, { timeout: 90_000 });
+    const first = await page.evaluate(() => ({ max: window.__calcitag.sim.maxHRel, done: window.__calcitag.sim.done, message: window.__calcitag.sim.message }));
+    expect(first.done).toBe(3);
+    expect(first.max).toBeGreaterThan(1.05); // early-phase LTP: h/h0 well above 1
+    expect(statuses.some((s) => /trial 1\/3/.test(s))).toBe(true); // progress from the worker, trial by trial
+    expect(first.message).toMatch(/class early-LTP/);
+    expect(api).toEqual([]); // simulated in the page, not on the server
+    await waitForChart('sim-weights');
+    await waitForChart('sim-calcium');
+    expect(Number(await page.textContent('[data-testid=sim-max-h]'))).toBeCloseTo(first.max, 3);
+    await screenshot('simulate-wtet.png');
+    // θ_p above every calcium peak of WTET: no potentiation, h stays at or below h0
+    await page.fill('input[data-param="theta_p"]', '20');
+    await page.click('[data-testid=sim-run]');
+    await page.waitForFunction(() => window.__calcitag.sim.status === 'done' && window.__calcitag.sim.request?.params.theta_p === 20, null, { timeout: 90_000 });
+    const second = await page.evaluate(() => window.__calcitag.sim.maxHRel);
+    expect(second).toBeLessThanOrEqual(1 + 1e-9);
+    expect(await page.textContent('[data-chart="sim-weights"] .u-legend')).toContain('previous (WTET)');
+    expect(api).toEqual([]);
+  });
+
+  it('shows the hardware-study page whether or not a figure exists', async () => {
+    await page.goto(`${url}#/hardware`);
+    await page.waitForFunction(() => window.__calcitag?.ready === true && window.__calcitag.route().view === 'hardware');
+    const n = await page.locator('[data-testid=hw-figures] img').count();
+    if (n === 0) expect(await page.isVisible('[data-testid=hw-missing]')).toBe(true);
+    else expect(await page.locator('[data-testid=hw-figures] img').first().evaluate((i) => (i as HTMLImageElement).complete)).toBe(true);
+  });
+
+  it('raised no errors in the page', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
