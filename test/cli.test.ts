@@ -75,3 +75,18 @@ describe('calcitag run', () => {
     expect(existsSync(join(cwd, 'runs'))).toBe(false);
   });
 });
+
+describe('calcitag validate', () => {
+  it('compares an ensemble with the C++ reference and reports per checkpoint', () => {
+    const r = run(['validate', 'WTET', '--trials', '6', '--seed', '3', '--json']);
+    const out = JSON.parse(r.stdout);
+    expect(out.engine).toBe('reference');
+    const wtet = out.protocols[0];
+    expect(wtet.protocol).toBe('WTET');
+    expect(wtet.reference_class).toBe('early-LTP');
+    expect(wtet.comparisons.map((c: { quantity: string }) => c.quantity)).toEqual(['w_rel@2h', 'w_rel@4h', 'w_rel@8h']);
+    expect(wtet.comparisons[2].reference.n).toBe(10);
+    expect(r.status).toBe(out.pass ? 0 : 1);
+  });
+});
+

@@ -8,6 +8,7 @@ import { VERSION } from '../version.js';
 import { USAGE } from './errors.js';
 import { registerRun } from './commands/run.js';
 import { registerServe } from './commands/serve.js';
+import { registerValidate } from './commands/validate.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (str, write) => write(`calcitag: ${str.replace(/^error: /, '')}`) });
   registerRun(program);
   registerServe(program);
+  registerValidate(program);
   return program;
 }
 
