@@ -93,6 +93,19 @@ describe('probes in the reference engine', () => {
     expect(pr.values!.p![5400]).toBeCloseTo(r.p[r.p.length - 1]!, 12);
   });
 
+  it('sample every step across the skipped idle start', () => {
+    const every: ProbeSpec = { name: 'e', variables: ['c', 'V'], interval_s: 2e-4, from_s: 3599, to_s: 3601 };
+    const r = runReferenceTrial(spec({ probes: [every] }));
+    const pr = r.probes![0]!;
+    expect(pr.samples).toBe(10_001);
+    const byStep = new Map(Array.from(pr.t_s).map((t, i) => [Math.round(t / 2e-4), pr.values!.c![i]!]));
+    r.calcium!.t_s.forEach((t, i) => {
+      const c = byStep.get(Math.round(t / 2e-4));
+      if (c !== undefined) expect(c).toBe(r.calcium!.c[i]);
+    });
+    expect(Math.max(...pr.values!.c!)).toBeGreaterThan(params.theta_p);
+  });
+
   it('probe grids round to the integration step and clip to the run', () => {
     expect(probeGrid({ name: 'x', variables: ['h'], interval_s: 0.00025, from_s: 1, to_s: 2 }, 2e-4, 100_000)).toEqual({ first: 5000, every: 1, n: 5001 });
     expect(probeGrid({ name: 'x', variables: ['h'], interval_s: 1, from_s: 10, to_s: 1e9 }, 2e-4, 100_000)).toEqual({ first: 50_000, every: 5000, n: 11 });

@@ -131,11 +131,11 @@ export class ProbeRecorder {
     return this.updateNext();
   }
 
-  /** Records one constant state at every sample step before `jEnd` (a stretch the engine skipped). */
-  hold(jEnd: number, v: number, c: number, h: number, z: number, p: number): number {
+  /** Records one constant state at every sample step up to and including `jLast` (a stretch the engine skipped). */
+  hold(jLast: number, v: number, c: number, h: number, z: number, p: number): number {
     for (let i = 0; i < this.probes.length; i++) {
       const s = this.probes[i]!;
-      while (s.next >= 0 && s.next < jEnd) this.put(s, i, v, c, h, z, p);
+      while (s.next >= 0 && s.next <= jLast) this.put(s, i, v, c, h, z, p);
     }
     return this.updateNext();
   }
