@@ -2,11 +2,14 @@
  * Writes a run folder: config.json (fully resolved), summary.json, trials.csv, per-protocol traces
  * (mean ± SD on the coarse grid), one trial's calcium, and a figure per protocol (SVG, PNG and its
  * Vega-Lite spec). Each protocol's files are written as soon as it finishes, atomically.
+ * Also experiment.json: the fully resolved experiment, which `calcitag run <dir>/experiment.json`
+ * reproduces bit for bit.
  */
 import type { EnsembleResult } from '../experiments/ensemble.js';
 import { CHECKPOINTS } from '../experiments/ensemble.js';
 import type { RunConfig } from '../experiments/protocolRun.js';
 import { summaryJson } from '../experiments/protocolRun.js';
+import { experimentFromRunConfig } from '../experiments/experiment.js';
 import { columnsToCsv, toCsv, type Cell } from './csv.js';
 import { RunDirectory } from './files.js';
 import { protocolFigureSpec, renderSvg, svgToPng } from './plots.js';
@@ -16,12 +19,18 @@ export class RunWriter {
   private readonly done: EnsembleResult[] = [];
   private readonly log: string[] = [];
 
-  constructor(path: string, private readonly cfg: RunConfig) {
+  constructor(
+    path: string,
+    private readonly cfg: RunConfig,
+    /** `experiment`: what to write as experiment.json (default: the one equivalent to `cfg`); csv/plots default true. */
+    private readonly options: { experiment?: object; csv?: boolean; plots?: boolean } = {},
+  ) {
     this.dir = new RunDirectory(path);
   }
 
   start(): void {
     this.dir.write('config.json', JSON.stringify(this.cfg, null, 2) + '\n');
+    this.dir.write('experiment.json', JSON.stringify(this.options.experiment ?? experimentFromRunConfig(this.cfg), null, 2) + '\n');
     this.note(`calcitag ${this.cfg.version}: engine ${this.cfg.engine}, seed ${this.cfg.seed}, ${this.cfg.trials} trials, dt ${this.cfg.dt_ms} ms`);
   }
 
@@ -36,7 +45,7 @@ export class RunWriter {
     const P = res.protocol;
     const h0 = this.cfg.params.h0;
     const tr = res.traces;
-    this.dir.write(
+    if (this.options.csv !== false) this.dir.write(
       `traces_${P}.csv`,
       columnsToCsv([
         ['t_s', res.t_s],
@@ -46,18 +55,25 @@ export class RunWriter {
         ['p_mean', tr.p.mean], ['p_sd', tr.p.sd],
       ]),
     );
-    if (res.calcium) {
+    if (res.calcium && this.options.csv !== false) {
       this.dir.write(`calcium_${P}.csv`, columnsToCsv([['t_s', res.calcium.t_s], ['c', res.calcium.c], ['h_mV', res.calcium.h_mV]]));
     }
     const protocol = this.cfg.protocols.find((p) => p.name === P)!;
-    const spec = protocolFigureSpec(res, protocol, this.cfg.params);
-    const svg = await renderSvg(spec);
-    this.dir.write(`figure_${P}.vl.json`, JSON.stringify(spec) + '\n');
-    this.dir.write(`figure_${P}.svg`, svg);
-    this.dir.write(`figure_${P}.png`, svgToPng(svg));
-    this.dir.write('trials.csv', trialsCsv(this.done, h0));
+    if (this.options.plots !== false) {
+      const spec = protocolFigureSpec(res, protocol, this.cfg.params);
+      const svg = await renderSvg(spec);
+      this.dir.write(`figure_${P}.vl.json`, JSON.stringify(spec) + '\n');
+      this.dir.write(`figure_${P}.svg`, svg);
+      this.dir.write(`figure_${P}.png`, svgToPng(svg));
+    }
+    if (this.options.csv !== false) this.dir.write('trials.csv', trialsCsv(this.done, h0));
     this.dir.write('summary.json', JSON.stringify(summaryJson(this.cfg, this.done), null, 2) + '\n');
     this.note(`${P}: ${res.trials} trials in ${(res.wall_ms / 1000).toFixed(2)} s, class ${res.class}`);
+  }
+
+  /** Rewrites summary.json with `extra` fields added (e.g. how far an interrupted run got). */
+  finish(extra: Record<string, unknown>): void {
+    this.dir.write('summary.json', JSON.stringify({ ...summaryJson(this.cfg, this.done), ...extra }, null, 2) + '\n');
   }
 }
 
