@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { csvToColumns, findRuns, startServer, type RunningServer } from '../src/web/server.js';
+import { csvToColumns, findRuns, parseNumericCsv, startServer, type RunningServer } from '../src/web/server.js';
 import { defaultParams } from '../src/model/parameters.js';
 
 let dir: string;
@@ -78,6 +78,23 @@ describe('calcitag serve API', () => {
     expect(c.data[1]).toEqual([1, 1.2, null]);
     expect(c.data[2]).toEqual([0, 0.01, null]);
     expect(csvToColumns('a,b\n"x,y",2\n')).toEqual({ columns: ['a', 'b'], data: [['x,y'], [2]], rows: 1 });
+  });
+
+  it('sends numeric columns as raw little-endian float64 on request, NaN for missing cells', async () => {
+    const res = await fetch(new URL('/api/runs/ref/traces/WTET?format=f64', server.url));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-columns')).toBe('t_s,h_rel_mean,h_rel_sd');
+    expect(res.headers.get('x-rows')).toBe('3');
+    const buf = Buffer.from(await res.arrayBuffer());
+    const v = Array.from({ length: 9 }, (_, i) => buf.readDoubleLE(i * 8));
+    expect(v.slice(0, 6)).toEqual([0, 60, 120, 1, 1.2, NaN]);
+    expect(v.slice(6)).toEqual([0, 0.01, NaN]);
+    expect(parseNumericCsv('a,b\r\n1,2\r\n\r\n3,\r\n')).toEqual({ columns: ['a', 'b'], rows: 2, data: [new Float64Array([1, 3]), new Float64Array([2, NaN])] });
+    expect(parseNumericCsv('a,b\n1,x\n')).toBeUndefined();
+    expect(parseNumericCsv('a\n1,2\n')).toBeUndefined();
+    writeFileSync(join(dir, 'runs', 'ref', 'trials.csv'), 'protocol,trial\nWTET,0\n');
+    expect((await fetch(new URL('/api/runs/ref/csv/trials.csv?format=f64', server.url))).status).toBe(415);
+    expect((await json('/api/runs/ref/csv/trials.csv')).data).toEqual([['WTET'], [0]]);
   });
 
   it('serves run files by type and refuses anything else', async () => {

@@ -10,7 +10,8 @@
  * | /api/runs                             | `{ root, runs: RunListing[] }`, newest first                |
  * | /api/runs/:id                         | `{ id, summary, config, files, protocols, figures }`        |
  * | /api/runs/:id/summary, …/config       | summary.json, config.json as stored                         |
- * | /api/runs/:id/traces/:protocol        | traces_<P>.csv as JSON columns `{ columns, data, rows }`    |
+ * | /api/runs/:id/traces/:protocol        | traces_<P>.csv as JSON columns `{ columns, data, rows }`;   |
+ * |                                       | `?format=f64`: raw little-endian float64 columns (10⁶ rows) |
  * | /api/runs/:id/calcium/:protocol       | calcium_<P>.csv as JSON columns                             |
  * | /api/runs/:id/csv/:file               | any other CSV of the run as JSON columns                    |
  * | /api/runs/:id/files/:file             | a run file as stored (figures, CSV, JSON, log)              |
@@ -21,7 +22,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { extname, join, relative, resolve, sep } from 'node:path';
+import { basename, extname, join, relative, resolve, sep } from 'node:path';
 import { packageRoot } from '../io/files.js';
 import { defaultParams } from '../model/parameters.js';
 import { VERSION } from '../version.js';
@@ -213,6 +214,85 @@ export function csvToColumns(text: string): CsvColumns {
   return { columns, data, rows: n };
 }
 
+/** A CSV whose every cell is a number (or empty / NaN, both NaN), as one Float64Array per column. */
+export interface NumericColumns {
+  columns: string[];
+  data: Float64Array[];
+  rows: number;
+}
+
+/**
+ * Fast path for numeric tables (traces can have 10⁶ rows): scans the text once without splitting it
+ * into line and cell strings. Returns undefined when a cell is not a number (then use csvToColumns).
+ */
+export function parseNumericCsv(text: string): NumericColumns | undefined {
+  const len = text.length;
+  let nl = text.indexOf('\n');
+  if (nl < 0) nl = len;
+  const header = text.slice(0, nl).replace(/\r$/, '');
+  if (header === '' || header.includes('"')) return undefined;
+  const columns = header.split(',');
+  const nc = columns.length;
+  let rows = 0;
+  for (let i = nl + 1; i < len; ) {
+    let e = text.indexOf('\n', i);
+    if (e < 0) e = len;
+    if (e > i && !(e === i + 1 && text.charCodeAt(i) === 13)) rows++;
+    i = e + 1;
+  }
+  const data = columns.map(() => new Float64Array(rows));
+  let r = 0;
+  for (let i = nl + 1; i < len && r < rows; ) {
+    let e = text.indexOf('\n', i);
+    if (e < 0) e = len;
+    let end = e;
+    if (end > i && text.charCodeAt(end - 1) === 13) end--;
+    if (end === i) {
+      i = e + 1;
+      continue;
+    }
+    let s = i;
+    for (let c = 0; c < nc; c++) {
+      let k = c === nc - 1 ? end : text.indexOf(',', s);
+      if (k < 0 || k > end) k = end;
+      let v = NaN;
+      if (k > s) {
+        const cell = text.slice(s, k);
+        v = Number(cell);
+        if (Number.isNaN(v) && cell !== 'NaN') return undefined;
+        if (v === 0 && cell.trim() === '') v = NaN;
+      }
+      data[c]![r] = v;
+      s = k + 1;
+    }
+    if (s <= end) return undefined; // more cells than columns
+    r++;
+    i = e + 1;
+  }
+  return { columns, data, rows };
+}
+
+function numericToColumns(n: NumericColumns): CsvColumns {
+  return { columns: n.columns, rows: n.rows, data: n.data.map((col) => Array.from(col, (v) => (Number.isFinite(v) ? v : null))) };
+}
+
+/** Parsed numeric tables by path, reused while the file is unchanged (comparing runs reads each twice). */
+const numericCache = new Map<string, { key: string; value: NumericColumns | undefined }>();
+function readNumeric(path: string): NumericColumns | undefined {
+  const st = statSync(path);
+  const key = `${st.mtimeMs}:${st.size}`;
+  const hit = numericCache.get(path);
+  if (hit && hit.key === key) {
+    numericCache.delete(path);
+    numericCache.set(path, hit);
+    return hit.value;
+  }
+  const value = parseNumericCsv(readFileSync(path, 'utf8'));
+  numericCache.set(path, { key, value });
+  while (numericCache.size > 6) numericCache.delete(numericCache.keys().next().value!);
+  return value;
+}
+
 function splitCsvLine(line: string): string[] {
   if (!line.includes('"')) return line.split(',');
   const out: string[] = [];
@@ -289,7 +369,7 @@ export function dashboardHandler(opts: ServeOptions): (req: IncomingMessage, res
     };
   };
 
-  const api = (parts: string[], res: ServerResponse) => {
+  const api = (parts: string[], res: ServerResponse, format: string | null) => {
     const [head, id, what, arg] = parts;
     if (head === 'health' && parts.length === 1) return sendJson(res, { ok: true, version: VERSION });
     if (head === 'figures') {
@@ -313,12 +393,15 @@ export function dashboardHandler(opts: ServeOptions): (req: IncomingMessage, res
       return sendFile(res, runFile(dir, `${what}.json`));
     }
     if (parts.length !== 4 || arg === undefined) throw new HttpError(404, `unknown API path /api/${parts.join('/')}`);
-    if (what === 'traces' || what === 'calcium') {
-      return sendJson(res, csvToColumns(readFileSync(runFile(dir, `${what}_${arg}.csv`), 'utf8')));
-    }
-    if (what === 'csv') {
-      if (extname(arg).toLowerCase() !== '.csv') throw new HttpError(400, `'${arg}' is not a CSV file`);
-      return sendJson(res, csvToColumns(readFileSync(runFile(dir, arg), 'utf8')));
+    if (what === 'traces' || what === 'calcium' || what === 'csv') {
+      if (what === 'csv' && extname(arg).toLowerCase() !== '.csv') throw new HttpError(400, `'${arg}' is not a CSV file`);
+      const path = runFile(dir, what === 'csv' ? arg : `${what}_${arg}.csv`);
+      const numeric = readNumeric(path);
+      if (format === 'f64') {
+        if (!numeric) throw new HttpError(415, `'${basename(path)}' has non-numeric cells; ask for JSON`);
+        return sendColumnsF64(res, numeric);
+      }
+      return sendJson(res, numeric ? numericToColumns(numeric) : csvToColumns(readFileSync(path, 'utf8')));
     }
     if (what === 'files') return sendFile(res, runFile(dir, arg));
     throw new HttpError(404, `unknown API path /api/${parts.join('/')}`);
@@ -343,7 +426,7 @@ export function dashboardHandler(opts: ServeOptions): (req: IncomingMessage, res
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
         const parts = url.pathname.slice(5).split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
-        api(parts, res);
+        api(parts, res, url.searchParams.get('format'));
       } else staticFile(decodeURIComponent(url.pathname), res);
     } catch (e) {
       const status = e instanceof HttpError ? e.status : 500;
@@ -356,6 +439,26 @@ function sendJson(res: ServerResponse, body: unknown, status = 200): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': MIME['.json']!, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
   res.end(res.req.method === 'HEAD' ? undefined : text);
+}
+
+/**
+ * Columns as raw little-endian float64, column after column (`?format=f64`): the column names are in
+ * the `x-columns` header (comma-separated), the row count in `x-rows`; missing cells are NaN.
+ */
+function sendColumnsF64(res: ServerResponse, n: NumericColumns): void {
+  const body = Buffer.alloc(n.rows * n.columns.length * 8);
+  n.data.forEach((col, c) => {
+    const view = new DataView(body.buffer, body.byteOffset + c * n.rows * 8, n.rows * 8);
+    for (let i = 0; i < n.rows; i++) view.setFloat64(i * 8, col[i]!, true);
+  });
+  res.writeHead(200, {
+    'content-type': 'application/octet-stream',
+    'content-length': body.length,
+    'cache-control': 'no-store',
+    'x-columns': n.columns.map((c) => encodeURIComponent(c)).join(','),
+    'x-rows': String(n.rows),
+  });
+  res.end(res.req.method === 'HEAD' ? undefined : body);
 }
 
 function sendFile(res: ServerResponse, path: string, immutable = false): void {
