@@ -1,0 +1,544 @@
+/**
+ * The `exact` engine: event-driven, closed form between events, no time step and no fast-forward.
+ *
+ * Events, processed in time order: presynaptic PSP arrivals (spike + t_syn,delay), presynaptic calcium
+ * arrivals (spike + t_c,delay), postsynaptic spikes (first threshold crossing of the closed-form LIF
+ * trajectory, to 10 ps) and the end of their refractory period, downward calcium threshold crossings
+ * (τ_c ln(c/θ)), tag and protein-synthesis switches at rest (closed form), and probe sample times.
+ *
+ * Between events every variable follows its exact solution: calcium decays; h is an Ornstein–Uhlenbeck
+ * process in each calcium regime, sampled exactly (its transition is Gaussian); p rises or decays
+ * exponentially; z follows its closed form given ∫p dt; the membrane is a sum of two exponentials.
+ *
+ * The one approximation is where a noisy quantity crosses a threshold: while calcium is above θ_d,
+ * h is sampled at every event and at least every `maxNoisyStep` (default 5 ms); a tag or synthesis
+ * switch between two samples is placed by linear interpolation. A switch time is therefore off by
+ * less than maxNoisyStep, which changes p by less than α·maxNoisyStep/τ_p (1.4·10⁻⁶ at 5 ms) and z by
+ * less than p·1.5·maxNoisyStep/τ_z per switch; an excursion across a threshold that starts and ends
+ * between two samples (shorter than maxNoisyStep) can be missed, and the maximum deviation (max_dev)
+ * is the largest sampled value — as in the reference, which samples every 0.2 ms. At rest (c < θ_d)
+ * everything, switches included, is closed form.
+ *
+ * Probes never perturb the sample path: grid and calcium-window samples at rest are evaluated from the
+ * closed forms; samples that fall into a noisy stretch are drawn from the OU bridge between the two
+ * surrounding path samples, with a stream of their own. A trial's result is therefore the same whether
+ * or not it records, and the whole engine is pure TypeScript with no Node-only API (runs in a browser
+ * worker).
+ */
+import { classifyOutcome } from '../../model/classify.js';
+import { earlyPhaseDrift } from '../../model/equations.js';
+import { toSeconds, type ModelParams } from '../../model/parameters.js';
+import { stimulationSpan } from '../../model/protocols.js';
+import { streamFor, type RandomStream } from '../../random/streams.js';
+import { GridRecorder } from '../gridRecorder.js';
+import type { CalciumTrace, Engine, TrialResult, TrialSpec } from '../types.js';
+import { calciumCrossingLowerBound, calciumCrossingTime } from './calcium.js';
+import { expm1Neg, expNeg } from './fastMath.js';
+import { advanceMembrane, firstSpikeTime, makeLifConstants, type LifConstants } from './lif.js';
+import { ouBridge, ouTransition, type OuRegime } from './ornsteinUhlenbeck.js';
+import { presynapticSpikeTimes, SpikeBuffer } from './poissonTrains.js';
+import { makeRegions, regionOf, type Regions } from './regions.js';
+import { advanceSlow, restCrossingTime, type SlowConstants } from './slowVariables.js';
+import { gaussianZiggurat } from './ziggurat.js';
+
+/** Default longest interval between two samples of h while calcium is above θ_d, s. */
+export const DEFAULT_MAX_NOISY_STEP_S = 0.005;
+
+/** Fine calcium window around the first stimulus, as the reference engine: −0.1 s … +1.5 s, 1 ms. */
+const CA_WINDOW_BEFORE_S = 0.1;
+const CA_WINDOW_AFTER_S = 1.5;
+const CA_SAMPLE_S = 1e-3;
+
+/** Event kinds, in the order ties are processed. */
+const enum Ev {
+  Cross,
+  Calcium,
+  Post,
+  RefractoryEnd,
+  Psp,
+  RestSwitch,
+  Grid,
+  CalciumProbe,
+}
+
+/** Engine options of `exact` (TrialSpec.engineOptions). */
+export interface ExactEngineOptions {
+  /** Longest interval between samples of h while c ≥ θ_d, ms (default 5). */
+  readonly maxNoisyStep_ms?: number;
+}
+
+/** Reads and checks the exact engine's options. */
+export function exactOptions(o: Readonly<Record<string, unknown>> | undefined): { maxNoisyStep_s: number } {
+  const v = o?.maxNoisyStep_ms;
+  if (v === undefined) return { maxNoisyStep_s: DEFAULT_MAX_NOISY_STEP_S };
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
+    throw new Error(`exact engine: maxNoisyStep_ms=${String(v)} is invalid; allowed: a number > 0 (ms)`);
+  }
+  return { maxNoisyStep_s: v * 1e-3 };
+}
+
+/** Spike buffer reused across trials of this thread. */
+const SPIKES = new SpikeBuffer();
+
+class ExactTrial {
+  // --- constants
+  private readonly h0: number;
+  private readonly tauC: number;
+  private readonly cPre: number;
+  private readonly cPost: number;
+  private readonly thetaP: number;
+  private readonly thetaD: number;
+  private readonly dSyn: number;
+  private readonly dCa: number;
+  private readonly tRef: number;
+  private readonly uReset: number;
+  private readonly rMem: number;
+  private readonly tEnd: number;
+  private readonly ou: OuRegime[];
+  private readonly dMax: number;
+  private readonly subDecay = new Float64Array(3);
+  private readonly subSd = new Float64Array(3);
+  private readonly regions: Regions;
+  private readonly slowK: SlowConstants;
+  private readonly lif: LifConstants;
+  private readonly noise: RandomStream;
+  private readonly gridBridge: RandomStream;
+  private readonly caBridge: RandomStream;
+  private readonly spikes: Float64Array;
+  private readonly nSpikes: number;
+
+  // --- state: early phase (valid at tH), calcium (value cJ just after the last jump at tJ)
+  private h: number;
+  private tH = 0;
+  private regime: 0 | 1 | 2 = 0;
+  private cJ = 0;
+  private tJ = 0;
+  /** Next downward threshold crossing of calcium, or a lower bound of it while `crossExact` is false. */
+  private tCross = Infinity;
+  private crossExact = true;
+  // slow variables, valid at tS, with the tag and synthesis of `region` since then
+  private pS = 0;
+  private zS = 0;
+  private tS = 0;
+  private region: number;
+  private tRest = Infinity;
+  // membrane (u = V − V_rev and I at tL), refractory end, next postsynaptic spike
+  private uL = 0;
+  private iL = 0;
+  private tL = 0;
+  private tRefEnd = Infinity;
+  private tPost = Infinity;
+  private iPsp = 0;
+  private iCa = 0;
+  // results
+  private maxDev = 0;
+  private tagged = false;
+  private synthEver = false;
+  private pMax = 0;
+  private tPMax = 0;
+  private postSpikes = 0;
+  private events = 0;
+  private ouSteps = 0;
+  // probes
+  private readonly rec: GridRecorder;
+  private kSched = 0;
+  private kPut = 0;
+  private readonly caT?: Float64Array;
+  private readonly caC?: Float64Array;
+  private readonly caH?: Float64Array;
+  private kCaSched = 0;
+  private kCaPut = 0;
+  // scratch
+  private readonly tmp = new Float64Array(2);
+  private readonly crossT = new Float64Array(4);
+  private readonly crossTo = new Int8Array(4);
+
+  constructor(private readonly spec: TrialSpec) {
+    const P: ModelParams = spec.params;
+    if (P.sigma_wn > 0) {
+      throw new Error('exact engine: the OU background current (sigma_wn > 0) has no event-driven closed form; use --engine reference');
+    }
+    const { maxNoisyStep_s } = exactOptions(spec.engineOptions);
+    this.h0 = P.h0;
+    this.tauC = toSeconds(P, 'tau_c');
+    this.cPre = P.c_pre;
+    this.cPost = P.c_post;
+    this.thetaP = P.theta_p;
+    this.thetaD = P.theta_d;
+    this.dSyn = toSeconds(P, 't_syn_delay');
+    this.dCa = toSeconds(P, 't_c_delay');
+    this.tRef = toSeconds(P, 't_ref');
+    this.uReset = P.v_reset - P.v_rev;
+    this.rMem = P.r_mem;
+    this.tEnd = spec.protocol.duration_s;
+    this.ou = ([0, 1, 2] as const).map((r) => {
+      const d = earlyPhaseDrift(P, r);
+      const k = d.rate / P.tau_h;
+      // s² = σ² w/τ_h; stationary variance s²/(2k)
+      return { k, m: d.target, varInf: (P.sigma_pl * P.sigma_pl * d.noiseWeight) / P.tau_h / (2 * k) };
+    });
+    this.dMax = maxNoisyStep_s;
+    for (let r = 1; r <= 2; r++) {
+      ouTransition(this.ou[r]!, this.dMax, this.tmp);
+      this.subDecay[r] = this.tmp[0]!;
+      this.subSd[r] = this.tmp[1]!;
+    }
+    this.regions = makeRegions(P.theta_tag, P.theta_pro);
+    this.slowK = {
+      tauP: P.tau_p, alpha: P.alpha, rhoLtp: 1 / (P.tau_z * P.z_max), rhoLtd: 1 / P.tau_z, zMax: P.z_max, zMin: P.z_min,
+    };
+    this.lif = makeLifConstants(toSeconds(P, 'tau_mem'), toSeconds(P, 'tau_syn'), P.r_mem, P.i_0, P.v_th, P.v_rev);
+    this.uL = this.lif.drive; // resting membrane with the constant drive R·I_0
+
+    this.noise = streamFor(spec.seed, [spec.trial], 'plasticityNoise');
+    // probes in noisy stretches draw from streams of their own (grid and calcium window apart), so
+    // that neither the sample path nor the other probe depends on whether or where a probe looks
+    this.gridBridge = streamFor(spec.seed, [spec.trial, 1], 'plasticityNoise');
+    this.caBridge = streamFor(spec.seed, [spec.trial, 2], 'plasticityNoise');
+    presynapticSpikeTimes(spec.protocol, streamFor(spec.seed, [spec.trial], 'presynapticSpikes'), SPIKES);
+    this.spikes = SPIKES.times;
+    this.nSpikes = SPIKES.length;
+
+    this.h = P.h0;
+    this.region = regionOf(this.regions, 0);
+
+    this.rec = new GridRecorder(this.tEnd, spec.sampleInterval_s);
+    const span = stimulationSpan(spec.protocol);
+    if (spec.recordCalcium && span) {
+      const from = Math.max(0, span.first_s - CA_WINDOW_BEFORE_S);
+      const to = Math.min(this.tEnd, span.first_s + CA_WINDOW_AFTER_S);
+      const len = Math.floor((to - from) / CA_SAMPLE_S + 1e-9) + 1;
+      this.caT = new Float64Array(len);
+      for (let i = 0; i < len; i++) this.caT[i] = from + i * CA_SAMPLE_S;
+      this.caC = new Float64Array(len);
+      this.caH = new Float64Array(len);
+    }
+  }
+
+  run(): TrialResult {
+    const T = this.tEnd;
+    this.tPost = firstSpikeTime(this.lif, this.uL, 0, this.nextPspTime());
+    const S = this.spikes;
+    const n = this.nSpikes;
+    const gridT = this.rec.t_s;
+    const gridLen = gridT.length;
+    const caT = this.caT;
+    const caLen = caT ? caT.length : 0;
+    for (;;) {
+      const tPsp = this.iPsp < n ? S[this.iPsp]! + this.dSyn : Infinity;
+      const tCa = this.iCa < n ? S[this.iCa]! + this.dCa : Infinity;
+      let tn = this.tCross;
+      let ev = Ev.Cross;
+      if (tCa < tn) { tn = tCa; ev = Ev.Calcium; }
+      if (this.tPost < tn) { tn = this.tPost; ev = Ev.Post; }
+      if (this.tRefEnd < tn) { tn = this.tRefEnd; ev = Ev.RefractoryEnd; }
+      if (tPsp < tn) { tn = tPsp; ev = Ev.Psp; }
+      if (this.tRest < tn) { tn = this.tRest; ev = Ev.RestSwitch; }
+      if (this.kSched < gridLen && gridT[this.kSched]! < tn) { tn = gridT[this.kSched]!; ev = Ev.Grid; }
+      if (this.kCaSched < caLen && caT![this.kCaSched]! < tn) { tn = caT![this.kCaSched]!; ev = Ev.CalciumProbe; }
+      if (tn > T) break;
+      if (ev === Ev.Cross && !this.crossExact) {
+        // the lower bound was reached first: now take the logarithm
+        this.tCross = this.tJ + calciumCrossingTime(this.cJ, this.regime === 2 ? this.thetaP : this.thetaD, this.tauC);
+        if (this.tCross < tn) this.tCross = tn;
+        this.crossExact = true;
+        continue;
+      }
+      this.events++;
+      switch (ev) {
+        case Ev.Cross: this.onCrossing(tn); break;
+        case Ev.Calcium: this.iCa++; this.onCalciumJump(tn, this.cPre); break;
+        case Ev.Post: this.onPostSpike(tn); break;
+        case Ev.RefractoryEnd: this.onRefractoryEnd(tn); break;
+        case Ev.Psp: this.onPsp(tn); break;
+        case Ev.RestSwitch: this.onRestSwitch(tn); break;
+        case Ev.Grid: this.onGridProbe(tn); break;
+        case Ev.CalciumProbe: this.onCalciumProbe(tn); break;
+      }
+    }
+    // the end: bring everything to T and fill the remaining probes
+    if (this.regime !== 0) this.advanceH(T);
+    else this.h = this.restH(T);
+    this.tH = T;
+    this.commitSlow(T);
+    while (this.kPut < gridLen && gridT[this.kPut]! <= T + 1e-9) {
+      this.rec.put(this.h, this.zS, this.pS);
+      this.kPut++;
+      this.kSched = Math.max(this.kSched, this.kPut);
+    }
+    const calcium: CalciumTrace | undefined = caT
+      ? { t_s: caT.subarray(0, this.kCaPut), c: this.caC!.subarray(0, this.kCaPut), h_mV: this.caH!.subarray(0, this.kCaPut) }
+      : undefined;
+    return {
+      trial: this.spec.trial,
+      t_s: this.rec.t_s,
+      h_mV: this.rec.h_mV,
+      z: this.rec.z,
+      p: this.rec.p,
+      calcium,
+      maxDev_mV: this.maxDev,
+      tagged: this.tagged,
+      proteinSynthesis: this.synthEver,
+      outcome: classifyOutcome(this.maxDev, this.tagged, this.synthEver),
+      preSpikes: n,
+      postSpikes: this.postSpikes,
+      pMax: this.pMax,
+      tPMax_s: this.tPMax,
+      steps: this.events + this.ouSteps,
+      diagnostics: { events: this.events, ouSteps: this.ouSteps, maxNoisyStep_ms: this.dMax * 1e3 },
+    };
+  }
+
+  // ---------------------------------------------------------------- calcium
+
+  /** c jumps by `amount` at t (presynaptic arrival or postsynaptic spike). */
+  private onCalciumJump(t: number, amount: number): void {
+    const c = this.cJ * expNeg((t - this.tJ) / this.tauC) + amount;
+    this.cJ = c;
+    this.tJ = t;
+    const r: 0 | 1 | 2 = c >= this.thetaP ? 2 : c >= this.thetaD ? 1 : 0;
+    if (r === 0) return; // stays at rest (a jump never lowers the regime)
+    if (r !== this.regime) {
+      if (this.regime === 0) {
+        this.h = this.restH(t);
+        this.tH = t;
+        this.tRest = Infinity;
+      } else this.advanceH(t);
+      this.regime = r;
+    }
+    this.tCross = t + calciumCrossingLowerBound(c, r === 2 ? this.thetaP : this.thetaD, this.tauC);
+    this.crossExact = false;
+  }
+
+  /** Calcium falls through θ_p or θ_d. */
+  private onCrossing(t: number): void {
+    this.advanceH(t);
+    if (this.regime === 2) {
+      this.regime = 1;
+      this.tCross = this.tJ + calciumCrossingLowerBound(this.cJ, this.thetaD, this.tauC);
+      if (this.tCross < t) this.tCross = t;
+      this.crossExact = false;
+    } else {
+      this.regime = 0;
+      this.tCross = Infinity;
+      this.crossExact = true;
+      this.scheduleRestSwitch();
+    }
+  }
+
+  // ---------------------------------------------------------------- early phase
+
+  /** h at t ≥ tH at rest (deterministic relaxation to the resting fixed point), without committing. */
+  private restH(t: number): number {
+    const o = this.ou[0]!;
+    return this.h + (this.h - o.m) * expm1Neg(o.k * (t - this.tH));
+  }
+
+  /** Samples h at tB in the current noisy regime, in steps of at most maxNoisyStep. */
+  private advanceH(tB: number): void {
+    const r = this.regime;
+    while (tB - this.tH > this.dMax) this.noisyStep(this.tH + this.dMax, this.subDecay[r]!, this.subSd[r]!);
+    const dt = tB - this.tH;
+    if (dt > 0) {
+      ouTransition(this.ou[r]!, dt, this.tmp);
+      this.noisyStep(tB, this.tmp[0]!, this.tmp[1]!);
+    }
+    this.tH = tB;
+  }
+
+  /** One exact OU transition of h to tB, then maxDev, tag/synthesis switches and pending probes. */
+  private noisyStep(tB: number, decay: number, sd: number): void {
+    const o = this.ou[this.regime]!;
+    const tA = this.tH;
+    const hA = this.h;
+    const hB = o.m + (hA - o.m) * decay + sd * gaussianZiggurat(this.noise);
+    this.h = hB;
+    this.tH = tB;
+    this.ouSteps++;
+    const d = hB - this.h0;
+    if ((d < 0 ? -d : d) > (this.maxDev < 0 ? -this.maxDev : this.maxDev)) this.maxDev = d;
+    const rb = regionOf(this.regions, d);
+    if (rb !== this.region || this.kPut < this.kSched || this.kCaPut < this.kCaSched) this.resolve(tA, hA, tB, hB, rb);
+  }
+
+  /**
+   * Within one noisy step (tA, hA) → (tB, hB): places the threshold crossings of h − h0 by linear
+   * interpolation and fills pending probes from the OU bridge, in time order.
+   */
+  private resolve(tA: number, hA: number, tB: number, hB: number, rb: number): void {
+    const L = this.regions.levels;
+    let nc = 0;
+    if (rb > this.region) for (let i = this.region; i < rb; i++) nc = this.addCrossing(nc, L[i]!, i + 1, tA, hA, tB, hB);
+    else for (let i = this.region - 1; i >= rb; i--) nc = this.addCrossing(nc, L[i]!, i, tA, hA, tB, hB);
+
+    // two independent bridge chains, one per probe kind, each from (tA, hA) to (tB, hB)
+    const o = this.ou[this.regime]!;
+    let tg0 = tA, yg0 = hA - o.m, tc0 = tA, yc0 = hA - o.m;
+    const yB = hB - o.m;
+    const gridT = this.rec.t_s;
+    const caT = this.caT;
+    let ic = 0;
+    for (;;) {
+      const tg = this.kPut < this.kSched && gridT[this.kPut]! <= tB ? gridT[this.kPut]! : Infinity;
+      const tc = this.kCaPut < this.kCaSched && caT![this.kCaPut]! <= tB ? caT![this.kCaPut]! : Infinity;
+      const tProbe = tg < tc ? tg : tc;
+      const tX = ic < nc ? this.crossT[ic]! : Infinity;
+      if (tX <= tProbe && ic < nc) {
+        this.commitSlow(tX);
+        this.setRegion(this.crossTo[ic]!);
+        ic++;
+      } else if (tg === tProbe && tg !== Infinity) {
+        yg0 = ouBridge(o, yg0, yB, tg - tg0, tB - tg, gaussianZiggurat(this.gridBridge));
+        tg0 = tg;
+        this.slowAt(tg);
+        this.rec.put(o.m + yg0, this.tmp[1]!, this.tmp[0]!);
+        this.kPut++;
+      } else if (tc !== Infinity) {
+        yc0 = ouBridge(o, yc0, yB, tc - tc0, tB - tc, gaussianZiggurat(this.caBridge));
+        tc0 = tc;
+        this.caH![this.kCaPut++] = o.m + yc0;
+      } else break;
+    }
+    this.region = rb;
+  }
+
+  /** Appends the linearly interpolated time at which h − h0 passes `level` (kept in time order). */
+  private addCrossing(nc: number, level: number, to: number, tA: number, hA: number, tB: number, hB: number): number {
+    const span = hB - hA;
+    let f = span !== 0 ? (level + this.h0 - hA) / span : 1;
+    if (!(f > 0)) f = 0;
+    else if (f > 1) f = 1;
+    let tc = tA + f * (tB - tA);
+    if (nc > 0 && tc < this.crossT[nc - 1]!) tc = this.crossT[nc - 1]!;
+    this.crossT[nc] = tc;
+    this.crossTo[nc] = to;
+    return nc + 1;
+  }
+
+  // ---------------------------------------------------------------- tag, protein, late phase
+
+  private setRegion(r: number): void {
+    this.region = r;
+    if (this.regions.tag[r] !== 0) this.tagged = true;
+    if (this.regions.synth[r] !== 0) this.synthEver = true;
+  }
+
+  /** (p, z) at t ≥ tS with the current tag and synthesis, into tmp, without committing. */
+  private slowAt(t: number): void {
+    advanceSlow(this.slowK, this.pS, this.zS, this.regions.synth[this.region]!, this.regions.tag[this.region]!, t - this.tS, this.tmp);
+  }
+
+  /** Commits (p, z) to t; p can only peak where synthesis stops, so pMax is checked here. */
+  private commitSlow(t: number): void {
+    const synth = this.regions.synth[this.region]!;
+    this.slowAt(t);
+    this.pS = this.tmp[0]!;
+    this.zS = this.tmp[1]!;
+    this.tS = t;
+    if (synth !== 0 && this.pS > this.pMax) {
+      this.pMax = this.pS;
+      this.tPMax = t;
+    }
+  }
+
+  /** At rest |h − h0| only shrinks: the next region boundary towards the centre, in closed form. */
+  private scheduleRestSwitch(): void {
+    const c = this.regions.center;
+    if (this.region === c) {
+      this.tRest = Infinity;
+      return;
+    }
+    const level = this.h0 + this.regions.levels[this.region > c ? this.region - 1 : this.region]!;
+    const m = this.ou[0]!.m;
+    let dt = restCrossingTime(this.h, m, level, this.ou[0]!.k);
+    // a region that rounding left on the wrong side of its level is left at once
+    if (dt === Infinity && (this.h - m) * (level - m) < 0) dt = 0;
+    this.tRest = this.tH + dt;
+  }
+
+  private onRestSwitch(t: number): void {
+    this.commitSlow(t);
+    const c = this.regions.center;
+    this.region = this.region > c ? this.region - 1 : this.region + 1;
+    this.scheduleRestSwitch();
+  }
+
+  // ---------------------------------------------------------------- neuron
+
+  private nextPspTime(): number {
+    return this.iPsp < this.nSpikes ? this.spikes[this.iPsp]! + this.dSyn : this.tEnd;
+  }
+
+  private onPsp(t: number): void {
+    this.iPsp++;
+    let h: number;
+    if (this.regime !== 0) {
+      this.advanceH(t);
+      h = this.h;
+    } else h = this.restH(t);
+    let z = this.zS;
+    if (this.regions.tag[this.region] !== 0) {
+      this.slowAt(t);
+      z = this.tmp[1]!;
+    }
+    const dI = (h + this.h0 * z) / this.rMem;
+    if (this.tRefEnd !== Infinity) {
+      // refractory: V is held, the current still decays and sums
+      this.iL = this.iL * expNeg((t - this.tL) / this.lif.tauSyn) + dI;
+      this.tL = t;
+      return;
+    }
+    advanceMembrane(this.lif, this.uL, this.iL, t - this.tL, this.tmp);
+    this.uL = this.tmp[0]!;
+    this.iL = this.tmp[1]! + dI;
+    this.tL = t;
+    this.tPost = t + firstSpikeTime(this.lif, this.uL, this.iL, this.nextPspTime() - t);
+  }
+
+  private onPostSpike(t: number): void {
+    this.postSpikes++;
+    this.tPost = Infinity;
+    this.iL *= expNeg((t - this.tL) / this.lif.tauSyn);
+    this.tL = t;
+    this.uL = this.uReset;
+    this.tRefEnd = t + this.tRef;
+    this.onCalciumJump(t, this.cPost);
+  }
+
+  private onRefractoryEnd(t: number): void {
+    this.tRefEnd = Infinity;
+    this.iL *= expNeg((t - this.tL) / this.lif.tauSyn);
+    this.tL = t;
+    this.uL = this.uReset;
+    this.tPost = t + firstSpikeTime(this.lif, this.uL, this.iL, this.nextPspTime() - t);
+  }
+
+  // ---------------------------------------------------------------- probes
+
+  private onGridProbe(t: number): void {
+    this.kSched++;
+    if (this.regime !== 0) return; // filled from the OU bridge at the next sample of h
+    this.slowAt(t);
+    this.rec.put(this.restH(t), this.tmp[1]!, this.tmp[0]!);
+    this.kPut++;
+  }
+
+  private onCalciumProbe(t: number): void {
+    const k = this.kCaSched++;
+    this.caC![k] = this.cJ * expNeg((t - this.tJ) / this.tauC);
+    if (this.regime !== 0) return;
+    this.caH![k] = this.restH(t);
+    this.kCaPut++;
+  }
+}
+
+/** Runs one trial with the exact engine. */
+export function runExactTrial(spec: TrialSpec): TrialResult {
+  return new ExactTrial(spec).run();
+}
+
+export const exactEngine: Engine = {
+  name: 'exact',
+  description: 'event-driven, closed form between events (calcium, LIF, OU-sampled h, p, z); continuous-time Poisson input',
+  runTrial: runExactTrial,
+};
