@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { USAGE } from './errors.js';
 import { registerRun } from './commands/run.js';
+import { registerSchema } from './commands/schema.js';
 import { registerServe } from './commands/serve.js';
 import { registerValidate } from './commands/validate.js';
 
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(`calcitag: ${str.replace(/^error: /, '')}`) });
   registerRun(program);
+  registerSchema(program);
   registerServe(program);
   registerValidate(program);
   return program;

@@ -28,6 +28,17 @@ describe('experiment files', () => {
     expect(resolveExperiment(JSON.parse(JSON.stringify(e)))).toEqual(e);
   });
 
+  it('resolve their own resolved form to itself (presets, custom protocols, probes)', () => {
+    const e = resolveExperiment({
+      protocols: ['all', { name: 'c', duration_s: 50, trains: [{ onset_s: 1, duration_s: 1, rate_Hz: 5 }], spike_times_s: [2] }],
+      probes: [{ name: 'p', variables: ['h'], interval_s: 1, protocols: ['c'] }],
+      params: { tau_h_s: 700 },
+    });
+    const again = resolveExperiment(JSON.parse(JSON.stringify(e)));
+    expect(again).toEqual(e);
+    expect(again.protocols.map((p) => p.name)).toEqual(['STET', 'WTET', 'SLFS', 'WLFS', 'c']);
+  });
+
   it('produce the same run configuration as the protocol names', () => {
     const viaNames = resolveRunConfig({ protocols: ['all'], trials: 3, seed: 9 });
     const viaFile = experimentRunConfig(resolveExperiment({ protocols: ['all'], trials: 3, seed: 9 }));

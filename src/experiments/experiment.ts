@@ -111,7 +111,7 @@ export function parseExperimentText(text: string, source = 'experiment'): unknow
   if (doc.errors.length > 0) {
     throw new ExperimentError(doc.errors.map((e) => {
       const pos = e.linePos?.[0];
-      return `${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}${e.message.split('\n')[0]}`;
+      return `${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`;
     }), source);
   }
   return doc.toJS();

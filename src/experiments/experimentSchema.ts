@@ -58,8 +58,8 @@ export const TrainSchema = z
     duration_s: positive().describe('duration of each train, s'),
     rate_Hz: positive().describe('presynaptic rate during a train, Hz'),
     count: finite('an integer').int({ message: 'must be an integer' }).gte(1, { message: 'must be ≥ 1' }).optional().describe('number of trains (default 1)'),
-    period_s: positive().optional().describe('onset-to-onset interval between trains, s (required when count > 1)'),
-    interval_s: positive().optional().describe("alias of 'period_s'"),
+    period_s: nonNegative().optional().describe('onset-to-onset interval between trains, s (required, > 0, when count > 1)'),
+    interval_s: nonNegative().optional().describe("alias of 'period_s'"),
     kind: z.enum(['poisson', 'regular']).optional().describe("'poisson' (a spike in each step with probability f·dt; default) or 'regular' (every 1/f)"),
   })
   .strict()
@@ -67,8 +67,11 @@ export const TrainSchema = z
     if (t.period_s !== undefined && t.interval_s !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['interval_s'], message: "give 'period_s' or its alias 'interval_s', not both" });
     }
-    if ((t.count ?? 1) > 1 && t.period_s === undefined && t.interval_s === undefined) {
+    const period = t.period_s ?? t.interval_s;
+    if ((t.count ?? 1) > 1 && period === undefined) {
       ctx.addIssue({ code: 'custom', path: ['period_s'], message: 'is required when count > 1' });
+    } else if ((t.count ?? 1) > 1 && period === 0) {
+      ctx.addIssue({ code: 'custom', path: [t.period_s !== undefined ? 'period_s' : 'interval_s'], message: 'must be > 0 when count > 1' });
     }
   });
 

@@ -8,6 +8,9 @@ import { defaultRunDir } from '../../io/files.js';
 import { RunWriter } from '../../io/runWriter.js';
 import { resultsTable } from '../../io/table.js';
 import { usageError } from '../errors.js';
+import { existsSync } from 'node:fs';
+import { looksLikeExperimentFile } from '../../experiments/experiment.js';
+import { runExperimentFile } from './experiment.js';
 
 export function parseInteger(flag: string, min: number) {
   return (raw: string): number => {
@@ -48,7 +51,12 @@ interface RunFlags {
   quiet?: boolean;
 }
 
-async function runCommand(protocols: string[], flags: RunFlags): Promise<void> {
+async function runCommand(protocols: string[], flags: RunFlags, command?: Command): Promise<void> {
+  const files = protocols.filter((a) => looksLikeExperimentFile(a, existsSync));
+  if (files.length > 0) {
+    if (protocols.length > 1) usageError(`an experiment file runs alone; got ${protocols.join(' ')}`);
+    return runExperimentFile(files[0]!, flags, command);
+  }
   let cfg: RunConfig;
   try {
     cfg = resolveRunConfig({
@@ -97,8 +105,8 @@ async function runCommand(protocols: string[], flags: RunFlags): Promise<void> {
 export function registerRun(program: Command): void {
   program
     .command('run')
-    .description('run the single-synapse protocols (STET, WTET, SLFS, WLFS or all) as trial ensembles')
-    .argument('<protocols...>', 'protocol names: STET, WTET, SLFS, WLFS, or all')
+    .description('run the single-synapse protocols (STET, WTET, SLFS, WLFS or all) as trial ensembles, or an experiment file')
+    .argument('<protocols...>', 'protocol names: STET, WTET, SLFS, WLFS, or all; or one experiment file (.yaml, .yml, .json)')
     .option('--trials <n>', 'independent trials per protocol', parseInteger('--trials', 1), 10)
     .option('--seed <s>', 'master seed (integer ≥ 0); every random stream derives from it', parseInteger('--seed', 0), 1)
     .addOption(new Option('--engine <name>', 'integration engine').default('reference').argParser((v: string) => {

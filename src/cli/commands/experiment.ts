@@ -1,0 +1,115 @@
+/**
+ * `calcitag run experiment.yaml|.json`: an experiment file run through the library's
+ * `runExperiment`, with a progress bar (or log lines), Ctrl-C handling and the results table.
+ * Flags given on the command line (--trials, --seed, --engine, --param, --dt, --no-fast-forward)
+ * override the file; the resolved experiment.json records them.
+ */
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { ExperimentError, readExperimentFile, resolveExperiment, type ResolvedExperiment } from '../../experiments/experiment.js';
+import { runExperiment } from '../../experiments/experimentRun.js';
+import { defaultRunDir } from '../../io/files.js';
+import { createProgressReporter } from '../../io/progress.js';
+import { resultsTable } from '../../io/table.js';
+import { USAGE } from '../errors.js';
+
+export interface ExperimentFlags {
+  trials?: number;
+  seed?: number;
+  engine?: string;
+  param?: Record<string, number>;
+  dt?: number;
+  fastForward?: boolean;
+  out?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+/** Prints every problem of a malformed experiment and exits with 2 (nothing has been written). */
+function reject(e: ExperimentError): never {
+  process.stderr.write(`calcitag: ${e.message}\n`);
+  process.exit(USAGE);
+}
+
+/** The file's content with the command-line overrides applied (only flags the user typed). */
+export function applyOverrides(raw: unknown, flags: ExperimentFlags, fromCli: (name: string) => boolean): unknown {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+  const out: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
+  if (fromCli('trials')) out.trials = flags.trials;
+  if (fromCli('seed')) out.seed = flags.seed;
+  if (fromCli('engine')) out.engine = flags.engine;
+  if (fromCli('dt')) out.dt_ms = flags.dt;
+  if (fromCli('fastForward')) out.fast_forward = flags.fastForward;
+  if (flags.param && Object.keys(flags.param).length > 0) {
+    const params = { ...((out.params as Record<string, unknown> | undefined) ?? {}) };
+    for (const [k, v] of Object.entries(flags.param)) {
+      // a --param replaces the same parameter however the file wrote it (plain or unit-suffixed)
+      for (const key of Object.keys(params)) if (key === k || key.startsWith(`${k}_`)) delete params[key];
+      params[k] = v;
+    }
+    out.params = params;
+  }
+  return out;
+}
+
+/** Removes this process's temporary files from a run folder (after a forced stop). */
+function removeTemporaries(dir: string): void {
+  const marker = `.tmp-${process.pid}-`;
+  for (const sub of [dir, join(dir, 'npy')]) {
+    if (!existsSync(sub)) continue;
+    for (const f of readdirSync(sub)) if (f.includes(marker)) rmSync(join(sub, f), { force: true });
+  }
+}
+
+export async function runExperimentFile(path: string, flags: ExperimentFlags, command?: Command): Promise<void> {
+  let exp: ResolvedExperiment;
+  try {
+    const raw = readExperimentFile(path);
+    const fromCli = (name: string) => command?.getOptionValueSource(name) === 'cli';
+    exp = resolveExperiment(applyOverrides(raw, flags, fromCli), path);
+  } catch (e) {
+    if (e instanceof ExperimentError) reject(e);
+    throw e;
+  }
+
+  const outDir = flags.out ?? defaultRunDir(exp.name);
+  const progress = createProgressReporter({ quiet: flags.quiet || flags.json });
+  const controller = new AbortController();
+  let sigints = 0;
+  const onSigint = () => {
+    sigints++;
+    if (sigints === 1) {
+      controller.abort();
+      progress.log('calcitag: interrupted — finishing the current trial and writing what is complete (Ctrl-C again to stop at once)');
+    } else {
+      progress.stop();
+      removeTemporaries(outDir);
+      process.stderr.write('calcitag: stopped; complete files are kept, unfinished ones removed\n');
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  try {
+    const res = await runExperiment(exp, { outDir, onProgress: progress.onProgress, signal: controller.signal, source: path });
+    progress.stop();
+    if (flags.json) {
+      process.stdout.write(JSON.stringify({ ...res.summary, ...(res.progress.interrupted ? { interrupted: true, progress: res.progress } : {}) }) + '\n');
+    } else {
+      if (res.results.length > 0) process.stdout.write(resultsTable(res.config, res.results) + '\n');
+      for (const w of res.warnings) process.stderr.write(`calcitag: warning: ${w}\n`);
+      if (res.progress.interrupted) {
+        const pr = res.progress;
+        const partial = pr.partial ? `; ${pr.partial.protocol}: ${pr.partial.trials_done}/${pr.partial.trials} trials (not summarised)` : '';
+        process.stdout.write(`\ninterrupted: completed ${pr.completed_protocols.join(', ') || 'no protocol'}${partial}\n`);
+      }
+      process.stdout.write(`\nresults in ${res.runDir}\n`);
+    }
+    if (res.progress.interrupted) process.exitCode = 130;
+  } finally {
+    progress.stop();
+    process.removeListener('SIGINT', onSigint);
+    process.removeListener('SIGTERM', onSigint);
+  }
+}

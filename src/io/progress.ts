@@ -1,0 +1,88 @@
+/**
+ * Progress of long runs: a bar with ETA on a terminal (cli-progress), plain periodic log lines when
+ * the stream is not a terminal (cluster logs), nothing when quiet. Fed by the library's progress
+ * callback ({@link ExperimentProgress}), so every front end reports the same way.
+ */
+import cliProgress from 'cli-progress';
+import type { ExperimentProgress } from '../experiments/experimentRun.js';
+
+export interface ProgressReporterOptions {
+  /** Report nothing. */
+  readonly quiet?: boolean;
+  /** Where to write (default process.stderr). */
+  readonly stream?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  /** Force the bar (true) or plain lines (false); default: whether the stream is a terminal. */
+  readonly tty?: boolean;
+  /** Plain mode: at most one line per this many ms, besides protocol boundaries (default 10 000). */
+  readonly intervalMs?: number;
+}
+
+export interface ProgressReporter {
+  /** The callback to hand to `runExperiment` (or to call from any run loop). */
+  readonly onProgress: (p: ExperimentProgress) => void;
+  /** Prints a line without breaking the bar. */
+  log(line: string): void;
+  /** Removes the bar (call before printing results). */
+  stop(): void;
+}
+
+/** `1 h 02 min`, `3 min 05 s`, `12.3 s`. */
+export function formatDuration(s: number | undefined): string {
+  if (s === undefined || !Number.isFinite(s)) return '–';
+  if (s < 60) return `${s.toFixed(s < 10 ? 1 : 0)} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${String(Math.round(s - 60 * m)).padStart(2, '0')} s`;
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+}
+
+/** One plain progress line. */
+export function progressLine(p: ExperimentProgress): string {
+  const pct = p.total > 0 ? Math.floor((100 * p.done) / p.total) : 100;
+  if (p.phase === 'done') return `done: ${p.done}/${p.total} trials in ${formatDuration(p.elapsed_s)}`;
+  if (p.phase === 'start') return `starting: ${p.protocols} protocol(s) × ${p.trials} trials`;
+  const what = p.phase === 'protocol' ? `${p.protocol}: all ${p.trials} trials done` : `${p.protocol}: trial ${p.trialsDone}/${p.trials}`;
+  return `${what} (protocol ${p.protocolIndex + 1}/${p.protocols}; ${p.done}/${p.total} trials, ${pct}%), elapsed ${formatDuration(p.elapsed_s)}, ETA ${formatDuration(p.eta_s)}`;
+}
+
+export function createProgressReporter(opts: ProgressReporterOptions = {}): ProgressReporter {
+  const stream = opts.stream ?? process.stderr;
+  if (opts.quiet) return { onProgress: () => {}, log: () => {}, stop: () => {} };
+  const tty = opts.tty ?? Boolean((stream as { isTTY?: boolean }).isTTY);
+  if (!tty) {
+    const every = opts.intervalMs ?? 10_000;
+    let last = -Infinity;
+    return {
+      onProgress: (p) => {
+        const now = performance.now();
+        if (p.phase === 'trial' && now - last < every) return;
+        last = now;
+        stream.write(`calcitag: ${progressLine(p)}\n`);
+      },
+      log: (line) => stream.write(`${line}\n`),
+      stop: () => {},
+    };
+  }
+  const multi = new cliProgress.MultiBar(
+    {
+      stream,
+      format: ' {bar} {percentage}% | {value}/{total} trials | {protocol} | elapsed {elapsed} | ETA {eta_text}',
+      hideCursor: true,
+      clearOnComplete: true,
+      stopOnComplete: false,
+      barsize: 24,
+      forceRedraw: true,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let bar: cliProgress.SingleBar | undefined;
+  return {
+    onProgress: (p) => {
+      const payload = { protocol: p.protocol ?? '', elapsed: formatDuration(p.elapsed_s), eta_text: formatDuration(p.eta_s) };
+      if (!bar) bar = multi.create(p.total, p.done, payload);
+      bar.update(p.done, payload);
+      if (p.phase === 'protocol') multi.log(`${p.protocol}: ${p.trials} trials done, ${formatDuration(p.elapsed_s)} elapsed\n`);
+    },
+    log: (line) => multi.log(`${line}\n`),
+    stop: () => multi.stop(),
+  };
+}
