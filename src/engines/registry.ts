@@ -2,6 +2,7 @@
  * The engine registry: a flat map from name to engine, so a new engine is added beside the others
  * without touching any caller (the habit of TensorFlow.js's kernel registry).
  */
+import { bss2Engine } from './bss2/bss2Engine.js';
 import { exactEngine } from './exact/exactEngine.js';
 import { referenceEngine } from './reference/referenceEngine.js';
 import type { Engine } from './types.js';
@@ -24,3 +25,4 @@ export function engineNames(): string[] {
 
 registerEngine(referenceEngine);
 registerEngine(exactEngine);
+registerEngine(bss2Engine);

@@ -1,0 +1,192 @@
+/**
+ * The `bss2` engine: one single-synapse trial as the BrainScaleS-2 chip would run it (MODEL.md §9).
+ *
+ * The analog front end (neuron, synapse, calcium; mismatch and noise) runs in hardware time; every
+ * solver period the plasticity processor reads the calcium through the 8-bit CADC, updates h, z and p
+ * in integer arithmetic and writes the 6-bit weight back. The chip has no fast-forward: the processor
+ * keeps updating at its period for the whole protocol, and so does the emulation. Two exact shortcuts
+ * keep it fast: a quiet analog core (no input, neuron at rest) is advanced in closed form, and while the
+ * calcium cannot reach θ_d the processor runs a tight loop that stops at a fixed point of its integer map
+ * (after which every update would repeat itself exactly).
+ */
+import { classifyOutcome } from '../../model/classify.js';
+import { delaySteps } from '../../model/equations.js';
+import { toSeconds } from '../../model/parameters.js';
+import { stimulationSpan } from '../../model/protocols.js';
+import { streamFor } from '../../random/streams.js';
+import { GridRecorder } from '../gridRecorder.js';
+import { presynapticSpikeSteps } from '../presynapticSpikes.js';
+import type { CalciumTrace, Engine, TrialResult, TrialSpec } from '../types.js';
+import { Cadc } from './adc.js';
+import { AnalogFrontend, analogCircuit, effectiveMismatch } from './analogFrontend.js';
+import { Bss2ConfigError, resolveBss2Config } from './config.js';
+import { IdealRandom, LfsrSequence, LFSR_PERIOD } from './lfsr.js';
+import { PlasticityProcessor, ppuConstants } from './ppu.js';
+import type { RandomBits } from './rounding.js';
+
+const CA_WINDOW_BEFORE_S = 0.1;
+const CA_WINDOW_AFTER_S = 1.5;
+const CA_SAMPLE_S = 1e-3;
+
+export function runBss2Trial(spec: TrialSpec): TrialResult {
+  const P = spec.params;
+  const cfg = resolveBss2Config(spec.engineOptions, P, spec.dt_ms);
+  if (P.sigma_wn !== 0) throw new Bss2ConfigError('--param', `the bss2 engine has no background noise source: sigma_wn must be 0 (got ${P.sigma_wn})`);
+  const dt = spec.dt_ms * 1e-3;
+  const m = Math.round(cfg.ppuPeriod_ms / spec.dt_ms); // analog steps per processor update
+  const T = spec.protocol.duration_s;
+  const nLast = Math.round(T / dt);
+  const K = Math.floor(nLast / m); // processor updates in the run
+  const period_s = m * dt;
+
+  // --- hardware
+  const circuit = analogCircuit(P, cfg, spec.seed, spec.trial);
+  const consts = ppuConstants(P, cfg);
+  const analog = new AnalogFrontend(circuit, dt, cfg.acceleration, consts.lsbW);
+  const adc = new Cadc(
+    { bits: cfg.adcBits, range: cfg.adcRange, gain: circuit.adcGain, offset_lsb: circuit.adcOffset_lsb, noise_lsb: cfg.adcNoise_lsb },
+    streamFor(spec.seed, [spec.trial, 1], 'hardwareNoise'),
+  );
+  const codeD = adc.thresholdCode(P.theta_d), codeP = adc.thresholdCode(P.theta_p);
+  const srStream = streamFor(spec.seed, [spec.trial], 'stochasticRounding');
+  const rng: RandomBits = cfg.rng === 'lfsr' ? new LfsrSequence(srStream.nextUint32() % LFSR_PERIOD) : new IdealRandom(srStream);
+  const ppu = new PlasticityProcessor(consts, cfg.rounding, rng, cfg.roundingBits);
+  analog.weightCode = ppu.weightCode();
+
+  // --- input
+  const spikes = presynapticSpikeSteps(spec.protocol, dt, streamFor(spec.seed, [spec.trial], 'presynapticSpikes'));
+  const nSpikes = spikes.length;
+  const synDelay = delaySteps(toSeconds(P, 't_syn_delay'), dt);
+  const caDelay = delaySteps(toSeconds(P, 't_c_delay'), dt);
+  let iPsp = 0, iCa = 0;
+  let nextPsp = nSpikes > 0 ? spikes[0]! + synDelay : Infinity;
+  let nextCa = nSpikes > 0 ? spikes[0]! + caDelay : Infinity;
+
+  // --- recording
+  const rec = new GridRecorder(T, spec.sampleInterval_s);
+  const nextRecordK = () => Math.ceil(rec.nextTime() / period_s - 1e-9);
+  const record = () => rec.put(ppu.h_mV(), ppu.z(), ppu.p());
+  let caT: Float64Array | undefined, caC: Float64Array | undefined, caH: Float64Array | undefined;
+  let caFrom = Infinity, caTo = -Infinity, caEvery = 1, caK = 0;
+  const span = stimulationSpan(spec.protocol);
+  if (spec.recordCalcium && span) {
+    caEvery = Math.max(1, Math.round(CA_SAMPLE_S / dt));
+    caFrom = Math.max(0, Math.round((span.first_s - CA_WINDOW_BEFORE_S) / dt));
+    caTo = Math.min(nLast, Math.round((span.first_s + CA_WINDOW_AFTER_S) / dt));
+    const len = Math.floor((caTo - caFrom) / caEvery) + 1;
+    caT = new Float64Array(len);
+    caC = new Float64Array(len);
+    caH = new Float64Array(len);
+  }
+  if (rec.nextTime() <= 1e-12) record();
+
+  let analogSteps = 0;
+  let k = 0;
+  while (k < K) {
+    const j0 = k * m, j1 = j0 + m;
+    const nextEvent = Math.min(nextPsp, nextCa);
+    const inWindow = j1 >= caFrom && j0 <= caTo;
+    if (!inWindow && nextEvent > j1 && analog.quiet() && adc.surelyBelow(analog.c, codeD)) {
+      // Quiet stretch: no input until nextEvent, calcium below θ_d. Run the processor alone.
+      let kStop = nextEvent === Infinity ? K : Math.min(K, Math.floor((nextEvent - 1) / m));
+      if (caFrom !== Infinity && caFrom > j0) kStop = Math.min(kStop, Math.floor(caFrom / m));
+      const n = kStop - k;
+      if (n >= 1) {
+        const done = ppu.idle(n, k, nextRecordK, () => record());
+        if (done < n) {
+          // fixed point: every further update repeats itself exactly
+          rec.hold(Math.min(T, kStop * period_s), ppu.h_mV(), ppu.z(), ppu.p());
+        }
+        analog.decayQuiet(n * m);
+        analog.weightCode = ppu.weightCode();
+        k = kStop;
+        continue;
+      }
+    }
+    // Active period: step the analog core to the next update.
+    if (!inWindow && nextEvent > j1 && analog.quiet()) {
+      analog.decayQuiet(m);
+    } else {
+      for (let j = j0 + 1; j <= j1; j++) {
+        const psp = j === nextPsp;
+        if (psp) {
+          iPsp++;
+          nextPsp = iPsp < nSpikes ? spikes[iPsp]! + synDelay : Infinity;
+        }
+        const ca = j === nextCa;
+        if (ca) {
+          iCa++;
+          nextCa = iCa < nSpikes ? spikes[iCa]! + caDelay : Infinity;
+        }
+        analog.step(psp, ca);
+        analogSteps++;
+        if (j >= caFrom && j <= caTo && (j - caFrom) % caEvery === 0) {
+          caT![caK] = j * dt;
+          caC![caK] = analog.c;
+          caH![caK] = ppu.h_mV();
+          caK++;
+        }
+      }
+    }
+    const code = adc.read(analog.c);
+    ppu.update(code >= codeP ? 2 : code >= codeD ? 1 : 0, k + 1);
+    analog.weightCode = ppu.weightCode();
+    k++;
+    if (k >= nextRecordK()) record();
+  }
+  rec.hold(T, ppu.h_mV(), ppu.z(), ppu.p());
+
+  const calcium: CalciumTrace | undefined = caT ? { t_s: caT.subarray(0, caK), c: caC!.subarray(0, caK), h_mV: caH!.subarray(0, caK) } : undefined;
+  const maxDev_mV = ppu.maxDev * consts.lsbH;
+  const cy = cfg.cycles;
+  return {
+    trial: spec.trial,
+    t_s: rec.t_s,
+    h_mV: rec.h_mV,
+    z: rec.z,
+    p: rec.p,
+    calcium,
+    maxDev_mV,
+    tagged: ppu.tagged,
+    proteinSynthesis: ppu.proteinSynthesis,
+    outcome: classifyOutcome(maxDev_mV, ppu.tagged, ppu.proteinSynthesis),
+    preSpikes: nSpikes,
+    postSpikes: analog.postSpikes,
+    pMax: ppu.pMax * consts.lsbP,
+    tPMax_s: ppu.kPMax * period_s,
+    steps: analogSteps + ppu.computed,
+    diagnostics: {
+      biologicalTime_s: T,
+      hardwareTime_s: T / cfg.acceleration,
+      acceleration: cfg.acceleration,
+      format: cfg.format,
+      rounding: cfg.rounding,
+      rng: cfg.rng,
+      roundingBits: cfg.roundingBits,
+      ppuPeriod_ms: cfg.ppuPeriod_ms,
+      ppuPeriodHardware_us: (cfg.ppuPeriod_ms * 1000) / cfg.acceleration,
+      ppuUpdates: K,
+      ppuUpdatesComputed: ppu.computed,
+      cyclesPerUpdate: cy.cyclesPerUpdate,
+      cyclesAvailable: cy.cyclesAvailable,
+      utilisation: cy.utilisation,
+      minPeriod_ms: cy.minPeriod_ms,
+      maxSynapses: cy.maxSynapses,
+      feasible: cy.feasible,
+      warnings: [...cfg.warnings, ...consts.underflows.map((u) => `coefficient of ${u} is below the format's resolution (frozen)`)].join('; '),
+      mismatchEffective: effectiveMismatch(cfg),
+      saturations_h: ppu.sat.h,
+      saturations_z: ppu.sat.z,
+      saturations_p: ppu.sat.p,
+      saturations_weight: ppu.sat.weight,
+      saturations_adc: adc.saturations,
+      randomDraws: ppu.rounder.draws,
+    },
+  };
+}
+
+export const bss2Engine: Engine = {
+  name: 'bss2',
+  description: 'BrainScaleS-2 emulation: analog calcium and neuron with mismatch, 8-bit ADC, integer plasticity processor with rounding modes and a cycle budget',
+  runTrial: runBss2Trial,
+};
