@@ -1,0 +1,71 @@
+import { execFileSync } from 'node:child_process';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { EnsembleConfig, EnsembleResult } from './ensemble.js';
+
+// Workers load the compiled modules (dist/), so the test builds first and compares against the
+// single-threaded runEnsemble of the same build.
+const root = new URL('../../', import.meta.url);
+type Dist = {
+  parallel: typeof import('./parallel.js');
+  ensemble: typeof import('./ensemble.js');
+  params: typeof import('../model/parameters.js');
+  protocols: typeof import('../model/protocols.js');
+};
+let D: Dist;
+
+beforeAll(async () => {
+  try {
+    execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'pipe' });
+  } catch {
+    // type errors elsewhere in the tree do not stop tsc from emitting
+  }
+  const load = (p: string) => import(new URL(`dist/src/${p}`, root).href);
+  D = {
+    parallel: await load('experiments/parallel.js'),
+    ensemble: await load('experiments/ensemble.js'),
+    params: await load('model/parameters.js'),
+    protocols: await load('model/protocols.js'),
+  };
+}, 300_000);
+
+/** Everything of an ensemble result except wall-clock times. */
+function strip(r: EnsembleResult): unknown {
+  return {
+    ...r, wall_ms: 0, rows: r.rows.map((row) => ({ ...row, wall_ms: 0 })),
+    traces: Object.fromEntries(Object.entries(r.traces).map(([k, v]) => [k, { mean: Array.from(v.mean), sd: Array.from(v.sd) }])),
+    t_s: Array.from(r.t_s),
+    calcium: r.calcium && { t: Array.from(r.calcium.t_s), c: Array.from(r.calcium.c), h: Array.from(r.calcium.h_mV) },
+  };
+}
+
+describe('parallel ensembles', () => {
+  it('are bit-identical for 1, 2 and 4 workers, any chunking, and the single-threaded runner', async () => {
+    const params = D.params.resolveParams();
+    const configs: EnsembleConfig[] = (['STET', 'WLFS'] as const).map((name) => ({
+      protocol: D.protocols.PRESET_PROTOCOLS[name], engine: 'exact', trials: 24, seed: 17, params, dt_ms: 0.2,
+      fastForward: true, sampleInterval_s: 60,
+    }));
+    const serial = configs.map((c) => strip(D.ensemble.runEnsemble(c)));
+    const seen: number[][] = [];
+    for (const [workers, chunkSize] of [[1, 5], [2, 3], [4, undefined], [4, 1], [2, 24]] as const) {
+      const order: number[] = [];
+      const res = await D.parallel.runEnsemblesParallel(configs, {
+        workers, chunkSize, onTrial: (e) => (done) => { if (e === 0) order.push(done); },
+      });
+      expect(res.map(strip)).toEqual(serial);
+      seen.push(order);
+    }
+    // progress is reported in trial order
+    for (const order of seen) expect(order).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
+  });
+
+  it('runs a resolved run configuration like runProtocols, and reports worker failures', async () => {
+    const { resolveRunConfig, runProtocols } = await import(new URL('dist/src/experiments/protocolRun.js', root).href) as typeof import('./protocolRun.js');
+    const cfg = resolveRunConfig({ protocols: ['WTET'], trials: 6, seed: 2, engine: 'exact' });
+    const [a] = await D.parallel.runProtocolsParallel(cfg, { workers: 2 });
+    const [b] = runProtocols(cfg);
+    expect(strip(a!)).toEqual(strip(b!));
+    const bad = { ...D.parallel.ensembleConfigs(cfg)[0]!, engine: 'no-such-engine' };
+    await expect(D.parallel.runEnsemblesParallel([bad], { workers: 1 })).rejects.toThrow(/no-such-engine/);
+  });
+});
