@@ -77,7 +77,7 @@ export function decodeNpy(buf: Uint8Array): { descr: string; shape: number[]; da
   const text = new TextDecoder().decode(buf.subarray(10, 10 + headerLen));
   const descr = /'descr':\s*'([^']+)'/.exec(text)?.[1] ?? '';
   const shape = (/'shape':\s*\(([^)]*)\)/.exec(text)?.[1] ?? '').split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  const body = buf.slice(10 + headerLen);
+  const body = new Uint8Array(buf.subarray(10 + headerLen)); // a copy: a Buffer may be a view into a shared pool
   const data = descr === '<f8' ? new Float64Array(body.buffer) : descr === '<i4' ? new Int32Array(body.buffer) : new Uint8Array(body.buffer);
   return { descr, shape, data };
 }
