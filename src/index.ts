@@ -29,3 +29,19 @@ export {
 } from './experiments/protocolRun.js';
 export { compareToReference, parseReferenceSummary, type Comparison, type ReferenceTrial } from './experiments/referenceData.js';
 export { RunningStat, RunningVectorStat, sampleAt, type MeanSd } from './experiments/statistics.js';
+/**
+ * Experiments: files (YAML/JSON) validated by a zod schema, resolved to explicit experiments and run
+ * with probes, progress and HDF5/.npy output. See docs/experiments.md.
+ */
+export { runExperiment, type RunExperimentOptions, type ExperimentResult, type ExperimentProgress } from './experiments/experimentRun.js';
+export {
+  resolveExperiment, readExperimentFile, parseExperimentText, experimentRunConfig, experimentFromRunConfig, ExperimentError,
+  type ResolvedExperiment, type ResolvedProtocol, type ResolvedProbe, type ResolvedTrain, type ResolvedOutputs,
+} from './experiments/experiment.js';
+export { ExperimentSchema, experimentJsonSchema, type ExperimentInput } from './experiments/experimentSchema.js';
+export type { ProbeSpec, ProbeSink, ProbeTrace, ProbeVariable, SampledVariable } from './engines/types.js';
+export { PROBE_VARIABLES, PROBE_UNITS } from './engines/types.js';
+export type { ProbeRecording } from './io/probes.js';
+export { createProgressReporter, type ProgressReporter, type ProgressReporterOptions } from './io/progress.js';
+export { encodeNpy, writeNpy, decodeNpy, NpyStreamWriter } from './io/npy.js';
+export { Hdf5Writer } from './io/hdf5.js';
