@@ -19,6 +19,10 @@ export { RandomStream, streamFor, Purpose, type PurposeName } from './random/str
 export type { Engine, TrialSpec, TrialResult, CalciumTrace } from './engines/types.js';
 export { getEngine, engineNames, registerEngine } from './engines/registry.js';
 export { runReferenceTrial, referenceEngine } from './engines/reference/referenceEngine.js';
+/** The event-driven `exact` engine: closed form between events, OU-sampled early phase (no time step). */
+export {
+  runExactTrial, exactEngine, exactOptions, DEFAULT_MAX_NOISY_STEP_S, type ExactEngineOptions,
+} from './engines/exact/exactEngine.js';
 export {
   runEnsemble, EnsembleAccumulator, CHECKPOINTS,
   type EnsembleConfig, type EnsembleResult, type TrialRow, type TrialCallback,
@@ -27,6 +31,11 @@ export {
   resolveRunConfig, runProtocols, summaryJson, resolveProtocols, ConfigError,
   type RunRequest, type RunConfig,
 } from './experiments/protocolRun.js';
+/** Ensembles on worker threads (Node), bit-identical to runEnsemble / runProtocols for any worker count. */
+export {
+  runEnsemblesParallel, runEnsembleParallel, runProtocolsParallel, ensembleConfigs, defaultWorkerCount,
+  type ParallelOptions,
+} from './experiments/parallel.js';
 export { compareToReference, parseReferenceSummary, type Comparison, type ReferenceTrial } from './experiments/referenceData.js';
 export { RunningStat, RunningVectorStat, sampleAt, type MeanSd } from './experiments/statistics.js';
 /**

@@ -13,7 +13,7 @@ describe('calcitag run', () => {
     const r = run(['run', 'WTET', 'WLFS', '--trials', '2', '--seed', '5', '--json']);
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out.engine).toBe('reference');
+    expect(out.engine).toBe('exact');
     expect(out.seed).toBe(5);
     expect(out.params.theta_p).toBe(3);
     expect(out.results.map((x: { protocol: string }) => x.protocol)).toEqual(['WTET', 'WLFS']);

@@ -14,6 +14,7 @@ export interface RunRequest {
   protocols: ReadonlyArray<string | Protocol>;
   trials?: number;
   seed?: number;
+  /** Engine name (default 'exact', the event-driven engine; 'reference' for the fixed-step one). */
   engine?: string;
   params?: Readonly<Record<string, number>>;
   /** Integration step, ms (default 0.2). */
@@ -76,7 +77,7 @@ function positiveInteger(field: string, v: number, max = 1e9): number {
 }
 
 export function resolveRunConfig(req: RunRequest): RunConfig {
-  const engine = req.engine ?? 'reference';
+  const engine = req.engine ?? 'exact';
   if (!engineNames().includes(engine)) throw new ConfigError('--engine', `unknown engine '${engine}'; allowed: ${engineNames().join(', ')}`);
   const seed = req.seed ?? DEFAULT_SEED;
   if (!Number.isSafeInteger(seed) || seed < 0) throw new ConfigError('--seed', `seed ${seed} is invalid; allowed: an integer from 0 to ${Number.MAX_SAFE_INTEGER}`);

@@ -2,7 +2,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ParameterError, parseParamAssignment } from '../../model/parameters.js';
 import { engineNames } from '../../engines/registry.js';
-import { ConfigError, resolveRunConfig, runProtocols, summaryJson, type RunConfig } from '../../experiments/protocolRun.js';
+import { ConfigError, resolveRunConfig, summaryJson, type RunConfig } from '../../experiments/protocolRun.js';
+import { runProtocolsParallel } from '../../experiments/parallel.js';
+import { availableParallelism } from 'node:os';
 import type { EnsembleResult } from '../../experiments/ensemble.js';
 import { defaultRunDir } from '../../io/files.js';
 import { RunWriter } from '../../io/runWriter.js';
@@ -49,6 +51,7 @@ interface RunFlags {
   out?: string;
   json?: boolean;
   quiet?: boolean;
+  workers: number;
 }
 
 async function runCommand(protocols: string[], flags: RunFlags, command?: Command): Promise<void> {
@@ -79,7 +82,8 @@ async function runCommand(protocols: string[], flags: RunFlags, command?: Comman
   process.once('SIGINT', onSigint);
   const results: EnsembleResult[] = [];
   const pending: Promise<void>[] = [];
-  runProtocols(cfg, {
+  await runProtocolsParallel(cfg, {
+    workers: flags.workers,
     onTrial: (name) => (done, total) => {
       if (chatty && process.stderr.isTTY) process.stderr.write(`\r${name}: trial ${done}/${total}   `);
     },
@@ -109,7 +113,7 @@ export function registerRun(program: Command): void {
     .argument('<protocols...>', 'protocol names: STET, WTET, SLFS, WLFS, or all; or one experiment file (.yaml, .yml, .json)')
     .option('--trials <n>', 'independent trials per protocol', parseInteger('--trials', 1), 10)
     .option('--seed <s>', 'master seed (integer ≥ 0); every random stream derives from it', parseInteger('--seed', 0), 1)
-    .addOption(new Option('--engine <name>', 'integration engine').default('reference').argParser((v: string) => {
+    .addOption(new Option('--engine <name>', 'integration engine').default('exact').argParser((v: string) => {
       if (!engineNames().includes(v)) throw new InvalidArgumentError(`--engine '${v}' is unknown; allowed: ${engineNames().join(', ')}`);
       return v;
     }))
@@ -119,5 +123,6 @@ export function registerRun(program: Command): void {
     .option('--out <dir>', 'output folder (default runs/<timestamp>-<protocol>)')
     .option('--json', 'print one JSON object on stdout and nothing else')
     .option('--quiet', 'no progress output')
+    .option('--workers <n>', 'worker threads for the trials (default: all cores; 0: in the main thread); results do not depend on it', parseInteger('--workers', 0), availableParallelism())
     .action(runCommand);
 }

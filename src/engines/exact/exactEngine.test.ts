@@ -3,12 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { resolveParams } from '../../model/parameters.js';
 import { PRESET_PROTOCOLS, type Protocol } from '../../model/protocols.js';
 import { runEnsemble } from '../../experiments/ensemble.js';
-import { compareToReference, parseReferenceSummary } from '../../experiments/referenceData.js';
+import { compareToReference, parseCsv, parseReferenceSummary } from '../../experiments/referenceData.js';
+import { sampleAt } from '../../experiments/statistics.js';
 import { getEngine } from '../registry.js';
 import type { TrialSpec } from '../types.js';
 import { runExactTrial } from './exactEngine.js';
 
-const REF_CSV = new URL('../../../reference/cpp-2n1s/summary_trials.csv', import.meta.url);
+const REF_DIR = new URL('../../../reference/cpp-2n1s/', import.meta.url);
+const REF_CSV = new URL('summary_trials.csv', REF_DIR);
 
 function spec(over: Partial<TrialSpec> = {}): TrialSpec {
   return {
@@ -107,15 +109,25 @@ describe('exact engine: convergence of the reference engine as dt → 0', () => 
 
 describe('exact engine: validation against the published C++ simulator (reference/cpp-2n1s)', () => {
   const ref = parseReferenceSummary(readFileSync(REF_CSV, 'utf8'));
+  const TRIALS = 100;
   for (const name of ['STET', 'WTET', 'SLFS', 'WLFS'] as const) {
-    it(`${name}: w/h0 at 2 h and 8 h within 3 combined SE, same majority class (100 trials)`, () => {
+    it(`${name}: w/h0 at 2 h and 8 h within 3 combined SE, same majority class, mean trace every hour (${TRIALS} trials)`, () => {
       const res = runEnsemble({
-        protocol: PRESET_PROTOCOLS[name], engine: 'exact', trials: 100, seed: 1, params: resolveParams(), dt_ms: 0.2,
+        protocol: PRESET_PROTOCOLS[name], engine: 'exact', trials: TRIALS, seed: 1, params: resolveParams(), dt_ms: 0.2,
         fastForward: true, sampleInterval_s: 60,
       });
       const cmp = compareToReference(res, ref);
       for (const c of cmp.comparisons) expect(c.zScore, `${c.quantity}: ours ${c.ours.mean} vs ${c.reference.mean}`).toBeLessThanOrEqual(3);
       expect(cmp.classOk, `class ${res.class} vs ${cmp.referenceClass}`).toBe(true);
+      // the same hourly criterion as the reference engine's validation (test/referenceValidation.test.ts)
+      const rows = parseCsv(readFileSync(new URL(`mean_${name}_n10.csv`, REF_DIR), 'utf8'));
+      const t = rows.map((r) => Number(r.t_s)), m = rows.map((r) => Number(r.w_rel_mean)), sd = rows.map((r) => Number(r.w_rel_sd));
+      for (let hour = 2; hour <= 8; hour++) {
+        const ts = hour * 3600;
+        const ours = sampleAt(res.t_s, res.traces.w_rel.mean, ts);
+        const se = Math.sqrt(sampleAt(t, sd, ts) ** 2 / 10 + sampleAt(res.t_s, res.traces.w_rel.sd, ts) ** 2 / TRIALS);
+        expect(Math.abs(ours - sampleAt(t, m, ts)), `${name} at ${hour} h`).toBeLessThanOrEqual(3.5 * se);
+      }
     });
   }
 });
