@@ -62,27 +62,41 @@ export function createProgressReporter(opts: ProgressReporterOptions = {}): Prog
       stop: () => {},
     };
   }
-  const multi = new cliProgress.MultiBar(
-    {
-      stream,
-      format: ' {bar} {percentage}% | {value}/{total} trials | {protocol} | elapsed {elapsed} | ETA {eta_text}',
-      hideCursor: true,
-      clearOnComplete: true,
-      stopOnComplete: false,
-      barsize: 24,
-      forceRedraw: true,
-    },
-    cliProgress.Presets.shades_classic,
-  );
+  // One bar at a time: at a protocol boundary the bar is cleared, a line is printed, and a new bar
+  // starts with the next trial (our own ETA, so nothing is lost by restarting it).
+  const options: cliProgress.Options = {
+    stream,
+    format: ' {bar} {percentage}% | {value}/{total} trials | {protocol} | elapsed {elapsed} | ETA {eta_text}',
+    hideCursor: true,
+    clearOnComplete: true,
+    stopOnComplete: false,
+    gracefulExit: false, // Ctrl-C is the caller's (runs finish the current trial)
+    barsize: 24,
+  };
   let bar: cliProgress.SingleBar | undefined;
+  const clear = () => {
+    bar?.stop();
+    bar = undefined;
+  };
   return {
     onProgress: (p) => {
       const payload = { protocol: p.protocol ?? '', elapsed: formatDuration(p.elapsed_s), eta_text: formatDuration(p.eta_s) };
-      if (!bar) bar = multi.create(p.total, p.done, payload);
-      bar.update(p.done, payload);
-      if (p.phase === 'protocol') multi.log(`${p.protocol}: ${p.trials} trials done, ${formatDuration(p.elapsed_s)} elapsed\n`);
+      if (p.phase === 'protocol' || p.phase === 'done') {
+        clear();
+        stream.write(`calcitag: ${progressLine(p)}\n`);
+        return;
+      }
+      if (!bar) {
+        bar = new cliProgress.SingleBar(options, cliProgress.Presets.shades_classic);
+        bar.start(p.total, p.done, payload);
+      } else {
+        bar.update(p.done, payload);
+      }
     },
-    log: (line) => multi.log(`${line}\n`),
-    stop: () => multi.stop(),
+    log: (line) => {
+      clear();
+      stream.write(`${line}\n`);
+    },
+    stop: clear,
   };
 }
