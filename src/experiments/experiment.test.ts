@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ExperimentError, experimentRunConfig, parseExperimentText, resolveExperiment, toProtocol } from './experiment.js';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ExperimentError, experimentRunConfig, parseExperimentText, readExperimentFile, resolveExperiment, toProtocol } from './experiment.js';
 import { experimentJsonSchema } from './experimentSchema.js';
 import { PRESET_PROTOCOLS } from '../model/protocols.js';
 import { defaultParams } from '../model/parameters.js';
@@ -105,6 +107,19 @@ describe('experiment files', () => {
     expect(() => parseExperimentText('protocols: [STET\ntrials: 2\n', 'e.yaml')).toThrow(/line \d+/);
     expect(parseExperimentText('protocols: [STET]\ntrials: 2\n', 'e.yaml')).toEqual({ protocols: ['STET'], trials: 2 });
     expect(() => parseExperimentText('{"protocols": [}', 'e.json')).toThrow(ExperimentError);
+  });
+
+  it('ship examples that validate: one per protocol family and one with custom protocols and probes', () => {
+    const dir = join(import.meta.dirname, '..', '..', 'examples');
+    const files = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
+    expect(files).toEqual(expect.arrayContaining(['custom-probes.yaml', 'depression.yaml', 'potentiation.yaml']));
+    const byName = Object.fromEntries(files.map((f) => [f, resolveExperiment(readExperimentFile(join(dir, f)), f)]));
+    expect(byName['potentiation.yaml']!.protocols.map((p) => p.name)).toEqual(['STET', 'WTET']);
+    expect(byName['depression.yaml']!.protocols.map((p) => p.name)).toEqual(['SLFS', 'WLFS']);
+    const custom = byName['custom-probes.yaml']!;
+    expect(custom.protocols.some((p) => p.spike_times_s.length > 0)).toBe(true);
+    expect(custom.probes.length).toBeGreaterThan(0);
+    expect(custom.params.tau_c).toBeCloseTo(48.8, 12);
   });
 
   it('export a JSON Schema with units in the descriptions', () => {
