@@ -10,14 +10,17 @@
  * process in each calcium regime, sampled exactly (its transition is Gaussian); p rises or decays
  * exponentially; z follows its closed form given ∫p dt; the membrane is a sum of two exponentials.
  *
- * The one approximation is where a noisy quantity crosses a threshold: while calcium is above θ_d,
- * h is sampled at every event and at least every `maxNoisyStep` (default 5 ms); a tag or synthesis
- * switch between two samples is placed by linear interpolation. A switch time is therefore off by
- * less than maxNoisyStep, which changes p by less than α·maxNoisyStep/τ_p (1.4·10⁻⁶ at 5 ms) and z by
- * less than p·1.5·maxNoisyStep/τ_z per switch; an excursion across a threshold that starts and ends
- * between two samples (shorter than maxNoisyStep) can be missed, and the maximum deviation (max_dev)
- * is the largest sampled value — as in the reference, which samples every 0.2 ms. At rest (c < θ_d)
- * everything, switches included, is closed form.
+ * The one approximation is where a noisy quantity crosses a threshold. While calcium is above θ_d, h is
+ * sampled exactly at every event; between two samples, when h − h0 is on different sides of a tag or
+ * protein threshold — or on the same side but close enough that a Brownian bridge between them crosses
+ * it with probability above 10⁻³ (exp(−2ab/(s²Δ)), a and b the distances to the level) — the interval
+ * is bisected with exact OU-bridge samples until such stretches are at most `maxNoisyStep` (default
+ * 1 ms) long. The switch is then placed by linear interpolation inside that stretch. A switch time is
+ * therefore off by less than maxNoisyStep, which changes p by less than α·maxNoisyStep/τ_p (2.8·10⁻⁷)
+ * and z by less than p·1.5·maxNoisyStep/τ_z per switch; a threshold excursion is missed only if it
+ * starts and ends within one stretch and is shorter than maxNoisyStep, or with probability below 10⁻³
+ * per sample interval. The maximum deviation (max_dev) is the largest sampled value, as in the
+ * reference, which samples every 0.2 ms. At rest (c < θ_d) everything, switches included, is closed form.
  *
  * Probes never perturb the sample path: grid and calcium-window samples at rest are evaluated from the
  * closed forms; samples that fall into a noisy stretch are drawn from the OU bridge between the two
@@ -41,8 +44,15 @@ import { makeRegions, regionOf, type Regions } from './regions.js';
 import { advanceSlow, restCrossingTime, type SlowConstants } from './slowVariables.js';
 import { gaussianZiggurat } from './ziggurat.js';
 
-/** Default longest interval between two samples of h while calcium is above θ_d, s. */
-export const DEFAULT_MAX_NOISY_STEP_S = 0.005;
+/**
+ * Default resolution of threshold crossings of the noisy h, s: a crossing (or a possible excursion) is
+ * bracketed by exact bridge samples at most this far apart.
+ */
+export const DEFAULT_MAX_NOISY_STEP_S = 0.001;
+
+/** A possible threshold excursion between two samples is resolved when its probability exceeds this. */
+export const EXCURSION_PROBABILITY = 1e-3;
+const EXCURSION_LOG = -Math.log(EXCURSION_PROBABILITY);
 
 /** Fine calcium window around the first stimulus, as the reference engine: −0.1 s … +1.5 s, 1 ms. */
 const CA_WINDOW_BEFORE_S = 0.1;
@@ -63,7 +73,7 @@ const enum Ev {
 
 /** Engine options of `exact` (TrialSpec.engineOptions). */
 export interface ExactEngineOptions {
-  /** Longest interval between samples of h while c ≥ θ_d, ms (default 5). */
+  /** Resolution of threshold crossings of the noisy h, ms (default 1). */
   readonly maxNoisyStep_ms?: number;
 }
 
@@ -96,8 +106,11 @@ class ExactTrial {
   private readonly tEnd: number;
   private readonly ou: OuRegime[];
   private readonly dMax: number;
-  private readonly subDecay = new Float64Array(3);
-  private readonly subSd = new Float64Array(3);
+  /** Diffusion rate s² = σ_pl² w/τ_h of h in each regime, mV²/s (Brownian-bridge crossing test). */
+  private readonly diffusion = new Float64Array(3);
+  /** Refinement stack of the noisy path: pairs (t, h). */
+  private readonly stackT = new Float64Array(64);
+  private readonly stackH = new Float64Array(64);
   private readonly regions: Regions;
   private readonly slowK: SlowConstants;
   private readonly lif: LifConstants;
@@ -178,11 +191,7 @@ class ExactTrial {
       return { k, m: d.target, varInf: (P.sigma_pl * P.sigma_pl * d.noiseWeight) / P.tau_h / (2 * k) };
     });
     this.dMax = maxNoisyStep_s;
-    for (let r = 1; r <= 2; r++) {
-      ouTransition(this.ou[r]!, this.dMax, this.tmp);
-      this.subDecay[r] = this.tmp[0]!;
-      this.subSd[r] = this.tmp[1]!;
-    }
+    for (let r = 0; r <= 2; r++) this.diffusion[r] = 2 * this.ou[r]!.k * this.ou[r]!.varInf;
     this.regions = makeRegions(P.theta_tag, P.theta_pro);
     this.slowK = {
       tauP: P.tau_p, alpha: P.alpha, rhoLtp: 1 / (P.tau_z * P.z_max), rhoLtd: 1 / P.tau_z, zMax: P.z_max, zMin: P.z_min,
@@ -334,24 +343,70 @@ class ExactTrial {
     return this.h + (this.h - o.m) * expm1Neg(o.k * (t - this.tH));
   }
 
-  /** Samples h at tB in the current noisy regime, in steps of at most maxNoisyStep. */
+  /**
+   * Samples h at tB in the current noisy regime: one exact OU transition, refined by exact bridge
+   * bisection wherever a threshold of h − h0 is crossed between the two samples, or could be crossed and
+   * recrossed (Brownian-bridge crossing probability above {@link EXCURSION_PROBABILITY}), until such
+   * stretches are at most maxNoisyStep long.
+   */
   private advanceH(tB: number): void {
-    const r = this.regime;
-    while (tB - this.tH > this.dMax) this.noisyStep(this.tH + this.dMax, this.subDecay[r]!, this.subSd[r]!);
     const dt = tB - this.tH;
     if (dt > 0) {
-      ouTransition(this.ou[r]!, dt, this.tmp);
-      this.noisyStep(tB, this.tmp[0]!, this.tmp[1]!);
+      const o = this.ou[this.regime]!;
+      ouTransition(o, dt, this.tmp);
+      const hB = o.m + (this.h - o.m) * this.tmp[0]! + this.tmp[1]! * gaussianZiggurat(this.noise);
+      this.refine(tB, hB);
     }
     this.tH = tB;
   }
 
-  /** One exact OU transition of h to tB, then maxDev, tag/synthesis switches and pending probes. */
-  private noisyStep(tB: number, decay: number, sd: number): void {
+  /** Walks the noisy path from (tH, h) to (tB, hB), bisecting with the OU bridge where needed. */
+  private refine(tB: number, hB: number): void {
     const o = this.ou[this.regime]!;
-    const tA = this.tH;
-    const hA = this.h;
-    const hB = o.m + (hA - o.m) * decay + sd * gaussianZiggurat(this.noise);
+    const ST = this.stackT, SH = this.stackH;
+    let top = 0;
+    ST[0] = tB;
+    SH[0] = hB;
+    while (top >= 0) {
+      const t2 = ST[top]!, h2 = SH[top]!;
+      const t1 = this.tH, h1 = this.h;
+      if (t2 - t1 > this.dMax && top < ST.length - 1 && this.mayCross(h1, h2, t2 - t1)) {
+        const tm = 0.5 * (t1 + t2);
+        const ym = ouBridge(o, h1 - o.m, h2 - o.m, tm - t1, t2 - tm, gaussianZiggurat(this.noise));
+        top++;
+        ST[top] = tm;
+        SH[top] = o.m + ym;
+        continue;
+      }
+      top--;
+      this.noisyPiece(t1, h1, t2, h2);
+    }
+  }
+
+  /**
+   * Whether h − h0 crosses a threshold between two samples (different regions), or may cross and come
+   * back: for a Brownian bridge with endpoints a and b away from a level that probability is
+   * exp(−2ab/(s²Δ)); it is tested against the two levels around the current region.
+   */
+  private mayCross(h1: number, h2: number, dt: number): boolean {
+    const d1 = h1 - this.h0, d2 = h2 - this.h0;
+    const r1 = regionOf(this.regions, d1);
+    if (r1 !== regionOf(this.regions, d2)) return true;
+    const L = this.regions.levels;
+    const s2dt = this.diffusion[this.regime]! * dt;
+    if (r1 > 0) {
+      const a = d1 - L[r1 - 1]!, b = d2 - L[r1 - 1]!;
+      if (2 * a * b < EXCURSION_LOG * s2dt) return true;
+    }
+    if (r1 < 4) {
+      const a = L[r1]! - d1, b = L[r1]! - d2;
+      if (2 * a * b < EXCURSION_LOG * s2dt) return true;
+    }
+    return false;
+  }
+
+  /** Commits one piece of the noisy path: maxDev, tag/synthesis switches and pending probes. */
+  private noisyPiece(tA: number, hA: number, tB: number, hB: number): void {
     this.h = hB;
     this.tH = tB;
     this.ouSteps++;
