@@ -9,7 +9,7 @@
  * CALCITAG_E2E_SHOTS=<dir> also copies the screenshots there.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -81,10 +81,19 @@ describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
     dir = mkdtempSync(join(tmpdir(), 'calcitag-e2e-'));
     const runs = join(dir, 'runs');
     // Two small runs that differ in one parameter, made by the CLI as a user would.
+    // A third from an experiment file with a fine probe (0.2 ms for 60 s: 300 001 samples per trial).
+    const experiment = join(dir, 'probe.json');
+    writeFileSync(experiment, JSON.stringify({
+      name: 'probe', trials: 2, seed: 5,
+      protocols: [{ preset: 'WTET', duration_s: 7200 }],
+      probes: [{ name: 'fine', variables: ['c', 'h'], trials: 'all', interval_s: 0.0002, from_s: 3590, to_s: 3650 }],
+      outputs: { hdf5: false, npy: true, plots: false },
+    }));
     await Promise.all([
       run(process.execPath, [CLI, 'run', 'STET', 'WTET', '--trials', '2', '--quiet', '--out', join(runs, 'ref')]),
       run(process.execPath, [CLI, 'run', 'STET', 'WTET', '--trials', '2', '--quiet', '--param', 'theta_p=2.5', '--out', join(runs, 'theta_p-2.5')]),
     ]);
+    await run(process.execPath, [CLI, 'run', experiment, '--quiet', '--out', join(runs, 'probe')]);
     server = spawn(process.execPath, [CLI, 'serve', runs, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     url = await new Promise<string>((res, rej) => {
       let out = '';
@@ -132,7 +141,7 @@ describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
     await page.goto(url);
     await page.waitForSelector('[data-run]');
     const ids = await page.$$eval('[data-run]', (els) => els.map((e) => (e as HTMLElement).dataset.run).sort());
-    expect(ids).toEqual(['ref', 'theta_p-2.5']);
+    expect(ids).toEqual(['probe', 'ref', 'theta_p-2.5']);
     await page.click('[data-run="ref"]');
     await page.waitForFunction(() => window.__calcitag.route().q.get('id') === 'ref');
     await waitForChart('run-weights');
@@ -184,6 +193,30 @@ describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
     await page.click('[data-testid=protocol-tabs] button[data-protocol="WTET"]');
     await page.waitForFunction(() => window.__calcitag.route().q.get('p') === 'WTET' && window.__calcitag.charts.get('run-weights')?.root.textContent?.includes('WTET'));
     expect(await page.getAttribute('[data-testid=protocol-tabs] button.active', 'data-protocol')).toBe('WTET');
+  });
+
+  it("shows a run's probe recording reduced, and every sample once zoomed in", async () => {
+    await page.goto(`${url}#/runs?id=probe`);
+    await waitForChart('probe-c');
+    await waitForChart('probe-h');
+    const info = page.locator('[data-testid=probe-info]');
+    expect(await info.getAttribute('data-total')).toBe('300001');
+    expect(Number(await info.getAttribute('data-bucket'))).toBeGreaterThan(1); // 300 001 samples → min/max buckets
+    expect((await xRange('probe-c'))!.first).toBeCloseTo(3590, 6);
+    // zoom to the stimulus: the window is loaded again, sample by sample
+    await page.evaluate(() => window.__calcitag.charts.get('probe-c')!.setScale('x', { min: 3600, max: 3600.5 }));
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-testid=probes]')!.dataset.loaded === '3600,3600.5');
+    expect(await info.getAttribute('data-bucket')).toBe('1');
+    const zoomed = await page.evaluate(() => {
+      const u = window.__calcitag.charts.get('probe-h')!;
+      const c = window.__calcitag.charts.get('probe-c')!;
+      return { n: u.data[0].length, min: u.scales.x.min, max: u.scales.x.max, cMax: Math.max(...(c.data[1] as number[])) };
+    });
+    expect(zoomed.n).toBeGreaterThan(2400); // 0.5 s at 0.2 ms
+    expect(zoomed.n).toBeLessThan(2600);
+    expect([zoomed.min, zoomed.max]).toEqual([3600, 3600.5]);
+    expect(zoomed.cMax).toBeGreaterThan(3); // calcium crosses θ_p during WTET
+    await screenshot('probe-zoomed.png');
   });
 
   it('compares two runs overlaid and side by side, and takes a screenshot', async () => {

@@ -15,6 +15,9 @@
  * | /api/runs/:id/calcium/:protocol       | calcium_<P>.csv as JSON columns                             |
  * | /api/runs/:id/csv/:file               | any other CSV of the run as JSON columns                    |
  * | /api/runs/:id/files/:file             | a run file as stored (figures, CSV, JSON, log)              |
+ * | /api/runs/:id/probes                  | probe recordings (npy/): probe, protocol, variables, trials |
+ * | /api/runs/:id/probes/:probe/:protocol | a window `?vars=c,h&trials=0,1&from=&to=&max=` as float64   |
+ * |                                       | columns t_s, c[0], c[1], …, min/max-reduced to `max` rows   |
  * | /api/figures                          | hardware-study figures found under docs/figures and runs    |
  * | /api/figures/:source/:file            | one of those figures                                        |
  * | /api/health                           | `{ ok, version }`                                           |
@@ -26,6 +29,7 @@ import { basename, extname, join, relative, resolve, sep } from 'node:path';
 import { packageRoot } from '../io/files.js';
 import { defaultParams } from '../model/parameters.js';
 import { VERSION } from '../version.js';
+import { listProbes, readProbeWindow } from './probes.js';
 
 export interface ServeOptions {
   /** Folder searched (recursively, a few levels) for run folders: any folder holding summary.json. */
@@ -366,10 +370,12 @@ export function dashboardHandler(opts: ServeOptions): (req: IncomingMessage, res
       protocols_with_traces: protocols,
       calcium: files.filter((f) => /^calcium_.+\.csv$/.test(f)).map((f) => f.slice(8, -4)),
       figures: files.filter((f) => FIGURE_EXT.has(extname(f).toLowerCase())),
+      probes: listProbes(dir),
     };
   };
 
-  const api = (parts: string[], res: ServerResponse, format: string | null) => {
+  const api = (parts: string[], res: ServerResponse, query: URLSearchParams) => {
+    const format = query.get('format');
     const [head, id, what, arg] = parts;
     if (head === 'health' && parts.length === 1) return sendJson(res, { ok: true, version: VERSION });
     if (head === 'figures') {
@@ -391,6 +397,32 @@ export function dashboardHandler(opts: ServeOptions): (req: IncomingMessage, res
     const dir = runDir(id);
     if ((what === 'summary' || what === 'config') && parts.length === 3) {
       return sendFile(res, runFile(dir, `${what}.json`));
+    }
+    if (what === 'probes') {
+      const probes = listProbes(dir);
+      if (parts.length === 3) return sendJson(res, { probes });
+      const protocol = parts[4];
+      const p = probes.find((q) => q.probe === arg && q.protocol === protocol);
+      if (!p || parts.length !== 5) throw new HttpError(404, `no probe '${arg}' for protocol '${protocol ?? ''}' in this run`);
+      const list = (key: string) => query.get(key)?.split(',').filter((x) => x !== '');
+      const num = (key: string, dflt: number) => {
+        const raw = query.get(key);
+        if (raw === null || raw === '') return dflt;
+        const v = Number(raw);
+        if (!Number.isFinite(v)) throw new HttpError(400, `${key}=${raw} is not a number`);
+        return v;
+      };
+      const vars = list('vars') ?? p.variables;
+      const trials = (list('trials') ?? p.trials.map(String)).map(Number);
+      const max = Math.min(2_000_000, Math.max(16, Math.floor(num('max', 100_000))));
+      let w;
+      try {
+        w = readProbeWindow(dir, p, vars, trials, num('from', -Infinity), num('to', Infinity), max);
+      } catch (e) {
+        throw new HttpError(400, (e as Error).message);
+      }
+      if (format === 'json') return sendJson(res, { ...numericToColumns(w), total: w.total, bucket: w.bucket });
+      return sendColumnsF64(res, w, { 'x-total': String(w.total), 'x-bucket': String(w.bucket) });
     }
     if (parts.length !== 4 || arg === undefined) throw new HttpError(404, `unknown API path /api/${parts.join('/')}`);
     if (what === 'traces' || what === 'calcium' || what === 'csv') {
@@ -426,7 +458,7 @@ export function dashboardHandler(opts: ServeOptions): (req: IncomingMessage, res
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
         const parts = url.pathname.slice(5).split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
-        api(parts, res, url.searchParams.get('format'));
+        api(parts, res, url.searchParams);
       } else staticFile(decodeURIComponent(url.pathname), res);
     } catch (e) {
       const status = e instanceof HttpError ? e.status : 500;
@@ -445,7 +477,7 @@ function sendJson(res: ServerResponse, body: unknown, status = 200): void {
  * Columns as raw little-endian float64, column after column (`?format=f64`): the column names are in
  * the `x-columns` header (comma-separated), the row count in `x-rows`; missing cells are NaN.
  */
-function sendColumnsF64(res: ServerResponse, n: NumericColumns): void {
+function sendColumnsF64(res: ServerResponse, n: NumericColumns, extra: Record<string, string> = {}): void {
   const body = Buffer.alloc(n.rows * n.columns.length * 8);
   n.data.forEach((col, c) => {
     const view = new DataView(body.buffer, body.byteOffset + c * n.rows * 8, n.rows * 8);
@@ -457,6 +489,7 @@ function sendColumnsF64(res: ServerResponse, n: NumericColumns): void {
     'cache-control': 'no-store',
     'x-columns': n.columns.map((c) => encodeURIComponent(c)).join(','),
     'x-rows': String(n.rows),
+    ...extra,
   });
   res.end(res.req.method === 'HEAD' ? undefined : body);
 }

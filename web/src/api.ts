@@ -58,6 +58,25 @@ export interface RunConfigJson {
   [k: string]: unknown;
 }
 
+export interface ProbeListing {
+  probe: string;
+  protocol: string;
+  variables: string[];
+  trials: number[];
+  samples: number;
+  t_first_s: number;
+  t_last_s: number;
+}
+
+export interface ProbeWindow {
+  columns: string[];
+  data: Float64Array[];
+  rows: number;
+  /** Samples in the window before reduction, and samples per min/max bucket (1: raw). */
+  total: number;
+  bucket: number;
+}
+
 export interface RunDetail extends RunListing {
   summary: RunSummary | null;
   config: RunConfigJson | null;
@@ -65,6 +84,7 @@ export interface RunDetail extends RunListing {
   protocols_with_traces: string[];
   calcium: string[];
   figures: string[];
+  probes?: ProbeListing[];
 }
 
 export interface Columns {
@@ -99,10 +119,18 @@ async function get<T>(path: string): Promise<T> {
  * A numeric CSV of a run as raw float64 columns (the server's `?format=f64`): no JSON parsing, so a
  * 10⁶-row trace loads in a blink. Falls back to JSON for tables with text cells.
  */
-async function getColumns(path: string): Promise<Columns> {
-  const res = await fetch(`${path}?format=f64`);
+async function getColumns(path: string, query = 'format=f64'): Promise<Columns & { headers?: Headers }> {
+  const res = await fetch(`${path}?${query}`);
   if (res.status === 415) return get<Columns>(path);
-  if (!res.ok) return get<Columns>(path); // get() turns the error body into a message
+  if (!res.ok) {
+    let msg = `${res.status} ${res.statusText}`;
+    try {
+      msg = ((await res.json()) as { error?: string }).error ?? msg;
+    } catch {
+      /* not JSON */
+    }
+    throw new Error(msg);
+  }
   const columns = (res.headers.get('x-columns') ?? '').split(',').filter((c) => c !== '').map(decodeURIComponent);
   const rows = Number(res.headers.get('x-rows'));
   const buf = await res.arrayBuffer();
@@ -113,7 +141,7 @@ async function getColumns(path: string): Promise<Columns> {
     const view = new DataView(buf, c * rows * 8, rows * 8);
     return Float64Array.from({ length: rows }, (_v, i) => view.getFloat64(i * 8, true));
   });
-  return { columns, rows, data };
+  return { columns, rows, data, headers: res.headers };
 }
 
 const enc = encodeURIComponent;
@@ -133,6 +161,14 @@ export const api = {
   run: (id: string) => cached(`run:${id}`, () => get<RunDetail>(`api/runs/${enc(id)}`)),
   traces: (id: string, protocol: string) => cached(`tr:${id}:${protocol}`, () => getColumns(`api/runs/${enc(id)}/traces/${enc(protocol)}`)),
   calcium: (id: string, protocol: string) => cached(`ca:${id}:${protocol}`, () => getColumns(`api/runs/${enc(id)}/calcium/${enc(protocol)}`)),
+  /** A window of a probe recording, reduced to at most `max` rows (min/max per bucket). */
+  probe: async (id: string, p: ProbeListing, o: { vars: string[]; trials: number[]; from?: number; to?: number; max: number }): Promise<ProbeWindow> => {
+    const q = new URLSearchParams({ vars: o.vars.join(','), trials: o.trials.join(','), max: String(o.max) });
+    if (o.from !== undefined) q.set('from', String(o.from));
+    if (o.to !== undefined) q.set('to', String(o.to));
+    const c = await getColumns(`api/runs/${enc(id)}/probes/${enc(p.probe)}/${enc(p.protocol)}`, q.toString());
+    return { columns: c.columns, data: c.data as Float64Array[], rows: c.rows, total: Number(c.headers?.get('x-total') ?? c.rows), bucket: Number(c.headers?.get('x-bucket') ?? 1) };
+  },
   fileUrl: (id: string, file: string) => `api/runs/${enc(id)}/files/${enc(file)}`,
   figures: () => get<{ figures: HwFigure[] }>('api/figures'),
   health: () => get<{ ok: boolean; version: string }>('api/health'),

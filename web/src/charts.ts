@@ -35,12 +35,19 @@ export interface ChartSpec {
   marks?: Array<[number, number]>;
   /** Fixed y range. */
   yRange?: [number, number];
+  /**
+   * Full x extent when the data is a window of something larger (probe recordings): double-click and
+   * Reset zoom return to it, and `onXRange` hears every x range so the caller can load that window.
+   */
+  fullX?: [number, number];
+  onXRange?: (min: number, max: number) => void;
 }
 
 /** Every live chart by key: `window.__calcitag.charts.get('run-weights').scales.x`. */
 export const charts = new Map<string, uPlot>();
 
 const zoomGroups = new Map<string, Set<uPlot>>();
+const fullRanges = new WeakMap<uPlot, [number, number]>();
 
 function hexToRgba(hex: string, a: number): string {
   const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
@@ -131,12 +138,24 @@ export function lineChart(el: HTMLElement, spec: ChartSpec): uPlot {
     bands,
     axes,
     scales,
-    cursor: { drag: { x: true, y: false, setScale: true }, sync: spec.sync ? { key: spec.sync } : undefined },
+    cursor: {
+      drag: { x: true, y: false, setScale: true },
+      sync: spec.sync ? { key: spec.sync } : undefined,
+      bind: spec.fullX
+        ? {
+            dblclick: (self) => () => {
+              self.setScale('x', { min: spec.fullX![0], max: spec.fullX![1] });
+              return null;
+            },
+          }
+        : undefined,
+    },
     legend: { live: true },
     plugins: spec.marks && spec.marks.length ? [marksPlugin(spec.marks)] : [],
     hooks: {
       setScale: [
         (u, key) => {
+          if (key === 'x' && spec.onXRange && u.scales.x.min != null && u.scales.x.max != null) spec.onXRange(u.scales.x.min, u.scales.x.max);
           if (key !== 'x' || !spec.sync) return;
           const group = zoomGroups.get(spec.sync);
           if (!group) return;
@@ -155,6 +174,8 @@ export function lineChart(el: HTMLElement, spec: ChartSpec): uPlot {
   const rows = u.root.querySelectorAll<HTMLElement>('.u-legend .u-series');
   for (const i of hidden) if (rows[i]) rows[i]!.style.display = 'none';
   charts.set(spec.key, u);
+  if (spec.fullX) fullRanges.set(u, spec.fullX);
+  else fullRanges.delete(u);
   if (spec.sync) {
     let g = zoomGroups.get(spec.sync);
     if (!g) zoomGroups.set(spec.sync, (g = new Set()));
@@ -186,8 +207,10 @@ export function destroyAll(): void {
 export function resetZoom(group?: string): void {
   for (const u of charts.values()) {
     if (group && !(zoomGroups.get(group)?.has(u))) continue;
+    const full = fullRanges.get(u);
     const x = u.data[0];
-    if (x.length) u.setScale('x', { min: x[0]!, max: x[x.length - 1]! });
+    if (full) u.setScale('x', { min: full[0], max: full[1] });
+    else if (x.length) u.setScale('x', { min: x[0]!, max: x[x.length - 1]! });
   }
 }
 

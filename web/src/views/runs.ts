@@ -5,6 +5,7 @@ import { classBadge, h } from '../dom.js';
 import { COLORS, firstOnset, stimulationMarks, weightTraces } from '../quantities.js';
 import { replaceRoute, routeHash, runList, type Route } from '../state.js';
 import { column } from '../api.js';
+import { drawProbes } from './probes.js';
 
 export function runCard(r: RunListing, active: boolean): HTMLElement {
   const changed = Object.entries(r.params_changed);
@@ -171,7 +172,8 @@ export async function renderRuns(app: HTMLElement, route: Route, stale: () => bo
   );
   const box = h('div', { class: 'charts', 'data-testid': 'run-charts' });
   const figs = h('div', { class: 'figures' });
-  content.append(tabs, toolbar, box, figs);
+  const probesBox = h('div', { class: 'probes', 'data-testid': 'probes' });
+  content.append(tabs, toolbar, box, probesBox, figs);
   const select = (p: string) => {
     protocol = p;
     replaceRoute('runs', { id, p });
@@ -185,6 +187,7 @@ export async function renderRuns(app: HTMLElement, route: Route, stale: () => bo
   for (const b of tabs.querySelectorAll<HTMLButtonElement>('button')) b.classList.toggle('active', b.dataset.protocol === protocol);
   await drawRunCharts(box, run, protocol, 'run', 'run');
   drawFigures(figs, run, protocol);
+  drawProbes(probesBox, run, protocol);
 }
 
 function drawFigures(box: HTMLElement, run: RunDetail, protocol: string): void {
