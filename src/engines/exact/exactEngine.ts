@@ -233,9 +233,10 @@ class ExactTrial {
     const gridLen = gridT.length;
     const caT = this.caT;
     const caLen = caT ? caT.length : 0;
+    const dSyn = this.dSyn, dCa = this.dCa;
     for (;;) {
-      const tPsp = this.iPsp < n ? S[this.iPsp]! + this.dSyn : Infinity;
-      const tCa = this.iCa < n ? S[this.iCa]! + this.dCa : Infinity;
+      const tPsp = this.iPsp < n ? S[this.iPsp]! + dSyn : Infinity;
+      const tCa = this.iCa < n ? S[this.iCa]! + dCa : Infinity;
       let tn = this.tCross;
       let ev = Ev.Cross;
       if (tCa < tn) { tn = tCa; ev = Ev.Calcium; }

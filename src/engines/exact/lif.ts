@@ -27,6 +27,8 @@ export interface LifConstants {
   readonly gMax: number;
   /** τ_syn = τ_mem (degenerate case). */
   readonly equalTau: boolean;
+  /** τ_syn = τ_mem/2 (the default): e^{−t/τ_syn} = (e^{−t/τ_mem})², one exponential instead of two. */
+  readonly halfTau: boolean;
 }
 
 export function makeLifConstants(tauMem: number, tauSyn: number, rMem: number, i0: number, vTh: number, vRev: number): LifConstants {
@@ -37,7 +39,7 @@ export function makeLifConstants(tauMem: number, tauSyn: number, rMem: number, i
     const tStar = (Math.log(tauMem / tauSyn) * tauMem * tauSyn) / (tauMem - tauSyn);
     gMax = ((Math.exp(-tStar / tauMem) - Math.exp(-tStar / tauSyn)) * tauSyn) / (tauMem - tauSyn);
   }
-  return { tauMem, tauSyn, rMem, drive: rMem * i0, uTh: vTh - vRev, gMax, equalTau };
+  return { tauMem, tauSyn, rMem, drive: rMem * i0, uTh: vTh - vRev, gMax, equalTau, halfTau: 2 * tauSyn === tauMem };
 }
 
 /**
@@ -51,7 +53,7 @@ export function advanceMembrane(L: LifConstants, u: number, I: number, dt: numbe
     out[1] = I * e1;
     return;
   }
-  const e2 = expNeg(dt / L.tauSyn);
+  const e2 = L.halfTau ? e1 * e1 : expNeg(dt / L.tauSyn);
   const K = (L.rMem * I * L.tauSyn) / (L.tauSyn - L.tauMem);
   out[0] = L.drive + (u - L.drive - K) * e1 + K * e2;
   out[1] = I * e2;
