@@ -30,7 +30,7 @@ describe('probes in the reference engine', () => {
     const [pa, pf] = r.probes!;
     // coarse grid: 0, 10, …, 5400 s — the probe grid is identical
     expect(pa!.samples).toBe(r.t_s.length);
-    expect(Array.from(pa!.t_s)).toEqual(Array.from(r.t_s).map((t) => Math.round(t / 2e-4) * 2e-4));
+    expect(Array.from(pa!.t_s!)).toEqual(Array.from(r.t_s).map((t) => Math.round(t / 2e-4) * 2e-4));
     expect(Array.from(pa!.values!.h!)).toEqual(Array.from(r.h_mV));
     expect(Array.from(pa!.values!.z!)).toEqual(Array.from(r.z));
     expect(Array.from(pa!.values!.p!)).toEqual(Array.from(r.p));
@@ -45,7 +45,7 @@ describe('probes in the reference engine', () => {
     expect(pf!.samples).toBe(1601);
     const byT = new Map(Array.from(r.calcium!.t_s).map((t, i) => [Math.round(t / 2e-4), r.calcium!.c[i]!]));
     let matched = 0;
-    pf!.t_s.forEach((t, i) => {
+    pf!.t_s!.forEach((t, i) => {
       const c = byT.get(Math.round(t / 2e-4));
       if (c !== undefined) {
         expect(pf!.values!.c![i]).toBe(c);
@@ -71,6 +71,8 @@ describe('probes in the reference engine', () => {
       probeSink: { chunkSamples: 100, samples: (probe, offset, values) => got[probe]!.push({ offset, values: values.map((v) => Array.from(v)) }) },
     }));
     expect(r.probes![0]!.values).toBeUndefined();
+    expect(r.probes![0]!.t_s).toBeUndefined(); // a streamed run never holds the whole time axis
+    expect([r.probes![1]!.first_s, r.probes![1]!.interval_s]).toEqual([Math.round(3599.9 / 2e-4) * 2e-4, 5 * 2e-4]);
     for (const [i, probe] of [all, fine].entries()) {
       const chunks = got[i]!;
       expect(chunks.every((c, k) => c.offset === k * 100)).toBe(true);
@@ -98,7 +100,7 @@ describe('probes in the reference engine', () => {
     const r = runReferenceTrial(spec({ probes: [every] }));
     const pr = r.probes![0]!;
     expect(pr.samples).toBe(10_001);
-    const byStep = new Map(Array.from(pr.t_s).map((t, i) => [Math.round(t / 2e-4), pr.values!.c![i]!]));
+    const byStep = new Map(Array.from(pr.t_s!).map((t, i) => [Math.round(t / 2e-4), pr.values!.c![i]!]));
     r.calcium!.t_s.forEach((t, i) => {
       const c = byStep.get(Math.round(t / 2e-4));
       if (c !== undefined) expect(c).toBe(r.calcium!.c[i]);

@@ -181,12 +181,15 @@ export class ProbeRecorder {
     return this.probes.map((s, idx) => {
       this.flush(s, idx);
       const { first, every, n } = s.grid;
-      const t_s = new Float64Array(n);
-      for (let k = 0; k < n; k++) t_s[k] = (first + k * every) * dt;
       const trace: {
-        name: string; samples: number; t_s: Float64Array;
+        name: string; samples: number; first_s: number; interval_s: number; t_s?: Float64Array;
         values?: Partial<Record<SampledVariable, Float64Array>>; preSpikes_s?: Float64Array; postSpikes_s?: Float64Array;
-      } = { name: s.spec.name, samples: s.k, t_s };
+      } = { name: s.spec.name, samples: s.k, first_s: first * dt, interval_s: every * dt };
+      if (!this.sink) {
+        const t_s = new Float64Array(n);
+        for (let k = 0; k < n; k++) t_s[k] = (first + k * every) * dt;
+        trace.t_s = t_s;
+      }
       if (!this.sink && s.vars.length > 0) {
         const values: Partial<Record<SampledVariable, Float64Array>> = {};
         s.vars.forEach((vi, i) => {

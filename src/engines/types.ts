@@ -72,8 +72,11 @@ export interface ProbeTrace {
   readonly name: string;
   /** Number of samples on the probe's grid. */
   readonly samples: number;
-  /** Sample times, s (always present). */
-  readonly t_s: Float64Array;
+  /** Time of the first sample and the sampling interval, s: t_k = first_s + k · interval_s. */
+  readonly first_s: number;
+  readonly interval_s: number;
+  /** Sample times, s, when the trial ran without a {@link ProbeSink} (a streamed run never holds them all). */
+  readonly t_s?: Float64Array;
   /** The samples, when the trial ran without a {@link ProbeSink}. */
   readonly values?: Partial<Record<SampledVariable, Float64Array>>;
   /** Presynaptic and postsynaptic spike times inside the window, s (when `spikes` is probed). */
@@ -119,5 +122,7 @@ export interface TrialResult {
 export interface Engine {
   readonly name: string;
   readonly description: string;
+  /** Whether the engine records `TrialSpec.probes` (experiments with probes need one that does). */
+  readonly recordsProbes?: boolean;
   runTrial(spec: TrialSpec): TrialResult;
 }

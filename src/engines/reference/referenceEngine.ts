@@ -208,5 +208,6 @@ export function runReferenceTrial(spec: TrialSpec): TrialResult {
 export const referenceEngine: Engine = {
   name: 'reference',
   description: 'float64 fixed-step integration in the published C++ order of operations, with its fast-forward',
+  recordsProbes: true,
   runTrial: runReferenceTrial,
 };
