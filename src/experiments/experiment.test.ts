@@ -6,6 +6,7 @@ import { experimentJsonSchema } from './experimentSchema.js';
 import { PRESET_PROTOCOLS } from '../model/protocols.js';
 import { defaultParams } from '../model/parameters.js';
 import { resolveRunConfig } from './protocolRun.js';
+import { engineNames, getEngine } from '../engines/registry.js';
 
 function issuesOf(input: unknown): string[] {
   try {
@@ -20,7 +21,7 @@ function issuesOf(input: unknown): string[] {
 describe('experiment files', () => {
   it('resolve a minimal file to every default', () => {
     const e = resolveExperiment({ protocols: ['STET'] });
-    expect(e.engine).toBe('reference');
+    expect(e.engine).toBe(resolveRunConfig({ protocols: ['STET'] }).engine); // as `calcitag run`
     expect(e.trials).toBe(10);
     expect(e.seed).toBe(1);
     expect(e.params).toEqual(defaultParams());
@@ -72,6 +73,15 @@ describe('experiment files', () => {
     expect(e.protocols[1]!.spike_times_s).toEqual([1, 3]);
     expect(e.probes[0]).toEqual({ name: 'fine', variables: ['h', 'c'], protocols: ['STET-2h', 'pair'], trials: [0, 1, 2, 3], interval_s: 0.001, from_s: 9, to_s: 12 });
     expect(e.probes[1]!.trials).toEqual([0]);
+  });
+
+  it('run probes on an engine that records them', () => {
+    const probes = [{ name: 'p', variables: ['h'], interval_s: 1 }];
+    expect(resolveExperiment({ protocols: ['WTET'], probes }).engine).toBe('reference');
+    const others = engineNames().filter((n) => !getEngine(n).recordsProbes);
+    for (const engine of others) {
+      expect(issuesOf({ protocols: ['WTET'], probes, engine })).toEqual([`engine: '${engine}' does not record probes; use 'reference' for an experiment with probes`]);
+    }
   });
 
   it('list every violation with its path', () => {

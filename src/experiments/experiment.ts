@@ -7,12 +7,12 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parseDocument } from 'yaml';
-import { engineNames } from '../engines/registry.js';
+import { engineNames, getEngine } from '../engines/registry.js';
 import type { ProbeVariable } from '../engines/types.js';
 import { defaultParams, resolveParams, type ModelParams } from '../model/parameters.js';
 import { isPresetName, PRESET_NAMES, PRESET_PROTOCOLS, type OutcomeClass, type Protocol, type StimulusTrain } from '../model/protocols.js';
 import { VERSION } from '../version.js';
-import { DEFAULT_DT_MS, DEFAULT_SEED, DEFAULT_TRIALS, type RunConfig } from './protocolRun.js';
+import { DEFAULT_DT_MS, DEFAULT_SEED, DEFAULT_TRIALS, resolveRunConfig, type RunConfig } from './protocolRun.js';
 import { ExperimentSchema, formatIssues, formatPath, normalizeParam, type ExperimentInput } from './experimentSchema.js';
 
 /** A train with every field explicit. */
@@ -150,9 +150,14 @@ export function resolveExperiment(input: unknown, source?: string): ResolvedExpe
     issues.push(`params: ${(e as Error).message}`); // ranges are checked above: this is a cross-check
   }
 
-  // --- engine
-  const engine = typeof raw.engine === 'string' ? raw.engine : 'reference';
+  // --- engine: as `calcitag run` by default; the reference engine when there are probes (it records them)
+  const hasProbes = Array.isArray(raw.probes) && raw.probes.length > 0;
+  const engine = typeof raw.engine === 'string' ? raw.engine : hasProbes ? 'reference' : defaultEngine();
   if (!engineNames().includes(engine)) issues.push(`engine: unknown engine '${engine}'; allowed: ${engineNames().join(', ')}`);
+  else if (hasProbes && !getEngine(engine).recordsProbes) {
+    const able = engineNames().filter((n) => getEngine(n).recordsProbes);
+    issues.push(`engine: '${engine}' does not record probes; use ${able.map((n) => `'${n}'`).join(' or ')} for an experiment with probes`);
+  }
 
   // --- protocols
   const protocols: ResolvedProtocol[] = [];
@@ -261,6 +266,11 @@ export function resolveExperiment(input: unknown, source?: string): ResolvedExpe
     probes,
     outputs,
   };
+}
+
+/** The library's default engine (the one `calcitag run` uses without --engine). */
+function defaultEngine(): string {
+  return resolveRunConfig({ protocols: ['WTET'] }).engine;
 }
 
 function defaultName(protocols: readonly ResolvedProtocol[]): string {
