@@ -100,3 +100,30 @@ export function createProgressReporter(opts: ProgressReporterOptions = {}): Prog
     stop: clear,
   };
 }
+
+/**
+ * Turns per-protocol trial callbacks (as `runProtocols` and `runProtocolsParallel` give them) into
+ * {@link ExperimentProgress} events, so protocol-name runs report like experiment files.
+ */
+export function protocolProgress(protocols: readonly string[], trials: number, onProgress: (p: ExperimentProgress) => void) {
+  const t0 = performance.now();
+  const total = protocols.length * trials;
+  let done = 0;
+  const emit = (phase: ExperimentProgress['phase'], name: string | undefined, trialsDone: number) => {
+    const elapsed_s = (performance.now() - t0) / 1000;
+    const index = name === undefined ? (phase === 'done' ? protocols.length : 0) : Math.max(0, protocols.indexOf(name));
+    onProgress({
+      phase, ...(name !== undefined ? { protocol: name } : {}), protocolIndex: index, protocols: protocols.length,
+      trialsDone, trials, done, total, elapsed_s, eta_s: done > 0 ? (elapsed_s / done) * (total - done) : undefined,
+    });
+  };
+  return {
+    start: () => emit('start', undefined, 0),
+    trial: (name: string, trialsDone: number) => {
+      done++;
+      emit('trial', name, trialsDone);
+    },
+    protocol: (name: string) => emit('protocol', name, trials),
+    done: () => emit('done', undefined, trials),
+  };
+}

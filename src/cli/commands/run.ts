@@ -13,6 +13,7 @@ import { usageError } from '../errors.js';
 import { existsSync } from 'node:fs';
 import { looksLikeExperimentFile } from '../../experiments/experiment.js';
 import { runExperimentFile } from './experiment.js';
+import { createProgressReporter, protocolProgress } from '../../io/progress.js';
 
 export function parseInteger(flag: string, min: number) {
   return (raw: string): number => {
@@ -73,8 +74,10 @@ async function runCommand(protocols: string[], flags: RunFlags, command?: Comman
   const writeFiles = !flags.json || flags.out !== undefined;
   const label = cfg.protocols.length === 4 ? 'all' : cfg.protocols.map((p) => p.name).join('-');
   const writer = writeFiles ? new RunWriter(flags.out ?? defaultRunDir(label), cfg) : undefined;
-  const chatty = !flags.json && !flags.quiet;
+  const progress = createProgressReporter({ quiet: flags.json || flags.quiet });
+  const track = protocolProgress(cfg.protocols.map((p) => p.name), cfg.trials, progress.onProgress);
   writer?.start();
+  track.start();
   let interrupted = false;
   const onSigint = () => {
     interrupted = true;
@@ -84,16 +87,16 @@ async function runCommand(protocols: string[], flags: RunFlags, command?: Comman
   const pending: Promise<void>[] = [];
   await runProtocolsParallel(cfg, {
     workers: flags.workers,
-    onTrial: (name) => (done, total) => {
-      if (chatty && process.stderr.isTTY) process.stderr.write(`\r${name}: trial ${done}/${total}   `);
-    },
+    onTrial: (name) => (done) => track.trial(name, done),
     onProtocol: (name, res) => {
-      if (chatty) process.stderr.write(`${process.stderr.isTTY ? '\r' : ''}${name}: ${res.trials} trials done in ${(res.wall_ms / 1000).toFixed(1)} s, class ${res.class}\n`);
+      track.protocol(name);
       results.push(res);
       if (writer) pending.push(writer.protocolDone(res));
     },
   });
   await Promise.all(pending);
+  track.done();
+  progress.stop();
   process.removeListener('SIGINT', onSigint);
   if (flags.json) {
     process.stdout.write(JSON.stringify(summaryJson(cfg, results)) + '\n');
