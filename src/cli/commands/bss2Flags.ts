@@ -20,7 +20,7 @@ const NUMERIC: ReadonlyArray<[string, keyof Bss2Config, string]> = [
   ['--temporal-noise <sd>', 'temporalNoise', 'relative SD of trial-to-trial variation of the analog parameters (default 0.002)'],
   ['--ppu-period <ms>', 'ppuPeriod_ms', 'plasticity processor solver period, ms of biological time (default 10)'],
   ['--acceleration <x>', 'acceleration', 'speed-up of the chip over biology (default 1000)'],
-  ['--rounding-bits <b>', 'roundingBits', 'random bits per stochastic rounding: 8, 16, 24 or 32 (default 16 = two LFSR bytes)'],
+  ['--rounding-bits <b>', 'roundingBits', 'random bits per stochastic rounding: 8, 16, 24 or 32 (default 32 = four LFSR bytes)'],
   ['--adc-bits <b>', 'adcBits', 'CADC resolution in bits (default 8)'],
   ['--adc-range <c>', 'adcRange', 'calcium value at the ADC full-scale code (default 5.1)'],
   ['--adc-noise <lsb>', 'adcNoise_lsb', 'ADC read noise, SD in LSB (default 0.5)'],

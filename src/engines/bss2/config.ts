@@ -50,9 +50,9 @@ export interface Bss2Config {
 }
 
 /**
- * The recommended default: 16-bit vector lanes, stochastic rounding with two LFSR bytes per rounding,
- * a 10 ms solver period (10 µs on the chip; 6 % of one processor for one synapse, room for 1 600 per
- * chip), a calibrated chip with 10 % raw mismatch. See docs/bss2.md for the study behind it.
+ * The recommended default: 16-bit vector lanes, stochastic rounding with four LFSR bytes per rounding,
+ * a 10 ms solver period (10 µs on the chip), a calibrated chip with 10 % raw mismatch. See docs/bss2.md
+ * for the study behind it.
  */
 export const DEFAULT_BSS2_CONFIG: Bss2Config = {
   acceleration: 1000,
@@ -60,7 +60,7 @@ export const DEFAULT_BSS2_CONFIG: Bss2Config = {
   format: 'int16',
   rounding: 'stochastic',
   rng: 'lfsr',
-  roundingBits: 16,
+  roundingBits: 32,
   adcBits: 8,
   adcRange: 5.1,
   adcNoise_lsb: 0.5,

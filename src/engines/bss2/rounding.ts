@@ -32,8 +32,8 @@ export function stochasticRound(x: number, u: number): number {
   return f + (u < x - f ? 1 : 0);
 }
 
-/** 2^(i − 16) for i = 0..80. */
-const POW2 = Float64Array.from({ length: 81 }, (_, i) => 2 ** (i - 16));
+/** 2^(i − 64) for i = 0..128 (index = exponent + 64). */
+const POW2 = Float64Array.from({ length: 129 }, (_, i) => 2 ** (i - 64));
 /** Low-s-bit masks (s = 0..31) and half an LSB of an s-bit shift. */
 const MASK = Int32Array.from({ length: 32 }, (_, s) => (s === 0 ? 0 : 0x7fffffff >>> (31 - s)));
 const HALF = Int32Array.from({ length: 32 }, (_, s) => (s === 0 ? 0 : 1 << (s - 1)));
@@ -106,7 +106,7 @@ export class Rounder {
       if (this.modeCode === 0) return q;
       if (this.modeCode === 1) return frac >= HALF[s]! ? q + 1 : q;
       const b = this.randomBits;
-      const top = s >= b ? frac >>> (s - b) : frac * POW2[16 + b - s]!;
+      const top = s >= b ? frac >>> (s - b) : frac * POW2[64 + b - s]!;
       if (top === 0) return q;
       this.draws++;
       return this.draw(b) < top ? q + 1 : q;
@@ -116,14 +116,14 @@ export class Rounder {
 
   /** The general case: a 48-bit product from 16-bit halves (the scalar core's multiply-high/low). */
   private mulShiftWide(a: number, k: number, s: number): number {
-    if (s <= 0) return a * k * POW2[16 - s]!; // a left shift: nothing is discarded
+    if (s <= 0) return a * k * POW2[64 - s]!; // a left shift: nothing is discarded
     const pLo = Math.imul(a & 0xffff, k) >>> 0;
     const hi = (Math.imul(a >> 16, k) + (pLo >>> 16)) | 0; // ⌊a·k / 2^16⌋
     const lo = pLo & 0xffff;
     let q: number;
     let frac: number;
     if (s <= 16) {
-      q = hi * POW2[32 - s]! + (lo >>> s);
+      q = hi * POW2[80 - s]! + (lo >>> s);
       frac = lo & MASK[s]!;
     } else {
       q = hi >> (s - 16);
@@ -132,9 +132,9 @@ export class Rounder {
     if (frac === 0) return q;
     this.exact = false;
     if (this.modeCode === 0) return q;
-    if (this.modeCode === 1) return frac >= POW2[16 + s - 1]! ? q + 1 : q;
+    if (this.modeCode === 1) return frac >= POW2[63 + s]! ? q + 1 : q;
     const b = this.randomBits;
-    const top = s >= b ? Math.floor(frac * POW2[16 - (s - b)]!) : frac * POW2[16 + b - s]!;
+    const top = s >= b ? Math.floor(frac * POW2[64 + b - s]!) : frac * POW2[64 + b - s]!;
     if (top === 0) return q;
     this.draws++;
     return this.draw(b) < top ? q + 1 : q;
