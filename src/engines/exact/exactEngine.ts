@@ -33,8 +33,8 @@ import { earlyPhaseDrift } from '../../model/equations.js';
 import { toSeconds, type ModelParams } from '../../model/parameters.js';
 import { stimulationSpan } from '../../model/protocols.js';
 import { streamFor, type RandomStream } from '../../random/streams.js';
-import { GridRecorder } from '../gridRecorder.js';
 import type { CalciumTrace, Engine, TrialResult, TrialSpec } from '../types.js';
+import { PackedGrid } from './grid.js';
 import { calciumCrossingLowerBound, calciumCrossingTime } from './calcium.js';
 import { expm1Neg, expNeg } from './fastMath.js';
 import { advanceMembrane, firstSpikeTime, makeLifConstants, type LifConstants } from './lif.js';
@@ -90,6 +90,19 @@ export function exactOptions(o: Readonly<Record<string, unknown>> | undefined): 
 /** Spike buffer reused across trials of this thread. */
 const SPIKES = new SpikeBuffer();
 
+/**
+ * Scratch arrays reused by every trial of this thread (a trial runs to completion before the next
+ * starts), so that a trial allocates only its result.
+ */
+const SCRATCH = {
+  diffusion: new Float64Array(3),
+  stackT: new Float64Array(64),
+  stackH: new Float64Array(64),
+  tmp: new Float64Array(2),
+  crossT: new Float64Array(4),
+  crossTo: new Int8Array(4),
+};
+
 class ExactTrial {
   // --- constants
   private readonly h0: number;
@@ -107,10 +120,10 @@ class ExactTrial {
   private readonly ou: OuRegime[];
   private readonly dMax: number;
   /** Diffusion rate s² = σ_pl² w/τ_h of h in each regime, mV²/s (Brownian-bridge crossing test). */
-  private readonly diffusion = new Float64Array(3);
+  private readonly diffusion = SCRATCH.diffusion;
   /** Refinement stack of the noisy path: pairs (t, h). */
-  private readonly stackT = new Float64Array(64);
-  private readonly stackH = new Float64Array(64);
+  private readonly stackT = SCRATCH.stackT;
+  private readonly stackH = SCRATCH.stackH;
   private readonly regions: Regions;
   private readonly slowK: SlowConstants;
   private readonly lif: LifConstants;
@@ -153,7 +166,7 @@ class ExactTrial {
   private events = 0;
   private ouSteps = 0;
   // probes
-  private readonly rec: GridRecorder;
+  private readonly rec: PackedGrid;
   private kSched = 0;
   private kPut = 0;
   private readonly caT?: Float64Array;
@@ -162,9 +175,9 @@ class ExactTrial {
   private kCaSched = 0;
   private kCaPut = 0;
   // scratch
-  private readonly tmp = new Float64Array(2);
-  private readonly crossT = new Float64Array(4);
-  private readonly crossTo = new Int8Array(4);
+  private readonly tmp = SCRATCH.tmp;
+  private readonly crossT = SCRATCH.crossT;
+  private readonly crossTo = SCRATCH.crossTo;
 
   constructor(private readonly spec: TrialSpec) {
     const P: ModelParams = spec.params;
@@ -211,16 +224,17 @@ class ExactTrial {
     this.h = P.h0;
     this.region = regionOf(this.regions, 0);
 
-    this.rec = new GridRecorder(this.tEnd, spec.sampleInterval_s);
+    this.rec = new PackedGrid(this.tEnd, spec.sampleInterval_s);
     const span = stimulationSpan(spec.protocol);
     if (spec.recordCalcium && span) {
       const from = Math.max(0, span.first_s - CA_WINDOW_BEFORE_S);
       const to = Math.min(this.tEnd, span.first_s + CA_WINDOW_AFTER_S);
       const len = Math.floor((to - from) / CA_SAMPLE_S + 1e-9) + 1;
-      this.caT = new Float64Array(len);
+      const buf = new Float64Array(3 * len);
+      this.caT = buf.subarray(0, len);
       for (let i = 0; i < len; i++) this.caT[i] = from + i * CA_SAMPLE_S;
-      this.caC = new Float64Array(len);
-      this.caH = new Float64Array(len);
+      this.caC = buf.subarray(len, 2 * len);
+      this.caH = buf.subarray(2 * len, 3 * len);
     }
   }
 
