@@ -84,6 +84,13 @@ describe('experiment files', () => {
     }
   });
 
+  it('check engine options up front where the engine can', () => {
+    expect(resolveExperiment({ protocols: ['WTET'], engine: 'bss2', engine_options: { rounding: 'stochastic' } }).engine_options).toEqual({ rounding: 'stochastic' });
+    const issues = issuesOf({ protocols: ['WTET'], engine: 'bss2', engine_options: { rounding: 'sometimes' } });
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatch(/^engine_options: .*'sometimes' is invalid; allowed: /);
+  });
+
   it('list every violation with its path', () => {
     const issues = issuesOf({
       trials: 0,

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parseDocument } from 'yaml';
 import { engineNames, getEngine } from '../engines/registry.js';
+import { resolveBss2Config } from '../engines/bss2/config.js';
 import type { ProbeVariable } from '../engines/types.js';
 import { defaultParams, resolveParams, type ModelParams } from '../model/parameters.js';
 import { isPresetName, PRESET_NAMES, PRESET_PROTOCOLS, type OutcomeClass, type Protocol, type StimulusTrain } from '../model/protocols.js';
@@ -200,6 +201,16 @@ export function resolveExperiment(input: unknown, source?: string): ResolvedExpe
   const trials = typeof raw.trials === 'number' ? raw.trials : DEFAULT_TRIALS;
   const dt_ms = typeof raw.dt_ms === 'number' ? raw.dt_ms : DEFAULT_DT_MS;
 
+  // --- engine options, for engines that check theirs (before anything runs or is written)
+  const validate = ENGINE_OPTION_CHECKS[engine];
+  if (validate && parsed.success) {
+    try {
+      validate(parsed.data.engine_options ?? {}, resolvedParams, dt_ms);
+    } catch (e) {
+      issues.push(`engine_options: ${(e as Error).message}`);
+    }
+  }
+
   // --- outputs
   const outputs: ResolvedOutputs = { ...DEFAULT_OUTPUTS };
   if (parsed.success && parsed.data.outputs) {
@@ -267,6 +278,11 @@ export function resolveExperiment(input: unknown, source?: string): ResolvedExpe
     outputs,
   };
 }
+
+/** Engines whose options can be checked up front: name → a function that throws on bad options. */
+const ENGINE_OPTION_CHECKS: Readonly<Record<string, (options: Readonly<Record<string, unknown>>, params: ModelParams, dt_ms: number) => unknown>> = {
+  bss2: resolveBss2Config,
+};
 
 /** The library's default engine (the one `calcitag run` uses without --engine). */
 function defaultEngine(): string {
