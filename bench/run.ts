@@ -62,6 +62,19 @@ const cpuMs = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
+/**
+ * Machine-speed calibration: ns per iteration of a dependent multiply-add loop (its 8-cycle latency
+ * chain takes about 2–3 ns on an unloaded 3–4 GHz core). On a shared machine it shows how much the
+ * figures below are inflated.
+ */
+function calibrate(): number {
+  let s = 0;
+  const n = 2e7;
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) s = s * 0.999999 + i * 1e-9;
+  const ns = ((performance.now() - t0) * 1e6) / n;
+  return s > -1 ? ns : NaN;
+}
 const fmt = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(0)} µs`);
 
 interface TrialTiming {
@@ -125,9 +138,12 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
   };
   report.machine = machine;
+  const calStart = calibrate();
+  report.calibration_ns_start = calStart;
   report.args = args;
   console.log(`calcitag benchmark${args.quick ? ' (--quick)' : ''} — ${machine.date}`);
   console.log(`machine: ${machine.cpu}, ${machine.nproc} hardware threads, Node ${machine.node}, load average at start ${machine.loadavg_start.join(' ')}`);
+  console.log(`calibration: ${calStart.toFixed(2)} ns per dependent multiply-add iteration (≈ 2–3 ns on an unloaded 3–4 GHz core)`);
 
   // ---- 1 + 2: per-trial times of both engines, same run
   console.log(`\n1. One 8-hour trial, this thread: reference (dt 0.2 ms, fast-forward) median of ${args.referenceTrials}, exact median of ${args.exactTrials}`);
@@ -203,7 +219,8 @@ async function main(): Promise<void> {
     }
   }
   report.loadavg_end = loadavg().map((x) => Number(x.toFixed(2)));
-  console.log(`\nload average at the end ${(report.loadavg_end as number[]).join(' ')}`);
+  report.calibration_ns_end = calibrate();
+  console.log(`\nload average at the end ${(report.loadavg_end as number[]).join(' ')}; calibration ${(report.calibration_ns_end as number).toFixed(2)} ns per iteration`);
   if (args.json) writeFileSync(args.json, JSON.stringify(report, null, 2) + '\n');
 }
 
