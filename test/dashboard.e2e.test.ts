@@ -24,7 +24,7 @@ declare global {
       charts: Map<string, uPlot>;
       route: () => { view: string; q: URLSearchParams };
       ready: boolean;
-      sim: { status: string; maxHRel: number; done: number; message: string; request?: { params: Record<string, number> } };
+      sim: { status: string; maxHRel: number; done: number; liveMessages: number; log: string[]; message: string; request?: { params: Record<string, number> } };
     };
   }
 }
@@ -262,22 +262,20 @@ describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
     await page.waitForSelector('[data-testid=sim-form]');
     await page.selectOption('[data-testid=sim-protocol]', 'WTET');
     await page.fill('[data-testid=sim-trials]', '3');
-    const statuses: string[] = [];
-    await page.exposeFunction('__recordStatus', (s: string) => statuses.push(s));
-    await page.evaluate(() => {
-      const el = document.querySelector('[data-testid=sim-status]')!;
-      new MutationObserver(() => (window as unknown as { __recordStatus: (s: string) => void }).__recordStatus(el.textContent ?? '')).observe(el, { childList: true, characterData: true, subtree: true });
-    });
     const api: string[] = [];
     page.on('request', (r) => {
       if (r.url().includes('/api/')) api.push(r.url());
     });
     await page.click('[data-testid=sim-run]');
     await page.waitForFunction(() => window.__calcitag.sim.status === 'done', null, { timeout: 90_000 });
-    const first = await page.evaluate(() => ({ max: window.__calcitag.sim.maxHRel, done: window.__calcitag.sim.done, message: window.__calcitag.sim.message }));
+    const first = await page.evaluate(() => ({ max: window.__calcitag.sim.maxHRel, done: window.__calcitag.sim.done, message: window.__calcitag.sim.message, live: window.__calcitag.sim.liveMessages }));
+    const statuses = await page.evaluate(() => window.__calcitag.sim.log);
     expect(first.done).toBe(3);
     expect(first.max).toBeGreaterThan(1.05); // early-phase LTP: h/h0 well above 1
-    expect(statuses.some((s) => /trial 1\/3/.test(s))).toBe(true); // progress from the worker, trial by trial
+    // progress from the worker: the running trial streamed while it integrates, then trial by trial
+    expect(first.live).toBeGreaterThanOrEqual(3);
+    expect(statuses.some((s) => /^trial \d\/3: [\d.]+ h of 8 h simulated$/.test(s))).toBe(true);
+    expect(statuses.some((s) => /^trial 1\/3: [\w-]+, w\/h0 @8h [\d.]+/.test(s))).toBe(true);
     expect(first.message).toMatch(/class early-LTP/);
     expect(api).toEqual([]); // simulated in the page, not on the server
     await waitForChart('sim-weights');

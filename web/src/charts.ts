@@ -41,6 +41,8 @@ export interface ChartSpec {
    */
   fullX?: [number, number];
   onXRange?: (min: number, max: number) => void;
+  /** More uPlot plugins (e.g. a moving marker). */
+  plugins?: uPlot.Plugin[];
 }
 
 /** Every live chart by key: `window.__calcitag.charts.get('run-weights').scales.x`. */
@@ -75,6 +77,30 @@ function marksPlugin(marks: Array<[number, number]>): uPlot.Plugin {
   };
 }
 
+/** A vertical line at `ref.x` (NaN: none), e.g. the simulated time of a running trial. */
+export function nowLinePlugin(ref: { x: number }, color = '#e6550d'): uPlot.Plugin {
+  return {
+    hooks: {
+      draw: (u) => {
+        if (!Number.isFinite(ref.x)) return;
+        const x = u.valToPos(ref.x, 'x', true);
+        const { left, top, width, height } = u.bbox;
+        if (x < left || x > left + width) return;
+        const { ctx } = u;
+        ctx.save();
+        ctx.strokeStyle = color;
+        ctx.lineWidth = 1.5 * devicePixelRatio;
+        ctx.setLineDash([4 * devicePixelRatio, 3 * devicePixelRatio]);
+        ctx.beginPath();
+        ctx.moveTo(x, top);
+        ctx.lineTo(x, top + height);
+        ctx.stroke();
+        ctx.restore();
+      },
+    },
+  };
+}
+
 /** uPlot's padded range, but a flat series (e.g. p = 0 throughout) gets a unit span instead of ±100. */
 function autoRange(_u: uPlot, min: number | null, max: number | null): uPlot.Range.MinMax {
   if (min == null || max == null) return [0, 1];
@@ -82,19 +108,63 @@ function autoRange(_u: uPlot, min: number | null, max: number | null): uPlot.Ran
   return uPlot.rangeNum(min, max, 0.1, true);
 }
 
+/** The aligned data of a chart: x, then each line followed by its +sd and −sd series when it has an SD. */
+function alignedData(x: ArrayLike<number>, lines: readonly LineSpec[]): Array<ArrayLike<number | null>> {
+  const data: Array<ArrayLike<number | null>> = [x];
+  for (const l of lines) {
+    data.push(l.data);
+    if (l.sd) {
+      const lo = new Array<number | null>(l.data.length);
+      const hi = new Array<number | null>(l.data.length);
+      for (let i = 0; i < l.data.length; i++) {
+        const m = l.data[i], s = l.sd[i];
+        lo[i] = m == null || s == null ? null : m - s;
+        hi[i] = m == null || s == null ? null : m + s;
+      }
+      data.push(hi, lo);
+    }
+  }
+  return data;
+}
+
+/**
+ * New data for an existing chart with the same lines (labels may change); keeps a zoomed x range.
+ * Returns false when the chart does not exist or its series differ (then create it anew).
+ */
+export function updateChart(key: string, x: ArrayLike<number>, lines: readonly LineSpec[]): boolean {
+  const u = charts.get(key);
+  if (!u) return false;
+  const data = alignedData(x, lines);
+  if (data.length !== u.series.length) return false;
+  const { min, max } = u.scales.x;
+  const n = x.length;
+  const zoomed = n > 0 && min != null && max != null && (min > x[0]! + 1e-9 || max < x[n - 1]! - 1e-9);
+  u.setData(data as uPlot.AlignedData, !zoomed);
+  if (zoomed) u.setScale('x', { min: min!, max: max! });
+  // relabel (e.g. "trial 3") without rebuilding the legend
+  const labels = u.root.querySelectorAll<HTMLElement>('.u-legend .u-series .u-label');
+  let i = 1;
+  for (const l of lines) {
+    const el = labels[i];
+    if (el && el.textContent !== l.label) el.textContent = l.label;
+    if (u.series[i]) u.series[i]!.label = l.label;
+    i += l.sd ? 3 : 1;
+  }
+  return true;
+}
+
 /** Creates (or replaces) a chart inside `el`. */
 export function lineChart(el: HTMLElement, spec: ChartSpec): uPlot {
   destroyChart(spec.key);
   el.dataset.chart = spec.key;
   el.classList.add('chart');
-  const data: Array<ArrayLike<number | null>> = [spec.x];
+  const data = alignedData(spec.x, spec.lines);
   const series: uPlot.Series[] = [{ label: spec.xLabel, value: (_u, v) => (v == null ? '–' : fmt(v, 4)) }];
   const bands: uPlot.Band[] = [];
   const hidden: number[] = [];
   for (const l of spec.lines) {
     const scale = l.scale ?? 'y';
-    data.push(l.data);
-    const idx = data.length - 1;
+    const idx = series.length;
     series.push({
       label: l.label,
       stroke: l.color,
@@ -106,14 +176,6 @@ export function lineChart(el: HTMLElement, spec: ChartSpec): uPlot {
       value: (_u, v) => (v == null ? '–' : fmt(v, l.digits ?? 4)),
     });
     if (l.sd) {
-      const lo = new Array<number | null>(l.data.length);
-      const hi = new Array<number | null>(l.data.length);
-      for (let i = 0; i < l.data.length; i++) {
-        const m = l.data[i], s = l.sd[i];
-        lo[i] = m == null || s == null ? null : m - s;
-        hi[i] = m == null || s == null ? null : m + s;
-      }
-      data.push(hi, lo);
       const common = { stroke: 'transparent', width: 0, scale, spanGaps: true, points: { show: false } };
       series.push({ ...common, label: `${l.label} +sd` }, { ...common, label: `${l.label} −sd` });
       hidden.push(idx + 1, idx + 2);
@@ -151,7 +213,7 @@ export function lineChart(el: HTMLElement, spec: ChartSpec): uPlot {
         : undefined,
     },
     legend: { live: true },
-    plugins: spec.marks && spec.marks.length ? [marksPlugin(spec.marks)] : [],
+    plugins: [...(spec.marks && spec.marks.length ? [marksPlugin(spec.marks)] : []), ...(spec.plugins ?? [])],
     hooks: {
       setScale: [
         (u, key) => {

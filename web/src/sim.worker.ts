@@ -8,7 +8,13 @@ import { engineNames, getEngine } from '../../src/engines/registry.js';
 import { EnsembleAccumulator } from '../../src/experiments/ensemble.js';
 import { resolveRunConfig } from '../../src/experiments/protocolRun.js';
 import { PRESET_NAMES, PRESET_PROTOCOLS } from '../../src/model/protocols.js';
+import { probeGrid } from '../../src/engines/probeRecorder.js';
+import type { ProbeSink, ProbeSpec } from '../../src/engines/types.js';
 import type { MeanSdSet, SimMessage, SimRequest } from './simMessages.js';
+
+/** Samples per probe chunk (the granularity of the live trace) and the least time between live messages. */
+const LIVE_CHUNK = 4;
+const LIVE_EVERY_MS = 40;
 
 function post(msg: SimMessage, transfer: Transferable[] = []): void {
   self.postMessage(msg, { transfer });
@@ -32,14 +38,41 @@ function run(req: SimRequest): void {
   const protocol = cfg.protocols[0]!;
   const engine = getEngine(cfg.engine);
   const h0 = cfg.params.h0;
-  post({ type: 'started', id: req.id, protocol, params: { ...cfg.params }, trials: cfg.trials, engine: cfg.engine });
+  // A probe of h, z, w on the coarse grid, streamed in small chunks while the trial runs, so the page
+  // can draw the running trial as it integrates (engines without probes simply never call the sink).
+  const dt = cfg.dt_ms * 1e-3;
+  const live: ProbeSpec = { name: 'live', variables: ['h', 'z', 'w', 'p'], interval_s: cfg.sample_interval_s, from_s: 0, to_s: protocol.duration_s };
+  const grid = probeGrid(live, dt, Math.round(protocol.duration_s / dt));
+  const gridT = Float64Array.from({ length: grid.n }, (_, i) => (grid.first + i * grid.every) * dt);
+  post({ type: 'started', id: req.id, protocol, params: { ...cfg.params }, trials: cfg.trials, engine: cfg.engine, grid_t_s: gridT });
   const acc = new EnsembleAccumulator(h0);
   const t0 = performance.now();
   for (let k = 0; k < cfg.trials; k++) {
     const ts = performance.now();
+    const hL = new Float64Array(grid.n), zL = new Float64Array(grid.n), wL = new Float64Array(grid.n), pL = new Float64Array(grid.n);
+    let upto = 0, lastPost = -Infinity;
+    const sink: ProbeSink = {
+      chunkSamples: LIVE_CHUNK,
+      samples: (_probe, offset, values) => {
+        const [h, z, w, p] = values as [Float64Array, Float64Array, Float64Array, Float64Array];
+        for (let i = 0; i < h.length; i++) {
+          hL[offset + i] = h[i]! / h0;
+          zL[offset + i] = z[i]!;
+          wL[offset + i] = w[i]! / h0;
+          pL[offset + i] = p[i]!;
+        }
+        upto = offset + h.length;
+        const now = performance.now();
+        if (now - lastPost >= LIVE_EVERY_MS || upto === grid.n) {
+          lastPost = now;
+          post({ type: 'live', id: req.id, trial: k + 1, total: cfg.trials, upto, h_rel: hL.slice(0, upto), z: zL.slice(0, upto), w_rel: wL.slice(0, upto), p: pL.slice(0, upto) });
+        }
+      },
+    };
     const r = engine.runTrial({
       params: cfg.params, protocol, seed: cfg.seed, trial: k, dt_ms: cfg.dt_ms, fastForward: cfg.fast_forward,
       sampleInterval_s: cfg.sample_interval_s, recordCalcium: k === 0, engineOptions: cfg.engine_options,
+      probes: [live], probeSink: sink,
     });
     const trialMs = performance.now() - ts;
     const row = acc.add(r, trialMs);

@@ -32,7 +32,30 @@ export interface MeanSdSet {
 
 export type SimMessage =
   | { type: 'ready'; engines: string[]; presets: Array<{ name: string; description: string }> }
-  | { type: 'started'; id: number; protocol: Protocol; params: Record<string, number>; trials: number; engine: string }
+  | {
+      type: 'started';
+      id: number;
+      protocol: Protocol;
+      params: Record<string, number>;
+      trials: number;
+      engine: string;
+      /** Time grid of the live traces (the probe's samples), s. */
+      grid_t_s: Float64Array;
+    }
+  | {
+      /** The running trial so far, streamed from the engine's probe sink while it integrates. */
+      type: 'live';
+      id: number;
+      /** 1-based number of the running trial. */
+      trial: number;
+      total: number;
+      /** Samples filled so far (a prefix of the grid). */
+      upto: number;
+      h_rel: Float64Array;
+      z: Float64Array;
+      w_rel: Float64Array;
+      p: Float64Array;
+    }
   | {
       type: 'trial';
       id: number;

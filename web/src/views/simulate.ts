@@ -4,7 +4,7 @@
  */
 import { PARAM_SPECS, checkParam, defaultParams, type ParamSpec } from '../../../src/model/parameters.js';
 import type { Protocol } from '../../../src/model/protocols.js';
-import { fmt, lineChart, resetZoom, charts } from '../charts.js';
+import { charts, fmt, lineChart, nowLinePlugin, resetZoom, updateChart, type LineSpec } from '../charts.js';
 import { classBadge, h } from '../dom.js';
 import { COLORS, trainMarks } from '../quantities.js';
 import type { SimMessage, SimRequest } from '../simMessages.js';
@@ -28,6 +28,13 @@ export const simulationState = {
   total: 0,
   request: undefined as SimRequest | undefined,
   protocol: undefined as Protocol | undefined,
+  /** Grid of the live traces, s. */
+  grid: undefined as Float64Array | undefined,
+  /** Latest live message (the running trial so far) and how many arrived in this run. */
+  live: undefined as Extract<SimMessage, { type: 'live' }> | undefined,
+  liveMessages: 0,
+  /** The status lines of this run, in order (the last 500). */
+  log: [] as string[],
   /** Latest trial message. */
   last: undefined as Extract<SimMessage, { type: 'trial' }> | undefined,
   final: undefined as Extract<SimMessage, { type: 'done' }> | undefined,
@@ -64,6 +71,7 @@ function startWorker(): Worker {
 
 function onMessage(m: SimMessage): void {
   const s = simulationState;
+  const before = s.message;
   if (m.type === 'ready') {
     s.engines = m.engines;
     mounted?.redraw();
@@ -73,7 +81,14 @@ function onMessage(m: SimMessage): void {
   if (m.type === 'started') {
     s.protocol = m.protocol;
     s.total = m.trials;
+    s.grid = m.grid_t_s;
     s.message = `running ${m.protocol.name} on the ${m.engine} engine in a Web Worker…`;
+  } else if (m.type === 'live') {
+    s.live = m;
+    s.liveMessages++;
+    const t = s.grid && m.upto > 0 ? s.grid[m.upto - 1]! : 0;
+    const T = s.protocol ? s.protocol.duration_s : NaN;
+    s.message = `trial ${m.trial}/${m.total}: ${fmt(t / 3600, 3)} h of ${fmt(T / 3600, 3)} h simulated`;
   } else if (m.type === 'trial') {
     s.last = m;
     s.done = m.done;
@@ -90,6 +105,7 @@ function onMessage(m: SimMessage): void {
     s.status = 'error';
     s.message = m.message;
   }
+  if (s.message !== before) s.log = [...s.log.slice(-499), s.message];
   mounted?.redraw();
 }
 
@@ -144,8 +160,7 @@ export function startSimulation(): void {
     type: 'run', id: nextId++, protocol: f.protocol === 'custom' ? customProtocol() : f.protocol, engine: f.engine, trials: f.trials, seed: f.seed,
     params: { ...f.params }, dt_ms: 0.2, fastForward: f.fastForward, sampleInterval_s: f.sample,
   };
-  Object.assign(s, { status: 'running', request: req, done: 0, total: f.trials, last: undefined, final: undefined, maxHRel: NaN, message: 'starting the worker…' });
-  for (const k of ['sim-weights', 'sim-protein', 'sim-calcium']) charts.get(k) && charts.delete(k);
+  Object.assign(s, { status: 'running', request: req, done: 0, total: f.trials, last: undefined, final: undefined, live: undefined, liveMessages: 0, log: [], grid: undefined, maxHRel: NaN, message: 'starting the worker…' });
   worker.postMessage(req);
   mounted?.redraw();
 }
@@ -259,14 +274,16 @@ export async function renderSimulate(app: HTMLElement, _route: Route, _stale: ()
   const weightsEl = h('div', { class: 'chart-box' }), proteinEl = h('div', { class: 'chart-box' }), caEl = h('div', { class: 'chart-box' });
   const root = h('section', { class: 'simulate', 'data-testid': 'simulate-view' },
     h('h2', {}, 'Simulate in the browser'),
-    h('p', { class: 'muted' }, 'The reference model and engines, compiled for the browser, run in a Web Worker on this page: nothing is sent to the server. Change a parameter, run, and watch the ensemble build up one trial at a time; the previous run stays as a dashed line.'),
+    h('p', { class: 'muted' }, 'The model and its engines, compiled for the browser, run in a Web Worker on this page: nothing is sent to the server. Change a parameter, run, and watch each trial’s h, z and w evolve as it integrates (dashed) and the ensemble build up one trial at a time; the previous run stays as a purple dashed line.'),
     form, h('div', { class: 'progress-row' }, progress, status), result, weightsEl, proteinEl, caEl,
   );
   app.append(root);
   replaceRoute('simulate', {});
 
   let drawnFor: number | undefined;
-  let drawnTrials = 0;
+  let calciumFor: number | undefined;
+  /** Simulated time of the running trial, h (the orange dashed line). */
+  const now = { x: NaN };
   const redraw = () => {
     if (!root.isConnected) return;
     fillEngines();
@@ -276,47 +293,61 @@ export async function renderSimulate(app: HTMLElement, _route: Route, _stale: ()
     status.dataset.state = s.status;
     root.dataset.state = s.status;
     const m = s.last;
-    if (!m || !s.protocol) {
+    if (s.live && s.live.trial > s.done && s.grid?.length) progress.value = s.done + s.live.upto / s.grid.length;
+    if ((!m && !s.live) || !s.protocol) {
       result.replaceChildren();
       return;
     }
-    const t_h = Array.from(m.t_s, (t) => t / 3600);
-    const pct = (a: Float64Array, off = 0) => Array.from(a, (v) => (v + off) * 100);
+    const grid = s.grid && s.grid.length ? s.grid : m?.t_s;
+    if (!grid) return;
+    const t_h = Array.from(grid, (t) => t / 3600);
+    const n = t_h.length;
+    /** A series on the chart's grid in %, null where there is no value (yet). */
+    const fit = (a: ArrayLike<number> | undefined, off = 0, scale = 100) => {
+      const out = new Array<number | null>(n).fill(null);
+      if (a) for (let i = 0; i < Math.min(n, a.length); i++) out[i] = (a[i]! + off) * scale;
+      return out;
+    };
     const marks = trainMarks(s.protocol.trains);
-    const ghost = s.previous && s.previous.t_h.length === t_h.length ? s.previous : undefined;
-    const lines = [
-      { label: `trial ${m.done} w/h0`, data: pct(m.trial.w_rel), color: '#8c8c8c', width: 1 },
-      { label: 'w/h0', data: pct(m.ensemble.w_rel.mean), sd: pct(m.ensemble.w_rel.sd), color: COLORS.w, width: 2 },
-      { label: 'h/h0', data: pct(m.ensemble.h_rel.mean), sd: pct(m.ensemble.h_rel.sd), color: COLORS.h },
-      { label: '1 + z', data: pct(m.ensemble.z.mean, 1), sd: pct(m.ensemble.z.sd), color: COLORS.z },
+    const ghost = s.previous && s.previous.t_h.length === n ? s.previous : undefined;
+    const running = s.live && s.live.trial > (m?.done ?? 0) ? s.live : undefined;
+    const cur = running ?? (m ? { trial: m.done, h_rel: m.trial.h_rel, z: m.trial.z, w_rel: m.trial.w_rel, p: m.trial.p } : undefined);
+    const curLabel = cur ? `trial ${cur.trial}${running ? ' (running)' : ''}` : 'trial';
+    const ens = m?.ensemble;
+    // the trial lines are drawn last (dashed), so a running trial shows on top of the mean it joins
+    const lines: LineSpec[] = [
+      { label: 'mean w/h0', data: fit(ens?.w_rel.mean), sd: fit(ens?.w_rel.sd), color: COLORS.w, width: 2 },
+      { label: 'mean h/h0', data: fit(ens?.h_rel.mean), sd: fit(ens?.h_rel.sd), color: COLORS.h, width: 1.8 },
+      { label: 'mean 1 + z', data: fit(ens?.z.mean, 1), sd: fit(ens?.z.sd), color: COLORS.z, width: 1.8 },
+      { label: `${curLabel} w/h0`, data: fit(cur?.w_rel), color: '#555555', width: 1.3, dash: [5, 3] },
+      { label: `${curLabel} h/h0`, data: fit(cur?.h_rel), color: '#e8595b', width: 1.3, dash: [5, 3] },
+      { label: `${curLabel} 1 + z`, data: fit(cur?.z, 1), color: '#4f9bd0', width: 1.3, dash: [5, 3] },
       ...(ghost ? [{ label: ghost.label, data: ghost.w, color: '#b07aa1', dash: [6, 4], width: 1.5 }] : []),
     ];
-    const title = `${s.protocol.name}: mean ± SD of ${m.done} trial${m.done === 1 ? '' : 's'} (% of h0)`;
-    const weights = charts.get('sim-weights');
-    const same = weights && drawnFor === s.request?.id;
-    const reuse = same && weights.series.length === 1 + lines.length + 6 && drawnTrials < m.done;
-    if (same && drawnTrials === m.done) {
-      /* this trial is already drawn (e.g. the final 'done' message): keep the zoom */
-    } else if (reuse) {
-      const data = [t_h] as Array<ArrayLike<number | null>>;
-      for (const l of lines) {
-        data.push(l.data);
-        if ('sd' in l && l.sd) data.push(l.data.map((v, i) => v + l.sd[i]!), l.data.map((v, i) => v - l.sd[i]!));
-      }
-      const { min, max } = weights.scales.x;
-      const zoomed = min != null && max != null && (min > t_h[0]! + 1e-9 || max < t_h[t_h.length - 1]! - 1e-9);
-      weights.setData(data as never, !zoomed);
-      const title = weights.root.querySelector('.u-title');
-      if (title) title.textContent = `${s.protocol.name}: mean ± SD of ${m.done} trial${m.done === 1 ? '' : 's'} (% of h0)`;
-      const rows = weights.root.querySelectorAll('.u-legend .u-series .u-label');
-      const trialRow = [...rows].find((r) => r.textContent?.startsWith('trial '));
-      if (trialRow) trialRow.textContent = `trial ${m.done} w/h0`;
-      charts.get('sim-protein')?.setData([t_h, Array.from(m.ensemble.p.mean), Array.from(m.ensemble.p.mean, (v, i) => v + m.ensemble.p.sd[i]!), Array.from(m.ensemble.p.mean, (v, i) => v - m.ensemble.p.sd[i]!)] as never, !zoomed);
+    const pLines: LineSpec[] = [
+      { label: 'mean p', data: fit(ens?.p.mean, 0, 1), sd: fit(ens?.p.sd, 0, 1), color: COLORS.p, width: 1.8 },
+      { label: `${curLabel} p`, data: fit(cur?.p, 0, 1), color: '#5bbf5b', width: 1.3, dash: [5, 3] },
+    ];
+    now.x = running && running.upto > 0 ? t_h[running.upto - 1] ?? NaN : NaN;
+    const done = m?.done ?? 0;
+    const title = done ? `${s.protocol.name}: mean ± SD of ${done} trial${done === 1 ? '' : 's'}, and the ${running ? 'running' : 'last'} trial (% of h0)` : `${s.protocol.name}: trial 1 as it runs (% of h0)`;
+    const fresh = drawnFor !== s.request?.id;
+    if (fresh || !updateChart('sim-weights', t_h, lines)) {
+      lineChart(weightsEl, { key: 'sim-weights', title, x: t_h, xLabel: 'time (h)', yLabel: '% of h0', sync: 'sim', marks, lines, plugins: [nowLinePlugin(now)] });
     } else {
-      lineChart(weightsEl, { key: 'sim-weights', title, x: t_h, xLabel: 'time (h)', yLabel: '% of h0', sync: 'sim', marks, lines });
-      lineChart(proteinEl, { key: 'sim-protein', title: 'protein p (mean ± SD)', x: t_h, xLabel: 'time (h)', yLabel: 'p', sync: 'sim', marks, height: 170, lines: [{ label: 'p', data: Array.from(m.ensemble.p.mean), sd: Array.from(m.ensemble.p.sd), color: COLORS.p }] });
+      const el = charts.get('sim-weights')?.root.querySelector('.u-title');
+      if (el) el.textContent = title;
     }
-    if (m.calcium && (!charts.get('sim-calcium') || drawnFor !== s.request?.id)) {
+    if (fresh || !updateChart('sim-protein', t_h, pLines)) {
+      lineChart(proteinEl, { key: 'sim-protein', title: 'protein p', x: t_h, xLabel: 'time (h)', yLabel: 'p', sync: 'sim', marks, height: 170, lines: pLines, plugins: [nowLinePlugin(now)] });
+    }
+    if (!m) {
+      drawnFor = s.request?.id;
+      result.replaceChildren();
+      return;
+    }
+    if (m.calcium && (!charts.get('sim-calcium') || calciumFor !== s.request?.id)) {
+      calciumFor = s.request?.id;
       const on = Math.min(...s.protocol.trains.map((t) => t.onset_s));
       const x = Array.from(m.calcium.t_s, (t) => (t - on) * 1000);
       const P = { ...defaultParams('single'), ...(s.request?.params ?? {}) };
@@ -331,13 +362,12 @@ export async function renderSimulate(app: HTMLElement, _route: Route, _stale: ()
       });
     }
     drawnFor = s.request?.id;
-    drawnTrials = m.done;
     const fin = s.final;
-    const ens = m.ensemble;
+    const ensM = m.ensemble;
     const at = (hours: number) => {
       let i = t_h.findIndex((t) => t >= hours - 1e-9);
       if (i < 0) i = t_h.length - 1;
-      return { w: ens.w_rel.mean[i]!, sd: ens.w_rel.sd[i]!, z: ens.z.mean[i]! };
+      return { w: ensM.w_rel.mean[i]!, sd: ensM.w_rel.sd[i]!, z: ensM.z.mean[i]! };
     };
     const end = t_h[t_h.length - 1]!;
     const cps = [2, 4, 8].filter((x) => x <= end + 1e-9);
