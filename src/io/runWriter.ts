@@ -71,9 +71,13 @@ export class RunWriter {
     this.note(`${P}: ${res.trials} trials in ${(res.wall_ms / 1000).toFixed(2)} s, class ${res.class}`);
   }
 
-  /** Rewrites summary.json with `extra` fields added (e.g. how far an interrupted run got). */
-  finish(extra: Record<string, unknown>): void {
-    this.dir.write('summary.json', JSON.stringify({ ...summaryJson(this.cfg, this.done), ...extra }, null, 2) + '\n');
+  /**
+   * Rewrites summary.json with `extra` fields added (e.g. how far an interrupted run got), over the
+   * protocols named in `only` if given (those whose files are all written).
+   */
+  finish(extra: Record<string, unknown>, only?: readonly string[]): void {
+    const done = only ? this.done.filter((r) => only.includes(r.protocol)) : this.done;
+    this.dir.write('summary.json', JSON.stringify({ ...summaryJson(this.cfg, done), ...extra }, null, 2) + '\n');
   }
 }
 

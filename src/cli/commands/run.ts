@@ -78,20 +78,39 @@ async function runCommand(protocols: string[], flags: RunFlags, command?: Comman
   const track = protocolProgress(cfg.protocols.map((p) => p.name), cfg.trials, progress.onProgress);
   writer?.start();
   track.start();
-  let interrupted = false;
-  const onSigint = () => {
-    interrupted = true;
-  };
-  process.once('SIGINT', onSigint);
   const results: EnsembleResult[] = [];
   const pending: Promise<void>[] = [];
+  const written: string[] = [];
+  const trialsDone = new Map<string, number>();
+  // Ctrl-C: every file is written atomically, so stopping now leaves only complete ones; note how far
+  // the run got (protocols whose files are all written) and exit.
+  const onSigint = () => {
+    progress.stop();
+    const left = cfg.protocols.map((p) => p.name).filter((n) => !written.includes(n));
+    const running = left.filter((n) => (trialsDone.get(n) ?? 0) > 0);
+    const partial = running.length > 0 ? { protocol: running[0]!, trials_done: trialsDone.get(running[0]!)!, trials: cfg.trials } : undefined;
+    const note = {
+      complete: false, interrupted: true, completed_protocols: [...written], ...(partial ? { partial } : {}),
+      not_started: left.filter((n) => n !== partial?.protocol),
+    };
+    if (writer) {
+      writer.finish({ interrupted: true, progress: note }, written);
+      writer.note(`interrupted: completed ${written.join(', ') || 'no protocol'}${running.map((n) => `; ${n}: ${trialsDone.get(n)} of ${cfg.trials} trials (not summarised)`).join('')}; not started: ${note.not_started.join(', ') || 'none'}`);
+    }
+    process.stderr.write(`calcitag: interrupted; completed ${written.join(', ') || 'no protocol'}${writer ? `; files in ${writer.dir.path}` : ''}\n`);
+    process.exit(130);
+  };
+  process.once('SIGINT', onSigint);
   await runProtocolsParallel(cfg, {
     workers: flags.workers,
-    onTrial: (name) => (done) => track.trial(name, done),
+    onTrial: (name) => (done) => {
+      trialsDone.set(name, done);
+      track.trial(name, done);
+    },
     onProtocol: (name, res) => {
       track.protocol(name);
       results.push(res);
-      if (writer) pending.push(writer.protocolDone(res));
+      if (writer) pending.push(writer.protocolDone(res).then(() => void written.push(name)));
     },
   });
   await Promise.all(pending);
@@ -104,7 +123,6 @@ async function runCommand(protocols: string[], flags: RunFlags, command?: Comman
     process.stdout.write(resultsTable(cfg, results) + '\n');
     if (writer) process.stdout.write(`\nresults, traces and figures in ${writer.dir.path}\n`);
   }
-  if (interrupted) process.exitCode = 130;
 }
 
 
