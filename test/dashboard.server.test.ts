@@ -1,5 +1,6 @@
 /** The dashboard's JSON API and static serving (no browser needed). */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -144,5 +145,29 @@ describe('calcitag serve API', () => {
     } finally {
       await s.close();
     }
+  });
+});
+
+const CLI = join(import.meta.dirname, '..', 'dist', 'src', 'cli', 'main.js');
+
+describe.skipIf(!existsSync(CLI))('calcitag serve (built CLI)', () => {
+  const serve = (args: string[]) =>
+    new Promise<{ code: number | null; out: string; err: string }>((res) => {
+      execFile(process.execPath, [CLI, 'serve', ...args], { timeout: 60_000 }, (e, out, err) => res({ code: e ? (e as { code?: number }).code ?? 1 : 0, out, err }));
+    });
+
+  it('refuses a runs folder that does not exist, naming it, exit 2', async () => {
+    const r = await serve([join(dir, 'no-such-folder')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/runs folder '.*no-such-folder' does not exist/);
+    expect(r.out).toBe('');
+  });
+
+  it('refuses a bad or busy port, exit 2', async () => {
+    expect((await serve([join(dir, 'runs'), '--port', '70000'])).code).toBe(2);
+    expect((await serve([join(dir, 'runs'), '--port', 'abc'])).err).toMatch(/--port 'abc' is invalid/);
+    const busy = await serve([join(dir, 'runs'), '--port', String(server.port)]);
+    expect(busy.code).toBe(2);
+    expect(busy.err).toMatch(/is in use/);
   });
 });
