@@ -64,7 +64,7 @@ describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
       return { min: u.scales.x.min!, max: u.scales.x.max!, first: x[0]!, last: x[x.length - 1]! } satisfies ChartState;
     }, key);
 
-  const waitForChart = (key: string, timeout = 30_000) =>
+  const waitForChart = (key: string, timeout = 60_000) =>
     page.waitForFunction((k) => window.__calcitag?.ready === true && window.__calcitag.charts.has(k), key, { timeout });
 
   const screenshot = async (name: string) => {
@@ -120,11 +120,12 @@ describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
       ],
     });
     page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(60_000); // generous: CI machines run the other test files beside this one
     page.on('pageerror', (e) => pageErrors.push(e.message));
     page.on('console', (m) => {
       if (m.type() === 'error') pageErrors.push(m.text());
     });
-  });
+  }, 300_000);
 
   afterAll(async () => {
     await context?.close();
