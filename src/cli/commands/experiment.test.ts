@@ -109,6 +109,33 @@ describe('calcitag run <experiment file>', () => {
     expect(r.stdout).toBe(readFileSync(join(ROOT, 'docs', 'experiment.schema.json'), 'utf8'));
   });
 
+  it('on Ctrl-C during a run of protocol names, stops with only complete files and a note', async () => {
+    const d = tmp();
+    const child = spawn(process.execPath, [CLI, 'run', 'all', '--trials', '200', '--engine', 'reference', '--workers', '1', '--out', join(d, 'run')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve) => {
+      const check = setInterval(() => {
+        if (/starting/.test(stderr)) {
+          clearInterval(check);
+          resolve();
+        }
+      }, 50);
+    });
+    await new Promise((r) => setTimeout(r, 2500));
+    child.kill('SIGINT');
+    expect(await exited, stderr).toBe(130);
+    expect(stderr).toMatch(/interrupted/);
+    const dir = join(d, 'run');
+    const s = json(join(dir, 'summary.json'));
+    expect(s.interrupted).toBe(true);
+    expect(s.progress.completed_protocols).toEqual(s.results.map((r: { protocol: string }) => r.protocol));
+    expect(readFileSync(join(dir, 'log.txt'), 'utf8')).toMatch(/interrupted: completed/);
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    expect(existsSync(join(dir, 'experiment.json'))).toBe(true);
+  });
+
   it('on Ctrl-C finishes the current trial, keeps only complete files and notes how far it got', async () => {
     const d = tmp();
     writeFileSync(join(d, 'long.yaml'), `
