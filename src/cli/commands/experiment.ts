@@ -26,6 +26,9 @@ export interface ExperimentFlags {
   quiet?: boolean;
 }
 
+/** Flags that apply to an experiment file (others, such as --workers, are reported as ignored). */
+const HANDLED = new Set(['trials', 'seed', 'engine', 'param', 'dt', 'fastForward', 'out', 'json', 'quiet']);
+
 /** Prints every problem of a malformed experiment and exits with 2 (nothing has been written). */
 function reject(e: ExperimentError): never {
   process.stderr.write(`calcitag: ${e.message}\n`);
@@ -75,6 +78,12 @@ export async function runExperimentFile(path: string, flags: ExperimentFlags, co
 
   const outDir = flags.out ?? defaultRunDir(exp.name);
   const progress = createProgressReporter({ quiet: flags.quiet || flags.json });
+  const ignored = (command?.options ?? [])
+    .filter((o) => !HANDLED.has(o.attributeName()) && command?.getOptionValueSource(o.attributeName()) === 'cli')
+    .map((o) => o.long ?? o.flags);
+  if (ignored.length > 0) {
+    process.stderr.write(`calcitag: ignored with an experiment file: ${ignored.join(', ')} (set engine settings under engine_options in the file; trials run in order in one thread)\n`);
+  }
   const controller = new AbortController();
   let sigints = 0;
   const onSigint = () => {
