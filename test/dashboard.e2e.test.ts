@@ -9,7 +9,7 @@
  * CALCITAG_E2E_SHOTS=<dir> also copies the screenshots there.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -291,6 +291,18 @@ describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
     expect(second).toBeLessThanOrEqual(1 + 1e-9);
     expect(await page.textContent('[data-chart="sim-weights"] .u-legend')).toContain('previous (WTET)');
     expect(api).toEqual([]);
+  });
+
+  it('picks up a new run folder on reload of the list', async () => {
+    await page.goto(`${url}#/runs?id=ref`);
+    await waitForChart('run-weights');
+    cpSync(join(dir, 'runs', 'ref'), join(dir, 'runs', 'later', 'copy'), { recursive: true });
+    await page.click('[data-testid=refresh-runs]');
+    await page.waitForSelector('[data-run="later/copy"]');
+    await page.click('[data-run="later/copy"]');
+    await page.waitForFunction(() => window.__calcitag.route().q.get('id') === 'later/copy');
+    await waitForChart('run-weights');
+    expect(await page.textContent('[data-testid=run-title]')).toBe('later/copy');
   });
 
   it('shows the hardware-study page whether or not a figure exists', async () => {

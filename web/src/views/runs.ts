@@ -122,13 +122,31 @@ export async function drawRunCharts(box: HTMLElement, run: RunDetail, protocol: 
 }
 
 export async function renderRuns(app: HTMLElement, route: Route, stale: () => boolean): Promise<void> {
-  const { root, runs } = await runList(route.q.has('refresh'));
+  const { root, runs } = await runList();
   if (stale()) return;
   const id = route.q.get('id') ?? runs[0]?.id;
+  const cards = runs.map((r) => runCard(r, r.id === id));
+  const filter = h('input', {
+    type: 'search', placeholder: 'filter: name, engine, protocol, parameter', class: 'run-filter', 'data-testid': 'run-filter',
+    oninput: (e: Event) => {
+      const words = (e.target as HTMLInputElement).value.toLowerCase().split(/\s+/).filter(Boolean);
+      runs.forEach((r, i) => {
+        const text = [r.name, r.engine, ...r.protocols, ...Object.values(r.classes), ...Object.entries(r.params_changed).map(([k, v]) => `${k}=${v}`)].join(' ').toLowerCase();
+        cards[i]!.hidden = !words.every((w) => text.includes(w));
+      });
+    },
+  });
   const list = h('aside', { class: 'runlist', 'data-testid': 'run-list' },
-    h('div', { class: 'runlist-head' }, h('b', {}, `${runs.length} run${runs.length === 1 ? '' : 's'}`), h('a', { href: routeHash('runs', { id, refresh: '1' }), title: 'reload the list' }, '↻')),
+    h('div', { class: 'runlist-head' }, h('b', {}, `${runs.length} run${runs.length === 1 ? '' : 's'}`), h('a', {
+      href: routeHash('runs', { id }), title: 'reload the list', 'data-testid': 'refresh-runs',
+      onclick: (e: Event) => {
+        e.preventDefault();
+        void runList(true).finally(() => window.dispatchEvent(new HashChangeEvent('hashchange')));
+      },
+    }, '↻')),
     h('div', { class: 'muted small', title: root }, root),
-    runs.map((r) => runCard(r, r.id === id)),
+    runs.length > 5 ? filter : null,
+    cards,
   );
   const content = h('section', { class: 'content', 'data-testid': 'run-view' });
   app.append(h('div', { class: 'layout' }, list, content));
