@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { USAGE } from './errors.js';
 import { registerRun } from './commands/run.js';
+import { registerHwStudy } from './commands/hwStudy.js';
 import { registerSchema } from './commands/schema.js';
 import { registerServe } from './commands/serve.js';
 import { registerValidate } from './commands/validate.js';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(`calcitag: ${str.replace(/^error: /, '')}`) });
   registerRun(program);
+  registerHwStudy(program);
   registerSchema(program);
   registerServe(program);
   registerValidate(program);

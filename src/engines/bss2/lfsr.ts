@@ -66,6 +66,27 @@ export function lfsrByteTable(): Uint8Array {
   return TABLE;
 }
 
+const WORDS: Array<Float64Array | undefined> = [];
+
+/**
+ * Words of `n` consecutive bytes (1 ≤ n ≤ 4, first byte most significant) starting at each byte offset
+ * of the sequence: a draw of 8n random bits is one table read.
+ */
+export function lfsrWordTable(n: number): Float64Array {
+  let w = WORDS[n];
+  if (!w) {
+    const t = lfsrByteTable();
+    w = new Float64Array(LFSR_PERIOD);
+    for (let i = 0; i < LFSR_PERIOD; i++) {
+      let v = 0;
+      for (let j = 0; j < n; j++) v = v * 256 + t[(i + j) % LFSR_PERIOD]!;
+      w[i] = v;
+    }
+    WORDS[n] = w;
+  }
+  return w;
+}
+
 /**
  * The 16-bit LFSR read from its byte table: started at byte `offset` of the sequence from state 1, it
  * gives the outputs of {@link Lfsr16} started from the state reached after 8·offset clocks (as 8 and

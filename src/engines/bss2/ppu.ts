@@ -233,21 +233,19 @@ export class PlasticityProcessor {
     // 3. tag and late phase
     if (absDev >= this.cTag) {
       this.tagged = true;
-      if (this.P > 0) {
-        if (dev > 0) this.lateStep(this.k.ZMAX, this.k.KzLtp);
-        else this.lateStep(this.k.ZMIN, this.k.KzLtd);
-      }
+      if (this.P > 0) this.Z = dev > 0 ? this.lateZ(this.Z, this.P, this.k.ZMAX, this.k.KzLtp) : this.lateZ(this.Z, this.P, this.k.ZMIN, this.k.KzLtd);
     }
   }
 
-  private lateStep(bound: number, kz: Coefficient): void {
+  /** z after one late-phase step toward `bound` (Z_max or Z_min) with protein P. */
+  private lateZ(Z: number, P: number, bound: number, kz: Coefficient): number {
     const K = this.k, R = this.rounder;
-    const pm = K.pReduce > 0 ? R.mulShift(this.P, 1, K.pReduce) : this.P;
-    const t = R.mulShift(bound - this.Z, pm, K.zpShift);
-    if (t === 0) return;
-    let z = this.Z + R.mulShift(t, kz.k, kz.s);
+    const pm = K.pReduce > 0 ? R.mulShift(P, 1, K.pReduce) : P;
+    const t = R.mulShift(bound - Z, pm, K.zpShift);
+    if (t === 0) return Z;
+    let z = Z + R.mulShift(t, kz.k, kz.s);
     if (z > this.hi) { z = this.hi; this.satZ++; } else if (z < this.lo) { z = this.lo; this.satZ++; }
-    this.Z = z;
+    return z;
   }
 
   /**
@@ -258,19 +256,47 @@ export class PlasticityProcessor {
    * Returns the number of updates computed (n when no fixed point was reached).
    */
   idle(n: number, k0: number, nextRecord: () => number, onRecord: (k: number) => void): number {
+    // update(0, k) with the state in locals: the loop that runs for hours of biological time
+    const R = this.rounder, K = this.k;
+    const lo = this.lo, hi = this.hi, det = this.deterministic;
+    const PRO = this.cPro, PA = this.cPA, kp = this.kp, sp = this.sp;
+    const T0 = this.t0, kh = this.kh0, sh = this.sh0, H0 = this.cH0, TAG = this.cTag;
+    let H = this.H, Z = this.Z, P = this.P, sumDev = this.sumDev;
     let kRec = nextRecord();
-    const R = this.rounder;
-    for (let i = 1; i <= n; i++) {
-      const H = this.H, Z = this.Z, P = this.P;
+    let i = 1;
+    for (; i <= n; i++) {
+      const H1 = H, Z1 = Z, P1 = P;
       R.exact = true;
-      this.update(0, k0 + i);
+      const d = sumDev >= PRO ? PA - P : -P;
+      if (sumDev >= PRO) this.proteinSynthesis = true;
+      if (d !== 0) {
+        P += R.mulShift(d, kp, sp);
+        if (P > hi) { P = hi; this.satP++; } else if (P < lo) { P = lo; this.satP++; }
+        if (P > this.pMax) { this.pMax = P; this.kPMax = k0 + i; }
+      }
+      let diff = T0 - H;
+      if (diff !== 0) {
+        if (diff > hi) { diff = hi; this.satH++; } else if (diff < lo) { diff = lo; this.satH++; }
+        H += R.mulShift(diff, kh, sh);
+        if (H > hi) { H = hi; this.satH++; } else if (H < lo) { H = lo; this.satH++; }
+      }
+      const dev = H - H0;
+      sumDev = dev < 0 ? -dev : dev;
+      if (sumDev >= TAG) {
+        this.tagged = true;
+        if (P > 0) Z = dev > 0 ? this.lateZ(Z, P, K.ZMAX, K.KzLtp) : this.lateZ(Z, P, K.ZMIN, K.KzLtd);
+      }
       if (k0 + i >= kRec) {
+        this.H = H; this.Z = Z; this.P = P;
         onRecord(k0 + i);
         kRec = nextRecord();
       }
-      if (H === this.H && Z === this.Z && P === this.P && (this.deterministic || R.exact)) return i;
+      if (H === H1 && Z === Z1 && P === P1 && (det || R.exact)) break;
     }
-    return n;
+    const done = Math.min(i, n);
+    this.computed += done;
+    this.H = H; this.Z = Z; this.P = P; this.sumDev = sumDev;
+    return done;
   }
 
   /** The 6-bit weight code for the current h and z (the PPU writes it into the synapse). */

@@ -10,7 +10,7 @@
  *                  with a fresh random number: E[result] = a·k/2^s up to the random numbers' resolution
  *                  2^−bits LSB (fractions below it are always dropped).
  */
-import { LfsrSequence, LFSR_PERIOD } from './lfsr.js';
+import { LfsrSequence, LFSR_PERIOD, lfsrWordTable } from './lfsr.js';
 
 export type RoundingMode = 'truncate' | 'nearest' | 'stochastic';
 export const ROUNDING_MODES: readonly RoundingMode[] = ['truncate', 'nearest', 'stochastic'];
@@ -48,6 +48,9 @@ export class Rounder {
   /** The LFSR's byte table and position when the source is an {@link LfsrSequence} (read inline). */
   private readonly tbl: Uint8Array | null;
   private ti = 0;
+  /** Words of randomBits/8 bytes at each offset (one read per draw), and the bytes per draw. */
+  private readonly words: Float64Array | null;
+  private readonly drawBytes: number;
 
   constructor(
     readonly mode: RoundingMode,
@@ -56,13 +59,17 @@ export class Rounder {
     readonly randomBits: number,
   ) {
     this.modeCode = mode === 'truncate' ? 0 : mode === 'nearest' ? 1 : 2;
+    if (!Number.isInteger(randomBits) || randomBits < 1 || randomBits > 32) throw new RangeError(`random bits ${randomBits} must be 1..32`);
+    this.drawBytes = Math.ceil(randomBits / 8);
     if (rng instanceof LfsrSequence) {
+      if (randomBits % 8 !== 0) throw new RangeError(`the LFSR gives whole bytes: random bits ${randomBits} must be a multiple of 8`);
       this.tbl = rng.table;
       this.ti = rng.position;
+      this.words = lfsrWordTable(this.drawBytes);
     } else {
       this.tbl = null;
+      this.words = null;
     }
-    if (!Number.isInteger(randomBits) || randomBits < 1 || randomBits > 32) throw new RangeError(`random bits ${randomBits} must be 1..32`);
   }
 
   private byte(): number {
@@ -73,11 +80,15 @@ export class Rounder {
 
   /** A uniform b-bit random integer from this processor's generator (b a multiple of 8 for the LFSR). */
   draw(b: number): number {
-    if (this.tbl === null) return this.rng.bits(b);
-    if (b === 16) return (this.byte() << 8) | this.byte();
-    if (b === 8) return this.byte();
-    let v = 0;
-    for (let got = 0; got < b; got += 8) v = v * 256 + this.byte();
+    if (this.words === null) return this.rng.bits(b);
+    if (b !== this.randomBits) {
+      let v = 0;
+      for (let got = 0; got < b; got += 8) v = v * 256 + this.byte();
+      return v;
+    }
+    const v = this.words[this.ti]!;
+    this.ti += this.drawBytes;
+    if (this.ti >= LFSR_PERIOD) this.ti -= LFSR_PERIOD;
     return v;
   }
 
