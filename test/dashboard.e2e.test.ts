@@ -283,6 +283,15 @@ describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
     await waitForChart('sim-calcium');
     expect(Number(await page.textContent('[data-testid=sim-max-h]'))).toBeCloseTo(first.max, 3);
     await screenshot('simulate-wtet.png');
+    // the result downloads in the layout of a run folder's traces_<P>.csv
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=sim-download]')]);
+    expect(download.suggestedFilename()).toBe('traces_WTET.csv');
+    const csv = join(dir, 'browser.csv');
+    await download.saveAs(csv);
+    const rows = readFileSync(csv, 'utf8').trim().split('\n');
+    expect(rows[0]).toBe('t_s,h_rel_mean,h_rel_sd,z_mean,z_sd,w_rel_mean,w_rel_sd,p_mean,p_sd');
+    expect(rows).toHaveLength(482); // 8 h on the 60 s grid
+    expect(Math.max(...rows.slice(1).map((r) => Number(r.split(',')[1])))).toBeCloseTo(first.max, 12);
     // θ_p above every calcium peak of WTET: no potentiation, h stays at or below h0
     await page.fill('input[data-param="theta_p"]', '20');
     await page.click('[data-testid=sim-run]');

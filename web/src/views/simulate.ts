@@ -175,6 +175,25 @@ export function stopSimulation(redraw = true): void {
   if (redraw) mounted?.redraw();
 }
 
+/** The finished trials' mean ± SD traces in the layout of a run folder's traces_<P>.csv. */
+function downloadCsv(): void {
+  const m = simulationState.last;
+  if (!m || !simulationState.request) return;
+  const e = m.ensemble;
+  const cols: Array<[string, ArrayLike<number>]> = [
+    ['t_s', m.t_s], ['h_rel_mean', e.h_rel.mean], ['h_rel_sd', e.h_rel.sd], ['z_mean', e.z.mean], ['z_sd', e.z.sd],
+    ['w_rel_mean', e.w_rel.mean], ['w_rel_sd', e.w_rel.sd], ['p_mean', e.p.mean], ['p_sd', e.p.sd],
+  ];
+  const lines = [cols.map((c) => c[0]).join(',')];
+  for (let i = 0; i < m.t_s.length; i++) lines.push(cols.map((c) => String(c[1][i])).join(','));
+  const name = `traces_${describe(simulationState.request).replace(/[^\w.=-]+/g, '_')}.csv`;
+  const a = h('a', { href: URL.createObjectURL(new Blob([lines.join('\n') + '\n'], { type: 'text/csv' })), download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
+
 function describe(r: SimRequest): string {
   const name = typeof r.protocol === 'string' ? r.protocol : r.protocol.name;
   const ps = Object.entries(r.params).map(([k, v]) => `${k}=${fmt(v)}`);
@@ -266,6 +285,7 @@ export async function renderSimulate(app: HTMLElement, _route: Route, _stale: ()
         },
       }, 'Defaults'),
       h('button', { type: 'button', onclick: () => resetZoom('sim') }, 'Reset zoom'),
+      h('button', { type: 'button', 'data-testid': 'sim-download', title: 'mean ± SD traces as traces_<P>.csv of a run folder', onclick: () => downloadCsv() }, 'Download CSV'),
     ),
   );
   const progress = h('progress', { max: 1, value: 0, 'data-testid': 'sim-progress' });
