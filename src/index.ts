@@ -54,3 +54,23 @@ export type { ProbeRecording } from './io/probes.js';
 export { createProgressReporter, type ProgressReporter, type ProgressReporterOptions } from './io/progress.js';
 export { encodeNpy, writeNpy, decodeNpy, NpyStreamWriter } from './io/npy.js';
 export { Hdf5Writer } from './io/hdf5.js';
+/**
+ * BrainScaleS-2 emulation (engine `bss2`, MODEL.md §9, docs/bss2.md): the validated hardware
+ * configuration, the processor's cycle budget, the integer formats, rounding modes and random
+ * generators of the plasticity processor, and the hardware study (`calcitag hw-study`).
+ */
+export { runBss2Trial, bss2Engine } from './engines/bss2/bss2Engine.js';
+export {
+  resolveBss2Config, DEFAULT_BSS2_CONFIG, Bss2ConfigError, RNG_NAMES,
+  type Bss2Config, type ResolvedBss2Config, type RngName,
+} from './engines/bss2/config.js';
+export { cycleReport, groupCycles, PPU_CLOCK_HZ, PPU_COUNT, type CycleInputs, type CycleReport } from './engines/bss2/cycleModel.js';
+export { FORMATS, FORMAT_NAMES, quantiseCoefficient, type FormatName, type NumberFormat, type VariableScales } from './engines/bss2/fixedPoint.js';
+export { Rounder, stochasticRound, ROUNDING_MODES, type RoundingMode, type RandomBits } from './engines/bss2/rounding.js';
+export { Lfsr16, LfsrSequence, IdealRandom } from './engines/bss2/lfsr.js';
+export { Cadc, type AdcSettings } from './engines/bss2/adc.js';
+export { bss2Summary, bss2SummaryText, type Bss2Summary } from './engines/bss2/report.js';
+export {
+  runHwStudy, hwStudyJson, hwStudyCsv, hwStudyFigureSpec, summariseConfigurations, effectiveClass, DEFAULT_PERIODS_MS,
+  type HwStudyOptions, type HwStudyResult, type HwStudyRow, type VariantRow,
+} from './experiments/hwStudy.js';
