@@ -48,6 +48,8 @@ describe('calcitag run <experiment file>', () => {
     const b = run(['run', join(d, 'a', 'experiment.json'), '--out', join(d, 'b'), '--quiet']);
     expect(b.status).toBe(0);
     expect(json(join(d, 'b', 'experiment.json'))).toEqual(exp);
+    expect(run(['run', join(d, 'a'), '--out', join(d, 'c'), '--quiet']).status).toBe(0); // the folder stands for its experiment.json
+    expect(summary(join(d, 'c'))).toEqual(summary(join(d, 'a')));
     expect(summary(join(d, 'b'))).toEqual(summary(join(d, 'a')));
     expect(readFileSync(join(d, 'b', 'npy', 'ca_pairs_c.npy')).equals(readFileSync(join(d, 'a', 'npy', 'ca_pairs_c.npy')))).toBe(true);
   });

@@ -4,7 +4,7 @@
  * Flags given on the command line (--trials, --seed, --engine, --param, --dt, --no-fast-forward)
  * override the file; the resolved experiment.json records them.
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ExperimentError, readExperimentFile, resolveExperiment, type ResolvedExperiment } from '../../experiments/experiment.js';
@@ -66,6 +66,8 @@ function removeTemporaries(dir: string): void {
 }
 
 export async function runExperimentFile(path: string, flags: ExperimentFlags, command?: Command): Promise<void> {
+  // a run folder stands for its experiment.json
+  if (existsSync(path) && statSync(path).isDirectory() && existsSync(join(path, 'experiment.json'))) path = join(path, 'experiment.json');
   let exp: ResolvedExperiment;
   try {
     const raw = readExperimentFile(path);
