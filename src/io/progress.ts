@@ -38,7 +38,7 @@ export function formatDuration(s: number | undefined): string {
 /** One plain progress line. */
 export function progressLine(p: ExperimentProgress): string {
   const pct = p.total > 0 ? Math.floor((100 * p.done) / p.total) : 100;
-  if (p.phase === 'done') return `done: ${p.done}/${p.total} trials in ${formatDuration(p.elapsed_s)}`;
+  if (p.phase === 'done') return `${p.done < p.total ? 'stopped' : 'done'}: ${p.done}/${p.total} trials in ${formatDuration(p.elapsed_s)}`;
   if (p.phase === 'start') return `starting: ${p.protocols} protocol(s) × ${p.trials} trials`;
   const what = p.phase === 'protocol' ? `${p.protocol}: all ${p.trials} trials done` : `${p.protocol}: trial ${p.trialsDone}/${p.trials}`;
   return `${what} (protocol ${p.protocolIndex + 1}/${p.protocols}; ${p.done}/${p.total} trials, ${pct}%), elapsed ${formatDuration(p.elapsed_s)}, ETA ${formatDuration(p.eta_s)}`;
