@@ -14,6 +14,9 @@ import { existsSync } from 'node:fs';
 import { looksLikeExperimentFile } from '../../experiments/experiment.js';
 import { runExperimentFile } from './experiment.js';
 import { createProgressReporter, protocolProgress } from '../../io/progress.js';
+import { addBss2Options, bss2OptionsFromFlags } from './bss2Flags.js';
+import { Bss2ConfigError, resolveBss2Config, type ResolvedBss2Config } from '../../engines/bss2/config.js';
+import { bss2Summary, bss2SummaryText } from '../../engines/bss2/report.js';
 
 export function parseInteger(flag: string, min: number) {
   return (raw: string): number => {
@@ -61,15 +64,26 @@ async function runCommand(protocols: string[], flags: RunFlags, command?: Comman
     if (protocols.length > 1) usageError(`an experiment file runs alone; got ${protocols.join(' ')}`);
     return runExperimentFile(files[0]!, flags, command);
   }
+  const bss2 = bss2OptionsFromFlags(flags as unknown as Record<string, unknown>);
+  if (bss2.given.length > 0 && flags.engine !== 'bss2') usageError(`${bss2.given[0]} applies to --engine bss2 only`);
   let cfg: RunConfig;
   try {
     cfg = resolveRunConfig({
       protocols, trials: flags.trials, seed: flags.seed, engine: flags.engine, params: flags.param,
-      dt_ms: flags.dt, fastForward: flags.fastForward,
+      dt_ms: flags.dt, fastForward: flags.fastForward, engineOptions: flags.engine === 'bss2' ? bss2.options : undefined,
     });
   } catch (e) {
     if (e instanceof ConfigError || e instanceof ParameterError) usageError(e.message);
     throw e;
+  }
+  let hw: ResolvedBss2Config | undefined;
+  if (cfg.engine === 'bss2') {
+    try {
+      hw = resolveBss2Config(cfg.engine_options, cfg.params, cfg.dt_ms);
+    } catch (e) {
+      if (e instanceof Bss2ConfigError) usageError(e.message);
+      throw e;
+    }
   }
   const writeFiles = !flags.json || flags.out !== undefined;
   const label = cfg.protocols.length === 4 ? 'all' : cfg.protocols.map((p) => p.name).join('-');
@@ -118,9 +132,12 @@ async function runCommand(protocols: string[], flags: RunFlags, command?: Comman
   progress.stop();
   process.removeListener('SIGINT', onSigint);
   if (flags.json) {
-    process.stdout.write(JSON.stringify(summaryJson(cfg, results)) + '\n');
+    const summary = summaryJson(cfg, results);
+    if (hw) summary.bss2 = bss2Summary(hw, cfg.protocols);
+    process.stdout.write(JSON.stringify(summary) + '\n');
   } else {
     process.stdout.write(resultsTable(cfg, results) + '\n');
+    if (hw) process.stdout.write('\n' + bss2SummaryText(bss2Summary(hw, cfg.protocols)) + '\n');
     if (writer) process.stdout.write(`\nresults, traces and figures in ${writer.dir.path}\n`);
   }
 }
@@ -128,7 +145,7 @@ async function runCommand(protocols: string[], flags: RunFlags, command?: Comman
 
 
 export function registerRun(program: Command): void {
-  program
+  const cmd = program
     .command('run')
     .description('run the single-synapse protocols (STET, WTET, SLFS, WLFS or all) as trial ensembles, or an experiment file')
     .argument('<protocols...>', 'protocol names: STET, WTET, SLFS, WLFS, or all; or one experiment file (.yaml, .yml, .json)')
@@ -144,6 +161,6 @@ export function registerRun(program: Command): void {
     .option('--out <dir>', 'output folder (default runs/<timestamp>-<protocol>)')
     .option('--json', 'print one JSON object on stdout and nothing else')
     .option('--quiet', 'no progress output')
-    .option('--workers <n>', 'worker threads for the trials (default: all cores; 0: in the main thread); results do not depend on it', parseInteger('--workers', 0), availableParallelism())
-    .action(runCommand);
+    .option('--workers <n>', 'worker threads for the trials (default: all cores; 0: in the main thread); results do not depend on it', parseInteger('--workers', 0), availableParallelism());
+  addBss2Options(cmd).action(runCommand);
 }
