@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ExperimentError, experimentRunConfig, parseExperimentText, readExperimentFile, resolveExperiment, toProtocol } from './experiment.js';
+import { ExperimentError, experimentRunConfig, experimentToJson, parseExperimentText, readExperimentFile, resolveExperiment, toProtocol } from './experiment.js';
 import { experimentJsonSchema } from './experimentSchema.js';
 import { PRESET_PROTOCOLS } from '../model/protocols.js';
 import { defaultParams } from '../model/parameters.js';
@@ -29,6 +29,10 @@ describe('experiment files', () => {
     expect(e.outputs).toEqual({ csv: true, plots: true, hdf5: true, npy: false, chunk_samples: 65536 });
     // the resolved form is itself a valid experiment that resolves to the same thing
     expect(resolveExperiment(JSON.parse(JSON.stringify(e)))).toEqual(e);
+    // and so is the file form, with units in the parameter keys
+    const file = experimentToJson(e) as { params: Record<string, number> };
+    expect(file.params).toMatchObject({ tau_h_s: 688.4, tau_c_ms: 48.8, h0_mV: e.params.h0, r_mem_MOhm: 10, i_0_nA: 0, theta_p: 3, sigma_wn: 0 });
+    expect(resolveExperiment(JSON.parse(JSON.stringify(file)))).toEqual(e);
   });
 
   it('resolve their own resolved form to itself (presets, custom protocols, probes)', () => {

@@ -10,11 +10,11 @@ import { parseDocument } from 'yaml';
 import { engineNames, getEngine } from '../engines/registry.js';
 import { resolveBss2Config } from '../engines/bss2/config.js';
 import type { ProbeVariable } from '../engines/types.js';
-import { defaultParams, resolveParams, type ModelParams } from '../model/parameters.js';
+import { defaultParams, PARAM_SPECS, resolveParams, type ModelParams } from '../model/parameters.js';
 import { isPresetName, PRESET_NAMES, PRESET_PROTOCOLS, type OutcomeClass, type Protocol, type StimulusTrain } from '../model/protocols.js';
 import { VERSION } from '../version.js';
 import { DEFAULT_DT_MS, DEFAULT_SEED, DEFAULT_TRIALS, resolveRunConfig, type RunConfig } from './protocolRun.js';
-import { ExperimentSchema, formatIssues, formatPath, normalizeParam, type ExperimentInput } from './experimentSchema.js';
+import { ExperimentSchema, formatIssues, formatPath, normalizeParam, unitSuffixes, type ExperimentInput } from './experimentSchema.js';
 
 /** A train with every field explicit. */
 export interface ResolvedTrain {
@@ -292,6 +292,20 @@ function defaultEngine(): string {
 function defaultName(protocols: readonly ResolvedProtocol[]): string {
   const names = protocols.map((p) => p.name);
   return names.length === 4 && PRESET_NAMES.every((n) => names.includes(n)) ? 'all' : names.join('-').slice(0, 60);
+}
+
+/**
+ * The experiment as written to experiment.json: parameters carry their unit in the key
+ * (`tau_h_s`, `tau_c_ms`, `h0_mV`; dimensionless ones plain), so the file reads without MODEL.md.
+ * {@link resolveExperiment} reads it back to the same experiment.
+ */
+export function experimentToJson(e: ResolvedExperiment): Record<string, unknown> {
+  const params: Record<string, number> = {};
+  for (const s of PARAM_SPECS) {
+    const own = unitSuffixes(s).find(([, f]) => f === 1);
+    params[own ? `${s.name}_${own[0]}` : s.name] = e.params[s.name];
+  }
+  return { ...e, params };
 }
 
 /** A protocol (preset or engine-level) as an explicit experiment protocol. */

@@ -21,7 +21,7 @@
  */
 import { join } from 'node:path';
 import { CHECKPOINTS, type EnsembleResult } from '../experiments/ensemble.js';
-import type { ResolvedExperiment, ResolvedProtocol } from '../experiments/experiment.js';
+import { experimentToJson, type ResolvedExperiment, type ResolvedProtocol } from '../experiments/experiment.js';
 import type { RunConfig } from '../experiments/protocolRun.js';
 import { PARAM_SPECS } from '../model/parameters.js';
 import { Hdf5Writer } from './hdf5.js';
@@ -49,7 +49,7 @@ export class ExperimentOutput {
 
   /** Prepares the folder (nothing is written before {@link start}, except results.h5's temporary file). */
   static async open(dir: string, exp: ResolvedExperiment, cfg: RunConfig): Promise<ExperimentOutput> {
-    const writer = new RunWriter(dir, cfg, { experiment: exp, csv: exp.outputs.csv, plots: exp.outputs.plots });
+    const writer = new RunWriter(dir, cfg, { experiment: experimentToJson(exp), csv: exp.outputs.csv, plots: exp.outputs.plots });
     const h5 = exp.outputs.hdf5 ? await Hdf5Writer.create(join(writer.dir.path, 'results.h5')) : undefined;
     const probes = new ProbeOutput(exp, { h5, npyDir: exp.outputs.npy ? join(writer.dir.path, 'npy') : undefined });
     return new ExperimentOutput(exp, writer, probes, h5);
@@ -66,7 +66,7 @@ export class ExperimentOutput {
     const h5 = this.h5;
     if (!h5) return;
     h5.attrs('/', {
-      format: 'calcitag-results', format_version: 1, calcitag_version: e.calcitag_version, experiment: JSON.stringify(e),
+      format: 'calcitag-results', format_version: 1, calcitag_version: e.calcitag_version, experiment: JSON.stringify(experimentToJson(e)),
       engine: e.engine, seed: e.seed, trials: e.trials, dt_ms: e.dt_ms, complete: 0,
     });
     for (const s of PARAM_SPECS) {

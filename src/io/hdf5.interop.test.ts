@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runExperiment } from '../experiments/experimentRun.js';
 import type { ExperimentInput } from '../experiments/experimentSchema.js';
+import { experimentToJson } from '../experiments/experiment.js';
 
 const PYTHON = '/usr/bin/python3';
 const hasH5py = existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import h5py, numpy'], { encoding: 'utf8' }).status === 0;
@@ -74,7 +75,8 @@ describe.skipIf(!hasH5py)('HDF5 and .npy read by h5py and NumPy', () => {
     const r = JSON.parse(py.stdout);
 
     expect(r.root).toMatchObject({ format: 'calcitag-results', format_version: 1, engine: 'reference', seed: 11, trials: 3, dt_ms: 0.2, complete: 1 });
-    expect(r.experiment).toEqual(JSON.parse(JSON.stringify(written.experiment)));
+    expect(r.experiment).toEqual(JSON.parse(JSON.stringify(experimentToJson(written.experiment))));
+    expect(r.experiment.params.tau_h_s).toBe(688.4);
     // 9.9 … 11 s every 0.2 ms: 5501 samples; rows = trials 0 and 2
     const n = 5501;
     expect(r.fine_shapes).toEqual({ V: [2, n], c: [2, n], h: [2, n], t_s: [n], tag: [2, n], trials: [2], w: [2, n] });

@@ -9,7 +9,7 @@ import type { EnsembleResult } from '../experiments/ensemble.js';
 import { CHECKPOINTS } from '../experiments/ensemble.js';
 import type { RunConfig } from '../experiments/protocolRun.js';
 import { summaryJson } from '../experiments/protocolRun.js';
-import { experimentFromRunConfig } from '../experiments/experiment.js';
+import { experimentFromRunConfig, experimentToJson } from '../experiments/experiment.js';
 import { columnsToCsv, toCsv, type Cell } from './csv.js';
 import { RunDirectory } from './files.js';
 import { protocolFigureSpec, renderSvg, svgToPng } from './plots.js';
@@ -30,7 +30,7 @@ export class RunWriter {
 
   start(): void {
     this.dir.write('config.json', JSON.stringify(this.cfg, null, 2) + '\n');
-    this.dir.write('experiment.json', JSON.stringify(this.options.experiment ?? experimentFromRunConfig(this.cfg), null, 2) + '\n');
+    this.dir.write('experiment.json', JSON.stringify(this.options.experiment ?? experimentToJson(experimentFromRunConfig(this.cfg)), null, 2) + '\n');
     this.note(`calcitag ${this.cfg.version}: engine ${this.cfg.engine}, seed ${this.cfg.seed}, ${this.cfg.trials} trials, dt ${this.cfg.dt_ms} ms`);
   }
 

@@ -42,7 +42,8 @@ describe('calcitag run <experiment file>', () => {
     expect(a.stdout).toContain('pairs');
     for (const f of ['experiment.json', 'config.json', 'summary.json', 'log.txt', 'results.h5', 'trials.csv', 'npy/ca_pairs_c.npy']) expect(existsSync(join(d, 'a', f)), f).toBe(true);
     const exp = json(join(d, 'a', 'experiment.json'));
-    expect(exp.params.tau_h).toBe(700);
+    expect(exp.params.tau_h_s).toBe(700); // units in the keys
+    expect(exp.params.theta_pro_mV).toBe(2.1);
     expect(exp.protocols[1].trains[0]).toEqual({ onset_s: 20, duration_s: 0.1, rate_Hz: 50, count: 3, period_s: 1, kind: 'poisson' });
 
     const b = run(['run', join(d, 'a', 'experiment.json'), '--out', join(d, 'b'), '--quiet']);
@@ -58,7 +59,7 @@ describe('calcitag run <experiment file>', () => {
     const d = tmp();
     expect(run(['run', 'WTET', '--trials', '2', '--seed', '8', '--param', 'theta_p=3.1', '--out', join(d, 'a'), '--quiet']).status).toBe(0);
     const exp = json(join(d, 'a', 'experiment.json'));
-    expect([exp.trials, exp.seed, exp.params.theta_p, exp.protocols[0].name]).toEqual([2, 8, 3.1, 'WTET']);
+    expect([exp.trials, exp.seed, exp.params.theta_p, exp.protocols[0].name]).toEqual([2, 8, 3.1, 'WTET']); // θ_p is dimensionless
     expect(run(['run', join(d, 'a', 'experiment.json'), '--out', join(d, 'b'), '--quiet']).status).toBe(0);
     expect(summary(join(d, 'b'))).toEqual(summary(join(d, 'a')));
   });
@@ -71,7 +72,7 @@ describe('calcitag run <experiment file>', () => {
     const out = JSON.parse(r.stdout);
     expect([out.trials, out.seed, out.params.tau_h]).toEqual([1, 9, 650]);
     const exp = json(join(d, 'o', 'experiment.json'));
-    expect([exp.trials, exp.seed, exp.params.tau_h]).toEqual([1, 9, 650]);
+    expect([exp.trials, exp.seed, exp.params.tau_h_s]).toEqual([1, 9, 650]);
   });
 
   it('lists every problem of a malformed file with its path, exits 2 and writes nothing', () => {
