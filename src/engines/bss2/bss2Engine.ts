@@ -132,7 +132,7 @@ export function runBss2Trial(spec: TrialSpec): TrialResult {
     ppu.update(code >= codeP ? 2 : code >= codeD ? 1 : 0, k + 1);
     analog.weightCode = ppu.weightCode();
     k++;
-    if (k >= nextRecordK()) record();
+    while (k >= nextRecordK()) record();
   }
   rec.hold(T, ppu.h_mV(), ppu.z(), ppu.p());
 

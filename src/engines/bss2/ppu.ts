@@ -288,8 +288,10 @@ export class PlasticityProcessor {
       }
       if (k0 + i >= kRec) {
         this.H = H; this.Z = Z; this.P = P;
-        onRecord(k0 + i);
-        kRec = nextRecord();
+        while (k0 + i >= kRec) {
+          onRecord(k0 + i);
+          kRec = nextRecord();
+        }
       }
       if (H === H1 && Z === Z1 && P === P1 && (det || R.exact)) break;
     }
