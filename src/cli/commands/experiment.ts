@@ -78,7 +78,9 @@ export async function runExperimentFile(path: string, flags: ExperimentFlags, co
     throw e;
   }
 
-  const outDir = flags.out ?? defaultRunDir(exp.name);
+  // as with protocol names, --json without --out prints the summary and writes no files
+  const outDir = flags.out ?? (flags.json ? undefined : defaultRunDir(exp.name));
+  if (outDir === undefined && exp.probes.length > 0) process.stderr.write('calcitag: probes are recorded to files: give --out DIR to keep them\n');
   const progress = createProgressReporter({ quiet: flags.quiet || flags.json });
   const ignored = (command?.options ?? [])
     .filter((o) => !HANDLED.has(o.attributeName()) && command?.getOptionValueSource(o.attributeName()) === 'cli')
@@ -95,7 +97,7 @@ export async function runExperimentFile(path: string, flags: ExperimentFlags, co
       progress.log('calcitag: interrupted — finishing the current trial and writing what is complete (Ctrl-C again to stop at once)');
     } else {
       progress.stop();
-      removeTemporaries(outDir);
+      if (outDir !== undefined) removeTemporaries(outDir);
       process.stderr.write('calcitag: stopped; complete files are kept, unfinished ones removed\n');
       process.exit(130);
     }
