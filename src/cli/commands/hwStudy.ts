@@ -46,8 +46,10 @@ function parsePeriods(raw: string): number[] {
 }
 
 function table(r: HwStudyResult): string {
-  const lines = [`reference engine (${r.reference[0]?.trials ?? 0} trials): ` + r.reference.map((x) => `${x.protocol} ${x.w_rel_8h.mean.toFixed(4)} ± ${x.w_rel_8h.sd.toFixed(4)} (${x.class})`).join('; ')];
-  const head = ['format', 'rounding', 'period ms', 'feasible', 'util.', 'worst |dev| @8h', 'classes ok', ...r.reference.map((x) => `${x.protocol} w/h0 @8h (dev)`)];
+  const lines = [
+    'periods in ms of biological time = µs on the chip (acceleration 1000); each 8 h protocol is 28.8 s on the chip',
+    `reference engine (${r.reference[0]?.trials ?? 0} trials): ` + r.reference.map((x) => `${x.protocol} ${x.w_rel_8h.mean.toFixed(4)} ± ${x.w_rel_8h.sd.toFixed(4)} (${x.class})`).join('; ')];
+  const head = ['format', 'rounding', 'period ms (bio)', 'feasible', 'util.', 'worst |dev| @8h', 'classes ok', ...r.reference.map((x) => `${x.protocol} w/h0 @8h (dev)`)];
   const rows = summariseConfigurations(r).map((s) => {
     const cells = r.reference.map((ref) => {
       const x = r.rows.find((y) => y.protocol === ref.protocol && y.format === s.format && y.rounding === s.rounding && y.ppu_period_ms === s.ppu_period_ms)!;
