@@ -44,14 +44,14 @@ export { RunningStat, RunningVectorStat, sampleAt, type MeanSd } from './experim
  */
 export { runExperiment, type RunExperimentOptions, type ExperimentResult, type ExperimentProgress } from './experiments/experimentRun.js';
 export {
-  resolveExperiment, readExperimentFile, parseExperimentText, experimentRunConfig, experimentFromRunConfig, ExperimentError,
+  resolveExperiment, readExperimentFile, parseExperimentText, experimentRunConfig, experimentFromRunConfig, experimentToJson, ExperimentError,
   type ResolvedExperiment, type ResolvedProtocol, type ResolvedProbe, type ResolvedTrain, type ResolvedOutputs,
 } from './experiments/experiment.js';
 export { ExperimentSchema, experimentJsonSchema, type ExperimentInput } from './experiments/experimentSchema.js';
 export type { ProbeSpec, ProbeSink, ProbeTrace, ProbeVariable, SampledVariable } from './engines/types.js';
 export { PROBE_VARIABLES, PROBE_UNITS } from './engines/types.js';
 export type { ProbeRecording } from './io/probes.js';
-export { createProgressReporter, type ProgressReporter, type ProgressReporterOptions } from './io/progress.js';
+export { createProgressReporter, protocolProgress, type ProgressReporter, type ProgressReporterOptions } from './io/progress.js';
 export { encodeNpy, writeNpy, decodeNpy, NpyStreamWriter } from './io/npy.js';
 export { Hdf5Writer } from './io/hdf5.js';
 /**
