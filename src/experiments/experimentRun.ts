@@ -141,6 +141,11 @@ export async function runExperiment(experiment: ExperimentInput | ResolvedExperi
     }
   } catch (e) {
     output?.abort();
+    try {
+      output?.writer.note(`failed: ${(e as Error).message}`);
+    } catch {
+      // the folder itself is unusable: the error above is what matters
+    }
     throw e;
   }
 
