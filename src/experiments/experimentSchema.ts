@@ -171,7 +171,6 @@ export function experimentJsonSchema(): Record<string, unknown> {
   const schema = zodToJsonSchema(ExperimentSchema, { $refStrategy: 'none', target: 'jsonSchema2019-09' }) as Record<string, unknown>;
   return {
     $schema: schema.$schema,
-    $id: 'https://calcitag.invalid/experiment.schema.json',
     title: 'calcitag experiment',
     ...Object.fromEntries(Object.entries(schema).filter(([k]) => k !== '$schema')),
   };
