@@ -314,12 +314,24 @@ describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
     expect(await page.textContent('[data-testid=run-title]')).toBe('later/copy');
   });
 
-  it('shows the hardware-study page whether or not a figure exists', async () => {
+  it('shows the hardware-study page whether or not a study exists', async () => {
     await page.goto(`${url}#/hardware`);
     await page.waitForFunction(() => window.__calcitag?.ready === true && window.__calcitag.route().view === 'hardware');
     const n = await page.locator('[data-testid=hw-figures] img').count();
     if (n === 0) expect(await page.isVisible('[data-testid=hw-missing]')).toBe(true);
-    else expect(await page.locator('[data-testid=hw-figures] img').first().evaluate((i) => (i as HTMLImageElement).complete)).toBe(true);
+    // a folder as `calcitag hw-study --out` writes it (hw_study.json, rows, figure), made by hand here
+    const study = join(dir, 'runs', 'hw-study');
+    mkdirSync(study);
+    writeFileSync(join(study, 'hw_study.json'), JSON.stringify({ seed: 1, trials: 1, reference: [{ protocol: 'STET', trials: 2, w_rel_8h: { mean: 1.786, sd: 0.0015 }, class: 'late-LTP' }], rows: [{}, {}] }));
+    writeFileSync(join(study, 'hw_study_rows.csv'), 'protocol,format,rounding,ppu_period_ms,w_rel_8h_mean,dev_sd_8h,class,class_ok\nSTET,int8,truncate,1,-3.8,-3682,early-LTD,false\nSTET,int32,stochastic,1,1.78,-4.4,late-LTP,true\n');
+    copyFileSync(join(dir, 'runs', 'ref', 'figure_STET.svg'), join(study, 'accuracy_vs_period.svg'));
+    await page.reload();
+    await page.waitForSelector('[data-study="hw-study"] img');
+    expect(await page.locator('[data-study="hw-study"] img').evaluate((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 100)).toBe(true);
+    expect(await page.textContent('[data-testid=study-reference]')).toContain('1.786');
+    expect(await page.locator('[data-testid=study-rows] tbody tr').count()).toBe(2);
+    expect(await page.isVisible('[data-testid=hw-missing]')).toBe(false);
+    await screenshot('hardware-study.png');
   });
 
   it('raised no errors in the page', () => {

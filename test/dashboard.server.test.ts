@@ -126,6 +126,26 @@ describe('calcitag serve API', () => {
     expect((await get('/api/figures/docs0/other.svg')).status).toBe(404);
   });
 
+  it('lists hardware-study folders (calcitag hw-study) with their figure and serves their files', async () => {
+    const study = join(dir, 'runs', 'hw');
+    mkdirSync(study, { recursive: true });
+    writeFileSync(join(study, 'hw_study.json'), JSON.stringify({ seed: 1, trials: 1, reference: [{ protocol: 'WTET', trials: 2, w_rel_8h: { mean: 1.008, sd: 0.002 }, class: 'early-LTP' }], rows: [{}, {}] }));
+    writeFileSync(join(study, 'hw_study_rows.csv'), 'protocol,format,dev_sd_8h,class_ok\nWTET,int8,-2369.8,false\nWTET,int32,-0.6,true\n');
+    writeFileSync(join(study, 'accuracy_vs_period.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+    writeFileSync(join(study, 'accuracy_vs_period.png'), 'png');
+    const { studies } = await json('/api/studies');
+    expect(studies).toHaveLength(1);
+    expect(studies[0]).toMatchObject({ id: 'hw', seed: 1, rows: 2, figures: ['accuracy_vs_period.svg'] });
+    expect(studies[0].reference[0].protocol).toBe('WTET');
+    const { figures } = await json('/api/figures');
+    expect(figures.map((f: { title: string }) => f.title)).toContain('hw/accuracy_vs_period.svg');
+    expect((await get('/api/runs/hw/files/accuracy_vs_period.svg')).status).toBe(200);
+    expect((await json('/api/runs/hw/csv/hw_study_rows.csv')).data[3]).toEqual(['false', 'true']);
+    // a study folder is not a run
+    expect((await json('/api/runs')).runs.map((r: { id: string }) => r.id)).not.toContain('hw');
+    expect((await get('/api/runs/hw')).status).toBe(404);
+  });
+
   it('serves the front end, with index.html for client routes, and is read-only', async () => {
     expect((await get('/')).body).toContain('<title>dash</title>');
     expect((await get('/assets/app.js')).type).toContain('javascript');

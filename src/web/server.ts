@@ -18,7 +18,9 @@
  * | /api/runs/:id/probes                  | probe recordings (npy/): probe, protocol, variables, trials |
  * | /api/runs/:id/probes/:probe/:protocol | a window `?vars=c,h&trials=0,1&from=&to=&max=` as float64   |
  * |                                       | columns t_s, c[0], c[1], …, min/max-reduced to `max` rows   |
- * | /api/figures                          | hardware-study figures found under docs/figures and runs    |
+ * | /api/studies                          | `calcitag hw-study` folders (hw_study.json): reference,     |
+ * |                                       | figures, files (served under /api/runs/:id/files/…)         |
+ * | /api/figures                          | hardware-study figures: docs/figures, runs, study folders   |
  * | /api/figures/:source/:file            | one of those figures                                        |
  * | /api/health                           | `{ ok, version }`                                           |
  */
@@ -95,6 +97,7 @@ const RUN_FILE_EXT = new Set(['.json', '.csv', '.svg', '.png', '.txt', '.h5', '.
 const FIGURE_EXT = new Set(['.svg', '.png']);
 const HW_STUDY = /^hw[-_]?study.*\.(svg|png)$/i;
 const MAX_DEPTH = 4;
+const STUDY_MARKER = 'hw_study.json';
 const SKIP_DIRS = new Set(['node_modules', '.git']);
 
 class HttpError extends Error {
@@ -123,11 +126,11 @@ function defaultFigureDirs(): string[] {
   return [...new Set(dirs)];
 }
 
-/** Every folder under `root` (itself included, at most MAX_DEPTH levels down) that holds summary.json. */
-export function findRuns(root: string): string[] {
+/** Every folder under `root` (itself included, at most MAX_DEPTH levels down) that holds `marker`. */
+export function findFolders(root: string, marker: string): string[] {
   const out: string[] = [];
   const walk = (dir: string, depth: number) => {
-    if (existsSync(join(dir, 'summary.json'))) {
+    if (existsSync(join(dir, marker))) {
       out.push(dir);
       return;
     }
@@ -144,6 +147,22 @@ export function findRuns(root: string): string[] {
   };
   walk(root, 0);
   return out;
+}
+
+/** Run folders: those holding summary.json. */
+export function findRuns(root: string): string[] {
+  return findFolders(root, 'summary.json');
+}
+
+/** Hardware-study folders (`calcitag hw-study --out`): those holding hw_study.json. */
+export function findStudies(root: string): string[] {
+  return findFolders(root, STUDY_MARKER);
+}
+
+/** Figures of a folder: SVGs, and PNGs without an SVG of the same name. */
+function folderFigures(dir: string): string[] {
+  const files = readdirSync(dir).filter((f) => !f.includes('.tmp-')).sort();
+  return files.filter((f) => f.endsWith('.svg') || (f.endsWith('.png') && !files.includes(`${f.slice(0, -4)}.svg`)));
 }
 
 function readJson(path: string): unknown {
@@ -329,7 +348,7 @@ export function dashboardHandler(opts: ServeOptions): (req: IncomingMessage, res
   const runDir = (id: string): string => {
     const dir = id === '.' ? root : resolve(root, ...id.split('/'));
     if (dir !== root && !dir.startsWith(root + sep)) throw new HttpError(400, `run id '${id}' leaves the runs folder`);
-    if (!existsSync(join(dir, 'summary.json'))) throw new HttpError(404, `no run '${id}' under ${root}`);
+    if (!existsSync(join(dir, 'summary.json')) && !existsSync(join(dir, STUDY_MARKER))) throw new HttpError(404, `no run '${id}' under ${root}`);
     return dir;
   };
 
@@ -355,11 +374,34 @@ export function dashboardHandler(opts: ServeOptions): (req: IncomingMessage, res
         if (HW_STUDY.test(f)) out.push({ source: `run:${id}`, file: f, url: `/api/runs/${encodeURIComponent(id)}/files/${encodeURIComponent(f)}`, title: `${id}/${f}` });
       }
     }
+    for (const dir of findStudies(root)) {
+      const id = idOf(root, dir);
+      for (const f of folderFigures(dir)) out.push({ source: `study:${id}`, file: f, url: `/api/runs/${encodeURIComponent(id)}/files/${encodeURIComponent(f)}`, title: `${id}/${f}` });
+    }
     return out;
   };
 
+  /** Hardware-study folders with their reference results and figures (rows via …/csv/hw_study_rows.csv). */
+  const studies = () =>
+    findStudies(root)
+      .map((dir) => {
+        const json = (readJson(join(dir, STUDY_MARKER)) ?? {}) as Json;
+        return {
+          id: idOf(root, dir),
+          modified: statSync(join(dir, STUDY_MARKER)).mtime.toISOString(),
+          seed: json.seed ?? null,
+          trials: json.trials ?? null,
+          reference: Array.isArray(json.reference) ? json.reference : [],
+          rows: Array.isArray(json.rows) ? json.rows.length : null,
+          figures: folderFigures(dir),
+          files: readdirSync(dir).filter((f) => RUN_FILE_EXT.has(extname(f).toLowerCase()) && !f.includes('.tmp-')).sort(),
+        };
+      })
+      .sort((a, b) => (a.modified < b.modified ? 1 : -1));
+
   const runDetail = (id: string) => {
     const dir = runDir(id);
+    if (!existsSync(join(dir, 'summary.json'))) throw new HttpError(404, `'${id}' is a hardware-study folder, not a run: see /api/studies`);
     const files = readdirSync(dir).filter((f) => RUN_FILE_EXT.has(extname(f).toLowerCase()) && !f.includes('.tmp-')).sort();
     const protocols = files.filter((f) => /^traces_.+\.csv$/.test(f)).map((f) => f.slice(7, -4));
     return {
@@ -378,6 +420,7 @@ export function dashboardHandler(opts: ServeOptions): (req: IncomingMessage, res
     const format = query.get('format');
     const [head, id, what, arg] = parts;
     if (head === 'health' && parts.length === 1) return sendJson(res, { ok: true, version: VERSION });
+    if (head === 'studies' && parts.length === 1) return sendJson(res, { studies: studies() });
     if (head === 'figures') {
       if (parts.length === 1) return sendJson(res, { figures: figures() });
       const i = /^docs(\d+)$/.exec(id ?? '');
