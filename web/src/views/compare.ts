@@ -37,16 +37,19 @@ function diffTable(a: RunDetail, b: RunDetail, protocol: string): HTMLElement {
   const rows = cps.map((c) => {
     const x = ra?.w_rel[c], y = rb?.w_rel[c];
     const d = x && y ? y.mean - x.mean : undefined;
-    return h('tr', {}, h('td', {}, `w/h0 @${c}`), h('td', { class: 'num' }, pm(x)), h('td', { class: 'num' }, pm(y)), h('td', { class: 'num' }, d === undefined ? '–' : (d >= 0 ? '+' : '') + fmt(d, 3)));
+    const inSd = d !== undefined && x && x.sd > 0 ? d / x.sd : undefined;
+    return h('tr', {}, h('td', {}, `w/h0 @${c}`), h('td', { class: 'num' }, pm(x)), h('td', { class: 'num' }, pm(y)), h('td', { class: 'num' }, d === undefined ? '–' : (d >= 0 ? '+' : '') + fmt(d, 3)),
+      h('td', { class: 'num' }, inSd === undefined ? '–' : (inSd >= 0 ? '+' : '') + fmt(inSd, 3)));
   });
   const z = ['8h'].map((c) => {
     const x = ra?.z[c], y = rb?.z[c];
-    return h('tr', {}, h('td', {}, `z @${c}`), h('td', { class: 'num' }, pm(x)), h('td', { class: 'num' }, pm(y)), h('td', { class: 'num' }, x && y ? fmt(y.mean - x.mean, 3) : '–'));
+    return h('tr', {}, h('td', {}, `z @${c}`), h('td', { class: 'num' }, pm(x)), h('td', { class: 'num' }, pm(y)), h('td', { class: 'num' }, x && y ? fmt(y.mean - x.mean, 3) : '–'),
+      h('td', { class: 'num' }, x && y && x.sd > 0 ? fmt((y.mean - x.mean) / x.sd, 3) : '–'));
   });
   const diff = configDiff(a, b);
   return h('div', { class: 'compare-tables' },
     h('table', { class: 'summary', 'data-testid': 'compare-table' },
-      h('thead', {}, h('tr', {}, h('th', {}, protocol), h('th', { class: 'a' }, `A: ${a.name}`), h('th', { class: 'b' }, `B: ${b.name}`), h('th', {}, 'B − A'))),
+      h('thead', {}, h('tr', {}, h('th', {}, protocol), h('th', { class: 'a' }, `A: ${a.name}`), h('th', { class: 'b' }, `B: ${b.name}`), h('th', {}, 'B − A'), h('th', { title: 'difference of the means in standard deviations of A' }, '(B − A)/SD_A'))),
       h('tbody', {}, rows, z,
         h('tr', {}, h('td', {}, 'class'), h('td', {}, ra ? classBadge(ra.class, ra.class) : '–'), h('td', {}, rb ? classBadge(rb.class, rb.class) : '–'), h('td', {}, ra && rb ? (ra.class === rb.class ? 'same' : 'differs') : '')),
         h('tr', {}, h('td', {}, 'tagged'), h('td', {}, ra ? `${ra.tagged}/${ra.trials}` : '–'), h('td', {}, rb ? `${rb.tagged}/${rb.trials}` : '–'), h('td', {}, '')),

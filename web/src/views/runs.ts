@@ -216,5 +216,18 @@ function drawFigures(box: HTMLElement, run: RunDetail, protocol: string): void {
       svg ? h('img', { src: api.fileUrl(run.id, svg), alt: `figure for ${protocol}`, class: 'run-figure', loading: 'lazy' }) : h('p', { class: 'muted' }, 'No figure for this protocol.'),
       h('ul', { class: 'files' }, run.files.map((f) => h('li', {}, h('a', { href: api.fileUrl(run.id, f), target: '_blank' }, f)))),
     ),
+    ...(run.files.includes('log.txt') ? [logDetails(run)] : []),
   );
+}
+
+/** The run's log.txt, loaded when opened (engine settings such as the bss2 PPU budget are noted there). */
+function logDetails(run: RunDetail): HTMLElement {
+  const pre = h('pre', { class: 'log' }, 'Loading…');
+  const d = h('details', { class: 'figure-details' }, h('summary', {}, 'Log'), pre);
+  d.addEventListener('toggle', () => {
+    if (!d.open || pre.dataset.loaded) return;
+    pre.dataset.loaded = '1';
+    fetch(api.fileUrl(run.id, 'log.txt')).then((r) => r.text()).then((t) => (pre.textContent = t), (e: Error) => (pre.textContent = e.message));
+  });
+  return d;
 }
