@@ -13,8 +13,13 @@ interface ServeFlags {
 
 async function serveCommand(dir: string | undefined, flags: ServeFlags): Promise<void> {
   const root = resolve(dir ?? 'runs');
-  if (!existsSync(root) || !statSync(root).isDirectory()) {
-    usageError(`runs folder '${dir ?? 'runs'}' does not exist; allowed: a folder holding run folders (each with summary.json), e.g. the --out of calcitag run`);
+  const isDir = existsSync(root) && statSync(root).isDirectory();
+  if (!isDir && dir !== undefined) {
+    usageError(`runs folder '${dir}' does not exist; allowed: a folder holding run folders (each with summary.json), e.g. the --out of calcitag run`);
+  }
+  if (!isDir) {
+    // The default ./runs is not there yet: serve anyway (the in-browser simulation needs no runs).
+    process.stderr.write(`calcitag: no runs folder at ${root} yet; runs written there appear after a reload\n`);
   }
   if (flags.port > 65535) usageError(`--port '${flags.port}' is invalid; allowed: an integer from 0 to 65535 (0: any free port)`);
   const webDir = defaultWebDir();
@@ -43,8 +48,8 @@ export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('start the results dashboard: run list, traces with zoom, run comparison, in-browser simulation')
-    .argument('[runs]', 'folder searched for run folders (those holding summary.json)', 'runs')
+    .argument('[runs]', 'folder searched for run folders (those holding summary.json) and hw-study folders (default: runs)')
     .option('--port <n>', 'TCP port (0: any free port)', parseInteger('--port', 0), 5178)
-    .option('--host <address>', 'interface to listen on (default loopback only)', '127.0.0.1')
+    .option('--host <address>', 'interface to listen on; 0.0.0.0 exposes the dashboard to the network', '127.0.0.1')
     .action(serveCommand);
 }
