@@ -255,15 +255,24 @@ export function hwStudyFigureSpec(r: HwStudyResult): Record<string, unknown> {
   const FONT = 'DejaVu Sans';
   const values = summariseConfigurations(r).map((s) => ({
     ...s,
-    y: Math.min(1e4, Math.max(0.01, s.max_abs_dev_sd_8h)),
+    y: Math.min(1e4, Math.max(0.1, s.max_abs_dev_sd_8h)),
     reproduces: s.classes_ok === s.protocols ? `all ${s.protocols} classes` : 'class wrong',
     chip: s.feasible ? 'feasible' : 'infeasible on chip',
   }));
+  const roundingScale = { domain: ['truncate', 'nearest', 'stochastic'], range: ['#d62728', '#ff7f0e', '#1f77b4'] };
+  const x = { field: 'ppu_period_ms', type: 'quantitative', scale: { type: 'log' }, title: 'solver period (ms biological = µs on chip)' };
+  const y = { field: 'y', type: 'quantitative', scale: { type: 'log', domain: [0.1, 10000] }, title: 'worst |Δ w/h0 @ 8 h| (reference SDs)' };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     background: 'white',
-    config: { font: FONT, title: { font: FONT }, axis: { labelFont: FONT, titleFont: FONT }, legend: { labelFont: FONT, titleFont: FONT }, header: { labelFont: FONT, titleFont: FONT } },
-    title: { text: 'BrainScaleS-2 emulation: accuracy against the PPU solver period', subtitle: `worst |mean − reference| at 8 h over ${r.reference.length} protocols, in reference SDs; ${r.trials} trials per point (${r.short_period_trials} below 1 ms), ${r.reference[0]?.trials ?? 0} reference trials` },
+    config: { font: FONT, title: { font: FONT }, axis: { labelFont: FONT, titleFont: FONT }, legend: { labelFont: FONT, titleFont: FONT, symbolStrokeWidth: 2 }, header: { labelFont: FONT, titleFont: FONT } },
+    title: {
+      text: 'BrainScaleS-2 emulation: accuracy against the PPU solver period',
+      subtitle: [
+        `worst |mean − reference| of w/h0 at 8 h over ${r.reference.length} protocols, in reference SDs (dashed: ${AGREEMENT_SD}); ${r.trials} trials per point (${r.short_period_trials} below 1 ms), ${r.reference[0]?.trials ?? 0} reference trials`,
+        'filled: every protocol in its reference class; open: a class wrong; cross: more than the processors can compute in one period',
+      ],
+    },
     data: { values },
     facet: { column: { field: 'format', type: 'nominal', sort: ['int8', 'int16', 'int32'], title: 'number format on the PPU' } },
     spec: {
@@ -271,25 +280,17 @@ export function hwStudyFigureSpec(r: HwStudyResult): Record<string, unknown> {
       height: 260,
       layer: [
         { mark: { type: 'rule', strokeDash: [4, 3], color: '#888' }, encoding: { y: { datum: AGREEMENT_SD } } },
-        {
-          mark: { type: 'line', strokeWidth: 1.5 },
+        { mark: { type: 'line', strokeWidth: 1.5 }, encoding: { x, y, color: { field: 'rounding', type: 'nominal', scale: roundingScale, title: 'rounding' } } },
+        ...([true, false] as const).map((ok) => ({
+          transform: [{ filter: ok ? "datum.reproduces !== 'class wrong'" : "datum.reproduces === 'class wrong'" }],
+          mark: { type: 'point', size: 80, strokeWidth: 2, filled: ok, opacity: 1 },
           encoding: {
-            x: { field: 'ppu_period_ms', type: 'quantitative', scale: { type: 'log' }, title: 'solver period (ms, biological)' },
-            y: { field: 'y', type: 'quantitative', scale: { type: 'log', domain: [0.01, 10000] }, title: 'worst |Δ w/h0 @ 8 h| (reference SDs)' },
-            color: { field: 'rounding', type: 'nominal', sort: ['truncate', 'nearest', 'stochastic'], scale: { range: ['#d62728', '#ff7f0e', '#1f77b4'] } },
-          },
-        },
-        {
-          mark: { type: 'point', size: 70, strokeWidth: 2 },
-          encoding: {
-            x: { field: 'ppu_period_ms', type: 'quantitative', scale: { type: 'log' } },
-            y: { field: 'y', type: 'quantitative', scale: { type: 'log', domain: [0.01, 10000] } },
-            color: { field: 'rounding', type: 'nominal', sort: ['truncate', 'nearest', 'stochastic'] },
-            shape: { field: 'chip', type: 'nominal', sort: ['feasible', 'infeasible on chip'], scale: { range: ['circle', 'cross'] }, title: 'cycle budget' },
-            fill: { condition: { test: "datum.reproduces !== 'class wrong'", field: 'rounding', type: 'nominal' }, value: 'white' },
+            x, y,
+            color: { field: 'rounding', type: 'nominal', scale: roundingScale, title: 'rounding' },
+            shape: { field: 'chip', type: 'nominal', scale: { domain: ['feasible', 'infeasible on chip'], range: ['circle', 'cross'] }, title: 'cycle budget' },
             tooltip: [{ field: 'format' }, { field: 'rounding' }, { field: 'ppu_period_ms' }, { field: 'max_abs_dev_sd_8h', format: '.2f' }, { field: 'classes_ok' }],
           },
-        },
+        })),
       ],
     },
   };
