@@ -155,6 +155,19 @@ describe('calcitag serve API', () => {
     expect((await json('/api/health')).ok).toBe(true);
   });
 
+  it('serves a single run folder given as the root', async () => {
+    const s = await startServer({ root: join(dir, 'runs', 'ref'), port: 0, webDir: null, figureDirs: [] });
+    try {
+      const { runs } = await (await fetch(new URL('/api/runs', s.url))).json();
+      expect(runs.map((r: { id: string; name: string }) => [r.id, r.name])).toEqual([['.root', 'ref']]);
+      const c = await (await fetch(new URL('/api/runs/.root/traces/WTET?format=json', s.url))).json();
+      expect(c.rows).toBe(3);
+      expect((await fetch(new URL('/api/runs/.root/files/figure_WTET.svg', s.url))).status).toBe(200);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('explains a missing front end build', async () => {
     const s = await startServer({ root: join(dir, 'runs'), port: 0, webDir: null, figureDirs: [] });
     try {

@@ -3,7 +3,8 @@
  * small read-only JSON API over a folder of run directories. node:http only; nothing is written.
  *
  * API (every run id is the run folder's path relative to the root, '/'-separated, URL-encoded as one
- * path segment; the root itself, when it is a run folder, has the id '.'):
+ * path segment; the root itself, when it is a run folder, has the id '.root' — '.' would be a dot
+ * segment that URLs drop, and the search skips folders starting with '.', so no run can be named so):
  *
  * | GET                                   | answer                                                     |
  * |---------------------------------------|------------------------------------------------------------|
@@ -25,7 +26,7 @@
  * | /api/health                           | `{ ok, version }`                                           |
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { basename, extname, join, relative, resolve, sep } from 'node:path';
 import { packageRoot } from '../io/files.js';
@@ -97,6 +98,8 @@ const RUN_FILE_EXT = new Set(['.json', '.csv', '.svg', '.png', '.txt', '.h5', '.
 const FIGURE_EXT = new Set(['.svg', '.png']);
 const HW_STUDY = /^hw[-_]?study.*\.(svg|png)$/i;
 const MAX_DEPTH = 4;
+/** Id of the runs folder itself when it is a run folder. */
+const ROOT_ID = '.root';
 const STUDY_MARKER = 'hw_study.json';
 const SKIP_DIRS = new Set(['node_modules', '.git']);
 
@@ -135,7 +138,7 @@ export function findFolders(root: string, marker: string): string[] {
       return;
     }
     if (depth >= MAX_DEPTH) return;
-    let entries: import('node:fs').Dirent[];
+    let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch {
@@ -175,7 +178,7 @@ function readJson(path: string): unknown {
 
 function idOf(root: string, dir: string): string {
   const rel = relative(root, dir);
-  return rel === '' ? '.' : rel.split(sep).join('/');
+  return rel === '' ? ROOT_ID : rel.split(sep).join('/');
 }
 
 type Json = Record<string, unknown>;
@@ -189,7 +192,7 @@ function listing(root: string, dir: string): RunListing {
   const protocols = results.map((r) => String(r.protocol));
   return {
     id: idOf(root, dir),
-    name: idOf(root, dir) === '.' ? dir.split(sep).pop() ?? '.' : idOf(root, dir),
+    name: idOf(root, dir) === ROOT_ID ? basename(dir) || dir : idOf(root, dir),
     engine: typeof summary.engine === 'string' ? summary.engine : typeof config.engine === 'string' ? config.engine : null,
     seed: typeof summary.seed === 'number' ? summary.seed : null,
     trials: typeof summary.trials === 'number' ? summary.trials : null,
@@ -346,7 +349,7 @@ export function dashboardHandler(opts: ServeOptions): (req: IncomingMessage, res
   const figureDirs = (opts.figureDirs ?? defaultFigureDirs()).map((d) => resolve(d));
 
   const runDir = (id: string): string => {
-    const dir = id === '.' ? root : resolve(root, ...id.split('/'));
+    const dir = id === ROOT_ID ? root : resolve(root, ...id.split('/'));
     if (dir !== root && !dir.startsWith(root + sep)) throw new HttpError(400, `run id '${id}' leaves the runs folder`);
     if (!existsSync(join(dir, 'summary.json')) && !existsSync(join(dir, STUDY_MARKER))) throw new HttpError(404, `no run '${id}' under ${root}`);
     return dir;
