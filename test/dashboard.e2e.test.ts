@@ -117,6 +117,7 @@ describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
       args: [
         '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
         '--disable-background-networking', '--disable-component-update', '--disable-sync',
+        '--disable-dev-shm-usage', // containers often have a tiny /dev/shm
       ],
     });
     page = context.pages()[0] ?? (await context.newPage());
