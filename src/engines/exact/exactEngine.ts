@@ -87,6 +87,27 @@ export function exactOptions(o: Readonly<Record<string, unknown>> | undefined): 
   return { maxNoisyStep_s: v * 1e-3 };
 }
 
+/** The engine's continuous state, in one Float64Array so that no update allocates a heap number. */
+const S_H = 0;
+const S_T_H = 1;
+const S_C_J = 2;
+const S_T_J = 3;
+const S_T_CROSS = 4;
+const S_P_S = 5;
+const S_Z_S = 6;
+const S_T_S = 7;
+const S_T_REST = 8;
+const S_U_L = 9;
+const S_I_L = 10;
+const S_T_L = 11;
+const S_T_REF_END = 12;
+const S_T_POST = 13;
+const S_MAX_DEV = 14;
+const S_P_MAX = 15;
+const S_T_P_MAX = 16;
+const S_NOW = 17;
+const STATE_LENGTH = 18;
+
 /** Spike buffer reused across trials of this thread. */
 const SPIKES = new SpikeBuffer();
 
@@ -101,6 +122,7 @@ const SCRATCH = {
   tmp: new Float64Array(2),
   crossT: new Float64Array(4),
   crossTo: new Int8Array(4),
+  state: new Float64Array(STATE_LENGTH),
 };
 
 class ExactTrial {
@@ -133,35 +155,20 @@ class ExactTrial {
   private readonly spikes: Float64Array;
   private readonly nSpikes: number;
 
-  // --- state: early phase (valid at tH), calcium (value cJ just after the last jump at tJ)
-  private h: number;
-  private tH = 0;
+  // --- state: doubles in `s` (see the S_* indices): early phase h (valid at tH), calcium (cJ just after
+  // the last jump at tJ), slow variables (pS, zS at tS), membrane (uL, iL at tL), pending event times
+  private readonly s = SCRATCH.state;
   private regime: 0 | 1 | 2 = 0;
-  private cJ = 0;
-  private tJ = 0;
   /** Next downward threshold crossing of calcium, or a lower bound of it while `crossExact` is false. */
-  private tCross = Infinity;
   private crossExact = true;
   // slow variables, valid at tS, with the tag and synthesis of `region` since then
-  private pS = 0;
-  private zS = 0;
-  private tS = 0;
   private region: number;
-  private tRest = Infinity;
   // membrane (u = V − V_rev and I at tL), refractory end, next postsynaptic spike
-  private uL = 0;
-  private iL = 0;
-  private tL = 0;
-  private tRefEnd = Infinity;
-  private tPost = Infinity;
   private iPsp = 0;
   private iCa = 0;
   // results
-  private maxDev = 0;
   private tagged = false;
   private synthEver = false;
-  private pMax = 0;
-  private tPMax = 0;
   private postSpikes = 0;
   private events = 0;
   private ouSteps = 0;
@@ -185,6 +192,11 @@ class ExactTrial {
       throw new Error('exact engine: the OU background current (sigma_wn > 0) has no event-driven closed form; use --engine reference');
     }
     const { maxNoisyStep_s } = exactOptions(spec.engineOptions);
+    this.s.fill(0);
+    this.s[S_T_CROSS] = Infinity;
+    this.s[S_T_REST] = Infinity;
+    this.s[S_T_REF_END] = Infinity;
+    this.s[S_T_POST] = Infinity;
     this.h0 = P.h0;
     this.tauC = toSeconds(P, 'tau_c');
     this.cPre = P.c_pre;
@@ -210,7 +222,7 @@ class ExactTrial {
       tauP: P.tau_p, alpha: P.alpha, rhoLtp: 1 / (P.tau_z * P.z_max), rhoLtd: 1 / P.tau_z, zMax: P.z_max, zMin: P.z_min,
     };
     this.lif = makeLifConstants(toSeconds(P, 'tau_mem'), toSeconds(P, 'tau_syn'), P.r_mem, P.i_0, P.v_th, P.v_rev);
-    this.uL = this.lif.drive; // resting membrane with the constant drive R·I_0
+    this.s[S_U_L] = this.lif.drive; // resting membrane with the constant drive R·I_0
 
     this.noise = streamFor(spec.seed, [spec.trial], 'plasticityNoise');
     // probes in noisy stretches draw from streams of their own (grid and calcium window apart), so
@@ -221,7 +233,7 @@ class ExactTrial {
     this.spikes = SPIKES.times;
     this.nSpikes = SPIKES.length;
 
-    this.h = P.h0;
+    this.s[S_H] = P.h0;
     this.region = regionOf(this.regions, 0);
 
     this.rec = new PackedGrid(this.tEnd, spec.sampleInterval_s);
@@ -240,7 +252,7 @@ class ExactTrial {
 
   run(): TrialResult {
     const T = this.tEnd;
-    this.tPost = firstSpikeTime(this.lif, this.uL, 0, this.nextPspTime());
+    this.s[S_T_POST] = firstSpikeTime(this.lif, this.s[S_U_L], 0, this.nextPspTime());
     const S = this.spikes;
     const n = this.nSpikes;
     const gridT = this.rec.t_s;
@@ -251,42 +263,46 @@ class ExactTrial {
     for (;;) {
       const tPsp = this.iPsp < n ? S[this.iPsp]! + dSyn : Infinity;
       const tCa = this.iCa < n ? S[this.iCa]! + dCa : Infinity;
-      let tn = this.tCross;
+      let tn = this.s[S_T_CROSS];
       let ev = Ev.Cross;
       if (tCa < tn) { tn = tCa; ev = Ev.Calcium; }
-      if (this.tPost < tn) { tn = this.tPost; ev = Ev.Post; }
-      if (this.tRefEnd < tn) { tn = this.tRefEnd; ev = Ev.RefractoryEnd; }
+      if (this.s[S_T_POST] < tn) { tn = this.s[S_T_POST]; ev = Ev.Post; }
+      if (this.s[S_T_REF_END] < tn) { tn = this.s[S_T_REF_END]; ev = Ev.RefractoryEnd; }
       if (tPsp < tn) { tn = tPsp; ev = Ev.Psp; }
-      if (this.tRest < tn) { tn = this.tRest; ev = Ev.RestSwitch; }
+      if (this.s[S_T_REST] < tn) { tn = this.s[S_T_REST]; ev = Ev.RestSwitch; }
       if (this.kSched < gridLen && gridT[this.kSched]! < tn) { tn = gridT[this.kSched]!; ev = Ev.Grid; }
       if (this.kCaSched < caLen && caT![this.kCaSched]! < tn) { tn = caT![this.kCaSched]!; ev = Ev.CalciumProbe; }
       if (tn > T) break;
       if (ev === Ev.Cross && !this.crossExact) {
         // the lower bound was reached first: now take the logarithm
-        this.tCross = this.tJ + calciumCrossingTime(this.cJ, this.regime === 2 ? this.thetaP : this.thetaD, this.tauC);
-        if (this.tCross < tn) this.tCross = tn;
+        this.s[S_T_CROSS] = this.s[S_T_J] + calciumCrossingTime(this.s[S_C_J], this.regime === 2 ? this.thetaP : this.thetaD, this.tauC);
+        if (this.s[S_T_CROSS] < tn) this.s[S_T_CROSS] = tn;
         this.crossExact = true;
         continue;
       }
       this.events++;
+      // handlers read the event time from the state array: a double passed to a call that is not
+      // inlined would be boxed into a fresh heap number on every event
+      this.s[S_NOW] = tn;
       switch (ev) {
-        case Ev.Cross: this.onCrossing(tn); break;
-        case Ev.Calcium: this.iCa++; this.onCalciumJump(tn, this.cPre); break;
-        case Ev.Post: this.onPostSpike(tn); break;
-        case Ev.RefractoryEnd: this.onRefractoryEnd(tn); break;
-        case Ev.Psp: this.onPsp(tn); break;
-        case Ev.RestSwitch: this.onRestSwitch(tn); break;
-        case Ev.Grid: this.onGridProbe(tn); break;
-        case Ev.CalciumProbe: this.onCalciumProbe(tn); break;
+        case Ev.Cross: this.onCrossing(); break;
+        case Ev.Calcium: this.iCa++; this.onCalciumJump(false); break;
+        case Ev.Post: this.onPostSpike(); break;
+        case Ev.RefractoryEnd: this.onRefractoryEnd(); break;
+        case Ev.Psp: this.onPsp(); break;
+        case Ev.RestSwitch: this.onRestSwitch(); break;
+        case Ev.Grid: this.onGridProbe(); break;
+        case Ev.CalciumProbe: this.onCalciumProbe(); break;
       }
     }
     // the end: bring everything to T and fill the remaining probes
-    if (this.regime !== 0) this.advanceH(T);
-    else this.h = this.restH(T);
-    this.tH = T;
+    this.s[S_NOW] = T;
+    if (this.regime !== 0) this.advanceH();
+    else this.s[S_H] = this.restH(T);
+    this.s[S_T_H] = T;
     this.commitSlow(T);
     while (this.kPut < gridLen && gridT[this.kPut]! <= T + 1e-9) {
-      this.rec.put(this.h, this.zS, this.pS);
+      this.rec.put(this.s[S_H], this.s[S_Z_S], this.s[S_P_S]);
       this.kPut++;
       this.kSched = Math.max(this.kSched, this.kPut);
     }
@@ -300,14 +316,14 @@ class ExactTrial {
       z: this.rec.z,
       p: this.rec.p,
       calcium,
-      maxDev_mV: this.maxDev,
+      maxDev_mV: this.s[S_MAX_DEV],
       tagged: this.tagged,
       proteinSynthesis: this.synthEver,
-      outcome: classifyOutcome(this.maxDev, this.tagged, this.synthEver),
+      outcome: classifyOutcome(this.s[S_MAX_DEV], this.tagged, this.synthEver),
       preSpikes: n,
       postSpikes: this.postSpikes,
-      pMax: this.pMax,
-      tPMax_s: this.tPMax,
+      pMax: this.s[S_P_MAX],
+      tPMax_s: this.s[S_T_P_MAX],
       steps: this.events + this.ouSteps,
       diagnostics: { events: this.events, ouSteps: this.ouSteps, maxNoisyStep_ms: this.dMax * 1e3 },
     };
@@ -315,36 +331,39 @@ class ExactTrial {
 
   // ---------------------------------------------------------------- calcium
 
-  /** c jumps by `amount` at t (presynaptic arrival or postsynaptic spike). */
-  private onCalciumJump(t: number, amount: number): void {
-    const c = this.cJ * expNeg((t - this.tJ) / this.tauC) + amount;
-    this.cJ = c;
-    this.tJ = t;
+  /** c jumps by c_pre (presynaptic arrival) or c_post (postsynaptic spike) now. */
+  private onCalciumJump(post: boolean): void {
+    const t = this.s[S_NOW]!;
+    const amount = post ? this.cPost : this.cPre;
+    const c = this.s[S_C_J] * expNeg((t - this.s[S_T_J]) / this.tauC) + amount;
+    this.s[S_C_J] = c;
+    this.s[S_T_J] = t;
     const r: 0 | 1 | 2 = c >= this.thetaP ? 2 : c >= this.thetaD ? 1 : 0;
     if (r === 0) return; // stays at rest (a jump never lowers the regime)
     if (r !== this.regime) {
       if (this.regime === 0) {
-        this.h = this.restH(t);
-        this.tH = t;
-        this.tRest = Infinity;
-      } else this.advanceH(t);
+        this.s[S_H] = this.restH(t);
+        this.s[S_T_H] = t;
+        this.s[S_T_REST] = Infinity;
+      } else this.advanceH();
       this.regime = r;
     }
-    this.tCross = t + calciumCrossingLowerBound(c, r === 2 ? this.thetaP : this.thetaD, this.tauC);
+    this.s[S_T_CROSS] = t + calciumCrossingLowerBound(c, r === 2 ? this.thetaP : this.thetaD, this.tauC);
     this.crossExact = false;
   }
 
   /** Calcium falls through θ_p or θ_d. */
-  private onCrossing(t: number): void {
-    this.advanceH(t);
+  private onCrossing(): void {
+    const t = this.s[S_NOW]!;
+    this.advanceH();
     if (this.regime === 2) {
       this.regime = 1;
-      this.tCross = this.tJ + calciumCrossingLowerBound(this.cJ, this.thetaD, this.tauC);
-      if (this.tCross < t) this.tCross = t;
+      this.s[S_T_CROSS] = this.s[S_T_J] + calciumCrossingLowerBound(this.s[S_C_J], this.thetaD, this.tauC);
+      if (this.s[S_T_CROSS] < t) this.s[S_T_CROSS] = t;
       this.crossExact = false;
     } else {
       this.regime = 0;
-      this.tCross = Infinity;
+      this.s[S_T_CROSS] = Infinity;
       this.crossExact = true;
       this.scheduleRestSwitch();
     }
@@ -355,7 +374,7 @@ class ExactTrial {
   /** h at t ≥ tH at rest (deterministic relaxation to the resting fixed point), without committing. */
   private restH(t: number): number {
     const o = this.ou[0]!;
-    return this.h + (this.h - o.m) * expm1Neg(o.k * (t - this.tH));
+    return this.s[S_H] + (this.s[S_H] - o.m) * expm1Neg(o.k * (t - this.s[S_T_H]));
   }
 
   /**
@@ -364,15 +383,16 @@ class ExactTrial {
    * recrossed (Brownian-bridge crossing probability above {@link EXCURSION_PROBABILITY}), until such
    * stretches are at most maxNoisyStep long.
    */
-  private advanceH(tB: number): void {
-    const dt = tB - this.tH;
+  private advanceH(): void {
+    const tB = this.s[S_NOW]!;
+    const dt = tB - this.s[S_T_H];
     if (dt > 0) {
       const o = this.ou[this.regime]!;
       ouTransition(o, dt, this.tmp);
-      const hB = o.m + (this.h - o.m) * this.tmp[0]! + this.tmp[1]! * gaussianZiggurat(this.noise);
+      const hB = o.m + (this.s[S_H] - o.m) * this.tmp[0]! + this.tmp[1]! * gaussianZiggurat(this.noise);
       this.refine(tB, hB);
     }
-    this.tH = tB;
+    this.s[S_T_H] = tB;
   }
 
   /** Walks the noisy path from (tH, h) to (tB, hB), bisecting with the OU bridge where needed. */
@@ -384,7 +404,7 @@ class ExactTrial {
     SH[0] = hB;
     while (top >= 0) {
       const t2 = ST[top]!, h2 = SH[top]!;
-      const t1 = this.tH, h1 = this.h;
+      const t1 = this.s[S_T_H], h1 = this.s[S_H];
       if (t2 - t1 > this.dMax && top < ST.length - 1 && this.mayCross(h1, h2, t2 - t1)) {
         const tm = 0.5 * (t1 + t2);
         const ym = ouBridge(o, h1 - o.m, h2 - o.m, tm - t1, t2 - tm, gaussianZiggurat(this.noise));
@@ -422,11 +442,11 @@ class ExactTrial {
 
   /** Commits one piece of the noisy path: maxDev, tag/synthesis switches and pending probes. */
   private noisyPiece(tA: number, hA: number, tB: number, hB: number): void {
-    this.h = hB;
-    this.tH = tB;
+    this.s[S_H] = hB;
+    this.s[S_T_H] = tB;
     this.ouSteps++;
     const d = hB - this.h0;
-    if ((d < 0 ? -d : d) > (this.maxDev < 0 ? -this.maxDev : this.maxDev)) this.maxDev = d;
+    if ((d < 0 ? -d : d) > (this.s[S_MAX_DEV] < 0 ? -this.s[S_MAX_DEV] : this.s[S_MAX_DEV])) this.s[S_MAX_DEV] = d;
     const rb = regionOf(this.regions, d);
     if (rb !== this.region || this.kPut < this.kSched || this.kCaPut < this.kCaSched) this.resolve(tA, hA, tB, hB, rb);
   }
@@ -495,19 +515,19 @@ class ExactTrial {
 
   /** (p, z) at t ≥ tS with the current tag and synthesis, into tmp, without committing. */
   private slowAt(t: number): void {
-    advanceSlow(this.slowK, this.pS, this.zS, this.regions.synth[this.region]!, this.regions.tag[this.region]!, t - this.tS, this.tmp);
+    advanceSlow(this.slowK, this.s[S_P_S], this.s[S_Z_S], this.regions.synth[this.region]!, this.regions.tag[this.region]!, t - this.s[S_T_S], this.tmp);
   }
 
   /** Commits (p, z) to t; p can only peak where synthesis stops, so pMax is checked here. */
   private commitSlow(t: number): void {
     const synth = this.regions.synth[this.region]!;
     this.slowAt(t);
-    this.pS = this.tmp[0]!;
-    this.zS = this.tmp[1]!;
-    this.tS = t;
-    if (synth !== 0 && this.pS > this.pMax) {
-      this.pMax = this.pS;
-      this.tPMax = t;
+    this.s[S_P_S] = this.tmp[0]!;
+    this.s[S_Z_S] = this.tmp[1]!;
+    this.s[S_T_S] = t;
+    if (synth !== 0 && this.s[S_P_S] > this.s[S_P_MAX]) {
+      this.s[S_P_MAX] = this.s[S_P_S];
+      this.s[S_T_P_MAX] = t;
     }
   }
 
@@ -515,18 +535,19 @@ class ExactTrial {
   private scheduleRestSwitch(): void {
     const c = this.regions.center;
     if (this.region === c) {
-      this.tRest = Infinity;
+      this.s[S_T_REST] = Infinity;
       return;
     }
     const level = this.h0 + this.regions.levels[this.region > c ? this.region - 1 : this.region]!;
     const m = this.ou[0]!.m;
-    let dt = restCrossingTime(this.h, m, level, this.ou[0]!.k);
+    let dt = restCrossingTime(this.s[S_H], m, level, this.ou[0]!.k);
     // a region that rounding left on the wrong side of its level is left at once
-    if (dt === Infinity && (this.h - m) * (level - m) < 0) dt = 0;
-    this.tRest = this.tH + dt;
+    if (dt === Infinity && (this.s[S_H] - m) * (level - m) < 0) dt = 0;
+    this.s[S_T_REST] = this.s[S_T_H] + dt;
   }
 
-  private onRestSwitch(t: number): void {
+  private onRestSwitch(): void {
+    const t = this.s[S_NOW]!;
     this.commitSlow(t);
     const c = this.regions.center;
     this.region = this.region > c ? this.region - 1 : this.region + 1;
@@ -539,53 +560,70 @@ class ExactTrial {
     return this.iPsp < this.nSpikes ? this.spikes[this.iPsp]! + this.dSyn : this.tEnd;
   }
 
-  private onPsp(t: number): void {
+  private onPsp(): void {
+    const t = this.s[S_NOW]!;
     this.iPsp++;
     let h: number;
     if (this.regime !== 0) {
-      this.advanceH(t);
-      h = this.h;
+      this.advanceH();
+      h = this.s[S_H]!;
     } else h = this.restH(t);
-    let z = this.zS;
+    let z = this.s[S_Z_S];
     if (this.regions.tag[this.region] !== 0) {
       this.slowAt(t);
       z = this.tmp[1]!;
     }
     const dI = (h + this.h0 * z) / this.rMem;
-    if (this.tRefEnd !== Infinity) {
+    if (this.s[S_T_REF_END] !== Infinity) {
       // refractory: V is held, the current still decays and sums
-      this.iL = this.iL * expNeg((t - this.tL) / this.lif.tauSyn) + dI;
-      this.tL = t;
+      this.s[S_I_L] = this.s[S_I_L] * expNeg((t - this.s[S_T_L]) / this.lif.tauSyn) + dI;
+      this.s[S_T_L] = t;
       return;
     }
-    advanceMembrane(this.lif, this.uL, this.iL, t - this.tL, this.tmp);
-    this.uL = this.tmp[0]!;
-    this.iL = this.tmp[1]! + dI;
-    this.tL = t;
-    this.tPost = t + firstSpikeTime(this.lif, this.uL, this.iL, this.nextPspTime() - t);
+    advanceMembrane(this.lif, this.s[S_U_L], this.s[S_I_L], t - this.s[S_T_L], this.tmp);
+    this.s[S_U_L] = this.tmp[0]!;
+    this.s[S_I_L] = this.tmp[1]! + dI;
+    this.s[S_T_L] = t;
+    this.scheduleSpike(t);
   }
 
-  private onPostSpike(t: number): void {
+  /**
+   * The next postsynaptic spike before the next PSP arrives, if any. The cheap bound
+   * u(t) ≤ max(u, D) + R I⁺ gMax rules out almost every case before the (rarely inlined) root search.
+   */
+  private scheduleSpike(t: number): void {
+    const L = this.lif, u = this.s[S_U_L]!, I = this.s[S_I_L]!;
+    if ((u > L.drive ? u : L.drive) + (I > 0 ? L.rMem * I * L.gMax : 0) < L.uTh) {
+      this.s[S_T_POST] = Infinity;
+      return;
+    }
+    this.s[S_T_POST] = t + firstSpikeTime(L, u, I, this.nextPspTime() - t);
+  }
+
+  private onPostSpike(): void {
+    const t = this.s[S_NOW]!;
     this.postSpikes++;
-    this.tPost = Infinity;
-    this.iL *= expNeg((t - this.tL) / this.lif.tauSyn);
-    this.tL = t;
-    this.uL = this.uReset;
-    this.tRefEnd = t + this.tRef;
-    this.onCalciumJump(t, this.cPost);
+    this.s[S_T_POST] = Infinity;
+    this.s[S_I_L] *= expNeg((t - this.s[S_T_L]) / this.lif.tauSyn);
+    this.s[S_T_L] = t;
+    this.s[S_U_L] = this.uReset;
+    this.s[S_T_REF_END] = t + this.tRef;
+    this.onCalciumJump(true);
   }
 
-  private onRefractoryEnd(t: number): void {
-    this.tRefEnd = Infinity;
-    this.iL *= expNeg((t - this.tL) / this.lif.tauSyn);
-    this.tL = t;
-    this.uL = this.uReset;
-    this.tPost = t + firstSpikeTime(this.lif, this.uL, this.iL, this.nextPspTime() - t);
+  private onRefractoryEnd(): void {
+    const t = this.s[S_NOW]!;
+    this.s[S_T_REF_END] = Infinity;
+    this.s[S_I_L] *= expNeg((t - this.s[S_T_L]) / this.lif.tauSyn);
+    this.s[S_T_L] = t;
+    this.s[S_U_L] = this.uReset;
+    this.scheduleSpike(t);
   }
 
   // ---------------------------------------------------------------- probes
 
-  private onGridProbe(t: number): void {
+  private onGridProbe(): void {
+    const t = this.s[S_NOW]!;
     this.kSched++;
     if (this.regime !== 0) return; // filled from the OU bridge at the next sample of h
     this.slowAt(t);
@@ -593,9 +631,10 @@ class ExactTrial {
     this.kPut++;
   }
 
-  private onCalciumProbe(t: number): void {
+  private onCalciumProbe(): void {
+    const t = this.s[S_NOW]!;
     const k = this.kCaSched++;
-    this.caC![k] = this.cJ * expNeg((t - this.tJ) / this.tauC);
+    this.caC![k] = this.s[S_C_J] * expNeg((t - this.s[S_T_J]) / this.tauC);
     if (this.regime !== 0) return;
     this.caH![k] = this.restH(t);
     this.kCaPut++;
