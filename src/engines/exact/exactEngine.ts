@@ -348,8 +348,15 @@ class ExactTrial {
       } else this.advanceH();
       this.regime = r;
     }
-    this.s[S_T_CROSS] = t + calciumCrossingLowerBound(c, r === 2 ? this.thetaP : this.thetaD, this.tauC);
-    this.crossExact = false;
+    const theta = r === 2 ? this.thetaP : this.thetaD;
+    if (c < 2 * theta) {
+      // close to the threshold the crossing usually comes before the next jump: take the log now
+      this.s[S_T_CROSS] = t + calciumCrossingTime(c, theta, this.tauC);
+      this.crossExact = true;
+    } else {
+      this.s[S_T_CROSS] = t + calciumCrossingLowerBound(c, theta, this.tauC);
+      this.crossExact = false;
+    }
   }
 
   /** Calcium falls through θ_p or θ_d. */
