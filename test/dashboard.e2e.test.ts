@@ -90,8 +90,8 @@ describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
       outputs: { hdf5: false, npy: true, plots: false },
     }));
     await Promise.all([
-      run(process.execPath, [CLI, 'run', 'STET', 'WTET', '--trials', '2', '--quiet', '--out', join(runs, 'ref')]),
-      run(process.execPath, [CLI, 'run', 'STET', 'WTET', '--trials', '2', '--quiet', '--param', 'theta_p=2.5', '--out', join(runs, 'theta_p-2.5')]),
+      run(process.execPath, [CLI, 'run', 'STET', 'WTET', '--engine', 'reference', '--trials', '2', '--quiet', '--out', join(runs, 'ref')]),
+      run(process.execPath, [CLI, 'run', 'STET', 'WTET', '--engine', 'reference', '--trials', '2', '--quiet', '--param', 'theta_p=2.5', '--out', join(runs, 'theta_p-2.5')]),
     ]);
     await run(process.execPath, [CLI, 'run', experiment, '--quiet', '--out', join(runs, 'probe')]);
     server = spawn(process.execPath, [CLI, 'serve', runs, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
