@@ -30,7 +30,7 @@ describe('bss2 configuration', () => {
     expect(errorOf({ acceleration: -5 }).setting).toBe('--acceleration');
     const short = errorOf({ ppuPeriod_ms: 0.2 });
     expect(short.setting).toBe('--ppu-period');
-    expect(short.message).toMatch(/\d+ PPU cycles .* leaves 50 .*needs ppu-period ≥ 0\.\d+ ms/);
+    expect(short.message).toMatch(/\d+ PPU cycles .* leaves 50 .*needs --ppu-period ≥ 0\.\d+ ms/);
     expect(errorOf({ ppuPeriod_ms: 0.3 }).message).toMatch(/whole multiple of the analog step/);
     expect(errorOf({ format: 'int8' }, { ...P, theta_tag: 0.1 })).toMatchObject({ setting: '--format', message: expect.stringMatching(/int8 is too narrow for theta_tag .* LSB of 0\.125 mV/) });
     expect(errorOf({ adcRange: 2.5 }).message).toMatch(/must exceed theta_p = 3/);

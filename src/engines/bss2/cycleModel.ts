@@ -109,7 +109,7 @@ export function cycleReport(x: CycleInputs): CycleReport {
   const reasons: string[] = [];
   if (cyclesPerUpdate > cyclesAvailable) {
     reasons.push(
-      `one update of ${x.synapses} synapse(s) takes ${cyclesPerUpdate} PPU cycles but a ${x.ppuPeriod_ms} ms period at acceleration ${x.acceleration} leaves ${cyclesAvailable.toFixed(0)} (needs ppu-period ≥ ${(cyclesPerUpdate / cyclesPerMs).toFixed(3)} ms)`,
+      `one update of ${x.synapses} synapse(s) takes ${cyclesPerUpdate} PPU cycles but a ${x.ppuPeriod_ms} ms period at acceleration ${x.acceleration} leaves ${cyclesAvailable.toFixed(0)} (needs --ppu-period ≥ ${(cyclesPerUpdate / cyclesPerMs).toFixed(3)} ms)`,
     );
   }
   if (memoryBytes > memoryLimit) reasons.push(`state of ${perPpu} synapses per PPU needs ${memoryBytes} bytes; ${memoryLimit} of the 16 KiB are free for state`);
