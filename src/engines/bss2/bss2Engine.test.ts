@@ -51,6 +51,11 @@ describe('bss2 engine', () => {
     expect(wRel8h(nearest)).toBeGreaterThan(1.1);
     expect(Math.abs(wRel8h(stochastic) - 1)).toBeLessThan(0.02);
     expect(nearest.diagnostics!.ppuUpdatesComputed).toBeLessThan(stochastic.diagnostics!.ppuUpdatesComputed as number);
+    // STET: synthesis is switched on, but p's increments (0.045 LSB) are rounded away: no protein, no late phase
+    const stet = runBss2Trial(spec(PRESET_PROTOCOLS.STET, 0, { rounding: 'nearest' }));
+    expect(stet.pMax).toBe(0);
+    expect(stet.z[stet.z.length - 1]).toBe(0);
+    expect(stet.outcome).toBe('early-LTP');
   });
 
   it('records the calcium trace through the first stimulus', () => {

@@ -113,6 +113,7 @@ export class PlasticityProcessor {
   /** |H − H0| of the last update (seen by the next protein update). */
   sumDev = 0;
   tagged = false;
+  /** Whether protein was synthesised: synthesis on (Σ|h − h0| ≥ θ_pro) and the integer p above 0. */
   proteinSynthesis = false;
   /** Largest signed H − H0 seen in an update with calcium above θ_d. */
   maxDev = 0;
@@ -198,19 +199,16 @@ export class PlasticityProcessor {
     const lo = this.lo, hi = this.hi;
     this.computed++;
     // 1. protein with the previous update's Σ|h − h0|
-    let d: number;
-    if (this.sumDev >= this.cPro) {
-      this.proteinSynthesis = true;
-      d = this.cPA - this.P;
-    } else {
-      d = -this.P;
-    }
+    const synthesis = this.sumDev >= this.cPro;
+    const d = synthesis ? this.cPA - this.P : -this.P;
     if (d !== 0) {
       let p = this.P + R.mulShift(d, this.kp, this.sp);
       if (p > hi) { p = hi; this.satP++; } else if (p < lo) { p = lo; this.satP++; }
       this.P = p;
       if (p > this.pMax) { this.pMax = p; this.kPMax = k; }
     }
+    // protein counts as synthesised once the processor's p has actually risen (a frozen p made none)
+    if (synthesis && this.P > 0) this.proteinSynthesis = true;
     // 2. early phase: relaxation toward the regime's target, plus noise above θ_d
     let h = this.H;
     let diff = (r === 0 ? this.t0 : r === 1 ? this.t1 : this.t2) - h;
@@ -267,13 +265,14 @@ export class PlasticityProcessor {
     for (; i <= n; i++) {
       const H1 = H, Z1 = Z, P1 = P;
       R.exact = true;
-      const d = sumDev >= PRO ? PA - P : -P;
-      if (sumDev >= PRO) this.proteinSynthesis = true;
+      const synthesis = sumDev >= PRO;
+      const d = synthesis ? PA - P : -P;
       if (d !== 0) {
         P += R.mulShift(d, kp, sp);
         if (P > hi) { P = hi; this.satP++; } else if (P < lo) { P = lo; this.satP++; }
         if (P > this.pMax) { this.pMax = P; this.kPMax = k0 + i; }
       }
+      if (synthesis && P > 0) this.proteinSynthesis = true;
       let diff = T0 - H;
       if (diff !== 0) {
         if (diff > hi) { diff = hi; this.satH++; } else if (diff < lo) { diff = lo; this.satH++; }
