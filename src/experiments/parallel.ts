@@ -2,8 +2,9 @@
  * Trial ensembles on all cores (Node worker_threads).
  *
  * The trials of one or more ensembles are cut into chunks; workers run chunks in any order and on any
- * thread, and the main thread reduces the finished trials strictly in trial order through the same
- * {@link EnsembleAccumulator} as the single-threaded {@link runEnsemble}. Since every random stream is
+ * thread, and the main thread reduces the finished trials strictly in trial order with the same
+ * floating-point operations as the {@link EnsembleAccumulator} of the single-threaded {@link runEnsemble}
+ * (fused into one pass over each packed trial, see workerReduce.ts). Since every random stream is
  * keyed by (seed, trial, purpose), a trial's result is the same wherever it runs, so the ensemble
  * result is bit-identical for any worker count and any chunking (wall-clock fields aside).
  *
@@ -14,8 +15,9 @@
  * runEnsemble there.
  */
 import type { RunConfig } from './protocolRun.js';
-import { EnsembleAccumulator, runEnsemble, type EnsembleConfig, type EnsembleResult, type TrialCallback } from './ensemble.js';
-import { unpackTrial, type FromWorker, type ToWorker } from './workerProtocol.js';
+import { runEnsemble, type EnsembleConfig, type EnsembleResult, type TrialCallback } from './ensemble.js';
+import type { FromWorker, ToWorker } from './workerProtocol.js';
+import { PackedEnsembleReducer } from './workerReduce.js';
 
 /** How a parallel run is spread over threads. */
 export interface ParallelOptions {
@@ -92,7 +94,7 @@ export async function runEnsemblesParallel(configs: readonly EnsembleConfig[], o
 
   const { Worker } = await import('node:worker_threads');
   const url = opts.workerUrl ?? defaultWorkerUrl();
-  const accs = configs.map((cfg) => new EnsembleAccumulator(cfg.params.h0));
+  const accs = configs.map((cfg) => new PackedEnsembleReducer(cfg.params.h0));
   const done = configs.map(() => 0);
   const started = configs.map(() => NaN);
   const callbacks = configs.map((_, e) => opts.onTrial?.(e));
@@ -125,8 +127,7 @@ export async function runEnsemblesParallel(configs: readonly EnsembleConfig[], o
         const e = chunk.ensemble;
         const cfg = configs[e]!;
         for (let k = 0; k < chunk.count; k++) {
-          const { result, wall_ms } = unpackTrial(chunk.data, k, chunk.n, chunk.t_s, result0Calcium(chunk, k));
-          const row = accs[e]!.add(result, wall_ms);
+          const row = accs[e]!.add(chunk.data, k, chunk.n, chunk.t_s, result0Calcium(chunk, k));
           done[e]!++;
           callbacks[e]?.(done[e]!, cfg.trials, row);
         }

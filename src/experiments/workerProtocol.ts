@@ -48,27 +48,3 @@ export function packTrial(data: Float64Array, k: number, n: number, r: TrialResu
   data[s + 9] = r.steps;
   data[s + 10] = wall_ms;
 }
-
-/** Reads record `k` back as a TrialResult whose traces are views into `data` (no copy). */
-export function unpackTrial(data: Float64Array, k: number, n: number, t_s: Float64Array, calcium?: CalciumTrace): { result: TrialResult; wall_ms: number } {
-  const o = k * recordLength(n);
-  const s = o + 3 * n;
-  const result: TrialResult = {
-    trial: data[s]!,
-    t_s,
-    h_mV: data.subarray(o, o + n),
-    z: data.subarray(o + n, o + 2 * n),
-    p: data.subarray(o + 2 * n, o + 3 * n),
-    calcium,
-    maxDev_mV: data[s + 1]!,
-    tagged: data[s + 2] === 1,
-    proteinSynthesis: data[s + 3] === 1,
-    outcome: OUTCOME_CLASSES[data[s + 4]!] ?? 'none',
-    preSpikes: data[s + 5]!,
-    postSpikes: data[s + 6]!,
-    pMax: data[s + 7]!,
-    tPMax_s: data[s + 8]!,
-    steps: data[s + 9]!,
-  };
-  return { result, wall_ms: data[s + 10]! };
-}
