@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EnsembleConfig, EnsembleResult } from './ensemble.js';
 
@@ -67,5 +67,20 @@ describe('parallel ensembles', () => {
     expect(strip(a!)).toEqual(strip(b!));
     const bad = { ...D.parallel.ensembleConfigs(cfg)[0]!, engine: 'no-such-engine' };
     await expect(D.parallel.runEnsemblesParallel([bad], { workers: 1 })).rejects.toThrow(/no-such-engine/);
+  });
+
+  it('calcitag run --workers N gives the same JSON summary for 0 (main thread), 1 and 3 workers', () => {
+    const cli = new URL('dist/src/cli/main.js', root).pathname;
+    const run = (w: number) => {
+      const r = spawnSync(process.execPath, [cli, 'run', 'WTET', 'SLFS', '--trials', '5', '--seed', '4', '--json', '--workers', String(w)], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout);
+      for (const res of out.results) delete res.wall_ms_per_trial;
+      return out;
+    };
+    const a = run(0);
+    expect(a.engine).toBe('exact');
+    expect(run(1)).toEqual(a);
+    expect(run(3)).toEqual(a);
   });
 });
