@@ -161,6 +161,8 @@ class ExactTrial {
   private regime: 0 | 1 | 2 = 0;
   /** Next downward threshold crossing of calcium, or a lower bound of it while `crossExact` is false. */
   private crossExact = true;
+  /** Whether tRest is the exact switch time or a lower bound of it. */
+  private restExact = true;
   // slow variables, valid at tS, with the tag and synthesis of `region` since then
   private region: number;
   // membrane (u = V − V_rev and I at tL), refractory end, next postsynaptic spike
@@ -273,6 +275,10 @@ class ExactTrial {
       if (this.kSched < gridLen && gridT[this.kSched]! < tn) { tn = gridT[this.kSched]!; ev = Ev.Grid; }
       if (this.kCaSched < caLen && caT![this.kCaSched]! < tn) { tn = caT![this.kCaSched]!; ev = Ev.CalciumProbe; }
       if (tn > T) break;
+      if (ev === Ev.RestSwitch && !this.restExact) {
+        this.scheduleRestSwitch(true);
+        continue;
+      }
       if (ev === Ev.Cross && !this.crossExact) {
         // the lower bound was reached first: now take the logarithm
         this.s[S_T_CROSS] = this.s[S_T_J] + calciumCrossingTime(this.s[S_C_J], this.regime === 2 ? this.thetaP : this.thetaD, this.tauC);
@@ -539,14 +545,27 @@ class ExactTrial {
   }
 
   /** At rest |h − h0| only shrinks: the next region boundary towards the centre, in closed form. */
-  private scheduleRestSwitch(): void {
+  /**
+   * At first only a lower bound of the switch time is scheduled, (1 − 1/y)/k ≤ ln(y)/k with
+   * y = (h − m)/(level − m): at rest a tag or synthesis switch is usually an hour or more away, and
+   * calcium rises again long before; the logarithm is taken only if the bound is reached first.
+   */
+  private scheduleRestSwitch(exact = false): void {
     const c = this.regions.center;
     if (this.region === c) {
       this.s[S_T_REST] = Infinity;
+      this.restExact = true;
       return;
     }
     const level = this.h0 + this.regions.levels[this.region > c ? this.region - 1 : this.region]!;
     const m = this.ou[0]!.m;
+    const y = (this.s[S_H]! - m) / (level - m);
+    if (!exact && y > 1 && y < Infinity) {
+      this.s[S_T_REST] = this.s[S_T_H]! + (1 - 1 / y) / this.ou[0]!.k;
+      this.restExact = false;
+      return;
+    }
+    this.restExact = true;
     let dt = restCrossingTime(this.s[S_H], m, level, this.ou[0]!.k);
     // a region that rounding left on the wrong side of its level is left at once
     if (dt === Infinity && (this.s[S_H] - m) * (level - m) < 0) dt = 0;
