@@ -5,6 +5,13 @@ import type { RunConfig } from '../experiments/protocolRun.js';
 const pm = (m: { mean: number; sd: number } | undefined, digits = 3) =>
   m ? `${m.mean.toFixed(digits)} ± ${m.sd.toFixed(digits)}` : '–';
 
+/** How the engine integrates: dt and fast-forward matter only to the fixed-step reference engine. */
+function integrationNote(cfg: RunConfig): string {
+  if (cfg.engine === 'reference') return `dt ${cfg.dt_ms} ms, fast-forward ${cfg.fast_forward ? 'on' : 'off'}`;
+  if (cfg.engine === 'exact') return 'event-driven, no time step';
+  return Object.keys(cfg.engine_options).length > 0 ? `options ${JSON.stringify(cfg.engine_options)}` : 'default options';
+}
+
 export function resultsTable(cfg: RunConfig, results: readonly EnsembleResult[]): string {
   const header = ['protocol', 'trials', 'w/h0 @2h', 'w/h0 @8h', 'z @8h', 'class (count)', 'expected', 'tagged', 's/trial'];
   const rows = results.map((r) => {
@@ -19,7 +26,7 @@ export function resultsTable(cfg: RunConfig, results: readonly EnsembleResult[])
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
   return [
-    `calcitag ${cfg.version} — engine ${cfg.engine}, seed ${cfg.seed}, dt ${cfg.dt_ms} ms, fast-forward ${cfg.fast_forward ? 'on' : 'off'}`,
+    `calcitag ${cfg.version} — engine ${cfg.engine}, seed ${cfg.seed}, ${integrationNote(cfg)}`,
     line(header),
     line(widths.map((w) => '-'.repeat(w))),
     ...rows.map(line),
