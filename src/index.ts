@@ -24,7 +24,7 @@ export {
   runExactTrial, exactEngine, exactOptions, DEFAULT_MAX_NOISY_STEP_S, type ExactEngineOptions,
 } from './engines/exact/exactEngine.js';
 export {
-  runEnsemble, EnsembleAccumulator, CHECKPOINTS,
+  runEnsemble, EnsembleAccumulator, CHECKPOINTS, type TrialScalars,
   type EnsembleConfig, type EnsembleResult, type TrialRow, type TrialCallback,
 } from './experiments/ensemble.js';
 export {
@@ -37,7 +37,7 @@ export {
   type ParallelOptions,
 } from './experiments/parallel.js';
 export { compareToReference, parseReferenceSummary, type Comparison, type ReferenceTrial } from './experiments/referenceData.js';
-export { RunningStat, RunningVectorStat, sampleAt, type MeanSd } from './experiments/statistics.js';
+export { RunningStat, sampleAt, type MeanSd } from './experiments/statistics.js';
 /**
  * Experiments: files (YAML/JSON) validated by a zod schema, resolved to explicit experiments and run
  * with probes, progress and HDF5/.npy output. See docs/experiments.md.

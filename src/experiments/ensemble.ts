@@ -6,7 +6,7 @@ import type { ModelParams } from '../model/parameters.js';
 import { OUTCOME_CLASSES, type OutcomeClass, type Protocol } from '../model/protocols.js';
 import { getEngine } from '../engines/registry.js';
 import type { CalciumTrace, TrialResult } from '../engines/types.js';
-import { RunningStat, RunningVectorStat, sampleAt, type MeanSd } from './statistics.js';
+import { RunningStat, sampleAt, type MeanSd } from './statistics.js';
 
 /** How one protocol is run. */
 export interface EnsembleConfig {
@@ -76,13 +76,39 @@ export interface EnsembleResult {
 
 export type TrialCallback = (done: number, total: number, row: TrialRow) => void;
 
-/** Reduces finished trials of one protocol into an ensemble result, one trial at a time. */
+/** The per-trial scalars an ensemble needs besides the traces (a TrialResult or a packed record). */
+export type TrialScalars = Omit<TrialRow, 'w_rel' | 'h_mV' | 'z'>;
+
+/** Welford mean and sum of squared deviations of one trace on the grid. */
+class TraceStat {
+  readonly mean: Float64Array;
+  readonly s: Float64Array;
+  constructor(n: number) {
+    this.mean = new Float64Array(n);
+    this.s = new Float64Array(n);
+  }
+  sd(count: number): Float64Array {
+    const out = new Float64Array(this.mean.length);
+    if (count > 1) for (let i = 0; i < out.length; i++) out[i] = Math.sqrt(this.s[i]! / (count - 1));
+    return out;
+  }
+}
+
+/**
+ * Reduces finished trials of one protocol into an ensemble result, one trial at a time, in one fused
+ * pass over the trial's grid and without per-trial arrays (the parallel runner's main thread reduces
+ * every trial through it, so this pass bounds throughput when trials take ~100 µs). Trials must be
+ * added in trial order for results that do not depend on the number of workers.
+ */
 export class EnsembleAccumulator {
-  private hRel?: RunningVectorStat;
-  private zS?: RunningVectorStat;
-  private wRel?: RunningVectorStat;
-  private pS?: RunningVectorStat;
+  private n = 0;
   private t_s?: Float64Array;
+  private hRel?: TraceStat;
+  private zT?: TraceStat;
+  private wRel?: TraceStat;
+  private pT?: TraceStat;
+  /** w/h0 of the current trial (for the checkpoints), reused. */
+  private wScratch = new Float64Array(0);
   private readonly cps = new Map<string, { w: RunningStat; h: RunningStat; z: RunningStat }>();
   private readonly pMax = new RunningStat();
   private readonly counts: Partial<Record<OutcomeClass, number>> = {};
@@ -95,33 +121,53 @@ export class EnsembleAccumulator {
     for (const [name] of CHECKPOINTS) this.cps.set(name, { w: new RunningStat(), h: new RunningStat(), z: new RunningStat() });
   }
 
+  /** Adds a finished trial. */
   add(r: TrialResult, wall_ms: number): TrialRow {
-    const n = r.t_s.length;
+    return this.addTrace(r.t_s, r.h_mV, r.z, r.p, {
+      trial: r.trial, outcome: r.outcome, tagged: r.tagged, proteinSynthesis: r.proteinSynthesis,
+      maxDev_mV: r.maxDev_mV, pMax: r.pMax, tPMax_s: r.tPMax_s, preSpikes: r.preSpikes, postSpikes: r.postSpikes,
+      steps: r.steps, wall_ms,
+    }, r.calcium);
+  }
+
+  /** Adds a trial given as its grid traces (views are fine: nothing is kept) and its scalars. */
+  addTrace(t_s: Float64Array, H: ArrayLike<number>, Z: ArrayLike<number>, P: ArrayLike<number>, sc: TrialScalars, calcium?: CalciumTrace): TrialRow {
+    const len = t_s.length;
     if (!this.t_s) {
-      this.t_s = r.t_s;
-      this.hRel = new RunningVectorStat(n);
-      this.zS = new RunningVectorStat(n);
-      this.wRel = new RunningVectorStat(n);
-      this.pS = new RunningVectorStat(n);
+      this.t_s = t_s;
+      this.hRel = new TraceStat(len);
+      this.zT = new TraceStat(len);
+      this.wRel = new TraceStat(len);
+      this.pT = new TraceStat(len);
+      this.wScratch = new Float64Array(len);
     }
     const h0 = this.h0;
-    const hRel = new Float64Array(n), wRel = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      hRel[i] = r.h_mV[i]! / h0;
-      wRel[i] = (r.h_mV[i]! + h0 * r.z[i]!) / h0;
+    const count = ++this.n;
+    const hm = this.hRel!.mean, hs = this.hRel!.s, zm = this.zT!.mean, zs = this.zT!.s;
+    const wm = this.wRel!.mean, ws = this.wRel!.s, pm = this.pT!.mean, ps = this.pT!.s;
+    const W = this.wScratch;
+    for (let i = 0; i < len; i++) {
+      const h = H[i]!, z = Z[i]!, p = P[i]!;
+      const hr = h / h0;
+      const wr = (h + h0 * z) / h0;
+      W[i] = wr;
+      let d = hr - hm[i]!;
+      hm[i]! += d / count;
+      hs[i]! += d * (hr - hm[i]!);
+      d = z - zm[i]!;
+      zm[i]! += d / count;
+      zs[i]! += d * (z - zm[i]!);
+      d = wr - wm[i]!;
+      wm[i]! += d / count;
+      ws[i]! += d * (wr - wm[i]!);
+      d = p - pm[i]!;
+      pm[i]! += d / count;
+      ps[i]! += d * (p - pm[i]!);
     }
-    this.hRel!.push(hRel);
-    this.zS!.push(r.z);
-    this.wRel!.push(wRel);
-    this.pS!.push(r.p);
-    const row: TrialRow = {
-      trial: r.trial, outcome: r.outcome, tagged: r.tagged, proteinSynthesis: r.proteinSynthesis,
-      maxDev_mV: r.maxDev_mV, w_rel: {}, h_mV: {}, z: {}, pMax: r.pMax, tPMax_s: r.tPMax_s,
-      preSpikes: r.preSpikes, postSpikes: r.postSpikes, steps: r.steps, wall_ms,
-    };
+    const row: TrialRow = { ...sc, w_rel: {}, h_mV: {}, z: {} };
     for (const [name, t] of CHECKPOINTS) {
-      if (t > r.t_s[n - 1]! + 1e-9) continue;
-      const w = sampleAt(r.t_s, wRel, t), h = sampleAt(r.t_s, r.h_mV, t), z = sampleAt(r.t_s, r.z, t);
+      if (t > t_s[len - 1]! + 1e-9) continue;
+      const w = sampleAt(t_s, W, t), h = sampleAt(t_s, H, t), z = sampleAt(t_s, Z, t);
       row.w_rel[name] = w;
       row.h_mV[name] = h;
       row.z[name] = z;
@@ -130,11 +176,11 @@ export class EnsembleAccumulator {
       cp.h.push(h);
       cp.z.push(z);
     }
-    this.pMax.push(r.pMax);
-    this.counts[r.outcome] = (this.counts[r.outcome] ?? 0) + 1;
-    if (r.tagged) this.tagged++;
-    this.steps += r.steps;
-    if (r.calcium && (!this.calcium || r.trial === 0)) this.calcium = r.calcium;
+    this.pMax.push(row.pMax);
+    this.counts[row.outcome] = (this.counts[row.outcome] ?? 0) + 1;
+    if (row.tagged) this.tagged++;
+    this.steps += row.steps;
+    if (calcium && (!this.calcium || row.trial === 0)) this.calcium = calcium;
     this.rows.push(row);
     return row;
   }
@@ -145,14 +191,14 @@ export class EnsembleAccumulator {
       for (const [name, cp] of this.cps) if (cp[sel].n > 0) out[name] = cp[sel].summary();
       return out;
     };
-    const trace = (s: RunningVectorStat | undefined) => ({ mean: s?.mean ?? new Float64Array(), sd: s?.sd() ?? new Float64Array() });
+    const trace = (s: TraceStat | undefined) => ({ mean: s?.mean ?? new Float64Array(), sd: s ? s.sd(this.n) : new Float64Array() });
     let best: OutcomeClass = 'none';
     let bestN = -1;
     for (const c of OUTCOME_CLASSES) if ((this.counts[c] ?? 0) > bestN) { best = c; bestN = this.counts[c] ?? 0; }
     this.rows.sort((a, b) => a.trial - b.trial);
     return {
       protocol, engine, trials: this.rows.length, t_s: this.t_s ?? new Float64Array(),
-      traces: { h_rel: trace(this.hRel), z: trace(this.zS), w_rel: trace(this.wRel), p: trace(this.pS) },
+      traces: { h_rel: trace(this.hRel), z: trace(this.zT), w_rel: trace(this.wRel), p: trace(this.pT) },
       w_rel: pick('w'), h_mV: pick('h'), z: pick('z'), pMax: this.pMax.summary(),
       classes: { ...this.counts }, class: best, tagged: this.tagged, rows: this.rows,
       calcium: this.calcium, wall_ms, steps: this.steps,

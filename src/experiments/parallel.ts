@@ -127,7 +127,7 @@ export async function runEnsemblesParallel(configs: readonly EnsembleConfig[], o
         const e = chunk.ensemble;
         const cfg = configs[e]!;
         for (let k = 0; k < chunk.count; k++) {
-          const row = accs[e]!.add(chunk.data, k, chunk.n, chunk.t_s, result0Calcium(chunk, k));
+          const row = accs[e]!.addPacked(chunk.data, k, chunk.n, chunk.t_s, result0Calcium(chunk, k));
           done[e]!++;
           callbacks[e]?.(done[e]!, cfg.trials, row);
         }

@@ -27,30 +27,6 @@ export class RunningStat {
   }
 }
 
-/** Running mean and SD of a vector (e.g. a trace on a fixed grid), element by element. */
-export class RunningVectorStat {
-  n = 0;
-  readonly mean: Float64Array;
-  private readonly s: Float64Array;
-  constructor(readonly length: number) {
-    this.mean = new Float64Array(length);
-    this.s = new Float64Array(length);
-  }
-  push(x: ArrayLike<number>): void {
-    this.n++;
-    for (let i = 0; i < this.length; i++) {
-      const d = x[i]! - this.mean[i]!;
-      this.mean[i]! += d / this.n;
-      this.s[i]! += d * (x[i]! - this.mean[i]!);
-    }
-  }
-  sd(): Float64Array {
-    const out = new Float64Array(this.length);
-    if (this.n > 1) for (let i = 0; i < this.length; i++) out[i] = Math.sqrt(this.s[i]! / (this.n - 1));
-    return out;
-  }
-}
-
 /** Linear interpolation of a sampled trace at time t (clamped to the ends). */
 export function sampleAt(t_s: ArrayLike<number>, y: ArrayLike<number>, t: number): number {
   const n = t_s.length;
