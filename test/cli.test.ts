@@ -40,7 +40,7 @@ describe('calcitag run', () => {
     expect(r.stdout).toContain('WTET');
     expect(r.stdout).toContain('early-LTP');
     const files = readdirSync(dir);
-    for (const f of ['config.json', 'summary.json', 'trials.csv', 'traces_WTET.csv', 'calcium_WTET.csv', 'figure_WTET.svg', 'figure_WTET.png', 'figure_WTET.vl.json', 'log.txt']) {
+    for (const f of ['config.json', 'summary.json', 'trials.csv', 'traces_WTET.csv', 'calcium_WTET.csv', 'figure_WTET.svg', 'figure_WTET.png', 'figure_WTET.vl.json', 'figure_classes.png', 'figure_classes.svg', 'figure_classes.vl.json', 'log.txt']) {
       expect(files).toContain(f);
     }
     const cfg = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));

@@ -102,3 +102,38 @@ export function svgToPng(svg: string, scale = 2): Uint8Array {
   const r = new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: FONT }, fitTo: { mode: 'zoom', value: scale } });
   return r.render().asPng();
 }
+
+const CLASS_COLORS: Record<string, string> = {
+  'late-LTP': '#b2182b', 'early-LTP': '#ef8a62', 'none': '#bababa', 'early-LTD': '#67a9cf', 'late-LTD': '#2166ac',
+};
+
+/**
+ * Class counts of a run: one stacked bar per protocol (trials per outcome class), the expected class
+ * named under each bar — the figure that says at a glance whether each protocol did what it should.
+ */
+export function classCountsSpec(results: readonly EnsembleResult[], protocols: readonly Protocol[]): VegaLiteSpec {
+  const rows: Array<Record<string, string | number>> = [];
+  for (const r of results) {
+    const expected = protocols.find((p) => p.name === r.protocol)?.expected;
+    const label = expected ? `${r.protocol} (expected ${expected})` : r.protocol;
+    for (const [cls, n] of Object.entries(r.classes)) rows.push({ protocol: label, class: cls, trials: n ?? 0 });
+  }
+  const domain = Object.keys(CLASS_COLORS);
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    background: 'white',
+    config: { font: FONT, title: { font: FONT }, axis: { labelFont: FONT, titleFont: FONT }, legend: { labelFont: FONT } },
+    title: { text: 'Outcome classes per protocol', subtitle: `engine ${results[0]?.engine ?? ''}; trials per class` },
+    width: 420,
+    height: { step: 34 },
+    data: { values: rows },
+    mark: { type: 'bar' },
+    encoding: {
+      y: { field: 'protocol', type: 'nominal', title: null, sort: null, axis: { labelLimit: 320 } },
+      x: { field: 'trials', type: 'quantitative', title: 'trials', stack: 'zero', axis: { tickMinStep: 1, format: 'd' } },
+      color: { field: 'class', type: 'nominal', scale: { domain, range: domain.map((d) => CLASS_COLORS[d]) }, legend: { title: null, orient: 'bottom' } },
+      order: { field: 'class', sort: 'ascending' },
+      tooltip: [{ field: 'protocol' }, { field: 'class' }, { field: 'trials' }],
+    },
+  };
+}

@@ -1,7 +1,7 @@
 /**
  * Writes a run folder: config.json (fully resolved), summary.json, trials.csv, per-protocol traces
- * (mean ± SD on the coarse grid), one trial's calcium, and a figure per protocol (SVG, PNG and its
- * Vega-Lite spec). Each protocol's files are written as soon as it finishes, atomically.
+ * (mean ± SD on the coarse grid), one trial's calcium, a figure per protocol and one of the class counts
+ * (each as SVG, PNG and its Vega-Lite spec). Each protocol's files are written as soon as it finishes, atomically.
  * Also experiment.json: the fully resolved experiment, which `calcitag run <dir>/experiment.json`
  * reproduces bit for bit.
  */
@@ -12,7 +12,7 @@ import { summaryJson } from '../experiments/protocolRun.js';
 import { experimentFromRunConfig, experimentToJson } from '../experiments/experiment.js';
 import { columnsToCsv, toCsv, type Cell } from './csv.js';
 import { RunDirectory } from './files.js';
-import { protocolFigureSpec, renderSvg, svgToPng } from './plots.js';
+import { classCountsSpec, protocolFigureSpec, renderSvg, svgToPng, type VegaLiteSpec } from './plots.js';
 
 export class RunWriter {
   readonly dir: RunDirectory;
@@ -60,15 +60,20 @@ export class RunWriter {
     }
     const protocol = this.cfg.protocols.find((p) => p.name === P)!;
     if (this.options.plots !== false) {
-      const spec = protocolFigureSpec(res, protocol, this.cfg.params);
-      const svg = await renderSvg(spec);
-      this.dir.write(`figure_${P}.vl.json`, JSON.stringify(spec) + '\n');
-      this.dir.write(`figure_${P}.svg`, svg);
-      this.dir.write(`figure_${P}.png`, svgToPng(svg));
+      await this.figure(`figure_${P}`, protocolFigureSpec(res, protocol, this.cfg.params));
+      await this.figure('figure_classes', classCountsSpec(this.done, this.cfg.protocols));
     }
     if (this.options.csv !== false) this.dir.write('trials.csv', trialsCsv(this.done, h0));
     this.dir.write('summary.json', JSON.stringify(summaryJson(this.cfg, this.done), null, 2) + '\n');
     this.note(`${P}: ${res.trials} trials in ${(res.wall_ms / 1000).toFixed(2)} s, class ${res.class}`);
+  }
+
+  /** Writes a figure as its Vega-Lite spec, SVG and PNG. */
+  private async figure(name: string, spec: VegaLiteSpec): Promise<void> {
+    const svg = await renderSvg(spec);
+    this.dir.write(`${name}.vl.json`, JSON.stringify(spec) + '\n');
+    this.dir.write(`${name}.svg`, svg);
+    this.dir.write(`${name}.png`, svgToPng(svg));
   }
 
   /**
