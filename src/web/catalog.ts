@@ -1,0 +1,208 @@
+/**
+ * What the dashboard's runs folder holds: finding run folders (summary.json) and hardware-study
+ * folders (hw_study.json) a few levels down, their ids, and the listings the API returns for them
+ * (run list, run detail, studies, hardware-study figures). Reads files only; HTTP is routes.ts's job.
+ */
+import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
+import { basename, extname, join, relative, sep } from 'node:path';
+import { defaultParams } from '../model/parameters.js';
+import { listProbes } from './probes.js';
+
+/** Files a run folder may serve (everything a run writes, nothing executable). */
+export const RUN_FILE_EXT = new Set(['.json', '.csv', '.svg', '.png', '.txt', '.h5', '.npy', '.yaml', '.yml']);
+const FIGURE_EXT = new Set(['.svg', '.png']);
+/** File names of hardware-study figures (in docs/figures and in run folders). */
+export const HW_STUDY = /^hw[-_]?study.*\.(svg|png)$/i;
+const MAX_DEPTH = 4;
+/**
+ * Id of the runs folder itself when it is a run folder: '.' would be a dot segment that URLs drop,
+ * and the search skips folders starting with '.', so no run can be named so.
+ */
+export const ROOT_ID = '.root';
+/** The file that marks a hardware-study folder (`calcitag hw-study --out`). */
+export const STUDY_MARKER = 'hw_study.json';
+const SKIP_DIRS = new Set(['node_modules', '.git']);
+
+/** One run in the list. */
+export interface RunListing {
+  id: string;
+  name: string;
+  engine: string | null;
+  seed: number | null;
+  trials: number | null;
+  protocols: string[];
+  classes: Record<string, string>;
+  params_changed: Record<string, number>;
+  modified: string;
+}
+
+/** A hardware-study figure, wherever it was found. */
+export interface FigureListing {
+  source: string;
+  file: string;
+  url: string;
+  title: string;
+}
+
+type Json = Record<string, unknown>;
+
+/** Every folder under `root` (itself included, at most MAX_DEPTH levels down) that holds `marker`. */
+export function findFolders(root: string, marker: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    if (existsSync(join(dir, marker))) {
+      out.push(dir);
+      return;
+    }
+    if (depth >= MAX_DEPTH) return;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.isDirectory() && !e.name.startsWith('.') && !SKIP_DIRS.has(e.name)) walk(join(dir, e.name), depth + 1);
+    }
+  };
+  walk(root, 0);
+  return out;
+}
+
+/** Run folders: those holding summary.json. */
+export function findRuns(root: string): string[] {
+  return findFolders(root, 'summary.json');
+}
+
+/** Hardware-study folders (`calcitag hw-study --out`): those holding hw_study.json. */
+export function findStudies(root: string): string[] {
+  return findFolders(root, STUDY_MARKER);
+}
+
+/** The id of a folder under `root`: its relative path, '/'-separated; ROOT_ID for `root` itself. */
+function idOf(root: string, dir: string): string {
+  const rel = relative(root, dir);
+  return rel === '' ? ROOT_ID : rel.split(sep).join('/');
+}
+
+/** A JSON file's content, or null when it is missing or not JSON. */
+function readJson(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** Figures of a folder: SVGs, and PNGs without an SVG of the same name. */
+function folderFigures(dir: string): string[] {
+  const files = readdirSync(dir).filter((f) => !f.includes('.tmp-')).sort();
+  return files.filter((f) => f.endsWith('.svg') || (f.endsWith('.png') && !files.includes(`${f.slice(0, -4)}.svg`)));
+}
+
+/** The files of a folder that may be served (RUN_FILE_EXT, no half-written `.tmp-` files), sorted. */
+function servableFiles(dir: string): string[] {
+  return readdirSync(dir).filter((f) => RUN_FILE_EXT.has(extname(f).toLowerCase()) && !f.includes('.tmp-')).sort();
+}
+
+/** The list entry of the run folder `dir`. */
+function listing(root: string, dir: string): RunListing {
+  const summary = (readJson(join(dir, 'summary.json')) ?? {}) as Json;
+  const config = (readJson(join(dir, 'config.json')) ?? {}) as Json;
+  const results = Array.isArray(summary.results) ? (summary.results as Json[]) : [];
+  const classes: Record<string, string> = {};
+  for (const r of results) if (typeof r.protocol === 'string') classes[r.protocol] = String(r.class ?? '');
+  const protocols = results.map((r) => String(r.protocol));
+  return {
+    id: idOf(root, dir),
+    name: idOf(root, dir) === ROOT_ID ? basename(dir) || dir : idOf(root, dir),
+    engine: typeof summary.engine === 'string' ? summary.engine : typeof config.engine === 'string' ? config.engine : null,
+    seed: typeof summary.seed === 'number' ? summary.seed : null,
+    trials: typeof summary.trials === 'number' ? summary.trials : null,
+    protocols,
+    classes,
+    params_changed: changedParams(config),
+    modified: statSync(join(dir, 'summary.json')).mtime.toISOString(),
+  };
+}
+
+/** Parameters that differ from the model's defaults, so two runs can be told apart in the list. */
+let defaults: Record<string, number> | undefined;
+function changedParams(config: Json): Record<string, number> {
+  const params = config.params as Record<string, number> | undefined;
+  if (!params || typeof params !== 'object') return {};
+  defaults ??= { ...defaultParams('single') };
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(params)) {
+    const d = defaults[k];
+    if (typeof v === 'number' && d !== undefined && Math.abs(v - d) > 1e-12 * Math.max(1, Math.abs(d))) out[k] = v;
+  }
+  return out;
+}
+
+/** Every run under `root`, newest first (ties by id). */
+export function listRuns(root: string): RunListing[] {
+  return findRuns(root)
+    .map((d) => listing(root, d))
+    .sort((a, b) => (a.modified < b.modified ? 1 : a.modified > b.modified ? -1 : a.id.localeCompare(b.id)));
+}
+
+/** The detail of the run folder `dir` (which must hold summary.json): listing, summary, config, files. */
+export function runDetail(root: string, dir: string) {
+  const files = servableFiles(dir);
+  const protocols = files.filter((f) => /^traces_.+\.csv$/.test(f)).map((f) => f.slice(7, -4));
+  return {
+    ...listing(root, dir),
+    summary: readJson(join(dir, 'summary.json')),
+    config: readJson(join(dir, 'config.json')),
+    files,
+    protocols_with_traces: protocols,
+    calcium: files.filter((f) => /^calcium_.+\.csv$/.test(f)).map((f) => f.slice(8, -4)),
+    figures: files.filter((f) => FIGURE_EXT.has(extname(f).toLowerCase())),
+    probes: listProbes(dir),
+  };
+}
+
+/** Hardware-study folders with their reference results and figures (rows via …/csv/hw_study_rows.csv), newest first. */
+export function listStudies(root: string) {
+  return findStudies(root)
+    .map((dir) => {
+      const json = (readJson(join(dir, STUDY_MARKER)) ?? {}) as Json;
+      return {
+        id: idOf(root, dir),
+        modified: statSync(join(dir, STUDY_MARKER)).mtime.toISOString(),
+        seed: json.seed ?? null,
+        trials: json.trials ?? null,
+        reference: Array.isArray(json.reference) ? json.reference : [],
+        rows: Array.isArray(json.rows) ? json.rows.length : null,
+        figures: folderFigures(dir),
+        files: servableFiles(dir),
+      };
+    })
+    .sort((a, b) => (a.modified < b.modified ? 1 : -1));
+}
+
+/**
+ * Hardware-study figures: `hw*study*` SVG/PNG files of each of `figureDirs` (source `docs<i>`) and of
+ * each run folder, then every figure of each hardware-study folder.
+ */
+export function listFigures(root: string, figureDirs: readonly string[]): FigureListing[] {
+  const out: FigureListing[] = [];
+  figureDirs.forEach((d, i) => {
+    if (!existsSync(d)) return;
+    for (const f of readdirSync(d).sort()) {
+      if (HW_STUDY.test(f)) out.push({ source: `docs${i}`, file: f, url: `/api/figures/docs${i}/${encodeURIComponent(f)}`, title: `docs/figures/${f}` });
+    }
+  });
+  for (const dir of findRuns(root)) {
+    const id = idOf(root, dir);
+    for (const f of readdirSync(dir).sort()) {
+      if (HW_STUDY.test(f)) out.push({ source: `run:${id}`, file: f, url: `/api/runs/${encodeURIComponent(id)}/files/${encodeURIComponent(f)}`, title: `${id}/${f}` });
+    }
+  }
+  for (const dir of findStudies(root)) {
+    const id = idOf(root, dir);
+    for (const f of folderFigures(dir)) out.push({ source: `study:${id}`, file: f, url: `/api/runs/${encodeURIComponent(id)}/files/${encodeURIComponent(f)}`, title: `${id}/${f}` });
+  }
+  return out;
+}

@@ -1,0 +1,138 @@
+/**
+ * The dashboard server's request handler: routes /api/… to the catalog, CSV and probe readers and
+ * everything else to the built front end (with index.html for client-side routes). Only dispatch and
+ * query parsing live here; what is read is in catalog.ts, csv.ts and probes.ts, path checks in
+ * paths.ts, and how answers are written in respond.ts.
+ *
+ * API (every run id is the run folder's path relative to the root, '/'-separated, URL-encoded as one
+ * path segment; the root itself, when it is a run folder, has the id '.root' — '.' would be a dot
+ * segment that URLs drop, and the search skips folders starting with '.', so no run can be named so):
+ *
+ * | GET                                   | answer                                                     |
+ * |---------------------------------------|------------------------------------------------------------|
+ * | /api/runs                             | `{ root, runs: RunListing[] }`, newest first                |
+ * | /api/runs/:id                         | `{ id, summary, config, files, protocols, figures }`        |
+ * | /api/runs/:id/summary, …/config       | summary.json, config.json as stored                         |
+ * | /api/runs/:id/traces/:protocol        | traces_<P>.csv as JSON columns `{ columns, data, rows }`;   |
+ * |                                       | `?format=f64`: raw little-endian float64 columns (10⁶ rows) |
+ * | /api/runs/:id/calcium/:protocol       | calcium_<P>.csv as JSON columns                             |
+ * | /api/runs/:id/csv/:file               | any other CSV of the run as JSON columns                    |
+ * | /api/runs/:id/files/:file             | a run file as stored (figures, CSV, JSON, log)              |
+ * | /api/runs/:id/probes                  | probe recordings (npy/): probe, protocol, variables, trials |
+ * | /api/runs/:id/probes/:probe/:protocol | a window `?vars=c,h&trials=0,1&from=&to=&max=` as float64   |
+ * |                                       | columns t_s, c[0], c[1], …, min/max-reduced to `max` rows   |
+ * | /api/studies                          | `calcitag hw-study` folders (hw_study.json): reference,     |
+ * |                                       | figures, files (served under /api/runs/:id/files/…)         |
+ * | /api/figures                          | hardware-study figures: docs/figures, runs, study folders   |
+ * | /api/figures/:source/:file            | one of those figures                                        |
+ * | /api/health                           | `{ ok, version }`                                           |
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { basename, extname, join, resolve } from 'node:path';
+import { VERSION } from '../version.js';
+import { listFigures, listRuns, listStudies, runDetail } from './catalog.js';
+import { csvToColumns, numericToColumns, readNumeric } from './csv.js';
+import { defaultFigureDirs, defaultWebDir, type ServeOptions } from './options.js';
+import { figureFile, runDir, runFile, webFile } from './paths.js';
+import { listProbes, readProbeWindow } from './probes.js';
+import { HttpError, sendColumnsF64, sendFile, sendJson } from './respond.js';
+
+/** Builds the request handler for a root folder (exported for tests and for embedding). */
+export function dashboardHandler(opts: ServeOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  const root = resolve(opts.root);
+  const webDir = opts.webDir === null ? undefined : opts.webDir ?? defaultWebDir();
+  const figureDirs = (opts.figureDirs ?? defaultFigureDirs()).map((d) => resolve(d));
+
+  const api = (parts: string[], res: ServerResponse, query: URLSearchParams) => {
+    const format = query.get('format');
+    const [head, id, what, arg] = parts;
+    if (head === 'health' && parts.length === 1) return sendJson(res, { ok: true, version: VERSION });
+    if (head === 'studies' && parts.length === 1) return sendJson(res, { studies: listStudies(root) });
+    if (head === 'figures') {
+      if (parts.length === 1) return sendJson(res, { figures: listFigures(root, figureDirs) });
+      if (parts.length !== 3) throw new HttpError(404, 'no such figure');
+      return sendFile(res, figureFile(figureDirs, id, what));
+    }
+    if (head !== 'runs') throw new HttpError(404, `unknown API path /api/${parts.join('/')}`);
+    if (parts.length === 1) return sendJson(res, { root, runs: listRuns(root) });
+    if (id === undefined) throw new HttpError(404, 'no run id');
+    const dir = runDir(root, id);
+    if (parts.length === 2) {
+      if (!existsSync(join(dir, 'summary.json'))) throw new HttpError(404, `'${id}' is a hardware-study folder, not a run: see /api/studies`);
+      return sendJson(res, runDetail(root, dir));
+    }
+    if ((what === 'summary' || what === 'config') && parts.length === 3) {
+      return sendFile(res, runFile(dir, `${what}.json`));
+    }
+    if (what === 'probes') return probes(dir, parts, res, query);
+    if (parts.length !== 4 || arg === undefined) throw new HttpError(404, `unknown API path /api/${parts.join('/')}`);
+    if (what === 'traces' || what === 'calcium' || what === 'csv') {
+      if (what === 'csv' && extname(arg).toLowerCase() !== '.csv') throw new HttpError(400, `'${arg}' is not a CSV file`);
+      const path = runFile(dir, what === 'csv' ? arg : `${what}_${arg}.csv`);
+      const numeric = readNumeric(path);
+      if (format === 'f64') {
+        if (!numeric) throw new HttpError(415, `'${basename(path)}' has non-numeric cells; ask for JSON`);
+        return sendColumnsF64(res, numeric);
+      }
+      return sendJson(res, numeric ? numericToColumns(numeric) : csvToColumns(readFileSync(path, 'utf8')));
+    }
+    if (what === 'files') return sendFile(res, runFile(dir, arg));
+    throw new HttpError(404, `unknown API path /api/${parts.join('/')}`);
+  };
+
+  /** /api/runs/:id/probes (the list) and /api/runs/:id/probes/:probe/:protocol (a window of it). */
+  const probes = (dir: string, parts: string[], res: ServerResponse, query: URLSearchParams) => {
+    const [, , , probe, protocol] = parts;
+    const all = listProbes(dir);
+    if (parts.length === 3) return sendJson(res, { probes: all });
+    const p = all.find((q) => q.probe === probe && q.protocol === protocol);
+    if (!p || parts.length !== 5) throw new HttpError(404, `no probe '${probe}' for protocol '${protocol ?? ''}' in this run`);
+    const list = (key: string) => query.get(key)?.split(',').filter((x) => x !== '');
+    const num = (key: string, dflt: number) => {
+      const raw = query.get(key);
+      if (raw === null || raw === '') return dflt;
+      const v = Number(raw);
+      if (!Number.isFinite(v)) throw new HttpError(400, `${key}=${raw} is not a number`);
+      return v;
+    };
+    const vars = list('vars') ?? p.variables;
+    const trials = (list('trials') ?? p.trials.map(String)).map(Number);
+    const max = Math.min(2_000_000, Math.max(16, Math.floor(num('max', 100_000))));
+    let w;
+    try {
+      w = readProbeWindow(dir, p, vars, trials, num('from', -Infinity), num('to', Infinity), max);
+    } catch (e) {
+      throw new HttpError(400, (e as Error).message);
+    }
+    if (query.get('format') === 'json') return sendJson(res, { ...numericToColumns(w), total: w.total, bucket: w.bucket });
+    return sendColumnsF64(res, w, { 'x-total': String(w.total), 'x-bucket': String(w.bucket) });
+  };
+
+  const staticFile = (path: string, res: ServerResponse) => {
+    if (!webDir) {
+      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('The dashboard front end is not built. Run `npm run build:web` (or `npm ci`, which runs it) and restart `calcitag serve`.\n');
+      return;
+    }
+    const rel = path === '/' ? 'index.html' : path.slice(1);
+    const p = webFile(webDir, rel);
+    if (p) return sendFile(res, p, rel.startsWith('assets/'));
+    if (extname(rel) === '') return sendFile(res, join(webDir, 'index.html'));
+    throw new HttpError(404, `not found: ${path}`);
+  };
+
+  return (req, res) => {
+    try {
+      if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'read-only: GET and HEAD only');
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
+        const parts = url.pathname.slice(5).split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
+        api(parts, res, url.searchParams);
+      } else staticFile(decodeURIComponent(url.pathname), res);
+    } catch (e) {
+      const status = e instanceof HttpError ? e.status : 500;
+      sendJson(res, { error: (e as Error).message }, status);
+    }
+  };
+}
