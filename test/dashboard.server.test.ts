@@ -124,6 +124,9 @@ describe('calcitag serve API', () => {
     expect(figures.map((f: { title: string }) => f.title)).toEqual(['docs/figures/hw-study.svg', 'study/bss2-a/hw_study_rounding.png']);
     for (const f of figures) expect((await get(f.url)).status).toBe(200);
     expect((await get('/api/figures/docs0/other.svg')).status).toBe(404);
+    // a name that matches the figure pattern but climbs out of the figures folder
+    writeFileSync(join(dir, 'hw_study_secret.png'), 'png');
+    expect((await get(`/api/figures/docs0/${encodeURIComponent('hw_study/../../hw_study_secret.png')}`)).status).toBe(404);
   });
 
   it('lists hardware-study folders (calcitag hw-study) with their figure and serves their files', async () => {

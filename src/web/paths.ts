@@ -38,9 +38,10 @@ export function runFile(dir: string, name: string): string {
 export function figureFile(figureDirs: readonly string[], source: string | undefined, file: string | undefined): string {
   const i = /^docs(\d+)$/.exec(source ?? '');
   const dir = i ? figureDirs[Number(i[1])] : undefined;
-  if (!dir || !file || !HW_STUDY.test(file)) throw new HttpError(404, 'no such figure');
+  // A plain file name only: the name pattern alone would let 'hw_study/../../x.png' climb out.
+  if (!dir || !file || /[/\\]/.test(file) || !HW_STUDY.test(file)) throw new HttpError(404, 'no such figure');
   const p = join(dir, file);
-  if (!existsSync(p)) throw new HttpError(404, 'no such figure');
+  if (!p.startsWith(resolve(dir) + sep) || !existsSync(p)) throw new HttpError(404, 'no such figure');
   return p;
 }
 
