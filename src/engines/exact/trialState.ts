@@ -1,0 +1,223 @@
+/**
+ * Trial set-up and state of the `exact` engine (see exactEngine.ts for the method).
+ *
+ * One `ExactTrial` object holds a trial's constants, its continuous state and its probes; the modules
+ * that handle events (calciumEvents, neuronEvents, probeEvents) and advance the plasticity variables
+ * (earlyPhase, tagAndProtein) are plain functions of it. Keeping all state in this one object — the
+ * doubles in one Float64Array indexed by {@link St}, the scratch in arrays reused by every trial of the
+ * thread — keeps every per-event call monomorphic and allocation-free.
+ */
+import { earlyPhaseDrift } from '../../model/equations.js';
+import { toSeconds, type ModelParams } from '../../model/parameters.js';
+import { stimulationSpan } from '../../model/protocols.js';
+import { streamFor, type RandomStream } from '../../random/streams.js';
+import type { TrialSpec } from '../types.js';
+import { PackedGrid } from './grid.js';
+import { makeLifConstants, type LifConstants } from './lif.js';
+import type { OuRegime } from './ornsteinUhlenbeck.js';
+import { presynapticSpikeTimes, SpikeBuffer } from './poissonTrains.js';
+import { makeRegions, regionOf, type Regions } from './regions.js';
+import type { SlowConstants } from './slowVariables.js';
+
+/**
+ * Default resolution of threshold crossings of the noisy h, s: a crossing (or a possible excursion) is
+ * bracketed by exact bridge samples at most this far apart.
+ */
+export const DEFAULT_MAX_NOISY_STEP_S = 0.001;
+
+/** Fine calcium window around the first stimulus, as the reference engine: −0.1 s … +1.5 s, 1 ms. */
+const CA_WINDOW_BEFORE_S = 0.1;
+const CA_WINDOW_AFTER_S = 1.5;
+const CA_SAMPLE_S = 1e-3;
+
+/** Engine options of `exact` (TrialSpec.engineOptions). */
+export interface ExactEngineOptions {
+  /** Resolution of threshold crossings of the noisy h, ms (default 1). */
+  readonly maxNoisyStep_ms?: number;
+}
+
+/** Reads and checks the exact engine's options. */
+export function exactOptions(o: Readonly<Record<string, unknown>> | undefined): { maxNoisyStep_s: number } {
+  const v = o?.maxNoisyStep_ms;
+  if (v === undefined) return { maxNoisyStep_s: DEFAULT_MAX_NOISY_STEP_S };
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
+    throw new Error(`exact engine: maxNoisyStep_ms=${String(v)} is invalid; allowed: a number > 0 (ms)`);
+  }
+  return { maxNoisyStep_s: v * 1e-3 };
+}
+
+/**
+ * Indices of the engine's continuous state, in one Float64Array so that no update allocates a heap
+ * number. The modules that read the state declare the slots they use as literals typed by these
+ * members, so that the compiler checks every literal against this one layout.
+ */
+export const enum St {
+  H = 0,
+  T_H = 1,
+  C_J = 2,
+  T_J = 3,
+  T_CROSS = 4,
+  P_S = 5,
+  Z_S = 6,
+  T_S = 7,
+  T_REST = 8,
+  U_L = 9,
+  I_L = 10,
+  T_L = 11,
+  T_REF_END = 12,
+  T_POST = 13,
+  MAX_DEV = 14,
+  P_MAX = 15,
+  T_P_MAX = 16,
+  NOW = 17,
+}
+const STATE_LENGTH = 18;
+
+/** Spike buffer reused across trials of this thread. */
+const SPIKES = new SpikeBuffer();
+
+/**
+ * Scratch arrays reused by every trial of this thread (a trial runs to completion before the next
+ * starts), so that a trial allocates only its result.
+ */
+const SCRATCH = {
+  diffusion: new Float64Array(3),
+  stackT: new Float64Array(64),
+  stackH: new Float64Array(64),
+  tmp: new Float64Array(2),
+  crossT: new Float64Array(4),
+  crossTo: new Int8Array(4),
+  state: new Float64Array(STATE_LENGTH),
+};
+
+/**
+ * One trial of the exact engine: constants, state and probes, set up from its TrialSpec. The per-event
+ * logic lives in the event and phase modules, as functions of this object.
+ */
+export class ExactTrial {
+  // --- constants
+  readonly h0: number;
+  readonly tauC: number;
+  readonly cPre: number;
+  readonly cPost: number;
+  readonly thetaP: number;
+  readonly thetaD: number;
+  readonly dSyn: number;
+  readonly dCa: number;
+  readonly tRef: number;
+  readonly uReset: number;
+  readonly rMem: number;
+  readonly tEnd: number;
+  readonly ou: OuRegime[];
+  readonly dMax: number;
+  /** Diffusion rate s² = σ_pl² w/τ_h of h in each regime, mV²/s (Brownian-bridge crossing test). */
+  readonly diffusion = SCRATCH.diffusion;
+  /** Refinement stack of the noisy path: pairs (t, h). */
+  readonly stackT = SCRATCH.stackT;
+  readonly stackH = SCRATCH.stackH;
+  readonly regions: Regions;
+  readonly slowK: SlowConstants;
+  readonly lif: LifConstants;
+  readonly noise: RandomStream;
+  readonly gridBridge: RandomStream;
+  readonly caBridge: RandomStream;
+  readonly spikes: Float64Array;
+  readonly nSpikes: number;
+
+  // --- state: doubles in `s` (see the {@link St} indices): early phase h (valid at tH), calcium (cJ just after
+  // the last jump at tJ), slow variables (pS, zS at tS), membrane (uL, iL at tL), pending event times
+  readonly s = SCRATCH.state;
+  regime: 0 | 1 | 2 = 0;
+  /** Next downward threshold crossing of calcium, or a lower bound of it while `crossExact` is false. */
+  crossExact = true;
+  /** Whether tRest is the exact switch time or a lower bound of it. */
+  restExact = true;
+  // slow variables, valid at tS, with the tag and synthesis of `region` since then
+  region: number;
+  // membrane (u = V − V_rev and I at tL), refractory end, next postsynaptic spike
+  iPsp = 0;
+  iCa = 0;
+  // results
+  tagged = false;
+  synthEver = false;
+  postSpikes = 0;
+  events = 0;
+  ouSteps = 0;
+  // probes
+  readonly rec: PackedGrid;
+  kSched = 0;
+  kPut = 0;
+  readonly caT?: Float64Array;
+  readonly caC?: Float64Array;
+  readonly caH?: Float64Array;
+  kCaSched = 0;
+  kCaPut = 0;
+  // scratch
+  readonly tmp = SCRATCH.tmp;
+  readonly crossT = SCRATCH.crossT;
+  readonly crossTo = SCRATCH.crossTo;
+
+  constructor(readonly spec: TrialSpec) {
+    const P: ModelParams = spec.params;
+    if (P.sigma_wn > 0) {
+      throw new Error('exact engine: the OU background current (sigma_wn > 0) has no event-driven closed form; use --engine reference');
+    }
+    const { maxNoisyStep_s } = exactOptions(spec.engineOptions);
+    this.s.fill(0);
+    this.s[St.T_CROSS] = Infinity;
+    this.s[St.T_REST] = Infinity;
+    this.s[St.T_REF_END] = Infinity;
+    this.s[St.T_POST] = Infinity;
+    this.h0 = P.h0;
+    this.tauC = toSeconds(P, 'tau_c');
+    this.cPre = P.c_pre;
+    this.cPost = P.c_post;
+    this.thetaP = P.theta_p;
+    this.thetaD = P.theta_d;
+    this.dSyn = toSeconds(P, 't_syn_delay');
+    this.dCa = toSeconds(P, 't_c_delay');
+    this.tRef = toSeconds(P, 't_ref');
+    this.uReset = P.v_reset - P.v_rev;
+    this.rMem = P.r_mem;
+    this.tEnd = spec.protocol.duration_s;
+    this.ou = ([0, 1, 2] as const).map((r) => {
+      const d = earlyPhaseDrift(P, r);
+      const k = d.rate / P.tau_h;
+      // s² = σ² w/τ_h; stationary variance s²/(2k)
+      return { k, m: d.target, varInf: (P.sigma_pl * P.sigma_pl * d.noiseWeight) / P.tau_h / (2 * k) };
+    });
+    this.dMax = maxNoisyStep_s;
+    for (let r = 0; r <= 2; r++) this.diffusion[r] = 2 * this.ou[r]!.k * this.ou[r]!.varInf;
+    this.regions = makeRegions(P.theta_tag, P.theta_pro);
+    this.slowK = {
+      tauP: P.tau_p, alpha: P.alpha, rhoLtp: 1 / (P.tau_z * P.z_max), rhoLtd: 1 / P.tau_z, zMax: P.z_max, zMin: P.z_min,
+    };
+    this.lif = makeLifConstants(toSeconds(P, 'tau_mem'), toSeconds(P, 'tau_syn'), P.r_mem, P.i_0, P.v_th, P.v_rev);
+    this.s[St.U_L] = this.lif.drive; // resting membrane with the constant drive R·I_0
+
+    this.noise = streamFor(spec.seed, [spec.trial], 'plasticityNoise');
+    // probes in noisy stretches draw from streams of their own (grid and calcium window apart), so
+    // that neither the sample path nor the other probe depends on whether or where a probe looks
+    this.gridBridge = streamFor(spec.seed, [spec.trial, 1], 'plasticityNoise');
+    this.caBridge = streamFor(spec.seed, [spec.trial, 2], 'plasticityNoise');
+    presynapticSpikeTimes(spec.protocol, streamFor(spec.seed, [spec.trial], 'presynapticSpikes'), SPIKES);
+    this.spikes = SPIKES.times;
+    this.nSpikes = SPIKES.length;
+
+    this.s[St.H] = P.h0;
+    this.region = regionOf(this.regions, 0);
+
+    this.rec = new PackedGrid(this.tEnd, spec.sampleInterval_s);
+    const span = stimulationSpan(spec.protocol);
+    if (spec.recordCalcium && span) {
+      const from = Math.max(0, span.first_s - CA_WINDOW_BEFORE_S);
+      const to = Math.min(this.tEnd, span.first_s + CA_WINDOW_AFTER_S);
+      const len = Math.floor((to - from) / CA_SAMPLE_S + 1e-9) + 1;
+      const buf = new Float64Array(3 * len);
+      this.caT = buf.subarray(0, len);
+      for (let i = 0; i < len; i++) this.caT[i] = from + i * CA_SAMPLE_S;
+      this.caC = buf.subarray(len, 2 * len);
+      this.caH = buf.subarray(2 * len, 3 * len);
+    }
+  }
+}
