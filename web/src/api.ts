@@ -1,16 +1,8 @@
 /** The dashboard's JSON API client (see src/web/server.ts for the server side). */
-
-export interface RunListing {
-  id: string;
-  name: string;
-  engine: string | null;
-  seed: number | null;
-  trials: number | null;
-  protocols: string[];
-  classes: Record<string, string>;
-  params_changed: Record<string, number>;
-  modified: string;
-}
+// The response shapes are the server's own types (type-only imports: nothing of the server is bundled).
+import type { RunListing } from '../../src/web/catalog.js';
+import type { ProbeListing, ProbeWindow } from '../../src/web/probes.js';
+export type { RunListing, ProbeListing, ProbeWindow };
 
 export interface MeanSd {
   mean: number;
@@ -56,25 +48,6 @@ export interface RunConfigJson {
   params?: Record<string, number>;
   protocols?: Array<{ name: string; description?: string; trains?: StimulusTrain[]; duration_s?: number }>;
   [k: string]: unknown;
-}
-
-export interface ProbeListing {
-  probe: string;
-  protocol: string;
-  variables: string[];
-  trials: number[];
-  samples: number;
-  t_first_s: number;
-  t_last_s: number;
-}
-
-export interface ProbeWindow {
-  columns: string[];
-  data: Float64Array[];
-  rows: number;
-  /** Samples in the window before reduction, and samples per min/max bucket (1: raw). */
-  total: number;
-  bucket: number;
 }
 
 export interface RunDetail extends RunListing {
