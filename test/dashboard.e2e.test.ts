@@ -158,6 +158,10 @@ describe.skipIf(!haveChromium)('dashboard in headless Chromium', () => {
     expect(r.last).toBeCloseTo(8, 6);
     const wMax = await page.evaluate(() => Math.max(...(window.__calcitag.charts.get('run-weights')!.data[1] as number[])));
     expect(wMax).toBeGreaterThan(150); // STET: w/h0 rises well above 100 %
+    // the run's class-counts figure is in the figures section, served from the run folder
+    const classesSrc = await page.getAttribute('[data-testid=classes-figure]', 'src');
+    expect(classesSrc).toContain('figure_classes.svg');
+    expect((await page.request.get(new URL(classesSrc!, url).href)).status()).toBe(200);
   });
 
   it('zooms into time by dragging across a chart, in step with the linked chart, and zooms out again', async () => {

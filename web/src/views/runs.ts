@@ -174,7 +174,7 @@ export async function renderRuns(app: HTMLElement, route: Route, stale: () => bo
       other ? h('a', { class: 'button', href: routeHash('compare', { a: id, b: other.id, p: protocol }) }, 'Compare with…') : null,
     ),
     h('p', { class: 'meta' },
-      `engine ${cfg.engine ?? run.engine ?? '?'} · seed ${cfg.seed ?? '?'} · ${cfg.trials ?? '?'} trials · dt ${cfg.dt_ms ?? '?'} ms · fast-forward ${cfg.fast_forward === false ? 'off' : 'on'} · calcitag ${cfg.version ?? '?'}`,
+      `engine ${cfg.engine ?? run.engine ?? '?'} · seed ${cfg.seed ?? '?'} · ${cfg.trials ?? '?'} trials · ${(cfg.engine ?? run.engine) === 'reference' ? `dt ${cfg.dt_ms ?? '?'} ms · fast-forward ${cfg.fast_forward === false ? 'off' : 'on'}` : 'no fixed time step'} · calcitag ${cfg.version ?? '?'}`,
       changed.length ? h('span', { class: 'params-changed' }, ' · changed: ', changed.map(([k, v]) => `${k}=${fmt(v)}`).join(', ')) : null,
     ),
     summaryTable(results, (p) => select(p)),
@@ -210,7 +210,9 @@ export async function renderRuns(app: HTMLElement, route: Route, stale: () => bo
 
 function drawFigures(box: HTMLElement, run: RunDetail, protocol: string): void {
   const svg = run.figures.find((f) => f === `figure_${protocol}.svg`) ?? run.figures.find((f) => f === `figure_${protocol}.png`);
+  const classes = run.figures.find((f) => f === 'figure_classes.svg');
   box.replaceChildren(
+    ...(classes ? [h('img', { src: api.fileUrl(run.id, classes), alt: 'trials per outcome class and protocol', class: 'run-figure classes-figure', loading: 'lazy', 'data-testid': 'classes-figure' })] : []),
     h('details', { class: 'figure-details' },
       h('summary', {}, 'Server-rendered figure and files'),
       svg ? h('img', { src: api.fileUrl(run.id, svg), alt: `figure for ${protocol}`, class: 'run-figure', loading: 'lazy' }) : h('p', { class: 'muted' }, 'No figure for this protocol.'),
