@@ -147,7 +147,7 @@ async function main(): Promise<void> {
 
   // ---- 1 + 2: per-trial times of both engines, same run
   console.log(`\n1. One 8-hour trial, this thread: reference (dt 0.2 ms, fast-forward) median of ${args.referenceTrials}, exact median of ${args.exactTrials}`);
-  console.log('protocol  reference CPU   wall        exact CPU   wall        exact best  reference/exact (CPU)   exact × real time');
+  console.log('protocol  reference CPU   wall        ref. M steps/s  exact CPU   wall        exact best  reference/exact (CPU)   exact × real time');
   const perProtocol: Record<string, unknown> = {};
   let refSteps = 0, refCpu = 0;
   const exactMedians: number[] = [];
@@ -161,11 +161,13 @@ async function main(): Promise<void> {
     const eBest = Math.min(...ex.wall_ms);
     exactMedians.push(ec);
     const speed = (PRESET_PROTOCOLS[name].duration_s * 1000) / ec;
+    const refStepsPerS = ref.steps / (ref.cpu_ms.reduce((a, b) => a + b, 0) / 1000);
     perProtocol[name] = {
+      reference_steps_per_s: refStepsPerS,
       reference_cpu_ms: rc, reference_wall_ms: rw, exact_cpu_ms: ec, exact_wall_ms: ew, exact_best_wall_ms: eBest, ratio_cpu: rc / ec, exact_times_real_time: speed,
       reference_steps_per_trial: ref.steps / Math.max(1, args.referenceTrials), exact_events_per_trial: ex.steps / Math.max(1, args.exactTrials),
     };
-    console.log(`${name.padEnd(8)}  ${fmt(rc).padEnd(12)}  ${fmt(rw).padEnd(10)}  ${fmt(ec).padEnd(10)}  ${fmt(ew).padEnd(10)}  ${fmt(eBest).padEnd(10)}  ${(rc / ec).toFixed(0).padStart(8)} ×              ${speed.toExponential(2)}`);
+    console.log(`${name.padEnd(8)}  ${fmt(rc).padEnd(12)}  ${fmt(rw).padEnd(10)}  ${(refStepsPerS / 1e6).toFixed(1).padStart(10)}      ${fmt(ec).padEnd(10)}  ${fmt(ew).padEnd(10)}  ${fmt(eBest).padEnd(10)}  ${(rc / ec).toFixed(0).padStart(8)} ×              ${speed.toExponential(2)}`);
   }
   report.per_trial = perProtocol;
   const stepsPerS = refSteps / (refCpu / 1000);
