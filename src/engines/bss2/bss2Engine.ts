@@ -14,9 +14,10 @@ import { delaySteps } from '../../model/equations.js';
 import { toSeconds } from '../../model/parameters.js';
 import { stimulationSpan } from '../../model/protocols.js';
 import { streamFor } from '../../random/streams.js';
+import { StepCalciumWindow } from '../calciumWindow.js';
 import { GridRecorder } from '../gridRecorder.js';
 import { presynapticSpikeSteps } from '../presynapticSpikes.js';
-import type { CalciumTrace, Engine, TrialResult, TrialSpec } from '../types.js';
+import type { Engine, TrialResult, TrialSpec } from '../types.js';
 import { Cadc } from './adc.js';
 import { AnalogFrontend, analogCircuit, effectiveMismatch } from './analogFrontend.js';
 import { Bss2ConfigError, resolveBss2Config } from './config.js';
@@ -24,9 +25,6 @@ import { IdealRandom, LfsrSequence, LFSR_PERIOD } from './lfsr.js';
 import { PlasticityProcessor, ppuConstants } from './ppu.js';
 import type { RandomBits } from './rounding.js';
 
-const CA_WINDOW_BEFORE_S = 0.1;
-const CA_WINDOW_AFTER_S = 1.5;
-const CA_SAMPLE_S = 1e-3;
 
 export function runBss2Trial(spec: TrialSpec): TrialResult {
   const P = spec.params;
@@ -66,18 +64,9 @@ export function runBss2Trial(spec: TrialSpec): TrialResult {
   const rec = new GridRecorder(T, spec.sampleInterval_s);
   const nextRecordK = () => Math.ceil(rec.nextTime() / period_s - 1e-9);
   const record = () => rec.put(ppu.h_mV(), ppu.z(), ppu.p());
-  let caT: Float64Array | undefined, caC: Float64Array | undefined, caH: Float64Array | undefined;
-  let caFrom = Infinity, caTo = -Infinity, caEvery = 1, caK = 0;
   const span = stimulationSpan(spec.protocol);
-  if (spec.recordCalcium && span) {
-    caEvery = Math.max(1, Math.round(CA_SAMPLE_S / dt));
-    caFrom = Math.max(0, Math.round((span.first_s - CA_WINDOW_BEFORE_S) / dt));
-    caTo = Math.min(nLast, Math.round((span.first_s + CA_WINDOW_AFTER_S) / dt));
-    const len = Math.floor((caTo - caFrom) / caEvery) + 1;
-    caT = new Float64Array(len);
-    caC = new Float64Array(len);
-    caH = new Float64Array(len);
-  }
+  const caWindow = spec.recordCalcium && span ? new StepCalciumWindow(span.first_s, dt, nLast) : undefined;
+  const caFrom = caWindow ? caWindow.from : Infinity, caTo = caWindow ? caWindow.to : -Infinity;
   if (rec.nextTime() <= 1e-12) record();
 
   let analogSteps = 0;
@@ -120,12 +109,7 @@ export function runBss2Trial(spec: TrialSpec): TrialResult {
         }
         analog.step(psp, ca);
         analogSteps++;
-        if (j >= caFrom && j <= caTo && (j - caFrom) % caEvery === 0) {
-          caT![caK] = j * dt;
-          caC![caK] = analog.c;
-          caH![caK] = ppu.h_mV();
-          caK++;
-        }
+        if (caWindow?.samples(j)) caWindow.put(j, analog.c, ppu.h_mV());
       }
     }
     const code = adc.read(analog.c);
@@ -136,7 +120,7 @@ export function runBss2Trial(spec: TrialSpec): TrialResult {
   }
   rec.hold(T, ppu.h_mV(), ppu.z(), ppu.p());
 
-  const calcium: CalciumTrace | undefined = caT ? { t_s: caT.subarray(0, caK), c: caC!.subarray(0, caK), h_mV: caH!.subarray(0, caK) } : undefined;
+  const calcium = caWindow?.trace();
   const maxDev_mV = ppu.maxDev * consts.lsbH;
   const cy = cfg.cycles;
   return {

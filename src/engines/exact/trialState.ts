@@ -11,6 +11,7 @@ import { earlyPhaseDrift } from '../../model/equations.js';
 import { toSeconds, type ModelParams } from '../../model/parameters.js';
 import { stimulationSpan } from '../../model/protocols.js';
 import { streamFor, type RandomStream } from '../../random/streams.js';
+import { CALCIUM_WINDOW, calciumWindowTimes } from '../calciumWindow.js';
 import type { TrialSpec } from '../types.js';
 import { PackedGrid } from './grid.js';
 import { makeLifConstants, type LifConstants } from './lif.js';
@@ -25,10 +26,6 @@ import type { SlowConstants } from './slowVariables.js';
  */
 export const DEFAULT_MAX_NOISY_STEP_S = 0.001;
 
-/** Fine calcium window around the first stimulus, as the reference engine: −0.1 s … +1.5 s, 1 ms. */
-const CA_WINDOW_BEFORE_S = 0.1;
-const CA_WINDOW_AFTER_S = 1.5;
-const CA_SAMPLE_S = 1e-3;
 
 /** Engine options of `exact` (TrialSpec.engineOptions). */
 export interface ExactEngineOptions {
@@ -210,12 +207,11 @@ export class ExactTrial {
     this.rec = new PackedGrid(this.tEnd, spec.sampleInterval_s);
     const span = stimulationSpan(spec.protocol);
     if (spec.recordCalcium && span) {
-      const from = Math.max(0, span.first_s - CA_WINDOW_BEFORE_S);
-      const to = Math.min(this.tEnd, span.first_s + CA_WINDOW_AFTER_S);
-      const len = Math.floor((to - from) / CA_SAMPLE_S + 1e-9) + 1;
+      const { from_s: from, to_s: to } = calciumWindowTimes(span.first_s, this.tEnd);
+      const len = Math.floor((to - from) / CALCIUM_WINDOW.sample_s + 1e-9) + 1;
       const buf = new Float64Array(3 * len);
       this.caT = buf.subarray(0, len);
-      for (let i = 0; i < len; i++) this.caT[i] = from + i * CA_SAMPLE_S;
+      for (let i = 0; i < len; i++) this.caT[i] = from + i * CALCIUM_WINDOW.sample_s;
       this.caC = buf.subarray(len, 2 * len);
       this.caH = buf.subarray(2 * len, 3 * len);
     }

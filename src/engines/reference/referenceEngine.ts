@@ -18,10 +18,11 @@
 import { classifyOutcome } from '../../model/classify.js';
 import { stimulationSpan } from '../../model/protocols.js';
 import { streamFor } from '../../random/streams.js';
+import { StepCalciumWindow } from '../calciumWindow.js';
 import { GridRecorder } from '../gridRecorder.js';
 import { ProbeRecorder } from '../probeRecorder.js';
 import { presynapticSpikeSteps } from '../presynapticSpikes.js';
-import type { CalciumTrace, Engine, TrialResult, TrialSpec } from '../types.js';
+import type { Engine, TrialResult, TrialSpec } from '../types.js';
 import {
   initialState, integrateDetailed, stepCoefficients, type StepObserver,
   S_C, S_H, S_J_P_MAX, S_MAX_DEV, S_P, S_P_MAX, S_POST_SPIKES, S_SUM, S_SYNTHESIS, S_TAGGED, S_Z,
@@ -30,22 +31,6 @@ import { fastForward, FF_BUFFER_S } from './fastForward.js';
 
 /** Steps per call of the detailed loop (13 s of biological time at 0.2 ms). */
 const CHUNK_STEPS = 65_536;
-
-/** Fine calcium window around the first stimulus: from 0.1 s before to 1.5 s after its onset, 1 ms. */
-const CA_WINDOW_BEFORE_S = 0.1;
-const CA_WINDOW_AFTER_S = 1.5;
-const CA_SAMPLE_S = 1e-3;
-
-/** Calcium window recording: steps from, from + every, … ≤ to. */
-interface CalciumWindow {
-  readonly from: number;
-  readonly to: number;
-  readonly every: number;
-  readonly t: Float64Array;
-  readonly c: Float64Array;
-  readonly h: Float64Array;
-  k: number;
-}
 
 /** Routes the loop's observation steps to the coarse grid, the probes and the calcium window. */
 class TrialObserver implements StepObserver {
@@ -56,7 +41,7 @@ class TrialObserver implements StepObserver {
   constructor(
     private readonly rec: GridRecorder,
     private readonly probes: ProbeRecorder | undefined,
-    private readonly ca: CalciumWindow | undefined,
+    private readonly ca: StepCalciumWindow | undefined,
     private readonly dt: number,
     private readonly never: number,
   ) {
@@ -95,12 +80,8 @@ class TrialObserver implements StepObserver {
       this.nextProbe = n >= 0 ? n : this.never;
     }
     if (j === this.nextCa) {
-      const w = this.ca!;
-      w.t[w.k] = j * this.dt;
-      w.c[w.k] = c;
-      w.h[w.k] = h;
-      w.k++;
-      this.nextCa = j + w.every <= w.to ? j + w.every : this.never;
+      const n = this.ca!.put(j, c, h);
+      this.nextCa = n >= 0 ? n : this.never;
     }
     return this.next();
   }
@@ -132,14 +113,7 @@ export function runReferenceTrial(spec: TrialSpec): TrialResult {
 
   // --- recording
   const rec = new GridRecorder(T, spec.sampleInterval_s);
-  let ca: CalciumWindow | undefined;
-  if (spec.recordCalcium && span) {
-    const every = Math.max(1, Math.round(CA_SAMPLE_S / dt));
-    const from = Math.max(0, Math.round((span.first_s - CA_WINDOW_BEFORE_S) / dt));
-    const to = Math.min(nLast, Math.round((span.first_s + CA_WINDOW_AFTER_S) / dt));
-    const len = Math.floor((to - from) / every) + 1;
-    ca = { from, to, every, t: new Float64Array(len), c: new Float64Array(len), h: new Float64Array(len), k: 0 };
-  }
+  const ca = spec.recordCalcium && span ? new StepCalciumWindow(span.first_s, dt, nLast) : undefined;
   const probeRec = spec.probes && spec.probes.length > 0
     ? new ProbeRecorder(spec.probes, dt, nLast, P.h0, P.theta_tag, spec.probeSink)
     : undefined;
@@ -180,9 +154,7 @@ export function runReferenceTrial(spec: TrialSpec): TrialResult {
     }
   }
 
-  const calcium: CalciumTrace | undefined = ca
-    ? { t_s: ca.t.subarray(0, ca.k), c: ca.c.subarray(0, ca.k), h_mV: ca.h.subarray(0, ca.k) }
-    : undefined;
+  const calcium = ca?.trace();
   const maxDev = st[S_MAX_DEV]!;
 
   return {
