@@ -74,17 +74,20 @@ export interface HwFigure {
   title: string;
 }
 
+/** The server's error message of a failed response (its JSON `error`), or the HTTP status. */
+async function failure(res: Response): Promise<Error> {
+  try {
+    const msg = ((await res.json()) as { error?: string }).error;
+    if (msg) return new Error(msg);
+  } catch {
+    /* not JSON */
+  }
+  return new Error(`${res.status} ${res.statusText}`);
+}
+
 async function get<T>(path: string): Promise<T> {
   const res = await fetch(path, { headers: { accept: 'application/json' } });
-  if (!res.ok) {
-    let msg = `${res.status} ${res.statusText}`;
-    try {
-      msg = ((await res.json()) as { error?: string }).error ?? msg;
-    } catch {
-      /* not JSON */
-    }
-    throw new Error(msg);
-  }
+  if (!res.ok) throw await failure(res);
   return (await res.json()) as T;
 }
 
@@ -95,15 +98,7 @@ async function get<T>(path: string): Promise<T> {
 async function getColumns(path: string, query = 'format=f64'): Promise<Columns & { headers?: Headers }> {
   const res = await fetch(`${path}?${query}`);
   if (res.status === 415) return get<Columns>(path);
-  if (!res.ok) {
-    let msg = `${res.status} ${res.statusText}`;
-    try {
-      msg = ((await res.json()) as { error?: string }).error ?? msg;
-    } catch {
-      /* not JSON */
-    }
-    throw new Error(msg);
-  }
+  if (!res.ok) throw await failure(res);
   const columns = (res.headers.get('x-columns') ?? '').split(',').filter((c) => c !== '').map(decodeURIComponent);
   const rows = Number(res.headers.get('x-rows'));
   const buf = await res.arrayBuffer();
