@@ -43,7 +43,6 @@ export class RunWriter {
   async protocolDone(res: EnsembleResult): Promise<void> {
     this.done.push(res);
     const P = res.protocol;
-    const h0 = this.cfg.params.h0;
     const tr = res.traces;
     if (this.options.csv !== false) this.dir.write(
       `traces_${P}.csv`,
@@ -63,7 +62,7 @@ export class RunWriter {
       await this.figure(`figure_${P}`, protocolFigureSpec(res, protocol, this.cfg.params));
       await this.figure('figure_classes', classCountsSpec(this.done, this.cfg.protocols));
     }
-    if (this.options.csv !== false) this.dir.write('trials.csv', trialsCsv(this.done, h0));
+    if (this.options.csv !== false) this.dir.write('trials.csv', trialsCsv(this.done));
     this.dir.write('summary.json', JSON.stringify(summaryJson(this.cfg, this.done), null, 2) + '\n');
     this.note(`${P}: ${res.trials} trials in ${(res.wall_ms / 1000).toFixed(2)} s, class ${res.class}`);
   }
@@ -86,7 +85,7 @@ export class RunWriter {
   }
 }
 
-export function trialsCsv(results: readonly EnsembleResult[], _h0: number): string {
+export function trialsCsv(results: readonly EnsembleResult[]): string {
   const cps = CHECKPOINTS.map(([n]) => n);
   const header = [
     'protocol', 'trial', 'class', 'tagged', 'protein_synthesis', 'max_dev_h_mV',
