@@ -60,3 +60,20 @@ describe('keyed random streams', () => {
     expect(r.geometric(1)).toBe(0);
   });
 });
+
+describe('entity streams', () => {
+  it('give every (kind, index, purpose) its own numbers, distinct from single-synapse streams', async () => {
+    const { entityStream, streamFor } = await import('./streams.js');
+    const first = (s: { nextUint32(): number }) => [s.nextUint32(), s.nextUint32()].join(',');
+    const seen = new Set<string>();
+    seen.add(first(streamFor(1, [0], 'plasticityNoise')));
+    seen.add(first(streamFor(1, [0], 'backgroundNoise')));
+    for (const kind of ['neuron', 'synapse', 'projection'] as const) {
+      for (let i = 0; i < 50; i++) {
+        for (const purpose of ['plasticityNoise', 'backgroundNoise'] as const) seen.add(first(entityStream(1, 0, kind, i, purpose)));
+      }
+    }
+    expect(seen.size).toBe(2 + 3 * 50 * 2);
+    expect(first(entityStream(1, 0, 'neuron', 3, 'stimulus'))).toBe(first(entityStream(1, 0, 'neuron', 3, 'stimulus')));
+  });
+});

@@ -108,3 +108,18 @@ export class RandomStream {
 export function streamFor(seed: number, entity: readonly number[], purpose: PurposeName): RandomStream {
   return new RandomStream([seed, ...entity, Purpose[purpose]]);
 }
+
+/**
+ * Kinds of network entity. A network stream's key is [seed, trial, NAMESPACE + kind, index, purpose]:
+ * five words where single-synapse streams have three ([seed, trial, purpose]), with a kind word no
+ * trial index reaches (≥ 2^40), so a new neuron, synapse or projection can never share a stream with
+ * an existing entity or with today's single-synapse streams.
+ */
+export const EntityKind = { neuron: 1, synapse: 2, projection: 3, stimulus: 4, probe: 5 } as const;
+export type EntityKindName = keyof typeof EntityKind;
+const ENTITY_NAMESPACE = 2 ** 40;
+
+/** The stream of one network entity, e.g. `entityStream(seed, trial, 'neuron', 17, 'backgroundNoise')`. */
+export function entityStream(seed: number, trial: number, kind: EntityKindName, index: number, purpose: PurposeName): RandomStream {
+  return streamFor(seed, [trial, ENTITY_NAMESPACE + EntityKind[kind], index], purpose);
+}
