@@ -161,9 +161,9 @@ describe('calcitag serve API', () => {
   it('serves a single run folder given as the root', async () => {
     const s = await startServer({ root: join(dir, 'runs', 'ref'), port: 0, webDir: null, figureDirs: [] });
     try {
-      const { runs } = await (await fetch(new URL('/api/runs', s.url))).json();
-      expect(runs.map((r: { id: string; name: string }) => [r.id, r.name])).toEqual([['.root', 'ref']]);
-      const c = await (await fetch(new URL('/api/runs/.root/traces/WTET?format=json', s.url))).json();
+      const { runs } = (await (await fetch(new URL('/api/runs', s.url))).json()) as { runs: Array<{ id: string; name: string }> };
+      expect(runs.map((r) => [r.id, r.name])).toEqual([['.root', 'ref']]);
+      const c = (await (await fetch(new URL('/api/runs/.root/traces/WTET?format=json', s.url))).json()) as { rows: number };
       expect(c.rows).toBe(3);
       expect((await fetch(new URL('/api/runs/.root/files/figure_WTET.svg', s.url))).status).toBe(200);
     } finally {

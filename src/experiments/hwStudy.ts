@@ -11,11 +11,10 @@
  */
 import { resolveParams, type ModelParams } from '../model/parameters.js';
 import { OUTCOME_CLASSES, type OutcomeClass, type Protocol } from '../model/protocols.js';
-import { getEngine } from '../engines/registry.js';
-import { resolveBss2Config, DEFAULT_BSS2_CONFIG, type Bss2Config } from '../engines/bss2/config.js';
+import { resolveBss2Config, type Bss2Config } from '../engines/bss2/config.js';
 import { FORMAT_NAMES, type FormatName } from '../engines/bss2/fixedPoint.js';
 import { ROUNDING_MODES, type RoundingMode } from '../engines/bss2/rounding.js';
-import { EnsembleAccumulator, runEnsemble, type EnsembleResult } from './ensemble.js';
+import { runEnsemble, type EnsembleResult } from './ensemble.js';
 import type { MeanSd } from './statistics.js';
 
 /** |z(8 h)| below which a late-phase class is counted as early-phase (the smallest reference |z| is 0.27). */
