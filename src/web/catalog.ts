@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { basename, extname, join, relative, sep } from 'node:path';
 import { defaultParams } from '../model/parameters.js';
+import { networkBrief, type NetworkBrief } from './network.js';
 import { listProbes } from './probes.js';
 
 /** Files a run folder may serve (everything a run writes, nothing executable). */
@@ -27,6 +28,10 @@ const SKIP_DIRS = new Set(['node_modules', '.git']);
 export interface RunListing {
   id: string;
   name: string;
+  /** 'network' for a network run (summary.json `"kind": "network"`), else 'protocols'. */
+  kind: 'protocols' | 'network';
+  /** A network run's size and readouts. */
+  network?: NetworkBrief;
   engine: string | null;
   seed: number | null;
   trials: number | null;
@@ -116,6 +121,8 @@ function listing(root: string, dir: string): RunListing {
   return {
     id: idOf(root, dir),
     name: idOf(root, dir) === ROOT_ID ? basename(dir) || dir : idOf(root, dir),
+    kind: summary.kind === 'network' ? 'network' : 'protocols',
+    ...networkBrief(summary),
     engine: typeof summary.engine === 'string' ? summary.engine : typeof config.engine === 'string' ? config.engine : null,
     seed: typeof summary.seed === 'number' ? summary.seed : null,
     trials: typeof summary.trials === 'number' ? summary.trials : null,

@@ -21,6 +21,11 @@
  * | /api/runs/:id/probes                  | probe recordings (npy/): probe, protocol, variables, trials |
  * | /api/runs/:id/probes/:probe/:protocol | a window `?vars=c,h&trials=0,1&from=&to=&max=` as float64   |
  * |                                       | columns t_s, c[0], c[1], …, min/max-reduced to `max` rows   |
+ * | /api/runs/:id/network                 | a network run: summary, neuron groups, stimulation marks,   |
+ * |                                       | which files exist, figures                                  |
+ * | /api/runs/:id/network/spikes          | spikes `?from=&to=&max=` as float64 columns t_s, neuron     |
+ * |                                       | (every k-th when more than max; x-total, x-stride headers)  |
+ * | /api/runs/:id/network/rates, …/weights | population_rates.csv, weights.csv checked, as JSON columns |
  * | /api/studies                          | `calcitag hw-study` folders (hw_study.json): reference,     |
  * |                                       | figures, files (served under /api/runs/:id/files/…)         |
  * | /api/figures                          | hardware-study figures: docs/figures, runs, study folders   |
@@ -35,8 +40,19 @@ import { listFigures, listRuns, listStudies, runDetail } from './catalog.js';
 import { csvToColumns, numericToColumns, readNumeric } from './csv.js';
 import { defaultFigureDirs, defaultWebDir, type ServeOptions } from './options.js';
 import { figureFile, runDir, runFile, webFile } from './paths.js';
+import { networkOverview, readNetworkSummary } from './network.js';
+import { readRates, readSpikes, readWeights, spikeWindow } from './networkData.js';
 import { listProbes, readProbeWindow } from './probes.js';
 import { HttpError, sendColumnsF64, sendFile, sendJson } from './respond.js';
+
+/** The number in query parameter `key`, `dflt` when absent. @throws HttpError 400 when it is not a number. */
+function numberParam(query: URLSearchParams, key: string, dflt: number): number {
+  const raw = query.get(key);
+  if (raw === null || raw === '') return dflt;
+  const v = Number(raw);
+  if (!Number.isFinite(v)) throw new HttpError(400, `${key}=${raw} is not a number`);
+  return v;
+}
 
 /** Builds the request handler for a root folder (exported for tests and for embedding). */
 export function dashboardHandler(opts: ServeOptions): (req: IncomingMessage, res: ServerResponse) => void {
@@ -66,6 +82,7 @@ export function dashboardHandler(opts: ServeOptions): (req: IncomingMessage, res
       return sendFile(res, runFile(dir, `${what}.json`));
     }
     if (what === 'probes') return probes(dir, parts, res, query);
+    if (what === 'network') return network(dir, id, parts, res, query);
     if (parts.length !== 4 || arg === undefined) throw new HttpError(404, `unknown API path /api/${parts.join('/')}`);
     if (what === 'traces' || what === 'calcium' || what === 'csv') {
       if (what === 'csv' && extname(arg).toLowerCase() !== '.csv') throw new HttpError(400, `'${arg}' is not a CSV file`);
@@ -89,13 +106,7 @@ export function dashboardHandler(opts: ServeOptions): (req: IncomingMessage, res
     const p = all.find((q) => q.probe === probe && q.protocol === protocol);
     if (!p || parts.length !== 5) throw new HttpError(404, `no probe '${probe}' for protocol '${protocol ?? ''}' in this run`);
     const list = (key: string) => query.get(key)?.split(',').filter((x) => x !== '');
-    const num = (key: string, dflt: number) => {
-      const raw = query.get(key);
-      if (raw === null || raw === '') return dflt;
-      const v = Number(raw);
-      if (!Number.isFinite(v)) throw new HttpError(400, `${key}=${raw} is not a number`);
-      return v;
-    };
+    const num = (key: string, dflt: number) => numberParam(query, key, dflt);
     const vars = list('vars') ?? p.variables;
     const trials = (list('trials') ?? p.trials.map(String)).map(Number);
     const max = Math.min(2_000_000, Math.max(16, Math.floor(num('max', 100_000))));
@@ -107,6 +118,26 @@ export function dashboardHandler(opts: ServeOptions): (req: IncomingMessage, res
     }
     if (query.get('format') === 'json') return sendJson(res, { ...numericToColumns(w), total: w.total, bucket: w.bucket });
     return sendColumnsF64(res, w, { 'x-total': String(w.total), 'x-bucket': String(w.bucket) });
+  };
+
+  /**
+   * /api/runs/:id/network (overview), …/network/spikes (a window, thinned to `max`), …/network/rates
+   * and …/network/weights (checked tables); 404 for a run that is not a network run.
+   */
+  const network = (dir: string, id: string, parts: string[], res: ServerResponse, query: URLSearchParams) => {
+    const [, , , which] = parts;
+    if (parts.length === 3) return sendJson(res, networkOverview(dir, id));
+    if (parts.length !== 4) throw new HttpError(404, `unknown API path /api/${parts.join('/')}`);
+    const summary = readNetworkSummary(dir, id);
+    if (which === 'spikes') {
+      const max = Math.min(5_000_000, Math.max(1000, Math.floor(numberParam(query, 'max', 200_000))));
+      const w = spikeWindow(readSpikes(dir, summary.neurons), numberParam(query, 'from', -Infinity), numberParam(query, 'to', Infinity), max);
+      if (query.get('format') === 'json') return sendJson(res, { ...numericToColumns(w), total: w.total, stride: w.stride });
+      return sendColumnsF64(res, w, { 'x-total': String(w.total), 'x-stride': String(w.stride) });
+    }
+    const table = which === 'rates' ? readRates(dir) : which === 'weights' ? readWeights(dir) : undefined;
+    if (!table) throw new HttpError(404, `unknown API path /api/${parts.join('/')}: network data is spikes, rates or weights`);
+    return query.get('format') === 'f64' ? sendColumnsF64(res, table) : sendJson(res, numericToColumns(table));
   };
 
   const staticFile = (path: string, res: ServerResponse) => {
