@@ -3,7 +3,9 @@
  * name in `registry.ts`; callers never branch on an engine's identity.
  */
 import type { ModelParams } from '../model/parameters.js';
+import type { NetworkDescription } from '../model/network/description.js';
 import type { OutcomeClass, Protocol } from '../model/protocols.js';
+import type { NetworkResult, NetworkRunSpec } from './networkTypes.js';
 
 /** Everything one single-synapse trial needs: plain data, built before and independent of any engine. */
 export interface TrialSpec {
@@ -125,4 +127,12 @@ export interface Engine {
   /** Whether the engine records `TrialSpec.probes` (experiments with probes need one that does). */
   readonly recordsProbes?: boolean;
   runTrial(spec: TrialSpec): TrialResult;
+  /**
+   * Why this engine cannot run a description, in one line, or undefined when it can. An engine
+   * without `runNetwork` runs only the two-neuron single-synapse description (through `runTrial`);
+   * `cannotRun` adds the engine's own limits (e.g. no background noise).
+   */
+  cannotRun?(d: NetworkDescription): string | undefined;
+  /** Runs any description the engine accepts (see {@link whyEngineCannotRun}). */
+  runNetwork?(spec: NetworkRunSpec): NetworkResult;
 }

@@ -17,6 +17,7 @@ export const Purpose = {
   stochasticRounding: 6,
   connectivity: 7,
   stimulus: 8,
+  sampling: 9,
 } as const;
 export type PurposeName = keyof typeof Purpose;
 

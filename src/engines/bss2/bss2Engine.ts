@@ -173,4 +173,5 @@ export const bss2Engine: Engine = {
   name: 'bss2',
   description: 'BrainScaleS-2 emulation: analog calcium and neuron with mismatch, 8-bit ADC, integer plasticity processor with rounding modes and a cycle budget',
   runTrial: runBss2Trial,
+  cannotRun: (d) => (d.params.sigma_wn !== 0 ? `the chip emulation has no background noise source (sigma_wn = ${d.params.sigma_wn}, must be 0)` : undefined),
 };

@@ -179,4 +179,5 @@ export const exactEngine: Engine = {
   name: 'exact',
   description: 'event-driven, closed form between events (calcium, LIF, OU-sampled h, p, z); continuous-time Poisson input',
   runTrial: runExactTrial,
+  cannotRun: (d) => (d.params.sigma_wn > 0 ? `the OU background current (sigma_wn = ${d.params.sigma_wn}) has no event-driven closed form; use the reference engine` : undefined),
 };

@@ -28,6 +28,7 @@ import {
   S_C, S_H, S_J_P_MAX, S_MAX_DEV, S_P, S_P_MAX, S_POST_SPIKES, S_SUM, S_SYNTHESIS, S_TAGGED, S_Z,
 } from './detailedLoop.js';
 import { fastForward, FF_BUFFER_S } from './fastForward.js';
+import { runReferenceNetwork } from './networkEngine.js';
 
 /** Steps per call of the detailed loop (13 s of biological time at 0.2 ms). */
 const CHUNK_STEPS = 65_536;
@@ -182,4 +183,5 @@ export const referenceEngine: Engine = {
   description: 'float64 fixed-step integration in the published C++ order of operations, with its fast-forward',
   recordsProbes: true,
   runTrial: runReferenceTrial,
+  runNetwork: runReferenceNetwork,
 };

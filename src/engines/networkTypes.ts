@@ -1,0 +1,62 @@
+/**
+ * What an engine is given to run a network description, and what it returns. Plain data both ways:
+ * the description is built before any engine, results are read by experiments and writers alike.
+ */
+import type { NetworkDescription } from '../model/network/description.js';
+import type { PopulationLayout } from '../model/network/edges.js';
+
+export interface NetworkRunSpec {
+  readonly description: NetworkDescription;
+  /** Master seed: connectivity from (seed, projection), noise from (seed, trial, neuron, purpose). */
+  readonly seed: number;
+  /** Index of this run among repetitions of the same network (0 for a single run). */
+  readonly trial: number;
+  /** Integration step, ms. */
+  readonly dt_ms: number;
+  /** Use the reference's fast-forward after each stimulus block (MODEL.md §6). */
+  readonly fastForward: boolean;
+  /** Called now and then with the biological time reached, s. */
+  readonly onProgress?: (t_s: number) => void;
+  /** Polled between chunks of steps; a run stops (with an error) once it is true. */
+  readonly shouldStop?: () => boolean;
+}
+
+/** What one probe recorded: sample times, the recorded elements, and one series per variable. */
+export interface NetworkProbeTrace {
+  readonly name: string;
+  readonly kind: 'neurons' | 'synapses';
+  readonly reduce: 'none' | 'mean-sd';
+  readonly t_s: Float64Array;
+  /** Recorded neurons (global index), or the synapses' source and target neurons. */
+  readonly neurons?: Int32Array;
+  readonly sources?: Int32Array;
+  readonly targets?: Int32Array;
+  /**
+   * reduce 'none': `values[v]` holds samples × elements, row-major (sample k, element e at k·E + e);
+   * reduce 'mean-sd': `values[v + '_mean']` and `values[v + '_sd']`, one value per sample.
+   */
+  readonly values: Readonly<Record<string, Float64Array>>;
+  readonly units: Readonly<Record<string, string>>;
+}
+
+export interface NetworkResult {
+  readonly layout: readonly PopulationLayout[];
+  /** Every spike, sorted by time then neuron: biological time (s) and global neuron index. */
+  readonly spikes: { readonly t_s: Float64Array; readonly neuron: Int32Array };
+  readonly probes: readonly NetworkProbeTrace[];
+  /** Each projection's edges in global indices. */
+  readonly edges: ReadonlyArray<{ readonly name: string; readonly source: Int32Array; readonly target: Int32Array }>;
+  readonly neurons: number;
+  readonly synapses: number;
+  readonly plasticSynapses: number;
+  /** Detailed steps computed, and fast-forward steps. */
+  readonly steps: number;
+  readonly fastForwardSteps: number;
+  /** Intervals spent in fast-forward, s (biological time). */
+  readonly fastForwardIntervals: ReadonlyArray<readonly [number, number]>;
+  /** Largest signed deviation h − h0 reached in an active calcium regime (the reference's max_dev). */
+  readonly maxDev_mV: number;
+  /** Whether any synapse was ever tagged, any neuron ever synthesised protein. */
+  readonly tagged: boolean;
+  readonly proteinSynthesis: boolean;
+}

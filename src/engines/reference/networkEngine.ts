@@ -1,0 +1,152 @@
+/**
+ * The reference engine on a network description: compiles it to typed arrays, integrates it with the
+ * fixed-step loop (networkLoop.ts) and the reference's fast-forward (networkFastForward.ts), records
+ * spikes and probes. Random streams: background, stimulus and imposed spikes per neuron, plasticity
+ * noise per target neuron, each keyed by (seed, trial, neuron, purpose).
+ */
+import { descriptionIssues } from '../../model/network/validate.js';
+import { entityStream, type RandomStream } from '../../random/streams.js';
+import { compileNetwork, type CompiledNetwork } from '../network/compile.js';
+import { ouStepNoise } from '../network/neuronCoefficients.js';
+import { NetworkProbes } from '../network/probes.js';
+import { runSchedule } from '../network/schedule.js';
+import type { NetworkResult, NetworkRunSpec } from '../networkTypes.js';
+import { presynapticSpikeSteps } from '../presynapticSpikes.js';
+import { stepCoefficients } from './detailedLoop.js';
+import { fastForwardNetwork } from './networkFastForward.js';
+import { initialNetworkState, integrateNetwork, type ImposedSpikes, type NetworkState } from './networkLoop.js';
+
+/** Steps per loop call: progress and stop requests are looked at between chunks. */
+const CHUNK = 5_000;
+
+/** The imposed spikes of every spike-train stimulus, as (step, neuron) sorted by step then neuron. */
+function imposedSpikes(spec: NetworkRunSpec, net: CompiledNetwork, dt: number): ImposedSpikes {
+  const d = spec.description;
+  const pairs: number[][] = [];
+  for (const st of net.spikeTrains) {
+    const s = d.stimuli[st.index]!;
+    if (s.kind !== 'spike-trains') continue;
+    const protocol = { name: s.name, description: '', trains: s.trains, spikeTimes_s: s.spikeTimes_s, duration_s: d.duration_s };
+    for (let i = st.from; i < st.to; i++) {
+      for (const step of presynapticSpikeSteps(protocol, dt, entityStream(spec.seed, spec.trial, 'neuron', i, 'presynapticSpikes'))) pairs.push([step, i]);
+    }
+  }
+  pairs.sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!);
+  return { step: Int32Array.from(pairs, (p) => p[0]!), neuron: Int32Array.from(pairs, (p) => p[1]!), pos: 0 };
+}
+
+/** Sets each neuron's OU stimulus current for step j (zero outside its windows). */
+function ouStimulator(spec: NetworkRunSpec, net: CompiledNetwork, st: NetworkState, dt: number): (j: number) => void {
+  const parts = net.ou.map((o) => ({
+    o,
+    e: Math.exp(-dt / o.tau_s),
+    noise: ouStepNoise(o.sd_nA, o.tau_s, dt),
+    value: new Float64Array(o.to - o.from),
+    rng: Array.from({ length: o.to - o.from }, (_, k) => entityStream(spec.seed, spec.trial, 'neuron', o.from + k, 'stimulus')),
+    on: false,
+  }));
+  if (parts.length === 0) return () => {};
+  const iStim = st.iStim;
+  return (j: number) => {
+    for (const part of parts) {
+      if (part.on) iStim.fill(0, part.o.from, part.o.to);
+      part.on = false;
+    }
+    for (const part of parts) {
+      const w = part.o.windows;
+      let start = -1;
+      for (let k = 0; k < w.length; k += 2) if (w[k]! <= j && j < w[k + 1]!) start = w[k]!;
+      if (start < 0) continue;
+      part.on = true;
+      const { o, e, noise, value, rng } = part;
+      for (let i = 0; i < value.length; i++) {
+        // The process starts at its mean when the window opens, as in the C++ Stimulus class.
+        const prev = j === start ? o.mean_nA : value[i]!;
+        value[i] = (prev - o.mean_nA) * e + noise * rng[i]!.gaussian() + o.mean_nA;
+        iStim[o.from + i] = iStim[o.from + i]! + value[i]!;
+      }
+    }
+  };
+}
+
+class SpikeLog {
+  private step = new Int32Array(1 << 16);
+  private neuron = new Int32Array(1 << 16);
+  length = 0;
+
+  spike(j: number, i: number): void {
+    if (this.length === this.step.length) {
+      const s = new Int32Array(this.length * 2), n = new Int32Array(this.length * 2);
+      s.set(this.step);
+      n.set(this.neuron);
+      this.step = s;
+      this.neuron = n;
+    }
+    this.step[this.length] = j;
+    this.neuron[this.length++] = i;
+  }
+
+  finish(dt: number): { t_s: Float64Array; neuron: Int32Array } {
+    return { t_s: Float64Array.from(this.step.subarray(0, this.length), (j) => j * dt), neuron: this.neuron.slice(0, this.length) };
+  }
+}
+
+export function runReferenceNetwork(spec: NetworkRunSpec): NetworkResult {
+  const d = spec.description;
+  const issues = descriptionIssues(d);
+  if (issues.length > 0) throw new Error(`network description '${d.name}': ${issues.join('; ')}`);
+  const dt = spec.dt_ms * 1e-3;
+  const P = d.params;
+  const net = compileNetwork(d, spec.seed, dt);
+  const k = stepCoefficients(P, dt);
+  const st = initialNetworkState(net, P.h0);
+  const shared = entityStream(spec.seed, spec.trial, 'neuron', -1 >>> 0, 'plasticityNoise');
+  const streams = {
+    background: Array.from({ length: net.n }, (_, i): RandomStream => entityStream(spec.seed, spec.trial, 'neuron', i, 'backgroundNoise')),
+    plasticity: Array.from({ length: net.n }, (_, i): RandomStream =>
+      net.inStart[i + 1]! > net.inStart[i]! ? entityStream(spec.seed, spec.trial, 'neuron', i, 'plasticityNoise') : shared),
+  };
+  const imposed = imposedSpikes(spec, net, dt);
+  const stimulate = ouStimulator(spec, net, st, dt);
+  const probes = new NetworkProbes(d, net, spec.seed, dt);
+  const log = new SpikeLog();
+  const NEVER = 0x7fffffff;
+  const obs = { spike: (j: number, i: number) => log.spike(j, i), observe: (j: number) => probes.atStep(st, j, dt, NEVER) };
+
+  let steps = 0, ffSteps = 0, maxDev = 0;
+  const ffIntervals: Array<[number, number]> = [];
+  for (const seg of runSchedule(d, dt, spec.fastForward)) {
+    if (seg.mode === 'fast-forward') {
+      ffIntervals.push([seg.from * dt, seg.to * dt]);
+      ffSteps += fastForwardNetwork(net, P, st, seg.from * dt, seg.to * dt, (t) => {
+        probes.atFastForward(st, t, dt);
+        spec.onProgress?.(t);
+      });
+      continue;
+    }
+    for (let j0 = seg.from; j0 <= seg.to; j0 += CHUNK) {
+      if (spec.shouldStop?.()) throw new Error(`run stopped at t = ${(j0 * dt).toFixed(3)} s`);
+      const j1 = Math.min(seg.to, j0 + CHUNK - 1);
+      const dev = integrateNetwork(net, k, st, j0, j1, streams, imposed, stimulate, obs, probes.nextStep(NEVER));
+      if (Math.abs(dev) > Math.abs(maxDev)) maxDev = dev;
+      steps += j1 - j0 + 1;
+      spec.onProgress?.(j1 * dt);
+    }
+  }
+
+  return {
+    layout: net.layout,
+    spikes: log.finish(dt),
+    probes: probes.finish(),
+    edges: net.edges,
+    neurons: net.n,
+    synapses: net.edges.reduce((s, e) => s + e.source.length, 0),
+    plasticSynapses: net.nSyn,
+    steps,
+    fastForwardSteps: ffSteps,
+    fastForwardIntervals: ffIntervals,
+    maxDev_mV: maxDev,
+    tagged: st.tagged.some((x) => x === 1),
+    proteinSynthesis: st.synthesis.some((x) => x === 1),
+  };
+}
