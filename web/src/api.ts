@@ -1,8 +1,18 @@
 /** The dashboard's JSON API client (see src/web/server.ts for the server side). */
 // The response shapes are the server's own types (type-only imports: nothing of the server is bundled).
 import type { RunListing } from '../../src/web/catalog.js';
+import type { NetworkOverview, NetworkSummary, NeuronGroup } from '../../src/web/network.js';
 import type { ProbeListing, ProbeWindow } from '../../src/web/probes.js';
-export type { RunListing, ProbeListing, ProbeWindow };
+export type { RunListing, ProbeListing, ProbeWindow, NetworkOverview, NetworkSummary, NeuronGroup };
+
+/** A window of a network run's spikes: columns t_s and neuron, every `stride`-th of `total`. */
+export interface SpikeWindow {
+  t: Float64Array;
+  neuron: Float64Array;
+  rows: number;
+  total: number;
+  stride: number;
+}
 
 export interface MeanSd {
   mean: number;
@@ -137,6 +147,19 @@ export const api = {
     const c = await getColumns(`api/runs/${enc(id)}/probes/${enc(p.probe)}/${enc(p.protocol)}`, q.toString());
     return { columns: c.columns, data: c.data as Float64Array[], rows: c.rows, total: Number(c.headers?.get('x-total') ?? c.rows), bucket: Number(c.headers?.get('x-bucket') ?? 1) };
   },
+  /** A network run's overview: summary, neuron groups, stimulation marks, files, figures. */
+  network: (id: string) => cached(`net:${id}`, () => get<NetworkOverview>(`api/runs/${enc(id)}/network`)),
+  /** Spikes with from ≤ t ≤ to (all when unset), every k-th when there are more than `max`. */
+  spikes: async (id: string, o: { from?: number; to?: number; max: number }): Promise<SpikeWindow> => {
+    const q = new URLSearchParams({ max: String(o.max) });
+    if (o.from !== undefined) q.set('from', String(o.from));
+    if (o.to !== undefined) q.set('to', String(o.to));
+    const c = await getColumns(`api/runs/${enc(id)}/network/spikes`, q.toString());
+    const [t, neuron] = c.data as Float64Array[];
+    return { t: t!, neuron: neuron!, rows: c.rows, total: Number(c.headers?.get('x-total') ?? c.rows), stride: Number(c.headers?.get('x-stride') ?? 1) };
+  },
+  /** population_rates.csv or weights.csv of a network run, checked by the server. */
+  networkTable: (id: string, which: 'rates' | 'weights') => cached(`net-${which}:${id}`, () => getColumns(`api/runs/${enc(id)}/network/${which}`)),
   fileUrl: (id: string, file: string) => `api/runs/${enc(id)}/files/${enc(file)}`,
   figures: () => get<{ figures: HwFigure[] }>('api/figures'),
   health: () => get<{ ok: boolean; version: string }>('api/health'),

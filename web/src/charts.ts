@@ -17,6 +17,8 @@ export interface LineSpec {
   scale?: 'y' | 'y2';
   /** Format of the legend value. */
   digits?: number;
+  /** Draw as steps: each value holds until the next x (binned data such as rates per bin). */
+  stepped?: boolean;
 }
 
 export interface ChartSpec {
@@ -101,6 +103,13 @@ export function nowLinePlugin(ref: { x: number }, color = '#e6550d'): uPlot.Plug
   };
 }
 
+const numberFormat = new Intl.NumberFormat(navigator.language);
+/** Tick labels as uPlot writes them, but ticks closer than 0.001 in exponent form (uPlot's would all read 0). */
+function axisValues(_u: uPlot, splits: number[], _axis: number, _space: number, incr: number): string[] {
+  if (incr >= 1e-3) return splits.map((v) => (v == null ? '' : numberFormat.format(v)));
+  return splits.map((v) => (v == null ? '' : Math.abs(v) < incr / 2 ? '0' : v.toExponential(1)));
+}
+
 /** uPlot's padded range, but a flat series (e.g. p = 0 throughout) gets a unit span instead of ±100. */
 function autoRange(_u: uPlot, min: number | null, max: number | null): uPlot.Range.MinMax {
   if (min == null || max == null) return [0, 1];
@@ -173,6 +182,7 @@ export function lineChart(el: HTMLElement, spec: ChartSpec): uPlot {
       scale,
       spanGaps: true,
       points: { show: false },
+      paths: l.stepped ? uPlot.paths.stepped!({ align: 1 }) : undefined,
       value: (_u, v) => (v == null ? '–' : fmt(v, l.digits ?? 4)),
     });
     if (l.sd) {
@@ -184,11 +194,11 @@ export function lineChart(el: HTMLElement, spec: ChartSpec): uPlot {
   }
   const axes: uPlot.Axis[] = [
     { label: spec.xLabel, stroke: '#444', grid: { stroke: '#eee' }, ticks: { stroke: '#ccc' } },
-    { label: spec.yLabel, stroke: '#444', grid: { stroke: '#eee' }, ticks: { stroke: '#ccc' }, size: 60 },
+    { label: spec.yLabel, stroke: '#444', grid: { stroke: '#eee' }, ticks: { stroke: '#ccc' }, size: 60, values: axisValues },
   ];
   const scales: uPlot.Scales = { x: { time: false }, y: { range: spec.yRange ?? autoRange } };
   if (spec.y2Label) {
-    axes.push({ label: spec.y2Label, scale: 'y2', side: 1, stroke: '#444', grid: { show: false }, size: 60 });
+    axes.push({ label: spec.y2Label, scale: 'y2', side: 1, stroke: '#444', grid: { show: false }, size: 60, values: axisValues });
     scales.y2 = { range: autoRange };
   }
   const width = Math.max(320, el.clientWidth || 640);
@@ -218,15 +228,7 @@ export function lineChart(el: HTMLElement, spec: ChartSpec): uPlot {
       setScale: [
         (u, key) => {
           if (key === 'x' && spec.onXRange && u.scales.x.min != null && u.scales.x.max != null) spec.onXRange(u.scales.x.min, u.scales.x.max);
-          if (key !== 'x' || !spec.sync) return;
-          const group = zoomGroups.get(spec.sync);
-          if (!group) return;
-          const { min, max } = u.scales.x;
-          for (const o of group) {
-            if (o !== u && (o.scales.x.min !== min || o.scales.x.max !== max) && min != null && max != null) {
-              o.setScale('x', { min, max });
-            }
-          }
+          if (key === 'x' && spec.sync) propagateX(u, spec.sync);
         },
       ],
     },
@@ -235,21 +237,39 @@ export function lineChart(el: HTMLElement, spec: ChartSpec): uPlot {
   const u = new uPlot(opts, data as uPlot.AlignedData, el);
   const rows = u.root.querySelectorAll<HTMLElement>('.u-legend .u-series');
   for (const i of hidden) if (rows[i]) rows[i]!.style.display = 'none';
-  charts.set(spec.key, u);
-  if (spec.fullX) fullRanges.set(u, spec.fullX);
+  registerChart(spec.key, u, el, { sync: spec.sync, fullX: spec.fullX, height: spec.height ?? 280 });
+  return u;
+}
+
+/**
+ * Puts a chart in the registry (under `key`), in its zoom group and under resize handling; lineChart
+ * does this for its charts, other uPlot charts (the spike raster) call it themselves.
+ */
+export function registerChart(key: string, u: uPlot, el: HTMLElement, o: { sync?: string; fullX?: [number, number]; height: number }): void {
+  charts.set(key, u);
+  if (o.fullX) fullRanges.set(u, o.fullX);
   else fullRanges.delete(u);
-  if (spec.sync) {
-    let g = zoomGroups.get(spec.sync);
-    if (!g) zoomGroups.set(spec.sync, (g = new Set()));
+  if (o.sync) {
+    let g = zoomGroups.get(o.sync);
+    if (!g) zoomGroups.set(o.sync, (g = new Set()));
     g.add(u);
   }
   const ro = new ResizeObserver(() => {
     const w = Math.max(320, el.clientWidth);
-    if (Math.abs(w - u.width) > 4) u.setSize({ width: w, height: spec.height ?? 280 });
+    if (Math.abs(w - u.width) > 4) u.setSize({ width: w, height: o.height });
   });
   ro.observe(el);
   (u as unknown as { _ro: ResizeObserver })._ro = ro;
-  return u;
+}
+
+/** Gives the x range of `u` to the other charts of zoom group `sync` (call it from a setScale hook). */
+export function propagateX(u: uPlot, sync: string): void {
+  const group = zoomGroups.get(sync);
+  const { min, max } = u.scales.x;
+  if (!group || min == null || max == null) return;
+  for (const o of group) {
+    if (o !== u && (o.scales.x.min !== min || o.scales.x.max !== max)) o.setScale('x', { min, max });
+  }
 }
 
 export function destroyChart(key: string): void {

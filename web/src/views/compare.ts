@@ -135,7 +135,8 @@ async function sideBySide(box: HTMLElement, a: RunDetail, b: RunDetail, protocol
 }
 
 export async function renderCompare(app: HTMLElement, route: Route, stale: () => boolean): Promise<void> {
-  const { runs } = await runList();
+  // network runs have no protocols to overlay: they are left out here
+  const runs = (await runList()).runs.filter((r) => r.kind !== 'network');
   if (stale()) return;
   app.append(h('h2', {}, 'Compare two runs'));
   if (runs.length < 2) {

@@ -94,6 +94,7 @@ export async function renderHardware(app: HTMLElement, stale: () => boolean): Pr
   // Runs per engine: a quick way to put a hardware-emulation run next to a reference run.
   const byEngine = new Map<string, typeof runs>();
   for (const r of runs) {
+    if (r.kind === 'network') continue;
     const k = r.engine ?? '?';
     byEngine.set(k, [...(byEngine.get(k) ?? []), r]);
   }

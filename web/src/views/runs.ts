@@ -5,9 +5,12 @@ import { classBadge, h } from '../dom.js';
 import { COLORS, firstOnset, stimulationMarks, weightTraces } from '../quantities.js';
 import { replaceRoute, routeHash, runList, type Route } from '../state.js';
 import { column } from '../api.js';
+import { fileList, logDetails } from './details.js';
+import { renderNetworkRun } from './network.js';
 import { drawProbes } from './probes.js';
 
 export function runCard(r: RunListing, active: boolean): HTMLElement {
+  if (r.network) return networkCard(r, r.network, active);
   const changed = Object.entries(r.params_changed);
   return h(
     'a',
@@ -16,6 +19,18 @@ export function runCard(r: RunListing, active: boolean): HTMLElement {
     h('div', { class: 'run-meta' }, `${r.engine ?? '?'} · ${r.trials ?? '?'} trials · seed ${r.seed ?? '?'}`),
     h('div', { class: 'run-badges' }, r.protocols.map((p) => classBadge(p, r.classes[p]))),
     changed.length ? h('div', { class: 'run-params' }, changed.map(([k, v]) => `${k}=${fmt(v)}`).join(', ')) : null,
+  );
+}
+
+function networkCard(r: RunListing, n: NonNullable<RunListing['network']>, active: boolean): HTMLElement {
+  const v = (x: number | null, digits: number) => (x == null ? '?' : fmt(x, digits));
+  return h(
+    'a',
+    { class: `run-card${active ? ' active' : ''}`, href: routeHash('runs', { id: r.id }), 'data-run': r.id, 'data-kind': 'network', title: r.id },
+    h('div', { class: 'run-name' }, r.name),
+    h('div', { class: 'run-meta' }, h('span', { class: 'badge kind-network' }, 'network'), ` ${r.engine ?? '?'} · seed ${r.seed ?? '?'}`),
+    h('div', { class: 'run-meta' }, `${n.neurons ?? '?'} neurons · assembly ${n.assembly ?? '?'} · recall ${n.recall ?? '?'}`),
+    h('div', { class: 'run-params' }, `Q ${v(n.Q, 3)} · MI ${v(n.MI, 3)}`),
   );
 }
 
@@ -131,7 +146,7 @@ export async function renderRuns(app: HTMLElement, route: Route, stale: () => bo
     oninput: (e: Event) => {
       const words = (e.target as HTMLInputElement).value.toLowerCase().split(/\s+/).filter(Boolean);
       runs.forEach((r, i) => {
-        const text = [r.name, r.engine, ...r.protocols, ...Object.values(r.classes), ...Object.entries(r.params_changed).map(([k, v]) => `${k}=${v}`)].join(' ').toLowerCase();
+        const text = [r.name, r.kind, r.engine, ...r.protocols, ...Object.values(r.classes), ...Object.entries(r.params_changed).map(([k, v]) => `${k}=${v}`)].join(' ').toLowerCase();
         cards[i]!.hidden = !words.every((w) => text.includes(w));
       });
     },
@@ -161,13 +176,14 @@ export async function renderRuns(app: HTMLElement, route: Route, stale: () => bo
   }
   const run = await api.run(id);
   if (stale()) return;
+  if (run.kind === 'network') return renderNetworkRun(content, run, route.q, stale);
   const results = run.summary?.results ?? [];
   const protocols = orderedProtocols(run);
   let protocol = route.q.get('p') ?? protocols[0];
   if (protocol && !protocols.includes(protocol)) protocol = protocols[0];
   const cfg = run.summary ?? {};
   const changed = Object.entries(run.params_changed);
-  const other = runs.find((r) => r.id !== id);
+  const other = runs.find((r) => r.id !== id && r.kind !== 'network');
   content.append(
     h('div', { class: 'run-head' },
       h('h2', { 'data-testid': 'run-title' }, run.name),
@@ -216,20 +232,8 @@ function drawFigures(box: HTMLElement, run: RunDetail, protocol: string): void {
     h('details', { class: 'figure-details' },
       h('summary', {}, 'Server-rendered figure and files'),
       svg ? h('img', { src: api.fileUrl(run.id, svg), alt: `figure for ${protocol}`, class: 'run-figure', loading: 'lazy' }) : h('p', { class: 'muted' }, 'No figure for this protocol.'),
-      h('ul', { class: 'files' }, run.files.map((f) => h('li', {}, h('a', { href: api.fileUrl(run.id, f), target: '_blank' }, f)))),
+      fileList(run),
     ),
     ...(run.files.includes('log.txt') ? [logDetails(run)] : []),
   );
-}
-
-/** The run's log.txt, loaded when opened (engine settings such as the bss2 PPU budget are noted there). */
-function logDetails(run: RunDetail): HTMLElement {
-  const pre = h('pre', { class: 'log' }, 'Loading…');
-  const d = h('details', { class: 'figure-details' }, h('summary', {}, 'Log'), pre);
-  d.addEventListener('toggle', () => {
-    if (!d.open || pre.dataset.loaded) return;
-    pre.dataset.loaded = '1';
-    fetch(api.fileUrl(run.id, 'log.txt')).then((r) => r.text()).then((t) => (pre.textContent = t), (e: Error) => (pre.textContent = e.message));
-  });
-  return d;
 }
