@@ -8,6 +8,7 @@ import { VERSION } from '../version.js';
 import { USAGE } from './errors.js';
 import { registerRun } from './commands/run.js';
 import { registerHwStudy } from './commands/hwStudy.js';
+import { registerNetwork } from './commands/network.js';
 import { registerSchema } from './commands/schema.js';
 import { registerServe } from './commands/serve.js';
 import { registerValidate } from './commands/validate.js';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (str, write) => write(`calcitag: ${str.replace(/^error: /, '')}`) });
   registerRun(program);
   registerHwStudy(program);
+  registerNetwork(program);
   registerSchema(program);
   registerServe(program);
   registerValidate(program);
