@@ -42,7 +42,12 @@ export { RunningStat, sampleAt, type MeanSd } from './experiments/statistics.js'
  * Experiments: files (YAML/JSON) validated by a zod schema, resolved to explicit experiments and run
  * with probes, progress and HDF5/.npy output. See docs/experiments.md.
  */
-export { runExperiment, type RunExperimentOptions, type ExperimentResult, type ExperimentProgress } from './experiments/experimentRun.js';
+export {
+  runExperiment, probeSpecFor, probesForTrial, type RunExperimentOptions, type ExperimentResult, type ExperimentProgress,
+  type ExperimentSink, type ExperimentSinkFactory, type ProbeRecording, type RunProgressNote,
+} from './experiments/experimentRun.js';
+/** The run folder as an experiment's sink: `runExperiment(e, { output: experimentFolder(dir) })`. */
+export { experimentFolder, ExperimentOutput } from './io/experimentOutput.js';
 export {
   resolveExperiment, readExperimentFile, parseExperimentText, experimentRunConfig, experimentFromRunConfig, experimentToJson, ExperimentError,
   type ResolvedExperiment, type ResolvedProtocol, type ResolvedProbe, type ResolvedTrain, type ResolvedOutputs,
@@ -50,7 +55,6 @@ export {
 export { ExperimentSchema, experimentJsonSchema, type ExperimentInput } from './experiments/experimentSchema.js';
 export type { ProbeSpec, ProbeSink, ProbeTrace, ProbeVariable, SampledVariable } from './engines/types.js';
 export { PROBE_VARIABLES, PROBE_UNITS } from './engines/types.js';
-export type { ProbeRecording } from './io/probes.js';
 export { createProgressReporter, protocolProgress, type ProgressReporter, type ProgressReporterOptions } from './io/progress.js';
 export { encodeNpy, writeNpy, decodeNpy, NpyStreamWriter } from './io/npy.js';
 export { Hdf5Writer } from './io/hdf5.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runExperiment, type ExperimentProgress } from './experimentRun.js';
+import { runExperiment, type ExperimentProgress, type ExperimentSink } from './experimentRun.js';
 import { resolveRunConfig, runProtocols, summaryJson } from './protocolRun.js';
 import { ExperimentError } from './experiment.js';
 
@@ -30,6 +30,33 @@ describe('runExperiment', () => {
     expect(tr.samples).toBe(601);
     expect(Array.from(tr.preSpikes_s!)).toEqual([5, 5.005, 5.01, 5.015, 5.02].map((t) => Math.round(t / 2e-4) * 2e-4));
     expect(Math.max(...tr.values!.c!)).toBeGreaterThan(4); // five c_pre jumps of 1 within 20 ms
+  });
+
+  it('hands the results to the sink it is given, in order, with the probe samples streamed to it', async () => {
+    const calls: string[] = [];
+    let samples = 0;
+    const sink: ExperimentSink = {
+      location: 'memory://test',
+      start: () => calls.push('start'),
+      probeSink: (protocol, trial, probes) => {
+        calls.push(`probeSink ${protocol.name} ${trial} ${probes.map((p) => p.name).join(',')}`);
+        return { chunkSamples: 100, samples: (_probe, _offset, values) => { samples += values[0]!.length; } };
+      },
+      trialDone: (protocol, trial, probes, traces) => calls.push(`trialDone ${protocol.name} ${trial} ${traces.length}/${probes.length}`),
+      protocolDone: async (protocol, result) => { calls.push(`protocolDone ${protocol.name} ${result.trials}`); },
+      note: (line) => calls.push(`note ${line}`),
+      finish: (progress) => calls.push(`finish ${progress.complete}`),
+      abort: () => calls.push('abort'),
+    };
+    const res = await runExperiment({
+      trials: 2,
+      protocols: [{ name: 'pulse', duration_s: 30, spike_times_s: [5] }],
+      probes: [{ name: 'ca', variables: ['c'], interval_s: 0.01, from_s: 4, to_s: 6, trials: [1] }],
+    }, { output: () => sink });
+    expect(calls).toEqual(['start', 'probeSink pulse 1 ca', 'trialDone pulse 1 1/1', 'protocolDone pulse 2', 'finish true']);
+    expect(samples).toBe(201);
+    expect(res.probes).toEqual([]); // they went to the sink
+    expect(res.runDir).toBe('memory://test');
   });
 
   it('stops after the current trial when aborted and says how far it got', async () => {

@@ -1,15 +1,73 @@
 /**
  * `runExperiment`: the library's one call for an experiment — validate, resolve, run every protocol's
- * trials, record probes, and (with `outDir`) write the run folder. This module is the façade over
- * experiments/ and io/, so it imports both.
+ * trials and record probes. Where the results go is the caller's choice: an {@link ExperimentSink}
+ * (io's run folder, `experimentFolder(dir)`, implements it) passed in from above, so this module never
+ * imports io. Without one, nothing is written and probe samples come back in memory.
  */
 import { getEngine } from '../engines/registry.js';
-import { ExperimentOutput, type RunProgressNote } from '../io/experimentOutput.js';
-import { ProbeOutput, type ProbeRecording } from '../io/probes.js';
+import type { ProbeSink, ProbeSpec, ProbeTrace } from '../engines/types.js';
 import { EnsembleAccumulator, type EnsembleResult } from './ensemble.js';
-import { experimentRunConfig, resolveExperiment, type ResolvedExperiment } from './experiment.js';
+import { experimentRunConfig, resolveExperiment, type ResolvedExperiment, type ResolvedProbe, type ResolvedProtocol } from './experiment.js';
 import type { ExperimentInput } from './experimentSchema.js';
 import { summaryJson, type RunConfig } from './protocolRun.js';
+
+/** How far a run got (a run folder writes it to summary.json and log.txt). */
+export interface RunProgressNote {
+  readonly complete: boolean;
+  readonly interrupted: boolean;
+  /** Protocols whose every trial finished. */
+  readonly completed_protocols: string[];
+  /** The protocol that was running when the run stopped. */
+  readonly partial?: { protocol: string; trials_done: number; trials: number };
+  readonly not_started: string[];
+}
+
+/** One probe's recording of one trial, kept in memory (a run without a sink). */
+export interface ProbeRecording {
+  readonly probe: string;
+  readonly protocol: string;
+  readonly trial: number;
+  readonly trace: ProbeTrace;
+}
+
+/**
+ * Where a run's results go while it runs. The runner calls it in this order: `start`, then per trial
+ * `probeSink` (when the trial has probes) and `trialDone`, per protocol `protocolDone`, and `finish` —
+ * or `abort` after an error. io's run folder implements it; front ends choose one and pass it in.
+ */
+export interface ExperimentSink {
+  /** Where the results are (e.g. the run folder's path), returned in {@link ExperimentResult.runDir}. */
+  readonly location?: string;
+  start(): void;
+  /**
+   * Where the engine streams the samples of `probes` (the probes recording `trial` of `protocol`, in the
+   * order of `TrialSpec.probes`), or undefined to have them returned in the trial's result.
+   */
+  probeSink(protocol: ResolvedProtocol, trial: number, probes: readonly ResolvedProbe[]): ProbeSink | undefined;
+  /** What the trial's probes returned (`traces[i]` belongs to `probes[i]`): spike times, and samples when not streamed. */
+  trialDone(protocol: ResolvedProtocol, trial: number, probes: readonly ResolvedProbe[], traces: readonly ProbeTrace[]): void;
+  /** A protocol's every trial finished; resolves once its results are stored. */
+  protocolDone(protocol: ResolvedProtocol, result: EnsembleResult): Promise<void>;
+  /** A line for the run's log (warnings, failures). */
+  note(line: string): void;
+  /** The run ended (complete, or interrupted as `progress` says). */
+  finish(progress: RunProgressNote): void;
+  /** The run failed: remove what is unfinished. */
+  abort(): void;
+}
+
+/** Makes the sink of a resolved experiment (called once, after validation, before anything runs). */
+export type ExperimentSinkFactory = (experiment: ResolvedExperiment, config: RunConfig) => ExperimentSink | Promise<ExperimentSink>;
+
+/** The engine-level description of a probe in one protocol. */
+export function probeSpecFor(probe: ResolvedProbe, protocol: ResolvedProtocol): ProbeSpec {
+  return { name: probe.name, variables: probe.variables, interval_s: probe.interval_s, from_s: probe.from_s, to_s: probe.to_s ?? protocol.duration_s };
+}
+
+/** The probes that record `trial` of `protocol`, in the experiment's order. */
+export function probesForTrial(exp: ResolvedExperiment, protocol: ResolvedProtocol, trial: number): ResolvedProbe[] {
+  return exp.probes.filter((p) => p.protocols.includes(protocol.name) && p.trials.includes(trial));
+}
 
 /** Where a run stands, reported after every trial and protocol. */
 export interface ExperimentProgress {
@@ -31,8 +89,12 @@ export interface ExperimentProgress {
 }
 
 export interface RunExperimentOptions {
-  /** Write a run folder here (experiment.json, summary.json, CSV, figures, results.h5, npy/). Without it nothing is written and probe samples are returned in memory. */
-  readonly outDir?: string;
+  /**
+   * Where the results go, made from the resolved experiment: e.g. `experimentFolder(dir)` (a run folder
+   * with experiment.json, summary.json, CSV, figures, results.h5, npy/). Without it nothing is written
+   * and probe samples are returned in memory.
+   */
+  readonly output?: ExperimentSinkFactory;
   /** Called after every trial and every protocol. */
   readonly onProgress?: (progress: ExperimentProgress) => void;
   /** Aborting stops the run after the current trial; the files then hold what finished, and a note of how far it got. */
@@ -49,9 +111,9 @@ export interface ExperimentResult {
   readonly results: EnsembleResult[];
   /** What summary.json holds (without the interruption note). */
   readonly summary: Record<string, unknown>;
-  /** Probe samples, only when no `outDir` was given (otherwise they are on disk). */
+  /** Probe samples, only when no `output` was given (otherwise the sink has them). */
   readonly probes: ProbeRecording[];
-  /** The run folder, when `outDir` was given. */
+  /** Where the sink put the results (its `location`), when `output` was given. */
   readonly runDir?: string;
   readonly progress: RunProgressNote;
   /** Problems that did not stop the run (e.g. an engine that does not record probes). */
@@ -63,18 +125,18 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 /**
  * Runs an experiment: validates it (throwing an `ExperimentError` that lists every violation with its
  * path), resolves every default, runs each protocol's trials with the chosen engine and records the
- * probes. With `options.outDir` the run folder is written as the run goes — each protocol's files as
- * soon as it finishes, probe samples in chunks as they fill — and `experiment.json` in it reproduces
- * the run bit for bit.
+ * probes. With `options.output` the results go to its sink as the run goes — with
+ * `experimentFolder(dir)`, each protocol's files as soon as it finishes, probe samples in chunks as they
+ * fill, and a run record that reproduces the run bit for bit.
  *
  * @param experiment an experiment object as in an experiment file (see `calcitag schema`), or a resolved one
- * @param options output folder, progress callback, abort signal
+ * @param options output sink, progress callback, abort signal
  * @example
  * ```ts
- * import { runExperiment } from 'calcitag';
+ * import { experimentFolder, runExperiment } from 'calcitag';
  * const { results } = await runExperiment(
  *   { protocols: ['STET'], trials: 4, probes: [{ name: 'w', variables: ['w'], interval_s: 60 }] },
- *   { outDir: 'runs/stet', onProgress: (p) => console.log(`${p.done}/${p.total}`) },
+ *   { output: experimentFolder('runs/stet'), onProgress: (p) => console.log(`${p.done}/${p.total}`) },
  * );
  * console.log(results[0].w_rel['8h']); // { mean: 1.7…, sd: 0.0… }
  * ```
@@ -83,8 +145,8 @@ export async function runExperiment(experiment: ExperimentInput | ResolvedExperi
   const exp = resolveExperiment(experiment, options.source);
   const cfg = experimentRunConfig(exp);
   const engine = getEngine(cfg.engine);
-  const output = options.outDir !== undefined ? await ExperimentOutput.open(options.outDir, exp, cfg) : undefined;
-  const probes = output?.probes ?? new ProbeOutput(exp);
+  const output = options.output ? await options.output(exp, cfg) : undefined;
+  const recordings: ProbeRecording[] = [];
   const warnings: string[] = [];
   const results: EnsembleResult[] = [];
   const t0 = performance.now();
@@ -114,22 +176,26 @@ export async function runExperiment(experiment: ExperimentInput | ResolvedExperi
           if (trial > 0) partial = { protocol: protocol.name, trials_done: trial, trials: exp.trials };
           break outer;
         }
-        const rec = probes.forTrial(protocol, trial);
+        const trialProbes = probesForTrial(exp, protocol, trial);
+        const sink = trialProbes.length > 0 ? output?.probeSink(protocol, trial, trialProbes) : undefined;
         const ts = performance.now();
         const r = engine.runTrial({
           params: cfg.params, protocol: proto, seed: cfg.seed, trial, dt_ms: cfg.dt_ms, fastForward: cfg.fast_forward,
           sampleInterval_s: cfg.sample_interval_s, recordCalcium: trial === 0, engineOptions: cfg.engine_options,
-          ...(rec ? { probes: rec.probes, ...(rec.sink ? { probeSink: rec.sink } : {}) } : {}),
+          ...(trialProbes.length > 0 ? { probes: trialProbes.map((p) => probeSpecFor(p, protocol)), ...(sink ? { probeSink: sink } : {}) } : {}),
         });
         acc.add(r, performance.now() - ts);
-        if (rec && !r.probes) {
-          const w = `engine '${engine.name}' does not record probes; ${rec.probes.map((p) => p.name).join(', ')} left empty`;
+        if (trialProbes.length > 0 && !r.probes) {
+          const w = `engine '${engine.name}' does not record probes; ${trialProbes.map((p) => p.name).join(', ')} left empty`;
           if (!warnings.includes(w)) {
             warnings.push(w);
-            output?.writer.note(`warning: ${w}`);
+            output?.note(`warning: ${w}`);
           }
         }
-        probes.trialDone(protocol, trial, r.probes);
+        if (trialProbes.length > 0 && r.probes) {
+          if (output) output.trialDone(protocol, trial, trialProbes, r.probes);
+          else r.probes.forEach((trace, i) => { if (trialProbes[i]) recordings.push({ probe: trialProbes[i].name, protocol: protocol.name, trial, trace }); });
+        }
         done++;
         report('trial', pi, trial + 1);
         await yieldToEventLoop(); // lets a SIGINT handler or an abort run between trials
@@ -142,7 +208,7 @@ export async function runExperiment(experiment: ExperimentInput | ResolvedExperi
   } catch (e) {
     output?.abort();
     try {
-      output?.writer.note(`failed: ${(e as Error).message}`);
+      output?.note(`failed: ${(e as Error).message}`);
     } catch {
       // the folder itself is unusable: the error above is what matters
     }
@@ -161,7 +227,7 @@ export async function runExperiment(experiment: ExperimentInput | ResolvedExperi
   output?.finish(note);
   report('done', exp.protocols.length, exp.trials);
   return {
-    experiment: exp, config: cfg, results, summary: summaryJson(cfg, results), probes: probes.recordings,
-    ...(output ? { runDir: output.path } : {}), progress: note, warnings,
+    experiment: exp, config: cfg, results, summary: summaryJson(cfg, results), probes: recordings,
+    ...(output?.location !== undefined ? { runDir: output.location } : {}), progress: note, warnings,
   };
 }

@@ -1,5 +1,6 @@
 /**
- * The run folder of an experiment: what {@link RunWriter} writes (config.json, experiment.json,
+ * The run folder of an experiment — the {@link ExperimentSink} that `runExperiment` writes to when given
+ * `experimentFolder(dir)`: what {@link RunWriter} writes (config.json, experiment.json,
  * summary.json, log.txt, CSV tables, figures) plus results.h5 and npy/ — every file atomic.
  *
  * results.h5 layout (format `calcitag-results`, version 1; every dataset carries a `units` attribute):
@@ -20,26 +21,26 @@
  * ```
  */
 import { join } from 'node:path';
+import type { ProbeSink, ProbeTrace } from '../engines/types.js';
 import { CHECKPOINTS, type EnsembleResult } from '../experiments/ensemble.js';
-import { experimentToJson, type ResolvedExperiment, type ResolvedProtocol } from '../experiments/experiment.js';
+import { experimentToJson, type ResolvedExperiment, type ResolvedProbe, type ResolvedProtocol } from '../experiments/experiment.js';
+import type { ExperimentSink, ExperimentSinkFactory, RunProgressNote } from '../experiments/experimentRun.js';
 import type { RunConfig } from '../experiments/protocolRun.js';
 import { PARAM_SPECS } from '../model/parameters.js';
 import { Hdf5Writer } from './hdf5.js';
 import { ProbeOutput } from './probes.js';
 import { RunWriter } from './runWriter.js';
 
-/** How far a run got (written to summary.json and log.txt). */
-export interface RunProgressNote {
-  readonly complete: boolean;
-  readonly interrupted: boolean;
-  /** Protocols whose every trial finished. */
-  readonly completed_protocols: string[];
-  /** The protocol that was running when the run stopped. */
-  readonly partial?: { protocol: string; trials_done: number; trials: number };
-  readonly not_started: string[];
+/**
+ * The run folder `dir` as the sink of `runExperiment` (`{ output: experimentFolder(dir) }`): created
+ * once the experiment is valid, written as the run goes.
+ */
+export function experimentFolder(dir: string): ExperimentSinkFactory {
+  return (exp, cfg) => ExperimentOutput.open(dir, exp, cfg);
 }
 
-export class ExperimentOutput {
+/** A run folder being written: the {@link ExperimentSink} of io. */
+export class ExperimentOutput implements ExperimentSink {
   private constructor(
     readonly exp: ResolvedExperiment,
     readonly writer: RunWriter,
@@ -57,6 +58,22 @@ export class ExperimentOutput {
 
   get path(): string {
     return this.writer.dir.path;
+  }
+
+  get location(): string {
+    return this.path;
+  }
+
+  probeSink(protocol: ResolvedProtocol, trial: number): ProbeSink | undefined {
+    return this.probes.sinkFor(protocol, trial);
+  }
+
+  trialDone(protocol: ResolvedProtocol, trial: number, _probes: readonly ResolvedProbe[], traces: readonly ProbeTrace[]): void {
+    this.probes.trialDone(protocol, trial, traces);
+  }
+
+  note(line: string): void {
+    this.writer.note(line);
   }
 
   start(): void {

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { runExperiment } from '../experiments/experimentRun.js';
 import type { ExperimentInput } from '../experiments/experimentSchema.js';
 import { experimentToJson } from '../experiments/experiment.js';
+import { experimentFolder } from './experimentOutput.js';
 
 const PYTHON = '/usr/bin/python3';
 const hasH5py = existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import h5py, numpy'], { encoding: 'utf8' }).status === 0;
@@ -65,7 +66,7 @@ print(json.dumps(out))
 describe.skipIf(!hasH5py)('HDF5 and .npy read by h5py and NumPy', () => {
   it('have the documented layout, units and the values the library returns', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'calcitag-h5-')), 'run');
-    const written = await runExperiment(EXPERIMENT, { outDir: dir });
+    const written = await runExperiment(EXPERIMENT, { output: experimentFolder(dir) });
     const mem = await runExperiment(EXPERIMENT); // same experiment, probes in memory
     expect(readdirSync(dir).some((f) => f.includes('.tmp-'))).toBe(false);
 

@@ -3,23 +3,16 @@
  * places on disk — `/traces/<probe>/<protocol>/<variable>` (trials × samples) in the HDF5 file and
  * `npy/<probe>_<protocol>_<variable>.npy` — and gathers spikes into the SONATA layout
  * `/spikes/<protocol>_pre|_post/{timestamps, node_ids}` (node id = trial). Nothing is held in memory
- * beyond one chunk per variable, except spike times (sparse) and, with no files, the samples.
+ * beyond one chunk per variable, except spike times (sparse).
  */
 import { join } from 'node:path';
 import type { ProbeSink, ProbeSpec, ProbeTrace, SampledVariable } from '../engines/types.js';
 import { PROBE_UNITS } from '../engines/types.js';
 import { probeGrid } from '../engines/probeRecorder.js';
 import type { ResolvedExperiment, ResolvedProbe, ResolvedProtocol } from '../experiments/experiment.js';
+import { probeSpecFor } from '../experiments/experimentRun.js';
 import type { Hdf5Writer } from './hdf5.js';
 import { NpyStreamWriter } from './npy.js';
-
-/** One probe's recording of one trial, kept in memory (library use without an output folder). */
-export interface ProbeRecording {
-  readonly probe: string;
-  readonly protocol: string;
-  readonly trial: number;
-  readonly trace: ProbeTrace;
-}
 
 interface Slot {
   readonly probe: ResolvedProbe;
@@ -33,16 +26,9 @@ interface Slot {
   rowsDone: number;
 }
 
-/** The engine-level probe description of a probe in one protocol. */
-export function probeSpecFor(probe: ResolvedProbe, protocol: ResolvedProtocol): ProbeSpec {
-  return { name: probe.name, variables: probe.variables, interval_s: probe.interval_s, from_s: probe.from_s, to_s: probe.to_s ?? protocol.duration_s };
-}
-
 export class ProbeOutput {
   private slots = new Map<string, Slot[]>();
   private spikes = new Map<string, { pre: Array<[number, number]>; post: Array<[number, number]> }>();
-  /** Recordings kept in memory when there is neither an HDF5 file nor an npy folder. */
-  readonly recordings: ProbeRecording[] = [];
   private readonly dt: number;
 
   constructor(
@@ -109,11 +95,13 @@ export class ProbeOutput {
     return s.h5Base.slice(s.h5Base.lastIndexOf('/') + 1);
   }
 
-  /** The probes that record `trial` of `protocol`, with the sink that stores their chunks. */
-  forTrial(protocol: ResolvedProtocol, trial: number): { probes: ProbeSpec[]; sink?: ProbeSink } | undefined {
+  /**
+   * The sink that stores the chunks of the probes recording `trial` of `protocol` (in the order of
+   * `probesForTrial`), or undefined when there are none or no file to store them in.
+   */
+  sinkFor(protocol: ResolvedProtocol, trial: number): ProbeSink | undefined {
     const slots = this.slotsFor(protocol).filter((s) => s.probe.trials.includes(trial));
-    if (slots.length === 0) return undefined;
-    if (!this.streaming) return { probes: slots.map((s) => s.spec) };
+    if (slots.length === 0 || !this.streaming) return undefined;
     const h5 = this.target.h5;
     const sink: ProbeSink = {
       chunkSamples: this.exp.outputs.chunk_samples,
@@ -126,18 +114,16 @@ export class ProbeOutput {
         }
       },
     };
-    return { probes: slots.map((s) => s.spec), sink };
+    return sink;
   }
 
-  /** Takes what a trial's probes returned (spike times; samples when not streaming). */
-  trialDone(protocol: ResolvedProtocol, trial: number, traces: readonly ProbeTrace[] | undefined): void {
-    if (!traces) return;
+  /** Takes what a trial's probes returned (spike times; the samples were streamed). */
+  trialDone(protocol: ResolvedProtocol, trial: number, traces: readonly ProbeTrace[]): void {
     const slots = this.slotsFor(protocol).filter((s) => s.probe.trials.includes(trial));
     traces.forEach((trace, i) => {
       const s = slots[i];
       if (!s) return;
       if (s.vars.length > 0) s.rowsDone++;
-      if (!this.streaming) this.recordings.push({ probe: s.probe.name, protocol: protocol.name, trial, trace });
       if (trace.preSpikes_s || trace.postSpikes_s) {
         let sp = this.spikes.get(protocol.name);
         if (!sp) this.spikes.set(protocol.name, (sp = { pre: [], post: [] }));

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ExperimentError, readExperimentFile, resolveExperiment, type ResolvedExperiment } from '../../experiments/experiment.js';
 import { runExperiment } from '../../experiments/experimentRun.js';
+import { experimentFolder } from '../../io/experimentOutput.js';
 import { defaultRunDir } from '../../io/files.js';
 import { createProgressReporter } from '../../io/progress.js';
 import { resultsTable } from '../../io/table.js';
@@ -105,7 +106,7 @@ export async function runExperimentFile(path: string, flags: ExperimentFlags, co
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   try {
-    const res = await runExperiment(exp, { outDir, onProgress: progress.onProgress, signal: controller.signal, source: path });
+    const res = await runExperiment(exp, { output: outDir !== undefined ? experimentFolder(outDir) : undefined, onProgress: progress.onProgress, signal: controller.signal, source: path });
     progress.stop();
     if (flags.json) {
       process.stdout.write(JSON.stringify({ ...res.summary, ...(res.progress.interrupted ? { interrupted: true, progress: res.progress } : {}) }) + '\n');
