@@ -124,6 +124,25 @@ describe.skipIf(!haveChromium)('network run view in headless Chromium', () => {
     expect((await ink('net-raster')).colored).toBeGreaterThan(2000); // the recall burst fills the zoomed raster
     await page.click('[data-testid=reset-zoom]');
     expect(await xScale('net-raster')).toMatchObject({ min: 0, max: 30 });
+    // a box dragged across the raster zooms time and neurons; a double-click zooms out again
+    const box = (await page.locator('[data-chart="net-raster"] .u-over').boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.8);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.9, { steps: 5 });
+    await page.mouse.move(box.x + box.width * 0.75, box.y + box.height * 0.98, { steps: 5 });
+    await page.mouse.up();
+    const scales = () => page.evaluate(() => {
+      const s = (globalThis as unknown as { __calcitag: Handles }).__calcitag.charts.get('net-raster')!.scales;
+      return { x: [s.x!.min, s.x!.max], y: [s.y!.min, s.y!.max] };
+    });
+    const zoomed = await scales();
+    expect(zoomed.x[0]).toBeGreaterThan(17);
+    expect(zoomed.x[1]).toBeLessThan(23);
+    expect(zoomed.y[0]).toBeGreaterThanOrEqual(0);
+    expect(zoomed.y[1]).toBeLessThan(500);
+    expect((await xScale('net-rates')).min).toBeCloseTo(zoomed.x[0]!, 9);
+    await page.mouse.dblclick(box.x + box.width / 2, box.y + box.height / 2);
+    expect(await scales()).toEqual({ x: [0, 30], y: [0, 2000] });
   });
 
   it('says when the raster is thinned, and draws every spike once zoomed in', async () => {
@@ -132,14 +151,14 @@ describe.skipIf(!haveChromium)('network run view in headless Chromium', () => {
     await waitForCharts(['net-raster']);
     const info = page.locator('[data-testid=raster-info]');
     expect(await info.getAttribute('data-stride')).toBe('4');
-    expect(await info.textContent()).toMatch(/78,966 spikes in view — more than 20,000, so every 4th is drawn/);
+    expect(await info.textContent()).toMatch(/^78,966 spikes in the run — more than 20,000, so every 4th is drawn \(19,742\); zoom in/);
     await page.evaluate(() => (globalThis as unknown as { __calcitag: Handles }).__calcitag.charts.get('net-raster')!.setScale('x', { min: 19, max: 21 }));
     await page.waitForFunction(() => {
       const el = (globalThis as unknown as { document: { querySelector(s: string): { dataset: Record<string, string> } | null } }).document.querySelector('[data-testid=raster-info]');
       return el?.dataset.stride === '1';
     });
     expect(Number(await info.getAttribute('data-total'))).toBeLessThan(20_000);
-    expect(await info.textContent()).toMatch(/every one drawn/);
+    expect(await info.textContent()).toMatch(/^[\d,]+ spikes from 19 to 21 s, every one drawn$/);
   });
 
   it('shows a message for a missing spikes.csv and the other charts all the same', async () => {

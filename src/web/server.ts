@@ -7,6 +7,7 @@
  * - catalog.ts  — finding run and hardware-study folders, and the listings the API returns
  * - csv.ts      — run CSV files as JSON columns or float64 columns
  * - probes.ts   — probe recordings (npy/) read by window
+ * - network.ts, networkData.ts — network runs: summary, neuron groups, spikes, rates, weights
  * - paths.ts    — path safety: every path built from a request is checked there
  * - respond.ts  — HttpError and the JSON / float64 / file response writers
  * - options.ts  — ServeOptions and their defaults

@@ -6,66 +6,24 @@
  */
 import uPlot from 'uplot';
 import { api, type NetworkOverview, type SpikeWindow } from '../api.js';
-import { propagateX, registerChart } from '../charts.js';
+import { charts, propagateX, registerChart } from '../charts.js';
 import { h } from '../dom.js';
 import { GROUP_COLORS, stimulationPlugin } from './marks.js';
 import { bandsPlugin, spikesPlugin, splitByGroup, type RasterSpikes } from './rasterDraw.js';
 
 export const RASTER_KEY = 'net-raster';
+
+/** 2nd, 3rd, 4th, 11th, 21st, … */
+const ordinal = (k: number) => `${k.toLocaleString('en')}${k % 100 >= 11 && k % 100 <= 13 ? 'th' : ['th', 'st', 'nd', 'rd'][k % 10] ?? 'th'}`;
 const HEIGHT = 400;
 
-/** Builds the raster in `box`; resolves once the first window is drawn. Returns a y-zoom reset. */
-export async function drawRaster(box: HTMLElement, id: string, o: NetworkOverview, opt: { sync: string; max: number }): Promise<{ resetY: () => void }> {
+/**
+ * The raster's uPlot options: no drawn series (the plugins draw), a fixed neuron axis, drag to zoom
+ * (flat: time only; a box: time and neurons), double-click back to `full` and every neuron.
+ */
+function rasterOptions(o: NetworkOverview, full: [number, number], el: HTMLElement, x: { plugins: uPlot.Plugin[]; onX: (u: uPlot) => void; onCursor: (text: string) => void }): uPlot.Options {
   const neurons = o.summary.neurons;
-  const info = h('div', { class: 'muted small', 'data-testid': 'raster-info' }, 'Loading spikes…');
-  const cursor = h('span', { class: 'raster-cursor small' });
-  const el = h('div', { class: 'chart-box raster' });
-  box.replaceChildren(
-    h('div', { class: 'raster-legend' },
-      o.groups.map((g) => h('span', { class: 'swatch-item', title: `neurons ${g.from}–${g.to - 1}` }, h('i', { class: 'swatch', style: `background:${GROUP_COLORS[g.name] ?? '#444'}` }), `${g.label} ${g.from}–${g.to - 1}`)),
-      cursor),
-    el, info);
-  const ref: { spikes: RasterSpikes | null } = { spikes: null };
-  let loaded = { from: -Infinity, to: Infinity, stride: 1 };
-  let seq = 0;
-
-  const load = async (from?: number, to?: number): Promise<SpikeWindow | null> => {
-    const my = ++seq;
-    const w = await api.spikes(id, { from, to, max: opt.max });
-    if (my !== seq) return null;
-    ref.spikes = splitByGroup(w, o.groups);
-    loaded = { from: from ?? -Infinity, to: to ?? Infinity, stride: w.stride };
-    describe(w);
-    return w;
-  };
-  const describe = (w: SpikeWindow) => {
-    const n = (v: number) => v.toLocaleString('en');
-    info.textContent = w.stride > 1
-      ? `${n(w.total)} spikes in view — more than ${n(opt.max)}, so every ${n(w.stride)}th is drawn (${n(w.rows)}); zoom in to see every spike`
-      : `${n(w.total)} spikes in view, every one drawn`;
-    Object.assign(info.dataset, { total: String(w.total), stride: String(w.stride), drawn: String(w.rows) });
-  };
-
-  const first = await load();
-  const w0 = first!;
-  let tMax = o.summary.t_max_s ?? 0;
-  for (let i = 0; i < w0.rows; i++) tMax = Math.max(tMax, w0.t[i]!);
-  const full: [number, number] = [0, tMax || 1];
-
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const onX = (u: uPlot) => {
-    const { min, max } = u.scales.x;
-    if (min == null || max == null) return;
-    const whole = min <= full[0] && max >= full[1];
-    if (loaded.stride === 1 && min >= loaded.from && max <= loaded.to) return;
-    if (whole && loaded.from === -Infinity && loaded.to === Infinity) return;
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      void load(whole ? undefined : min, whole ? undefined : max).then((w) => w && u.redraw(false), (e: Error) => (info.textContent = e.message));
-    }, 150);
-  };
-
-  const u = new uPlot({
+  return {
     title: 'Spike raster',
     width: Math.max(320, el.clientWidth || 640),
     height: HEIGHT,
@@ -89,22 +47,83 @@ export async function drawRaster(box: HTMLElement, id: string, o: NetworkOvervie
         },
       },
     },
-    plugins: [stimulationPlugin(o.marks), bandsPlugin(o.groups), spikesPlugin(ref, o.groups)],
+    plugins: x.plugins,
     hooks: {
-      setScale: [(self, key) => {
-        if (key !== 'x') return;
-        propagateX(self, opt.sync);
-        onX(self);
-      }],
+      setScale: [(self, key) => key === 'x' && x.onX(self)],
       setCursor: [(self) => {
         const { left, top } = self.cursor;
-        if (left == null || top == null || left < 0) return void (cursor.textContent = '');
+        if (left == null || top == null || left < 0) return x.onCursor('');
         const t = self.posToVal(left, 'x'), n = Math.floor(self.posToVal(top, 'y'));
-        const g = o.groups.find((x) => n >= x.from && n < x.to);
-        cursor.textContent = `t = ${t.toFixed(3)} s · neuron ${n}${g ? ` (${g.name})` : ''}`;
+        const g = o.groups.find((gr) => n >= gr.from && n < gr.to);
+        x.onCursor(`t = ${t.toFixed(3)} s · neuron ${n}${g ? ` (${g.name})` : ''}`);
       }],
     },
-  }, [full, [0, neurons]], el);
+  };
+}
+
+/** Builds the raster in `box`; resolves once the first window is drawn. Returns a y-zoom reset. */
+export async function drawRaster(box: HTMLElement, id: string, o: NetworkOverview, opt: { sync: string; max: number }): Promise<{ resetY: () => void }> {
+  const neurons = o.summary.neurons;
+  const info = h('div', { class: 'muted small', 'data-testid': 'raster-info' }, 'Loading spikes…');
+  const cursor = h('span', { class: 'raster-cursor small' });
+  const el = h('div', { class: 'chart-box raster' });
+  box.replaceChildren(
+    h('div', { class: 'raster-legend' },
+      o.groups.map((g) => h('span', { class: 'swatch-item', title: `neurons ${g.from}–${g.to - 1}` }, h('i', { class: 'swatch', style: `background:${GROUP_COLORS[g.name] ?? '#444'}` }), `${g.label} ${g.from}–${g.to - 1}`)),
+      cursor),
+    el, info);
+  const ref: { spikes: RasterSpikes | null } = { spikes: null };
+  let loaded = { from: -Infinity, to: Infinity, stride: 1 };
+  let seq = 0;
+
+  const load = async (from?: number, to?: number): Promise<SpikeWindow | null> => {
+    const my = ++seq;
+    const w = await api.spikes(id, { from, to, max: opt.max });
+    if (my !== seq) return null;
+    ref.spikes = splitByGroup(w, o.groups);
+    loaded = { from: from ?? -Infinity, to: to ?? Infinity, stride: w.stride };
+    describe(w, from, to);
+    return w;
+  };
+  const describe = (w: SpikeWindow, from?: number, to?: number) => {
+    const n = (v: number) => v.toLocaleString('en');
+    const where = from === undefined || to === undefined ? 'in the run' : `from ${+from.toFixed(3)} to ${+to.toFixed(3)} s`;
+    info.textContent = w.stride > 1
+      ? `${n(w.total)} spikes ${where} — more than ${n(opt.max)}, so every ${ordinal(w.stride)} is drawn (${n(w.rows)}); zoom in to see every spike`
+      : `${n(w.total)} spikes ${where}, every one drawn`;
+    Object.assign(info.dataset, { total: String(w.total), stride: String(w.stride), drawn: String(w.rows) });
+  };
+
+  const first = await load();
+  const w0 = first!;
+  let tMax = o.summary.t_max_s ?? 0;
+  for (let i = 0; i < w0.rows; i++) tMax = Math.max(tMax, w0.t[i]!);
+  const full: [number, number] = [0, tMax || 1];
+
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const onX = (u: uPlot) => {
+    const { min, max } = u.scales.x;
+    if (min == null || max == null) return;
+    const whole = min <= full[0] && max >= full[1];
+    if (loaded.stride === 1 && min >= loaded.from && max <= loaded.to) return;
+    if (whole && loaded.from === -Infinity && loaded.to === Infinity) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      void load(whole ? undefined : min, whole ? undefined : max).then(
+        (w) => w && charts.get(RASTER_KEY) === u && u.redraw(false),
+        (e: Error) => (info.textContent = e.message),
+      );
+    }, 150);
+  };
+
+  const u = new uPlot(rasterOptions(o, full, el, {
+    plugins: [stimulationPlugin(o.marks), bandsPlugin(o.groups), spikesPlugin(ref, o.groups)],
+    onX: (self) => {
+      propagateX(self, opt.sync);
+      onX(self);
+    },
+    onCursor: (text) => (cursor.textContent = text),
+  }), [full, [0, neurons]], el);
   el.dataset.chart = RASTER_KEY;
   el.classList.add('chart');
   registerChart(RASTER_KEY, u, el, { sync: opt.sync, fullX: full, height: HEIGHT });
