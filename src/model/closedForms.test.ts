@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advanceSlow, restCrossingTime, type SlowConstants } from './slowVariables.js';
+import { advanceSlow, restCrossingTime, type SlowConstants } from './equations.js';
 
 const K: SlowConstants = { tauP: 3600, alpha: 1, rhoLtp: 1 / 3600, rhoLtd: 1 / 3600, zMax: 1, zMin: -0.5 };
 

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  delaySteps, earlyPhaseDrift, earlyPhaseRegime, earlyPhaseStep, earlyPhaseTimeConstant, expSmall, heaviside,
-  latePhaseStep, proteinStep, proteinSynthesisOn, restDecayTime, tagState, totalWeight, membraneStep,
+  backgroundDecay, backgroundNoiseGain, backgroundStep, calciumDecay, calciumStep, delaySteps, earlyPhaseAtRest, earlyPhaseDecay,
+  earlyPhaseDiffusion, earlyPhaseDrift, earlyPhaseExponent, earlyPhaseIncrement, earlyPhaseNoiseGain, earlyPhaseNoiseScale,
+  earlyPhaseRegime, earlyPhaseRelaxationRate, earlyPhaseRelaxedFraction, earlyPhaseStep, earlyPhaseTimeConstant, heaviside,
+  latePhaseExponent, latePhaseStep, latePhaseStepSmall, latePhaseTarget, latePhaseTimeConstant, latePhaseWeight, membraneDecay,
+  membraneStep, proteinDecay, proteinStep, proteinSynthesisOn, proteinWithSynthesisFor, pspCurrent, relax, relaxAtRate,
+  relaxedFraction, restCrossingTime, restDecayTime, synapticCurrentDecay, tagState, totalWeight,
 } from './equations.js';
-import { defaultParams, H0_DEFAULT } from './parameters.js';
+import { defaultParams, H0_DEFAULT, resolveParams } from './parameters.js';
 
 const P = defaultParams();
 
@@ -108,11 +112,84 @@ describe('delays and neurons', () => {
   });
 });
 
-describe('expSmall', () => {
-  it('matches Math.exp to within one ulp for tiny exponents', () => {
-    for (const x of [-9.9e-5, -3e-8, -1e-12, 0, 2e-9, 9.9e-5]) {
-      expect(Math.abs(expSmall(x) - Math.exp(x))).toBeLessThanOrEqual(2.3e-16);
+describe('step coefficients and closed forms', () => {
+  const dt = 2e-4;
+
+  it('decay factors are e^{−Δ/τ} of the model time constants (seconds)', () => {
+    expect(membraneDecay(P, dt)).toBe(Math.exp(-dt / 0.01));
+    expect(synapticCurrentDecay(P, dt)).toBe(Math.exp(-dt / 0.005));
+    expect(calciumDecay(P, dt)).toBe(Math.exp(-dt / 0.0488));
+    expect(backgroundDecay(P, dt)).toBe(Math.exp(-dt / 0.005));
+    expect(proteinDecay(P, 3600)).toBeCloseTo(Math.exp(-1), 15);
+    expect(relaxedFraction(3600, 3600)).toBeCloseTo(1 - Math.exp(-1), 15);
+    expect(relax(2, 1, 0.25)).toBe(1.25);
+    expect(relaxAtRate(2, 1, Math.LN2, 2)).toBeCloseTo(1.25, 15);
+  });
+
+  it('the OU background has the stationary SD σ_WN/√(2τ_OU) = 0.5 nA and mean I_0', () => {
+    const N = resolveParams({}, 'network');
+    const e = backgroundDecay(N, dt), g = backgroundNoiseGain(N, dt);
+    expect(Math.sqrt((g * g) / (1 - e * e))).toBeCloseTo(0.5, 12);
+    expect(backgroundStep(N.i_0, 0, dt, N)).toBe(N.i_0);
+    expect(backgroundStep(1, 0, dt, N)).toBeCloseTo(N.i_0 + (1 - N.i_0) * e, 15);
+  });
+
+  it('calcium decays, then jumps by c_pre and c_post', () => {
+    expect(calciumStep(2, false, false, dt, P)).toBe(2 * calciumDecay(P, dt));
+    expect(calciumStep(2, true, true, dt, P)).toBe(2 * calciumDecay(P, dt) + P.c_pre + P.c_post);
+  });
+
+  it('the early-phase step is decay + increment + noise gain · g, with the regime fixed point A/C', () => {
+    for (const r of [0, 1, 2] as const) {
+      const d = earlyPhaseDrift(P, r);
+      expect(earlyPhaseExponent(P, r, dt)).toBeCloseTo(-dt / earlyPhaseTimeConstant(P, r), 18);
+      expect(earlyPhaseRelaxationRate(P, r)).toBeCloseTo(1 / earlyPhaseTimeConstant(P, r), 12);
+      expect(earlyPhaseDecay(P, r, dt)).toBe(Math.exp(earlyPhaseExponent(P, r, dt)));
+      expect(earlyPhaseRelaxedFraction(P, r, dt)).toBeCloseTo(1 - earlyPhaseDecay(P, r, dt), 16);
+      expect(earlyPhaseIncrement(P, r, dt)).toBe(d.target * (1 - earlyPhaseDecay(P, r, dt)));
+      expect(earlyPhaseNoiseGain(P, r, dt)).toBe(earlyPhaseNoiseScale(P, r, dt) * (1 - earlyPhaseDecay(P, r, dt)));
+      expect(earlyPhaseDiffusion(P, r)).toBeCloseTo((P.sigma_pl ** 2 * d.noiseWeight) / P.tau_h, 15);
+      expect(earlyPhaseStep(d.target, P, r, dt, 0)).toBeCloseTo(d.target, 14);
+      expect(earlyPhaseStep(6, P, r, dt, 0.3)).toBe(6 * earlyPhaseDecay(P, r, dt) + earlyPhaseIncrement(P, r, dt) + earlyPhaseNoiseGain(P, r, dt) * 0.3);
     }
-    expect(expSmall(-1)).toBe(Math.exp(-1));
+    // the per-step variance of the noise matches the OU diffusion s² = σ² w/τ_h over a short step
+    const g = earlyPhaseNoiseGain(P, 2, dt);
+    expect((g * g) / dt).toBeCloseTo(earlyPhaseDiffusion(P, 2), 3);
+  });
+
+  it('h at rest relaxes to h0 with τ_h/0.1 (fast-forward and exact forms agree)', () => {
+    for (const T of [1, 50, 6884]) {
+      const h = earlyPhaseAtRest(P.h0 + 2, T, P);
+      expect(h).toBeCloseTo(P.h0 + 2 * Math.exp(-T / 6884), 13);
+      expect(h).toBeCloseTo(relaxAtRate(P.h0 + 2, P.h0, earlyPhaseRelaxationRate(P, 0), T), 14);
+    }
+    const dev = 3 * P.theta_tag;
+    const tDecay = restDecayTime(dev, P.theta_tag, P);
+    expect(restCrossingTime(P.h0 + dev, P.h0, P.h0 + P.theta_tag, earlyPhaseRelaxationRate(P, 0))).toBeCloseTo(tDecay, 9);
+    expect(earlyPhaseAtRest(P.h0 + dev, tDecay, P) - P.h0).toBeCloseTo(P.theta_tag, 12);
+  });
+
+  it('protein with synthesis for part of an interval rises, then decays', () => {
+    expect(proteinWithSynthesisFor(0.2, 100, 50, P)).toBe(proteinStep(0.2, true, 50, P));
+    expect(proteinWithSynthesisFor(0.2, 20, 50, P)).toBe(proteinStep(proteinStep(0.2, true, 20, P), false, 30, P));
+    expect(proteinWithSynthesisFor(0.2, 0, 50, P)).toBeCloseTo(proteinStep(0.2, false, 50, P), 16);
+  });
+
+  it('late phase: bounds, time constants τ_z z_max / τ_z, the per-step form with expSmall', () => {
+    expect([latePhaseTarget(P, 1), latePhaseTarget(P, -1)]).toEqual([P.z_max, P.z_min]);
+    const Q = resolveParams({ z_max: 0.8 });
+    expect([latePhaseTimeConstant(Q, 1), latePhaseTimeConstant(Q, -1)]).toEqual([Q.tau_z * 0.8, Q.tau_z]);
+    expect(latePhaseExponent(Q, 1, dt)).toBe(-dt / (Q.tau_z * 0.8));
+    for (const tag of [1, -1, 0] as const) {
+      for (const prot of [1e-6, 0.3, 1]) {
+        expect(Math.abs(latePhaseStepSmall(0.2, prot, tag, dt, P) - latePhaseStep(0.2, prot, tag, dt, P))).toBeLessThanOrEqual(1e-16);
+      }
+    }
+  });
+
+  it('weight and PSP: w = h + h0 z, the current jump w/R_mem', () => {
+    expect(totalWeight(5, 0.5, P)).toBe(5 + latePhaseWeight(0.5, P));
+    expect(pspCurrent(5, 0.5, P)).toBe(totalWeight(5, 0.5, P) / P.r_mem);
+    expect(membraneStep(-65, 0, dt, P)).toBe(-65);
   });
 });

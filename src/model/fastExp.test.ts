@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expm1Neg, expNeg } from './fastMath.js';
+import { expm1Neg, expNeg, expSmall } from './fastExp.js';
 
 describe('table-driven exponentials', () => {
   it('expNeg matches Math.exp to about 1 ulp on [0, 60]', () => {
@@ -28,5 +28,14 @@ describe('table-driven exponentials', () => {
     expect(expNeg(Infinity)).toBe(0);
     expect(expm1Neg(0)).toBe(-0);
     expect(expm1Neg(Infinity)).toBe(-1);
+  });
+});
+
+describe('expSmall', () => {
+  it('matches Math.exp to within one ulp for tiny exponents', () => {
+    for (const x of [-9.9e-5, -3e-8, -1e-12, 0, 2e-9, 9.9e-5]) {
+      expect(Math.abs(expSmall(x) - Math.exp(x))).toBeLessThanOrEqual(2.3e-16);
+    }
+    expect(expSmall(-1)).toBe(Math.exp(-1));
   });
 });

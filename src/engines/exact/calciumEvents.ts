@@ -5,7 +5,7 @@
  */
 import { calciumCrossingLowerBound, calciumCrossingTime } from './calcium.js';
 import { advanceH, restH } from './earlyPhase.js';
-import { expNeg } from './fastMath.js';
+import { expNeg } from '../../model/fastExp.js';
 import { scheduleRestSwitch } from './tagAndProtein.js';
 import type { ExactTrial, St } from './trialState.js';
 

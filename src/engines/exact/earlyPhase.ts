@@ -7,7 +7,7 @@
  * fills the probes that fall into it; kept apart from the event handlers because this is the one part
  * of the engine that draws random numbers for the sample path.
  */
-import { expm1Neg } from './fastMath.js';
+import { relaxAtRate } from '../../model/equations.js';
 import { ouBridge, ouTransition } from './ornsteinUhlenbeck.js';
 import { regionOf } from './regions.js';
 import { commitSlow, setRegion, slowAt } from './tagAndProtein.js';
@@ -28,7 +28,7 @@ const EXCURSION_LOG = -Math.log(EXCURSION_PROBABILITY);
 /** h at t ≥ tH at rest (deterministic relaxation to the resting fixed point), without committing. */
 export function restH(tr: ExactTrial, t: number): number {
   const o = tr.ou[0]!;
-  return tr.s[S_H] + (tr.s[S_H] - o.m) * expm1Neg(o.k * (t - tr.s[S_T_H]));
+  return relaxAtRate(tr.s[S_H], o.m, o.k, t - tr.s[S_T_H]);
 }
 
 /**

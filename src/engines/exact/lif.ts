@@ -9,7 +9,7 @@
  * Such a sum of two exponentials has at most one extremum, so the first threshold crossing in a window
  * is bracketed in closed form and then located by safeguarded Newton iteration to {@link SPIKE_TIME_TOL_S}.
  */
-import { expNeg } from './fastMath.js';
+import { expNeg } from '../../model/fastExp.js';
 
 /** Spike times are located to this tolerance, s (10 ps). */
 export const SPIKE_TIME_TOL_S = 1e-11;

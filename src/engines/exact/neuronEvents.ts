@@ -3,9 +3,10 @@
  * state), postsynaptic spikes (which also jump calcium) and the end of refractoriness. The LIF membrane
  * is a sum of two exponentials between events; the next spike is its first threshold crossing.
  */
+import { pspCurrent } from '../../model/equations.js';
 import { onCalciumJump } from './calciumEvents.js';
 import { advanceH, restH } from './earlyPhase.js';
-import { expNeg } from './fastMath.js';
+import { expNeg } from '../../model/fastExp.js';
 import { advanceMembrane, firstSpikeTime } from './lif.js';
 import { slowAt } from './tagAndProtein.js';
 import type { ExactTrial, St } from './trialState.js';
@@ -40,7 +41,7 @@ export function onPsp(tr: ExactTrial): void {
     slowAt(tr, t);
     z = tr.tmp[1]!;
   }
-  const dI = (h + tr.h0 * z) / tr.rMem;
+  const dI = pspCurrent(h, z, tr.spec.params);
   if (tr.s[S_T_REF_END] !== Infinity) {
     // refractory: V is held, the current still decays and sums
     tr.s[S_I_L] = tr.s[S_I_L] * expNeg((t - tr.s[S_T_L]) / tr.lif.tauSyn) + dI;

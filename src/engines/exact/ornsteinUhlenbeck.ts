@@ -9,7 +9,7 @@
  *   mean m + (h − m) e^{−kΔ},   variance s² (1 − e^{−2kΔ}) / (2k),
  * so a sample path observed at any set of times is exact in distribution (no discretisation error).
  */
-import { expm1Neg } from './fastMath.js';
+import { expm1Neg } from '../../model/fastExp.js';
 
 /** Per-regime constants of the OU process. */
 export interface OuRegime {

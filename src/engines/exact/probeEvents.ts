@@ -5,7 +5,7 @@
  * never perturb the sample path.
  */
 import { restH } from './earlyPhase.js';
-import { expNeg } from './fastMath.js';
+import { expNeg } from '../../model/fastExp.js';
 import { slowAt } from './tagAndProtein.js';
 import type { ExactTrial, St } from './trialState.js';
 

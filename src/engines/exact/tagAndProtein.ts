@@ -3,7 +3,7 @@
  * and synthesis), the closed-form (p, z) between switches, and the switches at rest, which are closed
  * form too. Kept apart from the early phase because none of it is random: it only reads h.
  */
-import { advanceSlow, restCrossingTime } from './slowVariables.js';
+import { advanceSlow, restCrossingTime } from '../../model/equations.js';
 import type { ExactTrial, St } from './trialState.js';
 
 // State slots used here, as literals whose types (St members) make the compiler check them against the

@@ -7,7 +7,7 @@
  * doubles in one Float64Array indexed by {@link St}, the scratch in arrays reused by every trial of the
  * thread — keeps every per-event call monomorphic and allocation-free.
  */
-import { earlyPhaseDrift } from '../../model/equations.js';
+import { earlyPhaseDiffusion, earlyPhaseDrift, earlyPhaseRelaxationRate, slowConstants, type SlowConstants } from '../../model/equations.js';
 import { toSeconds, type ModelParams } from '../../model/parameters.js';
 import { stimulationSpan } from '../../model/protocols.js';
 import { streamFor, type RandomStream } from '../../random/streams.js';
@@ -18,7 +18,6 @@ import { makeLifConstants, type LifConstants } from './lif.js';
 import type { OuRegime } from './ornsteinUhlenbeck.js';
 import { presynapticSpikeTimes, SpikeBuffer } from './poissonTrains.js';
 import { makeRegions, regionOf, type Regions } from './regions.js';
-import type { SlowConstants } from './slowVariables.js';
 
 /**
  * Default resolution of threshold crossings of the noisy h, s: a crossing (or a possible excursion) is
@@ -103,7 +102,6 @@ export class ExactTrial {
   readonly dCa: number;
   readonly tRef: number;
   readonly uReset: number;
-  readonly rMem: number;
   readonly tEnd: number;
   readonly ou: OuRegime[];
   readonly dMax: number;
@@ -175,20 +173,16 @@ export class ExactTrial {
     this.dCa = toSeconds(P, 't_c_delay');
     this.tRef = toSeconds(P, 't_ref');
     this.uReset = P.v_reset - P.v_rev;
-    this.rMem = P.r_mem;
     this.tEnd = spec.protocol.duration_s;
     this.ou = ([0, 1, 2] as const).map((r) => {
-      const d = earlyPhaseDrift(P, r);
-      const k = d.rate / P.tau_h;
+      const k = earlyPhaseRelaxationRate(P, r);
       // s² = σ² w/τ_h; stationary variance s²/(2k)
-      return { k, m: d.target, varInf: (P.sigma_pl * P.sigma_pl * d.noiseWeight) / P.tau_h / (2 * k) };
+      return { k, m: earlyPhaseDrift(P, r).target, varInf: earlyPhaseDiffusion(P, r) / (2 * k) };
     });
     this.dMax = maxNoisyStep_s;
     for (let r = 0; r <= 2; r++) this.diffusion[r] = 2 * this.ou[r]!.k * this.ou[r]!.varInf;
     this.regions = makeRegions(P.theta_tag, P.theta_pro);
-    this.slowK = {
-      tauP: P.tau_p, alpha: P.alpha, rhoLtp: 1 / (P.tau_z * P.z_max), rhoLtd: 1 / P.tau_z, zMax: P.z_max, zMin: P.z_min,
-    };
+    this.slowK = slowConstants(P);
     this.lif = makeLifConstants(toSeconds(P, 'tau_mem'), toSeconds(P, 'tau_syn'), P.r_mem, P.i_0, P.v_th, P.v_rev);
     this.s[St.U_L] = this.lif.drive; // resting membrane with the constant drive R·I_0
 
