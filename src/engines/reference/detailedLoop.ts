@@ -7,7 +7,10 @@
  * Everything rare — recording the grid, probes and the calcium window — goes through one observer
  * call when the step counter reaches `nextObserve`: one integer comparison per step.
  */
-import { delaySteps, earlyPhaseDrift, expSmall } from '../../model/equations.js';
+import {
+  backgroundDecay, backgroundNoiseGain, calciumDecay, delaySteps, earlyPhaseDecay, earlyPhaseIncrement, earlyPhaseNoiseGain,
+  expSmall, latePhaseExponent, latePhaseTarget, membraneDecay, proteinDecay, synapticCurrentDecay,
+} from '../../model/equations.js';
 import { type ModelParams, toSeconds } from '../../model/parameters.js';
 import type { RandomStream } from '../../random/streams.js';
 
@@ -22,7 +25,11 @@ export const EPS = 1e-11;
  */
 const TINY = 1e-300;
 
-/** Per-step coefficients of every linear update, computed once per trial from the model. */
+/**
+ * Per-step coefficients of every linear update, computed once per trial from the model's step
+ * coefficients (model/equations.ts): the loop loads them into locals and writes each update out as the
+ * model's step function does (pinned by referenceEngine.test.ts).
+ */
 export interface StepCoefficients {
   readonly dt: number;
   readonly eMem: number; readonly eSyn: number; readonly eOU: number; readonly ouNoise: number;
@@ -34,31 +41,24 @@ export interface StepCoefficients {
   readonly hE2: number; readonly hA2: number; readonly hN2: number;
   readonly hE1: number; readonly hA1: number; readonly hN1: number;
   readonly hE0: number; readonly hA0: number;
+  /** z ← z·e + z_T·(1 − e), e = expSmall(zRate·p), for an LTP and an LTD tag. */
   readonly zRateLTP: number; readonly zRateLTD: number; readonly zMax: number; readonly zMin: number;
   readonly synDelay: number; readonly caDelay: number;
 }
 
 export function stepCoefficients(P: ModelParams, dt: number): StepCoefficients {
-  const tauOU = toSeconds(P, 'tau_ou');
-  const early = ([0, 1, 2] as const).map((r) => {
-    const d = earlyPhaseDrift(P, r);
-    const e = Math.exp((-dt * d.rate) / P.tau_h);
-    // Noise enters as (ξ/C)(1 − e) with ξ = σ_pl √(τ_h·w/dt) g: the reference's per-step noise.
-    return { e, add: d.target * (1 - e), noise: ((P.sigma_pl * Math.sqrt((P.tau_h * d.noiseWeight) / dt)) / d.rate) * (1 - e) };
-  });
   return {
     dt,
-    eMem: Math.exp(-dt / toSeconds(P, 'tau_mem')),
-    eSyn: Math.exp(-dt / toSeconds(P, 'tau_syn')),
-    eOU: Math.exp(-dt / tauOU),
-    ouNoise: (P.sigma_wn / Math.sqrt(2 * tauOU)) * Math.sqrt(1 - Math.exp((-2 * dt) / tauOU)),
+    eMem: membraneDecay(P, dt), eSyn: synapticCurrentDecay(P, dt),
+    eOU: backgroundDecay(P, dt), ouNoise: backgroundNoiseGain(P, dt),
     tRef: toSeconds(P, 't_ref'), vRev: P.v_rev, vTh: P.v_th, vReset: P.v_reset, rMem: P.r_mem, i0: P.i_0,
-    eC: Math.exp(-dt / toSeconds(P, 'tau_c')), cPre: P.c_pre, cPost: P.c_post, thetaP: P.theta_p, thetaD: P.theta_d,
-    h0: P.h0, thetaTag: P.theta_tag, thetaPro: P.theta_pro, alpha: P.alpha, eP: Math.exp(-dt / P.tau_p),
-    hE2: early[2].e, hA2: early[2].add, hN2: early[2].noise,
-    hE1: early[1].e, hA1: early[1].add, hN1: early[1].noise,
-    hE0: early[0].e, hA0: early[0].add,
-    zRateLTP: -dt / (P.tau_z * P.z_max), zRateLTD: -dt / P.tau_z, zMax: P.z_max, zMin: P.z_min,
+    eC: calciumDecay(P, dt), cPre: P.c_pre, cPost: P.c_post, thetaP: P.theta_p, thetaD: P.theta_d,
+    h0: P.h0, thetaTag: P.theta_tag, thetaPro: P.theta_pro, alpha: P.alpha, eP: proteinDecay(P, dt),
+    hE2: earlyPhaseDecay(P, 2, dt), hA2: earlyPhaseIncrement(P, 2, dt), hN2: earlyPhaseNoiseGain(P, 2, dt),
+    hE1: earlyPhaseDecay(P, 1, dt), hA1: earlyPhaseIncrement(P, 1, dt), hN1: earlyPhaseNoiseGain(P, 1, dt),
+    hE0: earlyPhaseDecay(P, 0, dt), hA0: earlyPhaseIncrement(P, 0, dt),
+    zRateLTP: latePhaseExponent(P, 1, dt), zRateLTD: latePhaseExponent(P, -1, dt),
+    zMax: latePhaseTarget(P, 1), zMin: latePhaseTarget(P, -1),
     synDelay: delaySteps(toSeconds(P, 't_syn_delay'), dt),
     caDelay: delaySteps(toSeconds(P, 't_c_delay'), dt),
   };
@@ -112,7 +112,8 @@ export function integrateDetailed(
   let nextObs = nextObserve;
 
   for (let j = jFrom; j <= jTo; j++) {
-    // 1. postsynaptic neuron: background, membrane, refractory hold or threshold; current decay
+    // 1. postsynaptic neuron: background (= backgroundStep), membrane (= membraneStep), refractory hold
+    //    or threshold; current decay
     if (ouNoise > 0) iBg = (iBg - i0) * eOU + ouNoise * background.gaussian() + i0;
     v = v * eMem + (vRev + rMem * (iBg + iSyn)) * (1 - eMem);
     let postSpike = false;
@@ -129,7 +130,7 @@ export function integrateDetailed(
     iSyn *= eSyn;
     if (iSyn < TINY && iSyn > -TINY) iSyn = 0;
 
-    // 2. protein with the previous step's Σ|h − h0|
+    // 2. protein with the previous step's Σ|h − h0| (= proteinStep)
     if (sumDev >= thetaPro) {
       synthesis = true;
       p = p * eP + alpha * (1 - eP);
@@ -141,7 +142,8 @@ export function integrateDetailed(
       jPMax = j;
     }
 
-    // 3. synapse: delayed PSP, calcium (decay, then jumps), early phase, tag and late phase
+    // 3. synapse: delayed PSP (= pspCurrent), calcium (= calciumStep: decay, then jumps), early phase
+    //    (= earlyPhaseStep), tag (= tagState) and late phase (= latePhaseStepSmall)
     if (j === nextPsp) {
       iSyn += (h + h0 * z) / rMem;
       iPsp++;

@@ -5,16 +5,17 @@
  * decaying with τ_h/0.1, falls below θ_pro); z uses the step's *final* p held constant, as the
  * C++ code does — that is the approximation. Steps end on whole seconds, as in the reference.
  */
+import {
+  earlyPhaseAtRest, latePhaseStep, proteinStep, proteinSynthesisOn, proteinWithSynthesisFor, restDecayTime, tagState,
+} from '../../model/equations.js';
 import type { ModelParams } from '../../model/parameters.js';
-import { restDecayTime } from '../../model/equations.js';
 import type { GridRecorder } from '../gridRecorder.js';
+import { EPS } from './detailedLoop.js';
 
 /** Detailed integration continues this long after the end of the last stimulation (10 s + t_wfr/2). */
 export const FF_BUFFER_S = 10.25;
 /** Length of one fast-forward step, s. */
 export const FF_STEP_S = 50;
-
-const EPS = 1e-11;
 
 export interface FastForwardState {
   t: number;
@@ -32,7 +33,6 @@ export interface FastForwardState {
 /** Advances the state from `s.t` to `tEnd` in fast-forward steps, recording onto `rec`. */
 export function fastForward(P: ModelParams, s: FastForwardState, tEnd: number, rec: GridRecorder): FastForwardState {
   let { t, h, z, p, sumDev, tagged, proteinSynthesis, pMax, tPMax } = s;
-  const h0 = P.h0;
   while (t < tEnd - 1e-12) {
     const tNext = Math.min(Math.floor(t + FF_STEP_S), tEnd);
     const delta = tNext - t;
@@ -40,43 +40,24 @@ export function fastForward(P: ModelParams, s: FastForwardState, tEnd: number, r
 
     // protein: rising until synthesis ends, then decaying (the C++ code marks synthesis with ≥ but
     // lets it run only for Σ|h − h0| > θ_pro in fast-forward; both kept)
-    if (sumDev >= P.theta_pro) proteinSynthesis = true;
-    if (sumDev > P.theta_pro) {
-      const tOff = restDecayTime(sumDev, P.theta_pro, P);
-      if (delta < tOff) {
-        const e = Math.exp(-delta / P.tau_p);
-        p = p * e + P.alpha * (1 - e);
-      } else {
-        const e = Math.exp(-tOff / P.tau_p);
-        p = (p * e + P.alpha * (1 - e)) * Math.exp(-(delta - tOff) / P.tau_p);
-      }
-    } else {
-      p *= Math.exp(-delta / P.tau_p);
-    }
+    if (proteinSynthesisOn(sumDev, P)) proteinSynthesis = true;
+    p = sumDev > P.theta_pro
+      ? proteinWithSynthesisFor(p, restDecayTime(sumDev, P.theta_pro, P), delta, P)
+      : proteinStep(p, false, delta, P);
     if (p > pMax) {
       pMax = p;
       tPMax = tNext;
     }
 
     // early phase: exact relaxation at rest
-    const eh = Math.exp((-delta * 0.1) / P.tau_h);
-    h = h * eh + h0 * (1 - eh);
-    const dev = h - h0;
-    sumDev = Math.abs(dev);
+    h = earlyPhaseAtRest(h, delta, P);
+    sumDev = Math.abs(h - P.h0);
 
     // late phase with the step's final p
-    if (dev >= P.theta_tag) {
+    const tag = tagState(h, P);
+    if (tag !== 0) {
       tagged = true;
-      if (p > EPS) {
-        const e = Math.exp((-delta / (P.tau_z * P.z_max)) * p);
-        z = z * e + P.z_max * (1 - e);
-      }
-    } else if (-dev >= P.theta_tag) {
-      tagged = true;
-      if (p > EPS) {
-        const e = Math.exp((-delta / P.tau_z) * p);
-        z = z * e + P.z_min * (1 - e);
-      }
+      if (p > EPS) z = latePhaseStep(z, p, tag, delta, P);
     }
 
     rec.interpolate(t, hPrev, zPrev, pPrev, tNext, h, z, p);
