@@ -8,6 +8,7 @@
  * Each circuit is integrated with the exact exponential update over the emulation step (forcing held
  * constant), in the reference's order within a step.
  */
+import { decayFactor } from '../../model/equations.js';
 import type { ModelParams } from '../../model/parameters.js';
 import { toSeconds } from '../../model/parameters.js';
 import { streamFor } from '../../random/streams.js';
@@ -102,9 +103,9 @@ export class AnalogFrontend {
 
   constructor(readonly circuit: AnalogCircuit, dt_bio_s: number, acceleration: number, weightLsb_mV: number) {
     this.dt_hw = dt_bio_s / acceleration;
-    this.eMem = Math.exp(-this.dt_hw / circuit.tauMem_hw);
-    this.eSyn = Math.exp(-this.dt_hw / circuit.tauSyn_hw);
-    this.eC = Math.exp(-this.dt_hw / circuit.tauC_hw);
+    this.eMem = decayFactor(this.dt_hw, circuit.tauMem_hw);
+    this.eSyn = decayFactor(this.dt_hw, circuit.tauSyn_hw);
+    this.eC = decayFactor(this.dt_hw, circuit.tauC_hw);
     this.v = circuit.vRest;
     this.nAPerCode = (weightLsb_mV * circuit.weightGain) / circuit.rMem;
   }

@@ -3,6 +3,7 @@
  * parameters, the number formats and the processor's time budget. Every error names the setting (as the
  * CLI flag) and the limit it broke.
  */
+import { totalWeight } from '../../model/equations.js';
 import type { ModelParams } from '../../model/parameters.js';
 import { cycleReport, CHIP_SYNAPSES, type CycleReport } from './cycleModel.js';
 import { defaultScales, FORMAT_NAMES, FORMATS, lsb, type FormatName, type VariableScales } from './fixedPoint.js';
@@ -158,7 +159,7 @@ export function resolveBss2Config(options: Readonly<Record<string, unknown>> | u
   const allowInfeasible = o.allowInfeasible ?? false;
   if (typeof allowInfeasible !== 'boolean') fail('--allow-infeasible', `--allow-infeasible must be true or false`);
   const weightFullScale_mV = num(o, 'weightFullScale_mV', 'weightFullScale_mV');
-  const wMax = params.h_max + params.h0 * params.z_max;
+  const wMax = totalWeight(params.h_max, params.z_max, params);
   if (weightFullScale_mV <= 0) fail('weightFullScale_mV', `weightFullScale_mV ${weightFullScale_mV} must be > 0`);
 
   // --- fixed-point scales: each parameter must fit its variable's format

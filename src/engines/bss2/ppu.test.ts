@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import {
+  earlyPhaseDecay, earlyPhaseDrift, earlyPhaseNoiseGain, earlyPhaseNoiseScale, earlyPhaseRelaxedFraction, latePhaseTarget,
+  latePhaseTimeConstant, latePhaseWeight, relaxedFraction, totalWeight,
+} from '../../model/equations.js';
 import { defaultParams } from '../../model/parameters.js';
 import { resolveBss2Config } from './config.js';
-import { LfsrSequence } from './lfsr.js';
+import { FORMATS, quantiseCoefficient } from './fixedPoint.js';
+import { LfsrSequence, SUM4_SD } from './lfsr.js';
 import { PlasticityProcessor, ppuConstants } from './ppu.js';
 
 const P = defaultParams();
@@ -45,9 +50,30 @@ describe('plasticity processor', () => {
     expect([ppu.H, ppu.Z]).toEqual([H, Z]);
   });
 
+  it('loads the model per-period coefficients, quantised', () => {
+    for (const [format, ppuPeriod_ms] of [['int16', 10], ['int32', 1], ['int8', 10]] as const) {
+      const cfg = resolveBss2Config({ format, ppuPeriod_ms, allowInfeasible: true }, P);
+      const k = ppuConstants(P, cfg);
+      const f = FORMATS[format], dt = ppuPeriod_ms * 1e-3;
+      for (const r of [0, 1, 2] as const) {
+        expect(k.T[r]).toBe(Math.round(earlyPhaseDrift(P, r).target / k.lsbH));
+        expect(k.Kh[r]).toEqual(quantiseCoefficient(earlyPhaseRelaxedFraction(P, r, dt), f));
+        expect(k.Kn[r]).toEqual(quantiseCoefficient((earlyPhaseNoiseScale(P, r, dt) * earlyPhaseRelaxedFraction(P, r, dt)) / k.lsbH / SUM4_SD, f));
+        // the same relaxation and per-step noise SD as the reference's step, to rounding
+        expect(earlyPhaseRelaxedFraction(P, r, dt)).toBeCloseTo(1 - earlyPhaseDecay(P, r, dt), 15);
+        expect(earlyPhaseNoiseScale(P, r, dt) * earlyPhaseRelaxedFraction(P, r, dt)).toBeCloseTo(earlyPhaseNoiseGain(P, r, dt), 12);
+      }
+      expect(k.Kp).toEqual(quantiseCoefficient(relaxedFraction(dt, P.tau_p), f));
+      expect(k.KzLtp).toEqual(quantiseCoefficient((dt / latePhaseTimeConstant(P, 1)) * cfg.scales.p, f));
+      expect(k.KzLtd).toEqual(quantiseCoefficient((dt / latePhaseTimeConstant(P, -1)) * cfg.scales.p, f));
+      expect(k.Kwz).toEqual(quantiseCoefficient(latePhaseWeight(k.lsbZ, P) / k.lsbW, f));
+      expect([k.ZMAX, k.ZMIN]).toEqual([Math.round(latePhaseTarget(P, 1) / k.lsbZ), Math.round(latePhaseTarget(P, -1) / k.lsbZ)]);
+    }
+  });
+
   it('writes a 6-bit weight w = h + h0 z', () => {
     const { ppu, k } = processor({});
-    const w = ppu.h_mV() + P.h0 * ppu.z();
+    const w = totalWeight(ppu.h_mV(), ppu.z(), P);
     expect(Math.abs(ppu.weightCode() * k.lsbW - w)).toBeLessThanOrEqual(k.lsbW);
   });
 });

@@ -16,7 +16,9 @@
  *   4. W = clamp(round(H·LSB_h/LSB_w) + round(Z·h0·LSB_z/LSB_w), 0, 63), written to the synapse.
  * All sums saturate at the format's range; saturations are counted.
  */
-import { earlyPhaseDrift } from '../../model/equations.js';
+import {
+  earlyPhaseDrift, earlyPhaseNoiseScale, earlyPhaseRelaxedFraction, latePhaseTarget, latePhaseTimeConstant, latePhaseWeight, relaxedFraction,
+} from '../../model/equations.js';
 import type { ModelParams } from '../../model/parameters.js';
 import { FORMATS, lsb, quantiseCoefficient, type Coefficient, type NumberFormat, type VariableScales } from './fixedPoint.js';
 import { SUM4_MEAN, SUM4_SD } from './lfsr.js';
@@ -77,11 +79,11 @@ export function ppuConstants(P: ModelParams, s: PpuSettings): PpuConstants {
   };
   const T: number[] = [], Kh: Coefficient[] = [], Kn: Coefficient[] = [];
   for (const r of [0, 1, 2] as const) {
-    const d = earlyPhaseDrift(P, r);
-    const oneMinusE = -Math.expm1((-dt * d.rate) / P.tau_h);
-    T.push(Math.round(d.target / lsbH));
+    const oneMinusE = earlyPhaseRelaxedFraction(P, r, dt);
+    T.push(Math.round(earlyPhaseDrift(P, r).target / lsbH));
     Kh.push(q(`h (regime ${r})`, oneMinusE));
-    const sd = d.noiseWeight === 0 ? 0 : ((P.sigma_pl * Math.sqrt((P.tau_h * d.noiseWeight) / dt)) / d.rate) * oneMinusE;
+    // the SD of the reference's per-step noise over one period (0 at rest)
+    const sd = earlyPhaseNoiseScale(P, r, dt) * oneMinusE;
     Kn.push(q(`noise (regime ${r})`, sd / lsbH / SUM4_SD));
   }
   const pReduce = Math.max(0, fmt.bits - 1 - 16);
@@ -93,14 +95,14 @@ export function ppuConstants(P: ModelParams, s: PpuSettings): PpuConstants {
     TAG: Math.round(P.theta_tag / lsbH),
     PRO: Math.round(P.theta_pro / lsbH),
     PA: Math.round(P.alpha / lsbP),
-    ZMAX: Math.round(P.z_max / lsbZ),
-    ZMIN: Math.round(P.z_min / lsbZ),
+    ZMAX: Math.round(latePhaseTarget(P, 1) / lsbZ),
+    ZMIN: Math.round(latePhaseTarget(P, -1) / lsbZ),
     T, Kh, Kn,
-    Kp: q('p', -Math.expm1(-dt / P.tau_p)),
-    KzLtp: q('z (LTP)', (dt / (P.tau_z * P.z_max)) * s.scales.p),
-    KzLtd: q('z (LTD)', (dt / P.tau_z) * s.scales.p),
+    Kp: q('p', relaxedFraction(dt, P.tau_p)),
+    KzLtp: q('z (LTP)', (dt / latePhaseTimeConstant(P, 1)) * s.scales.p),
+    KzLtd: q('z (LTD)', (dt / latePhaseTimeConstant(P, -1)) * s.scales.p),
     Kwh: q('weight from h', lsbH / lsbW),
-    Kwz: q('weight from z', (P.h0 * lsbZ) / lsbW),
+    Kwz: q('weight from z', latePhaseWeight(lsbZ, P) / lsbW),
     pReduce, zpShift, underflows,
   };
 }
