@@ -6,7 +6,7 @@
  * The file is written under a temporary name and renamed into place by {@link Hdf5Writer.close},
  * so its final name only ever holds a complete, closed file.
  */
-import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import h5wasm from 'h5wasm/node';
 
@@ -14,8 +14,26 @@ type H5File = InstanceType<typeof h5wasm.File>;
 type H5Group = InstanceType<typeof h5wasm.Group>;
 type H5Dataset = InstanceType<typeof h5wasm.Dataset>;
 
-/** Attribute values: numbers are stored as float64, strings as UTF-8 variable-length strings. */
-export type AttrValue = number | string | number[] | string[];
+/**
+ * Attribute values: integers are stored as int32 and other numbers as float64 (h5wasm's guess),
+ * strings as UTF-8 variable-length strings; a {@link TypedAttr} fixes the integer type (a scalar
+ * for a number, 1-D for an array), as formats such as SONATA require (`magic`: uint32).
+ */
+export type AttrValue = number | string | number[] | string[] | TypedAttr;
+export interface TypedAttr {
+  readonly dtype: '<I' | '<i' | '<Q' | '<q' | '<d';
+  readonly value: number | readonly number[];
+}
+
+type H5Object = H5Group | H5Dataset;
+
+function setAttr(obj: H5Object, name: string, v: AttrValue): void {
+  if (typeof v === 'object' && !Array.isArray(v)) {
+    const typed = v as TypedAttr;
+    const value = typeof typed.value === 'number' ? typed.value : [...typed.value];
+    obj.create_attribute(name, value, typeof value === 'number' ? [] : [value.length], typed.dtype);
+  } else obj.create_attribute(name, v as number | string | number[] | string[]);
+}
 
 let ready: Promise<unknown> | undefined;
 
@@ -63,18 +81,18 @@ export class Hdf5Writer {
   }
 
   /** Writes a whole dataset; `attrs` become its attributes (e.g. `{ units: 'mV' }`). */
-  dataset(path: string, data: Float64Array | Int32Array | BigUint64Array | BigInt64Array | Uint8Array | string[], attrs: Record<string, AttrValue> = {}, shape?: number[]): void {
+  dataset(path: string, data: Float64Array | Int32Array | Uint32Array | BigUint64Array | BigInt64Array | Uint8Array | string[], attrs: Record<string, AttrValue> = {}, shape?: number[]): void {
     const [g, name] = this.split(path);
     const dtype = data instanceof BigUint64Array ? '<Q' : data instanceof BigInt64Array ? '<q' : undefined;
     const ds = g.create_dataset({ name, data, ...(shape ? { shape } : {}), ...(dtype ? { dtype } : {}) });
-    for (const [k, v] of Object.entries(attrs)) ds.create_attribute(k, v);
+    for (const [k, v] of Object.entries(attrs)) setAttr(ds, k, v);
   }
 
   /** A float64 scalar dataset. */
   scalar(path: string, value: number, attrs: Record<string, AttrValue> = {}): void {
     const [g, name] = this.split(path);
     const ds = g.create_dataset({ name, data: value, shape: [], dtype: '<d' });
-    for (const [k, v] of Object.entries(attrs)) ds.create_attribute(k, v);
+    for (const [k, v] of Object.entries(attrs)) setAttr(ds, k, v);
   }
 
   /** Creates a float64 dataset of shape (rows, cols), chunked along rows, to be filled by {@link writeRows}. */
@@ -83,7 +101,7 @@ export class Hdf5Writer {
     const chunks = [1, Math.max(1, Math.min(cols, chunkCols))];
     const ds = g.create_dataset({ name, data: new Float64Array(0), shape: [0, cols], maxshape: [rows, cols], dtype: '<d', chunks });
     if (rows > 0) ds.resize([rows, cols]);
-    for (const [k, v] of Object.entries(attrs)) ds.create_attribute(k, v);
+    for (const [k, v] of Object.entries(attrs)) setAttr(ds, k, v);
     this.datasets.set(path, ds);
   }
 
@@ -92,7 +110,7 @@ export class Hdf5Writer {
     const [g, name] = this.split(path);
     const ds = g.create_dataset({ name, data: new Float64Array(0), shape: [0], maxshape: [n], dtype: '<d', chunks: [Math.max(1, Math.min(n, chunk))] });
     if (n > 0) ds.resize([n]);
-    for (const [k, v] of Object.entries(attrs)) ds.create_attribute(k, v);
+    for (const [k, v] of Object.entries(attrs)) setAttr(ds, k, v);
     this.datasets.set(path, ds);
   }
 
@@ -132,7 +150,7 @@ export class Hdf5Writer {
     const obj = found instanceof h5wasm.Group || found instanceof h5wasm.Dataset ? found : this.group(path);
     for (const [k, v] of Object.entries(attrs)) {
       if (k in obj.attrs) obj.delete_attribute(k);
-      obj.create_attribute(k, v);
+      setAttr(obj, k, v);
     }
   }
 
@@ -155,5 +173,80 @@ export class Hdf5Writer {
       }
     }
     rmSync(this.tmp, { force: true });
+  }
+}
+
+/** Read access through h5wasm: group listings, attributes, and datasets as typed arrays. */
+export class Hdf5Reader {
+  private constructor(
+    readonly path: string,
+    private readonly file: H5File,
+  ) {}
+
+  static async open(path: string): Promise<Hdf5Reader> {
+    await hdf5Ready();
+    const abs = resolve(path);
+    // h5wasm's own message for a missing file does not name it
+    if (!existsSync(abs)) throw new Error(`hdf5: ${abs} not found`);
+    return new Hdf5Reader(abs, new h5wasm.File(abs, 'r'));
+  }
+
+  private get(path: string): H5Group | H5Dataset | null {
+    let obj: unknown;
+    try {
+      obj = path === '/' || path === '' ? this.file : this.file.get(path);
+    } catch {
+      return null; // h5wasm may throw rather than return null for a path through a missing group
+    }
+    return obj instanceof h5wasm.Group || obj instanceof h5wasm.Dataset ? obj : null;
+  }
+
+  /** Whether `path` is a group (false if missing or a dataset). */
+  isGroup(path: string): boolean {
+    return this.get(path) instanceof h5wasm.Group;
+  }
+
+  /** Whether `path` is a dataset. */
+  isDataset(path: string): boolean {
+    return this.get(path) instanceof h5wasm.Dataset;
+  }
+
+  /** Member names of a group ([] if `path` is not a group). */
+  keys(path: string): string[] {
+    const g = this.get(path);
+    return g instanceof h5wasm.Group ? g.keys() : [];
+  }
+
+  /** An attribute's value (typed array, number, string, …), or undefined if absent. */
+  attr(path: string, name: string): unknown {
+    const obj = this.get(path);
+    return obj && name in obj.attrs ? obj.get_attribute(name, false) : undefined;
+  }
+
+  private dataset(path: string): H5Dataset {
+    const ds = this.get(path);
+    if (!(ds instanceof h5wasm.Dataset)) throw new Error(`hdf5: ${this.path}: no dataset ${path}`);
+    return ds;
+  }
+
+  /** A numeric dataset, flattened, as float64 (64-bit integers exactly up to 2^53). */
+  numbers(path: string): Float64Array {
+    const v = this.dataset(path).value;
+    if (v instanceof Float64Array) return v;
+    if (v instanceof BigUint64Array || v instanceof BigInt64Array) {
+      // through 32-bit words: converting each BigInt costs ~10× more (little-endian host, as h5wasm's data)
+      const lo = new Uint32Array(v.buffer, v.byteOffset, 2 * v.length);
+      const hi = v instanceof BigInt64Array ? new Int32Array(v.buffer, v.byteOffset, 2 * v.length) : lo;
+      const out = new Float64Array(v.length);
+      for (let k = 0; k < out.length; k++) out[k] = lo[2 * k]! + hi[2 * k + 1]! * 2 ** 32;
+      return out;
+    }
+    if (ArrayBuffer.isView(v)) return Float64Array.from(v as unknown as ArrayLike<number>);
+    if (typeof v === 'number') return Float64Array.of(v);
+    throw new Error(`hdf5: ${this.path}: ${path} is not numeric`);
+  }
+
+  close(): void {
+    this.file.close();
   }
 }
