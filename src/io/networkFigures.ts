@@ -29,7 +29,7 @@ function rasterRows(run: MemoryRunResult, from: number, to: number): Array<Recor
 }
 
 export function rasterFigureSpec(run: MemoryRunResult): VegaLiteSpec {
-  const color = { field: 'g', type: 'nominal', title: null, scale: { domain: Object.keys(GROUP_COLORS), range: Object.values(GROUP_COLORS) }, legend: { orient: 'bottom', direction: 'horizontal', labelExpr: "{as: 'recalled assembly half', ans: 'other assembly half', ctrl: 'control', inh: 'inhibitory'}[datum.label]" } };
+  const color = { field: 'g', type: 'nominal', title: null, scale: { domain: Object.keys(GROUP_COLORS), range: Object.values(GROUP_COLORS) }, legend: { orient: 'bottom', direction: 'horizontal', labelLimit: 200, labelExpr: "{as: 'recalled assembly half', ans: 'other assembly half', ctrl: 'control', inh: 'inhibitory'}[datum.label]" } };
   const panel = (title: string, from: number, to: number) => ({
     width: 330,
     height: 300,
@@ -43,10 +43,12 @@ export function rasterFigureSpec(run: MemoryRunResult): VegaLiteSpec {
     },
   });
   const rates = run.rates;
+  const ref = run.readoutSpec.reference_time_s;
+  // A recall hours later would squeeze the learning period to a sliver: then show the first minute only.
+  const tMax = run.recallOnset_s - ref > 60 ? ref + 20 : run.description.duration_s;
   const rateRows: Array<Record<string, number | string>> = [];
   for (const g of ['as', 'ans', 'ctrl', 'inh'] as const) {
     const r = rates.rate_Hz[g]!;
-    const tMax = Math.min(run.description.duration_s, run.recallOnset_s + 10);
     rates.binStart_s.forEach((t, i) => { if (t < tMax) rateRows.push({ t: t + 0.25, rate: r[i]!, g }); });
   }
   const recallFrom = run.recallOnset_s - 0.3;
@@ -55,11 +57,11 @@ export function rasterFigureSpec(run: MemoryRunResult): VegaLiteSpec {
     config: { font: FONT, view: { stroke: '#ccc' } },
     title: { text: `${run.description.name}: spikes and rates`, subtitle: `Q = ${run.readout.Q.toFixed(4)}, MI = ${run.readout.MI.toFixed(3)} bits; ${run.result.neurons} neurons, ${run.result.synapses} synapses` },
     vconcat: [
-      { hconcat: [panel('learning (3 × 0.1 s stimulus)', 9.8, 11.6), panel(`recall at ${run.recallOnset_s} s`, recallFrom, recallFrom + 0.8)] },
+      { hconcat: [panel('learning', ref - 1.2, ref + 0.6), panel(`recall at ${run.recallOnset_s} s`, recallFrom, recallFrom + 0.8)] },
       {
         width: 720,
         height: 160,
-        title: 'population rates (0.5 s bins; the silent stretch is fast-forward)',
+        title: `population rates (0.5 s bins${tMax < run.description.duration_s ? `, first ${tMax} s` : ''}; a silent stretch is fast-forward)`,
         data: { values: rateRows },
         mark: { type: 'line', interpolate: 'step-after' },
         encoding: {

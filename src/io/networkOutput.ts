@@ -10,6 +10,7 @@ import { columnsToCsv } from './csv.js';
 import { RunDirectory } from './files.js';
 import { rasterFigureSpec, weightsFigureSpec } from './networkFigures.js';
 import { renderSvg, svgToPng } from './plots.js';
+import { writeSonataEdges, writeSonataSpikes } from './sonata.js';
 
 /** What a run cost, measured by the caller (front ends own the clock and the process). */
 export interface RunCost {
@@ -22,14 +23,15 @@ export interface RunCost {
 export interface NetworkRunRecord {
   readonly kind: 'network';
   readonly calcitag_version: string;
-  readonly paradigm: 'memory';
+  readonly name: string;
   readonly seed: number;
   readonly engine: string;
   readonly dt_ms: number;
   readonly fast_forward: boolean;
-  readonly options: Readonly<Record<string, unknown>>;
   /** The fully resolved description (every parameter, population, projection, stimulus, probe). */
-  readonly description: unknown;
+  readonly network: unknown;
+  /** Where the memory readout looks. */
+  readonly readout: unknown;
 }
 
 /** summary.json: the readouts and the shape and cost of the run. */
@@ -41,7 +43,7 @@ export function networkSummary(run: MemoryRunResult, record: NetworkRunRecord, c
     name: run.description.name,
     seed: record.seed,
     engine: record.engine,
-    recall: run.recall,
+    recall_delay_s: run.recallDelay_s,
     recall_onset_s: run.recallOnset_s,
     assembly: run.assembly,
     neurons: run.result.neurons,
@@ -75,7 +77,15 @@ export async function writeNetworkRun(dir: string, run: MemoryRunResult, record:
   const put = (name: string, data: string | Uint8Array) => written.push(out.write(name, data));
   put('run.json', `${JSON.stringify(record, null, 1)}\n`);
   put('spikes.csv', spikesCsv(run));
-  // SONATA_OUTPUTS
+  await writeSonataSpikes(`${out.path}/spikes.h5`, run.result.layout, run.result.spikes.t_s, run.result.spikes.neuron);
+  written.push(`${out.path}/spikes.h5`);
+  const d = run.description;
+  await writeSonataEdges(`${out.path}/edges.h5`, run.result.layout, d.projections.map((p, i) => ({
+    name: p.name, sourcePop: p.source, targetPop: p.target, edges: run.result.edges[i]!,
+    ...(p.plastic ? {} : { weight_mV: p.weight_mV! }),
+    delay_ms: p.delay_ms ?? d.params.t_syn_delay,
+  })));
+  written.push(`${out.path}/edges.h5`);
   const rates = run.rates;
   put('population_rates.csv', columnsToCsv([
     ['t_start_s', rates.binStart_s],
@@ -83,9 +93,10 @@ export async function writeNetworkRun(dir: string, run: MemoryRunResult, record:
     ...(['assembly', 'as', 'ans', 'ctrl', 'inh'] as const).map((g) => [`rate_${g}_Hz`, rates.rate_Hz[g]!] as const),
   ]));
   put('weights.csv', columnsToCsv([['t_s', run.curves.t_s], ...Object.entries(run.curves.columns)]));
-  for (const [name, spec] of [['raster', rasterFigureSpec(run)], ['weights', weightsFigureSpec(run)]] as const) {
+  // The raster's SVG would hold every spike drawn (megabytes): PNG only, with the Vega-Lite spec beside it.
+  for (const [name, spec, svgToo] of [['raster', rasterFigureSpec(run), false], ['weights', weightsFigureSpec(run), true]] as const) {
     const svg = await renderSvg(spec);
-    put(`${name}.svg`, svg);
+    if (svgToo) put(`${name}.svg`, svg);
     put(`${name}.png`, svgToPng(svg));
   }
   put('summary.json', `${JSON.stringify(networkSummary(run, record, cost), null, 1)}\n`);

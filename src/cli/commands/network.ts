@@ -2,12 +2,17 @@
  * `calcitag network`: the memory formation, consolidation and recall paradigm (MODEL.md §8) on a
  * recurrent network — readouts, run folder, figures. Any engine that can run the description.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { getEngine, engineNames } from '../../engines/registry.js';
+import { ExperimentError, readExperimentFile } from '../../experiments/experiment.js';
 import { runMemoryParadigm, type MemoryRunResult } from '../../experiments/network/memoryRun.js';
-import { memoryNetworkDescription, type MemoryParadigmOptions, type RecallDelay } from '../../model/network/memoryParadigm.js';
+import { networkExperimentFile, resolveNetworkExperiment, type NetworkExperiment } from '../../experiments/network/networkExperiment.js';
+import { memoryParadigm, type RecallDelay } from '../../model/network/memoryParadigm.js';
 import { descriptionIssues } from '../../model/network/validate.js';
 import { parseParamAssignment } from '../../model/parameters.js';
+import { loadEdgesFile } from '../../io/edgeFiles.js';
 import { defaultRunDir } from '../../io/files.js';
 import { networkSummary, writeNetworkRun, type NetworkRunRecord, type RunCost } from '../../io/networkOutput.js';
 import { VERSION } from '../../version.js';
@@ -15,15 +20,15 @@ import { usageError } from '../errors.js';
 import { parseInteger } from './run.js';
 
 interface NetworkFlags {
-  assembly: number;
-  recall: RecallDelay;
-  seed: number;
-  engine: string;
-  neuronsExc: number;
-  neuronsInh: number;
-  p: number;
-  dt: number;
-  fastForward: boolean;
+  assembly?: number;
+  recall?: RecallDelay;
+  seed?: number;
+  engine?: string;
+  neuronsExc?: number;
+  neuronsInh?: number;
+  p?: number;
+  dt?: number;
+  fastForward?: boolean;
   param: string[];
   out?: string;
   json?: boolean;
@@ -52,8 +57,8 @@ function readoutLine(run: MemoryRunResult, cost: RunCost): string {
   ].join('\n');
 }
 
-async function networkCommand(flags: NetworkFlags): Promise<void> {
-  if (!engineNames().includes(flags.engine)) usageError(`--engine '${flags.engine}' is unknown; allowed: ${engineNames().join(', ')}`);
+/** The experiment: from a file (flags may override seed, engine, step, fast-forward) or built from flags. */
+async function networkExperiment(file: string | undefined, flags: NetworkFlags): Promise<NetworkExperiment> {
   const params: Record<string, number> = {};
   for (const a of flags.param) {
     try {
@@ -63,20 +68,50 @@ async function networkCommand(flags: NetworkFlags): Promise<void> {
       usageError((e as Error).message);
     }
   }
-  const paradigm: MemoryParadigmOptions = {
-    nExc: flags.neuronsExc, nInh: flags.neuronsInh, assembly: flags.assembly, p: flags.p, recall: flags.recall, params,
-  };
-  let description;
-  try {
-    description = memoryNetworkDescription(paradigm);
-  } catch (e) {
-    usageError(`--assembly/--param: ${(e as Error).message}`);
+  let base: NetworkExperiment;
+  if (file) {
+    const paradigmFlags = (['assembly', 'recall', 'neuronsExc', 'neuronsInh', 'p'] as const).filter((k) => flags[k] !== undefined);
+    if (paradigmFlags.length > 0) usageError(`--${paradigmFlags[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} builds the paradigm; with an experiment file, change the file instead`);
+    if (flags.param.length > 0) usageError('--param: with an experiment file, set parameters in its params section');
+    try {
+      // A run folder reruns its run record; explicit edge files are resolved against the file's folder.
+      const record = join(file, 'run.json');
+      const input = existsSync(record) ? (JSON.parse(readFileSync(record, 'utf8')) as { network?: unknown }).network : readExperimentFile(file);
+      const baseDir = existsSync(record) ? resolve(file) : dirname(resolve(file));
+      base = await resolveNetworkExperiment(input, loadEdgesFile(baseDir), existsSync(record) ? record : file);
+      for (const pr of base.source.projections) {
+        if (pr.connectivity.rule === 'explicit') pr.connectivity.file = resolve(baseDir, pr.connectivity.file);
+      }
+    } catch (e) {
+      if (e instanceof ExperimentError) usageError(e.message);
+      throw e;
+    }
+  } else {
+    let built;
+    try {
+      built = memoryParadigm({ nExc: flags.neuronsExc, nInh: flags.neuronsInh, assembly: flags.assembly, p: flags.p, recall: flags.recall, params });
+    } catch (e) {
+      usageError(`--assembly/--param: ${(e as Error).message}`);
+    }
+    const issues = descriptionIssues(built.description);
+    if (issues.length > 0) usageError(issues[0]!);
+    base = { name: built.description.name, seed: 1, engine: 'reference', dt_ms: 0.2, fast_forward: true, description: built.description, readout: built.readout, source: { projections: [] } as never };
   }
-  const issues = descriptionIssues(description);
-  if (issues.length > 0) usageError(issues[0]!);
-  const engine = getEngine(flags.engine);
+  return {
+    ...base,
+    seed: flags.seed ?? base.seed, engine: flags.engine ?? base.engine, dt_ms: flags.dt ?? base.dt_ms,
+    fast_forward: flags.fastForward === false ? false : base.fast_forward,
+  };
+}
+
+async function networkCommand(file: string | undefined, flags: NetworkFlags): Promise<void> {
+  const exp = await networkExperiment(file, flags);
+  if (!engineNames().includes(exp.engine)) usageError(`--engine '${exp.engine}' is unknown; allowed: ${engineNames().join(', ')}`);
+  if (!exp.readout) usageError(`${file}: the network command needs a readout section (kind: memory-recall) to report Q and MI`);
+  const { description } = exp;
+  const engine = getEngine(exp.engine);
   const chatty = !flags.json && !flags.quiet;
-  const log: string[] = [`calcitag ${VERSION} network — engine ${engine.name}, seed ${flags.seed}, dt ${flags.dt} ms, fast-forward ${flags.fastForward ? 'on' : 'off'}`, description.description ?? ''];
+  const log: string[] = [`calcitag ${VERSION} network — engine ${engine.name}, seed ${exp.seed}, dt ${exp.dt_ms} ms, fast-forward ${exp.fast_forward ? 'on' : 'off'}`, description.description ?? description.name];
   if (chatty) process.stderr.write(`${log.join('\n')}\n`);
   const cpu0 = process.cpuUsage();
   const wall0 = performance.now();
@@ -84,7 +119,7 @@ async function networkCommand(flags: NetworkFlags): Promise<void> {
   let run: MemoryRunResult;
   try {
     run = runMemoryParadigm(engine, {
-      paradigm, seed: flags.seed, dt_ms: flags.dt, fastForward: flags.fastForward,
+      description, readout: exp.readout, seed: exp.seed, dt_ms: exp.dt_ms, fastForward: exp.fast_forward,
       onProgress: chatty ? (t, end) => {
         const pct = Math.floor((100 * t) / end);
         if (pct !== lastShown) {
@@ -106,13 +141,13 @@ async function networkCommand(flags: NetworkFlags): Promise<void> {
     peak_rss_mb: process.resourceUsage().maxRSS / 1024,
   };
   const record: NetworkRunRecord = {
-    kind: 'network', calcitag_version: VERSION, paradigm: 'memory', seed: flags.seed, engine: engine.name, dt_ms: flags.dt,
-    fast_forward: flags.fastForward, options: { ...paradigm }, description: run.description,
+    kind: 'network', calcitag_version: VERSION, name: exp.name, seed: exp.seed, engine: engine.name, dt_ms: exp.dt_ms,
+    fast_forward: exp.fast_forward, network: networkExperimentFile(exp), readout: exp.readout,
   };
   log.push(readoutLine(run, cost));
   const writeFiles = !flags.json || flags.out !== undefined;
   if (writeFiles) {
-    const dir = flags.out ?? defaultRunDir(`network-${flags.recall}`);
+    const dir = flags.out ?? defaultRunDir(exp.name);
     await writeNetworkRun(dir, run, record, cost, log);
     if (!flags.json) process.stdout.write(`${readoutLine(run, cost)}\nresults and figures in ${dir}\n`);
   }
@@ -121,16 +156,17 @@ async function networkCommand(flags: NetworkFlags): Promise<void> {
 
 export function registerNetwork(program: Command): void {
   program
-    .command('network')
+    .command('network [experiment]')
+    .summary('the memory paradigm on a recurrent network (learning, consolidation, recall)')
     .description('the memory paradigm on a recurrent network: learn an assembly, consolidate, recall; Q, MI, rates, weights, figures')
-    .option('--assembly <n>', 'assembly size (the first n excitatory neurons)', parseInteger('--assembly', 2), 150)
-    .addOption(new Option('--recall <delay>', 'recall 10 s or 8 h after learning').choices(['10s', '8h']).default('10s'))
-    .option('--seed <s>', 'master seed (connectivity and every noise source)', parseInteger('--seed', 0), 1)
-    .option('--engine <name>', 'engine (one that runs networks)', 'reference')
-    .option('--neurons-exc <n>', 'excitatory neurons', parseInteger('--neurons-exc', 3), 1600)
-    .option('--neurons-inh <n>', 'inhibitory neurons', parseInteger('--neurons-inh', 1), 400)
-    .option('--p <prob>', 'connection probability of every projection', parseProbability, 0.1)
-    .option('--dt <ms>', 'integration step, ms', parseDt, 0.2)
+    .option('--assembly <n>', 'assembly size, the first n excitatory neurons (default 150)', parseInteger('--assembly', 2))
+    .addOption(new Option('--recall <delay>', 'recall 10 s or 8 h after learning (default 10s)').choices(['10s', '8h']))
+    .option('--seed <s>', 'master seed: connectivity and every noise source (default 1)', parseInteger('--seed', 0))
+    .option('--engine <name>', 'engine, one that runs networks (default reference)')
+    .option('--neurons-exc <n>', 'excitatory neurons (default 1600)', parseInteger('--neurons-exc', 3))
+    .option('--neurons-inh <n>', 'inhibitory neurons (default 400)', parseInteger('--neurons-inh', 1))
+    .option('--p <prob>', 'connection probability of every projection (default 0.1)', parseProbability)
+    .option('--dt <ms>', 'integration step, ms (default 0.2)', parseDt)
     .option('--no-fast-forward', 'integrate every step (no fast-forward after learning)')
     .option('--param <name=value>', 'model parameter override (repeatable), e.g. --param theta_pro=2.1', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--out <dir>', 'output folder (default runs/<timestamp>-network-<recall>)')

@@ -8,9 +8,7 @@ import { whyEngineCannotRun } from '../../engines/capabilities.js';
 import type { NetworkProbeTrace, NetworkResult } from '../../engines/networkTypes.js';
 import type { Engine } from '../../engines/types.js';
 import type { NetworkDescription } from '../../model/network/description.js';
-import {
-  LEARNING_ONSETS_S, memoryNetworkDescription, memoryParadigmDefaults, RECALL_TIMES, type MemoryParadigmOptions, type RecallDelay,
-} from '../../model/network/memoryParadigm.js';
+import type { MemoryReadoutSpec } from '../../model/network/memoryParadigm.js';
 import { populationRates, recallReadout, type PopulationRates, type RecallReadout } from './readouts.js';
 
 /** Rate bins of the published curves, s; readout window and its offset after recall onset, s. */
@@ -19,7 +17,8 @@ export const READOUT_WINDOW_S = 0.5;
 export const READOUT_OFFSET_S = 0.1;
 
 export interface MemoryRunRequest {
-  readonly paradigm: MemoryParadigmOptions;
+  readonly description: NetworkDescription;
+  readonly readout: MemoryReadoutSpec;
   readonly seed: number;
   readonly dt_ms: number;
   readonly fastForward: boolean;
@@ -35,7 +34,9 @@ export interface WeightCurves {
 
 export interface MemoryRunResult {
   readonly description: NetworkDescription;
-  readonly recall: RecallDelay;
+  readonly readoutSpec: MemoryReadoutSpec;
+  /** Recall delay after the last learning stimulus, s (10 s or 8 h in the published paradigm). */
+  readonly recallDelay_s: number;
   readonly recallOnset_s: number;
   readonly assembly: number;
   readonly result: NetworkResult;
@@ -64,30 +65,35 @@ function weightCurves(probes: readonly NetworkProbeTrace[], h0: number): WeightC
 }
 
 export function runMemoryParadigm(engine: Engine, req: MemoryRunRequest): MemoryRunResult {
-  const o = memoryParadigmDefaults(req.paradigm);
-  const description = memoryNetworkDescription(o);
+  const { description, readout: spec } = req;
   const why = whyEngineCannotRun(engine, description);
   if (why) throw new Error(why);
+  const exc = description.populations.find((p) => p.name === spec.excitatory);
+  const inh = description.populations.find((p) => p.name === spec.inhibitory);
+  if (!exc || !inh) throw new Error(`readout: populations '${spec.excitatory}' and '${spec.inhibitory}' must exist in the description`);
   const result = engine.runNetwork!({
     description, seed: req.seed, trial: 0, dt_ms: req.dt_ms, fastForward: req.fastForward,
     ...(req.onProgress ? { onProgress: (t: number) => req.onProgress!(t, description.duration_s) } : {}),
     ...(req.shouldStop ? { shouldStop: req.shouldStop } : {}),
   });
-  const recallOnset_s = RECALL_TIMES[o.recall].onset_s;
+  // Global indices: the readout functions assume excitatory neurons first, then inhibitory ones.
+  const e0 = result.layout.find((l) => l.name === spec.excitatory)!.offset;
+  const i0 = result.layout.find((l) => l.name === spec.inhibitory)!.offset;
+  if (e0 !== 0 || i0 !== exc.size) throw new Error(`readout: '${spec.excitatory}' must be the first population and '${spec.inhibitory}' the second`);
   const readout = recallReadout(result.spikes, {
-    nExc: o.nExc, nInh: o.nInh, assembly: o.assembly, recallFraction: o.recallFraction, window_s: READOUT_WINDOW_S,
-    refTime_s: LEARNING_ONSETS_S[LEARNING_ONSETS_S.length - 1], readoutTime_s: recallOnset_s + READOUT_OFFSET_S,
+    nExc: exc.size, nInh: inh.size, assembly: spec.assembly, recallFraction: spec.recall_fraction, window_s: READOUT_WINDOW_S,
+    refTime_s: spec.reference_time_s, readoutTime_s: spec.recall_onset_s + READOUT_OFFSET_S,
   });
-  const half = Math.floor(o.recallFraction * o.assembly);
+  const half = Math.floor(spec.recall_fraction * spec.assembly);
   const rates = populationRates(result.spikes, [
-    { name: 'assembly', from: 0, toExclusive: o.assembly },
+    { name: 'assembly', from: 0, toExclusive: spec.assembly },
     { name: 'as', from: 0, toExclusive: half },
-    { name: 'ans', from: half, toExclusive: o.assembly },
-    { name: 'ctrl', from: o.assembly, toExclusive: o.nExc },
-    { name: 'inh', from: o.nExc, toExclusive: o.nExc + o.nInh },
+    { name: 'ans', from: half, toExclusive: spec.assembly },
+    { name: 'ctrl', from: spec.assembly, toExclusive: exc.size },
+    { name: 'inh', from: exc.size, toExclusive: exc.size + inh.size },
   ], RATE_BIN_S, description.duration_s);
   return {
-    description, recall: o.recall, recallOnset_s, assembly: o.assembly, result, readout, rates,
-    curves: weightCurves(result.probes, description.params.h0),
+    description, readoutSpec: spec, recallDelay_s: spec.recall_onset_s - spec.reference_time_s, recallOnset_s: spec.recall_onset_s,
+    assembly: spec.assembly, result, readout, rates, curves: weightCurves(result.probes, description.params.h0),
   };
 }

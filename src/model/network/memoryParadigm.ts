@@ -62,6 +62,32 @@ export function memoryParadigmDefaults(o: MemoryParadigmOptions = {}): Required<
   };
 }
 
+/**
+ * Where the recall readout looks (MODEL.md §8): the first `assembly` neurons of the excitatory
+ * population form the assembly, the first `recallFraction` of it is stimulated at recall; rates are
+ * compared in 0.5 s windows centred 0.1 s after the last learning onset and after the recall onset.
+ */
+export interface MemoryReadoutSpec {
+  readonly excitatory: string;
+  readonly inhibitory: string;
+  readonly assembly: number;
+  readonly recall_fraction: number;
+  readonly reference_time_s: number;
+  readonly recall_onset_s: number;
+}
+
+/** The paradigm's description and where its readout looks. */
+export function memoryParadigm(options: MemoryParadigmOptions = {}): { description: NetworkDescription; readout: MemoryReadoutSpec } {
+  const o = memoryParadigmDefaults(options);
+  return {
+    description: memoryNetworkDescription(o),
+    readout: {
+      excitatory: 'exc', inhibitory: 'inh', assembly: o.assembly, recall_fraction: o.recallFraction,
+      reference_time_s: LEARNING_ONSETS_S[LEARNING_ONSETS_S.length - 1], recall_onset_s: RECALL_TIMES[o.recall].onset_s,
+    },
+  };
+}
+
 export function memoryNetworkDescription(options: MemoryParadigmOptions = {}): NetworkDescription {
   const o = memoryParadigmDefaults(options);
   if (!(Number.isInteger(o.assembly) && o.assembly >= 2 && o.assembly < o.nExc)) {
@@ -74,7 +100,7 @@ export function memoryNetworkDescription(options: MemoryParadigmOptions = {}): N
   const recalled = Math.floor(o.recallFraction * o.assembly);
   const ou = (name: string, to: number, onset_s: number, count: number): StimulusSpec => ({
     kind: 'ou-current', name, target: { population: 'exc', from: 0, to },
-    windows: [{ onset_s, duration_s: STIMULUS_DURATION_S, count, period_s: count > 1 ? 0.5 : undefined }],
+    windows: [count > 1 ? { onset_s, duration_s: STIMULUS_DURATION_S, count, period_s: 0.5 } : { onset_s, duration_s: STIMULUS_DURATION_S }],
     mean_nA, sd_nA, tau_ms: P.tau_syn,
   });
   const every = o.curveInterval_s;
