@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { whyEngineCannotRun } from '../../engines/capabilities.js';
 import { getEngine, engineNames } from '../../engines/registry.js';
 import { ExperimentError, readExperimentFile } from '../../experiments/experiment.js';
 import { runMemoryParadigm, type MemoryRunResult } from '../../experiments/network/memoryRun.js';
@@ -17,6 +18,7 @@ import { defaultRunDir } from '../../io/files.js';
 import { networkSummary, writeNetworkRun, type NetworkRunRecord, type RunCost } from '../../io/networkOutput.js';
 import { VERSION } from '../../version.js';
 import { usageError } from '../errors.js';
+import { runNetworkSeeds } from './networkSeeds.js';
 import { parseInteger } from './run.js';
 
 interface NetworkFlags {
@@ -30,6 +32,8 @@ interface NetworkFlags {
   dt?: number;
   fastForward?: boolean;
   param: string[];
+  seeds?: number;
+  workers?: number;
   out?: string;
   json?: boolean;
   quiet?: boolean;
@@ -104,12 +108,39 @@ async function networkExperiment(file: string | undefined, flags: NetworkFlags):
   };
 }
 
+/** The command line after `network`, without the flags that `--seeds` sets per seed. */
+function forwardedArgs(): string[] {
+  const argv = process.argv.slice(process.argv.indexOf('network') + 1);
+  const drop = new Set(['--seeds', '--workers', '--seed', '--out']);
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const flag = a.split('=')[0]!;
+    if (drop.has(flag)) {
+      if (!a.includes('=')) i++;
+    } else if (a !== '--json' && a !== '--quiet') {
+      out.push(a);
+    }
+  }
+  return out;
+}
+
 async function networkCommand(file: string | undefined, flags: NetworkFlags): Promise<void> {
   const exp = await networkExperiment(file, flags);
+  if (flags.seeds !== undefined) {
+    const recall = exp.readout && exp.readout.recall_onset_s - exp.readout.reference_time_s > 3600 ? '8h' : '10s';
+    const code = await runNetworkSeeds({
+      args: forwardedArgs(), first: flags.seed ?? 1, n: flags.seeds, workers: flags.workers ?? 0,
+      out: flags.out ?? defaultRunDir(`${exp.name}-seeds`), recall, json: flags.json === true, quiet: flags.quiet === true,
+    });
+    process.exit(code);
+  }
   if (!engineNames().includes(exp.engine)) usageError(`--engine '${exp.engine}' is unknown; allowed: ${engineNames().join(', ')}`);
   if (!exp.readout) usageError(`${file}: the network command needs a readout section (kind: memory-recall) to report Q and MI`);
   const { description } = exp;
   const engine = getEngine(exp.engine);
+  const why = whyEngineCannotRun(engine, description);
+  if (why) usageError(`--engine: ${why}`);
   const chatty = !flags.json && !flags.quiet;
   const log: string[] = [`calcitag ${VERSION} network — engine ${engine.name}, seed ${exp.seed}, dt ${exp.dt_ms} ms, fast-forward ${exp.fast_forward ? 'on' : 'off'}`, description.description ?? description.name];
   if (chatty) process.stderr.write(`${log.join('\n')}\n`);
@@ -128,12 +159,9 @@ async function networkCommand(file: string | undefined, flags: NetworkFlags): Pr
         }
       } : undefined,
     });
-  } catch (e) {
-    const msg = (e as Error).message;
-    if (/^engine '/.test(msg)) usageError(`--engine: ${msg}`);
-    throw e;
+  } finally {
+    if (chatty && process.stderr.isTTY) process.stderr.write('\n');
   }
-  if (chatty && process.stderr.isTTY) process.stderr.write('\n');
   const cpu = process.cpuUsage(cpu0);
   const cost: RunCost = {
     cpu_s: (cpu.user + cpu.system) / 1e6,
@@ -169,7 +197,9 @@ export function registerNetwork(program: Command): void {
     .option('--dt <ms>', 'integration step, ms (default 0.2)', parseDt)
     .option('--no-fast-forward', 'integrate every step (no fast-forward after learning)')
     .option('--param <name=value>', 'model parameter override (repeatable), e.g. --param theta_pro=2.1', (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .option('--out <dir>', 'output folder (default runs/<timestamp>-network-<recall>)')
+    .option('--seeds <n>', 'run n seeds (from --seed on), each in its own folder, and compare the readouts with the published 50-network means (exit 1 beyond 2 SD)', parseInteger('--seeds', 1))
+    .option('--workers <w>', 'processes for --seeds (default: one per core)', parseInteger('--workers', 1))
+    .option('--out <dir>', 'output folder (default runs/<timestamp>-<name>)')
     .option('--json', 'print the summary as one JSON object on stdout (and write files only with --out)')
     .option('--quiet', 'no progress output')
     .action(networkCommand);

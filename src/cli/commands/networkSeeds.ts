@@ -1,0 +1,72 @@
+/**
+ * `calcitag network --seeds N`: the same network experiment for N seeds (one process per seed, W at a
+ * time — each network is independent, so processes scale over cores without shared state), each into
+ * its own run folder, then the readouts over seeds against the published 50-network means.
+ */
+import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compareWithPublished, READOUT_NAMES, type ReadoutComparison } from '../../experiments/network/published.js';
+import { columnsToCsv } from '../../io/csv.js';
+import { RunDirectory } from '../../io/files.js';
+
+interface SeedSummary {
+  seed: number;
+  readouts: { Q: number; MI: number; rates_Hz: { as: number; ans: number; ctrl: number; inh: number } };
+  cpu_s: number;
+  wall_s: number;
+  peak_rss_mb: number;
+}
+
+const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
+
+function runSeed(args: readonly string[], seed: number, out: string): Promise<SeedSummary> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [MAIN, 'network', ...args, '--seed', String(seed), '--json', '--quiet', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`seed ${seed}: exit ${code}: ${stderr.trim().split('\n').pop() ?? ''}`));
+      else resolveRun(JSON.parse(stdout) as SeedSummary);
+    });
+  });
+}
+
+function comparisonTable(rows: readonly ReadoutComparison[], recall: string): string {
+  const lines = [`readout   ours (mean ± SD over ${rows[0]?.ours.n} seeds)   published ${recall} (50 networks)   deviation`];
+  for (const r of rows) {
+    lines.push(`${r.name.padEnd(8)}  ${`${r.ours.mean.toFixed(4)} ± ${r.ours.sd.toFixed(4)}`.padEnd(33)} ${`${r.published.mean} ± ${r.published.sd}`.padEnd(33)} ${r.deviation_sd >= 0 ? '+' : ''}${r.deviation_sd.toFixed(2)} SD ${r.ok ? '✓' : '✗'}`);
+  }
+  return lines.join('\n');
+}
+
+/** Runs seeds first … first + n − 1; returns the exit code (1 when a readout misses the published mean by > 2 SD). */
+export async function runNetworkSeeds(opts: { args: readonly string[]; first: number; n: number; workers: number; out: string; recall: '10s' | '8h'; json: boolean; quiet: boolean }): Promise<number> {
+  const dir = new RunDirectory(opts.out);
+  const seeds = Array.from({ length: opts.n }, (_, i) => opts.first + i);
+  const results: SeedSummary[] = [];
+  const queue = [...seeds];
+  const workers = Math.max(1, Math.min(opts.workers || availableParallelism(), seeds.length));
+  await Promise.all(Array.from({ length: workers }, async () => {
+    for (let s = queue.shift(); s !== undefined; s = queue.shift()) {
+      const r = await runSeed(opts.args, s, join(dir.path, `seed-${s}`));
+      results.push(r);
+      if (!opts.quiet && !opts.json) process.stderr.write(`seed ${s}: Q ${r.readouts.Q.toFixed(4)}, MI ${r.readouts.MI.toFixed(3)} (${results.length}/${seeds.length}, ${r.cpu_s.toFixed(0)} CPU-s)\n`);
+    }
+  }));
+  results.sort((a, b) => a.seed - b.seed);
+  const flat = results.map((r) => ({ v_as: r.readouts.rates_Hz.as, v_ans: r.readouts.rates_Hz.ans, v_ctrl: r.readouts.rates_Hz.ctrl, v_inh: r.readouts.rates_Hz.inh, Q: r.readouts.Q, MI: r.readouts.MI }));
+  const comparison = compareWithPublished(flat, opts.recall);
+  dir.write('seeds.csv', columnsToCsv([
+    ['seed', results.map((r) => r.seed)],
+    ...READOUT_NAMES.map((k) => [k, flat.map((f) => f[k])] as const),
+    ['cpu_s', results.map((r) => r.cpu_s)], ['wall_s', results.map((r) => r.wall_s)], ['peak_rss_mb', results.map((r) => r.peak_rss_mb)],
+  ]));
+  const summary = { recall: opts.recall, seeds, comparison, all_ok: comparison.every((c) => c.ok) };
+  dir.write('validation.json', `${JSON.stringify(summary, null, 1)}\n`);
+  if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+  else process.stdout.write(`${comparisonTable(comparison, opts.recall)}\nper-seed readouts in ${join(dir.path, 'seeds.csv')}\n`);
+  return summary.all_ok ? 0 : 1;
+}

@@ -1,0 +1,83 @@
+/** `calcitag network` end to end (built CLI in dist/), on small networks so that the suite stays quick. */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hdf5Ready } from '../src/io/hdf5.js';
+import { readSonataEdges, readSonataSpikes } from '../src/io/sonata.js';
+
+const CLI = join(import.meta.dirname, '..', 'dist', 'src', 'cli', 'main.js');
+const run = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+const SMALL = ['--neurons-exc', '80', '--neurons-inh', '20', '--assembly', '20'];
+
+describe('calcitag network', () => {
+  const out = mkdtempSync(join(tmpdir(), 'calcitag-net-'));
+  const r = run(['network', ...SMALL, '--seed', '4', '--out', out, '--json']);
+
+  it('prints one JSON summary with the readouts, sizes and cost', () => {
+    expect(r.status).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s).toMatchObject({ kind: 'network', seed: 4, engine: 'reference', neurons: 100, assembly: 20, recall_onset_s: 20 });
+    for (const k of ['Q', 'MI']) expect(Number.isFinite(s.readouts[k])).toBe(true);
+    for (const k of ['as', 'ans', 'ctrl', 'inh']) expect(s.readouts.rates_Hz[k]).toBeGreaterThanOrEqual(0);
+    expect(s.readouts.rates_Hz.as).toBeGreaterThan(80); // the recalled half is driven near its maximal rate
+    for (const k of ['cpu_s', 'wall_s', 'peak_rss_mb']) expect(s[k]).toBeGreaterThan(0);
+    expect(s.synapses).toBeGreaterThan(s.plastic_synapses);
+  });
+
+  it('writes the run folder: record, summary, spikes (CSV and SONATA), edges, rates, weights, figures', async () => {
+    for (const f of ['run.json', 'summary.json', 'spikes.csv', 'spikes.h5', 'edges.h5', 'population_rates.csv', 'weights.csv', 'raster.png', 'weights.png', 'weights.svg', 'log.txt']) {
+      expect(existsSync(join(out, f)), f).toBe(true);
+    }
+    const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    const csv = readFileSync(join(out, 'spikes.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('t_s,neuron');
+    expect(csv.length - 1).toBe(s.spikes);
+    await hdf5Ready();
+    const layout = s.populations;
+    const spikes = await readSonataSpikes(join(out, 'spikes.h5'), layout);
+    expect(spikes.t_s.length).toBe(s.spikes);
+    const edges = await readSonataEdges(join(out, 'edges.h5'), layout);
+    expect(edges.map((e) => e.name)).toEqual(['EE', 'EI', 'IE', 'II']);
+    expect(edges.reduce((n, e) => n + e.edges.source.length, 0)).toBe(s.synapses);
+    const weights = readFileSync(join(out, 'weights.csv'), 'utf8').split('\n')[0];
+    expect(weights).toBe('t_s,h_mean_assembly_mV,h_sd_assembly_mV,zh0_mean_assembly_mV,zh0_sd_assembly_mV,p_mean_assembly,p_sd_assembly,h_mean_control_mV,h_sd_control_mV,zh0_mean_control_mV,zh0_sd_control_mV,p_mean_control,p_sd_control');
+    expect(readFileSync(join(out, 'population_rates.csv'), 'utf8').split('\n')[0]).toBe('t_start_s,t_end_s,rate_assembly_Hz,rate_as_Hz,rate_ans_Hz,rate_ctrl_Hz,rate_inh_Hz');
+  });
+
+  it('reruns a run folder bit for bit, and the same seed gives the same spikes', () => {
+    const again = mkdtempSync(join(tmpdir(), 'calcitag-net-'));
+    const r2 = run(['network', out, '--out', again, '--json']);
+    expect(r2.status).toBe(0);
+    expect(readFileSync(join(again, 'spikes.csv'), 'utf8')).toBe(readFileSync(join(out, 'spikes.csv'), 'utf8'));
+    expect(readFileSync(join(again, 'weights.csv'), 'utf8')).toBe(readFileSync(join(out, 'weights.csv'), 'utf8'));
+    const other = JSON.parse(run(['network', ...SMALL, '--seed', '5', '--json']).stdout);
+    expect(other.spikes).not.toBe(JSON.parse(r.stdout).spikes);
+  });
+
+  it('refuses bad input with one line naming the flag, the value and what is allowed', () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['network', '--assembly', '1'], /--assembly '1' is invalid; allowed: an integer ≥ 2/],
+      [['network', '--assembly', '2000'], /assembly = 2000: must be a whole number in \[2, 1599\]/],
+      [['network', '--recall', '1h'], /'1h' is invalid\. Allowed choices are 10s, 8h/],
+      [['network', '--engine', 'exact'], /--engine: engine 'exact' runs one plastic synapse .* not two single neurons/],
+      [['network', '--engine', 'warp'], /--engine 'warp' is unknown; allowed: reference, exact, bss2/],
+      [['network', '--p', '2'], /--p '2' is invalid; allowed: a connection probability in \(0, 1\]/],
+      [['network', '--param', 'theta_p=x'], /value 'x' is not a finite number/],
+      [['network', 'examples/memory-network.yaml', '--assembly', '10'], /--assembly builds the paradigm; with an experiment file, change the file instead/],
+    ];
+    for (const [args, message] of cases) {
+      const res = run(args);
+      expect(res.status, args.join(' ')).toBe(2);
+      expect(res.stderr).toMatch(message);
+      expect(res.stderr.trim().split('\n').filter((l) => l.startsWith('calcitag:')).length).toBe(1);
+      expect(res.stderr).not.toMatch(/at .*\.js:\d+/);
+    }
+    const bad = join(mkdtempSync(join(tmpdir(), 'calcitag-net-')), 'bad.yaml');
+    writeFileSync(bad, 'name: bad\nduration_s: 1\npopulations: [{ name: exc, size: 3 }]\nprojections: [{ name: EE, source: exc, target: exc, connectivity: { rule: fixed-probability, p: 3 }, plastic: true }]\n');
+    const res = run(['network', bad]);
+    expect(res.status).toBe(2);
+    expect(res.stderr).toMatch(/projections\[0\]\.connectivity\.p: must be ≤ 1/);
+  });
+});
