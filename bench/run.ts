@@ -19,8 +19,8 @@ import { getEngine } from '../src/engines/registry.js';
 import type { TrialSpec } from '../src/engines/types.js';
 import { resolveParams } from '../src/model/parameters.js';
 import { PRESET_NAMES, PRESET_PROTOCOLS, type PresetName } from '../src/model/protocols.js';
-import { ensembleConfigs, runEnsemblesParallel } from '../src/experiments/parallel.js';
-import { resolveRunConfig } from '../src/experiments/protocolRun.js';
+import { runEnsemblesParallel } from '../src/experiments/parallel.js';
+import { ensembleConfigs, resolveRunConfig } from '../src/experiments/protocolRun.js';
 
 interface Args {
   quick: boolean;

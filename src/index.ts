@@ -1,5 +1,6 @@
 /**
- * calcitag's public API: one entry point.
+ * calcitag's public API for Node (`calcitag`): the browser-safe entry (`calcitag/browser`, src/browser.ts)
+ * plus worker threads, experiment files, run folders, HDF5/.npy writers, figures and the hardware study.
  *
  * @example
  * ```ts
@@ -10,34 +11,13 @@
  * ```
  * @packageDocumentation
  */
-export { VERSION } from './version.js';
-export * from './model/parameters.js';
-export * from './model/equations.js';
-export * from './model/protocols.js';
-export * from './model/classify.js';
-export { RandomStream, streamFor, Purpose, type PurposeName } from './random/streams.js';
-export type { Engine, TrialSpec, TrialResult, CalciumTrace } from './engines/types.js';
-export { getEngine, engineNames, registerEngine } from './engines/registry.js';
-export { runReferenceTrial, referenceEngine } from './engines/reference/referenceEngine.js';
-/** The event-driven `exact` engine: closed form between events, OU-sampled early phase (no time step). */
-export {
-  runExactTrial, exactEngine, exactOptions, DEFAULT_MAX_NOISY_STEP_S, type ExactEngineOptions,
-} from './engines/exact/exactEngine.js';
-export {
-  runEnsemble, EnsembleAccumulator, CHECKPOINTS, type TrialScalars,
-  type EnsembleConfig, type EnsembleResult, type TrialRow, type TrialCallback,
-} from './experiments/ensemble.js';
-export {
-  resolveRunConfig, runProtocols, summaryJson, resolveProtocols, ConfigError,
-  type RunRequest, type RunConfig,
-} from './experiments/protocolRun.js';
+/** Everything of the browser-safe entry (`calcitag/browser`): model, engines, ensembles in this thread. */
+export * from './browser.js';
 /** Ensembles on worker threads (Node), bit-identical to runEnsemble / runProtocols for any worker count. */
 export {
-  runEnsemblesParallel, runEnsembleParallel, runProtocolsParallel, ensembleConfigs, defaultWorkerCount,
-  type ParallelOptions,
+  runEnsemblesParallel, runEnsembleParallel, runProtocolsParallel, defaultWorkerCount, type ParallelOptions,
 } from './experiments/parallel.js';
 export { compareToReference, parseReferenceSummary, type Comparison, type ReferenceTrial } from './experiments/referenceData.js';
-export { RunningStat, sampleAt, type MeanSd } from './experiments/statistics.js';
 /**
  * Experiments: files (YAML/JSON) validated by a zod schema, resolved to explicit experiments and run
  * with probes, progress and HDF5/.npy output. See docs/experiments.md.
@@ -53,8 +33,6 @@ export {
   type ResolvedExperiment, type ResolvedProtocol, type ResolvedProbe, type ResolvedTrain, type ResolvedOutputs,
 } from './experiments/experiment.js';
 export { ExperimentSchema, experimentJsonSchema, type ExperimentInput } from './experiments/experimentSchema.js';
-export type { ProbeSpec, ProbeSink, ProbeTrace, ProbeVariable, SampledVariable } from './engines/types.js';
-export { PROBE_VARIABLES, PROBE_UNITS } from './engines/types.js';
 export { createProgressReporter, protocolProgress, type ProgressReporter, type ProgressReporterOptions } from './io/progress.js';
 export { encodeNpy, writeNpy, decodeNpy, NpyStreamWriter } from './io/npy.js';
 export { Hdf5Writer } from './io/hdf5.js';
@@ -63,17 +41,11 @@ export { Hdf5Writer } from './io/hdf5.js';
  * configuration, the processor's cycle budget, the integer formats, rounding modes and random
  * generators of the plasticity processor, and the hardware study (`calcitag hw-study`).
  */
-export { runBss2Trial, bss2Engine } from './engines/bss2/bss2Engine.js';
-export {
-  resolveBss2Config, DEFAULT_BSS2_CONFIG, Bss2ConfigError, RNG_NAMES,
-  type Bss2Config, type ResolvedBss2Config, type RngName,
-} from './engines/bss2/config.js';
 export { cycleReport, groupCycles, PPU_CLOCK_HZ, PPU_COUNT, type CycleInputs, type CycleReport } from './engines/bss2/cycleModel.js';
 export { FORMATS, FORMAT_NAMES, quantiseCoefficient, type FormatName, type NumberFormat, type VariableScales } from './engines/bss2/fixedPoint.js';
 export { Rounder, stochasticRound, ROUNDING_MODES, type RoundingMode, type RandomBits } from './engines/bss2/rounding.js';
 export { Lfsr16, LfsrSequence, IdealRandom } from './engines/bss2/lfsr.js';
 export { Cadc, type AdcSettings } from './engines/bss2/adc.js';
-export { bss2Summary, bss2SummaryText, type Bss2Summary } from './engines/bss2/report.js';
 export {
   runHwStudy, hwStudyJson, hwStudyCsv, hwStudyFigureSpec, summariseConfigurations, effectiveClass, DEFAULT_PERIODS_MS,
   type HwStudyOptions, type HwStudyResult, type HwStudyRow, type VariantRow,

@@ -11,22 +11,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { importSpecifiers } from './imports.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SRC = join(ROOT, 'src');
-
-/** Every module specifier a TypeScript file imports or re-exports (static, side-effect and dynamic). */
-export function importSpecifiers(text: string): string[] {
-  const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
-  const out: string[] = [];
-  const patterns = [
-    /\b(?:import|export)\s+(?:type\s+)?[^'";]*?\bfrom\s*['"]([^'"]+)['"]/g, // import x from '…', export { y } from '…'
-    /\bimport\s*['"]([^'"]+)['"]/g, // import '…'
-    /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g, // import('…')
-  ];
-  for (const re of patterns) for (const m of code.matchAll(re)) out.push(m[1]!);
-  return out;
-}
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];

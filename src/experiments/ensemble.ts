@@ -5,7 +5,7 @@
 import type { ModelParams } from '../model/parameters.js';
 import { OUTCOME_CLASSES, type OutcomeClass, type Protocol } from '../model/protocols.js';
 import { getEngine } from '../engines/registry.js';
-import type { CalciumTrace, TrialResult } from '../engines/types.js';
+import type { CalciumTrace, ProbeSink, ProbeSpec, TrialResult } from '../engines/types.js';
 import { RunningStat, sampleAt, type MeanSd } from './statistics.js';
 
 /** How one protocol is run. */
@@ -74,7 +74,23 @@ export interface EnsembleResult {
   readonly steps: number;
 }
 
-export type TrialCallback = (done: number, total: number, row: TrialRow) => void;
+/** What {@link runEnsemble} also hands a trial callback (the parallel runner does not: its trials ran elsewhere). */
+export interface TrialDetail {
+  /** The engine's result of the trial (its own traces, calcium, probes, diagnostics). */
+  readonly result: TrialResult;
+  /** The ensemble over the trials finished so far (its trace arrays are live: copy what you keep). */
+  snapshot(): EnsembleResult;
+}
+
+export type TrialCallback = (done: number, total: number, row: TrialRow, detail?: TrialDetail) => void;
+
+/** What a run in this thread can do besides the ensemble: record probes in every trial. */
+export interface EnsembleRunOptions {
+  /** Probes recorded in every trial (by engines that record probes). */
+  readonly probes?: readonly ProbeSpec[];
+  /** Where trial `trial`'s probe samples go while it runs; without one they come back in the trial's result. */
+  readonly probeSink?: (trial: number) => ProbeSink | undefined;
+}
 
 /** The per-trial scalars an ensemble needs besides the traces (a TrialResult or a packed record). */
 export type TrialScalars = Omit<TrialRow, 'w_rel' | 'h_mV' | 'z'>;
@@ -206,8 +222,11 @@ export class EnsembleAccumulator {
   }
 }
 
-/** Runs the trials of one protocol in this thread. */
-export function runEnsemble(cfg: EnsembleConfig, onTrial?: TrialCallback): EnsembleResult {
+/**
+ * Runs the trials of one protocol in this thread. `onTrial` gets each trial's row, its full result and
+ * a snapshot of the ensemble so far (e.g. to draw it live); `options` adds probes to every trial.
+ */
+export function runEnsemble(cfg: EnsembleConfig, onTrial?: TrialCallback, options: EnsembleRunOptions = {}): EnsembleResult {
   const engine = getEngine(cfg.engine);
   const acc = new EnsembleAccumulator(cfg.params.h0);
   const first = cfg.firstTrial ?? 0;
@@ -215,13 +234,15 @@ export function runEnsemble(cfg: EnsembleConfig, onTrial?: TrialCallback): Ensem
   for (let k = 0; k < cfg.trials; k++) {
     const trial = first + k;
     const ts = performance.now();
+    const probeSink = options.probes ? options.probeSink?.(trial) : undefined;
     const r = engine.runTrial({
       params: cfg.params, protocol: cfg.protocol, seed: cfg.seed, trial, dt_ms: cfg.dt_ms,
       fastForward: cfg.fastForward, sampleInterval_s: cfg.sampleInterval_s, recordCalcium: trial === first,
       engineOptions: cfg.engineOptions,
+      ...(options.probes ? { probes: options.probes, ...(probeSink ? { probeSink } : {}) } : {}),
     });
     const row = acc.add(r, performance.now() - ts);
-    onTrial?.(k + 1, cfg.trials, row);
+    onTrial?.(k + 1, cfg.trials, row, { result: r, snapshot: () => acc.result(cfg.protocol.name, cfg.engine, performance.now() - t0) });
   }
   return acc.result(cfg.protocol.name, cfg.engine, performance.now() - t0);
 }

@@ -60,12 +60,12 @@ describe('parallel ensembles', () => {
   });
 
   it('runs a resolved run configuration like runProtocols, and reports worker failures', async () => {
-    const { resolveRunConfig, runProtocols } = await import(new URL('dist/src/experiments/protocolRun.js', root).href) as typeof import('./protocolRun.js');
+    const { resolveRunConfig, runProtocols, ensembleConfigs } = await import(new URL('dist/src/experiments/protocolRun.js', root).href) as typeof import('./protocolRun.js');
     const cfg = resolveRunConfig({ protocols: ['WTET'], trials: 6, seed: 2, engine: 'exact' });
     const [a] = await D.parallel.runProtocolsParallel(cfg, { workers: 2 });
     const [b] = runProtocols(cfg);
     expect(strip(a!)).toEqual(strip(b!));
-    const bad = { ...D.parallel.ensembleConfigs(cfg)[0]!, engine: 'no-such-engine' };
+    const bad = { ...ensembleConfigs(cfg)[0]!, engine: 'no-such-engine' };
     await expect(D.parallel.runEnsemblesParallel([bad], { workers: 1 })).rejects.toThrow(/no-such-engine/);
   });
 

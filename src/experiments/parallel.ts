@@ -14,7 +14,7 @@
  * Node-only APIs are loaded lazily, so importing this module is harmless in a browser; use
  * runEnsemble there.
  */
-import type { RunConfig } from './protocolRun.js';
+import { ensembleConfigs, type RunConfig } from './protocolRun.js';
 import { runEnsemble, type EnsembleConfig, type EnsembleResult, type TrialCallback } from './ensemble.js';
 import type { FromWorker, ToWorker } from './workerProtocol.js';
 import { PackedEnsembleReducer } from './workerReduce.js';
@@ -180,14 +180,6 @@ function result0Calcium(chunk: Extract<FromWorker, { type: 'done' }>, k: number)
 export async function runEnsembleParallel(cfg: EnsembleConfig, opts: Omit<ParallelOptions, 'onTrial' | 'onEnsemble'> & { onTrial?: TrialCallback } = {}): Promise<EnsembleResult> {
   const [r] = await runEnsemblesParallel([cfg], { ...opts, onTrial: () => opts.onTrial });
   return r!;
-}
-
-/** The ensembles of a resolved run configuration, one per protocol. */
-export function ensembleConfigs(cfg: RunConfig): EnsembleConfig[] {
-  return cfg.protocols.map((protocol) => ({
-    protocol, engine: cfg.engine, trials: cfg.trials, seed: cfg.seed, params: cfg.params, dt_ms: cfg.dt_ms,
-    fastForward: cfg.fast_forward, sampleInterval_s: cfg.sample_interval_s, engineOptions: cfg.engine_options,
-  }));
 }
 
 /**

@@ -6,7 +6,7 @@ import { resolveParams, type ModelParams } from '../model/parameters.js';
 import { isPresetName, PRESET_NAMES, PRESET_PROTOCOLS, type Protocol } from '../model/protocols.js';
 import { engineNames } from '../engines/registry.js';
 import { VERSION } from '../version.js';
-import { runEnsemble, type EnsembleResult, type TrialCallback } from './ensemble.js';
+import { runEnsemble, type EnsembleConfig, type EnsembleResult, type TrialCallback } from './ensemble.js';
 
 /** What a user asks for, in user units. */
 export interface RunRequest {
@@ -101,18 +101,20 @@ export function resolveRunConfig(req: RunRequest): RunConfig {
 
 export type ProtocolCallback = (protocol: string, result: EnsembleResult) => void;
 
+/** One ensemble per protocol of a resolved configuration. */
+export function ensembleConfigs(cfg: RunConfig): EnsembleConfig[] {
+  return cfg.protocols.map((protocol) => ({
+    protocol, engine: cfg.engine, trials: cfg.trials, seed: cfg.seed, params: cfg.params, dt_ms: cfg.dt_ms,
+    fastForward: cfg.fast_forward, sampleInterval_s: cfg.sample_interval_s, engineOptions: cfg.engine_options,
+  }));
+}
+
 /** Runs every protocol of a resolved configuration in turn. */
 export function runProtocols(cfg: RunConfig, hooks: { onTrial?: (protocol: string) => TrialCallback; onProtocol?: ProtocolCallback } = {}): EnsembleResult[] {
   const out: EnsembleResult[] = [];
-  for (const protocol of cfg.protocols) {
-    const res = runEnsemble(
-      {
-        protocol, engine: cfg.engine, trials: cfg.trials, seed: cfg.seed, params: cfg.params, dt_ms: cfg.dt_ms,
-        fastForward: cfg.fast_forward, sampleInterval_s: cfg.sample_interval_s, engineOptions: cfg.engine_options,
-      },
-      hooks.onTrial?.(protocol.name),
-    );
-    hooks.onProtocol?.(protocol.name, res);
+  for (const ens of ensembleConfigs(cfg)) {
+    const res = runEnsemble(ens, hooks.onTrial?.(ens.protocol.name));
+    hooks.onProtocol?.(ens.protocol.name, res);
     out.push(res);
   }
   return out;

@@ -1,15 +1,14 @@
 /**
- * The simulation worker: the model and the registered engines, bundled from ../../src, run here so the
- * page stays responsive. It posts one message per finished trial (that trial's traces and the running
- * mean ± SD) and a summary at the end. Only browser-safe modules are imported (no src/index.ts, which
- * also exports Node file writers).
+ * The simulation worker: the model and the registered engines, bundled from the library's browser entry
+ * (src/browser.ts, `calcitag/browser`: no Node built-in in its import graph), run here so the page stays
+ * responsive. The trials are the library's `runEnsemble`; this worker only turns its callbacks into
+ * messages: one per finished trial (that trial's traces and the running mean ± SD), live chunks of the
+ * running trial from a probe, and a summary at the end.
  */
-import { engineNames, getEngine } from '../../src/engines/registry.js';
-import { EnsembleAccumulator } from '../../src/experiments/ensemble.js';
-import { resolveRunConfig } from '../../src/experiments/protocolRun.js';
-import { PRESET_NAMES, PRESET_PROTOCOLS } from '../../src/model/protocols.js';
-import { probeGrid } from '../../src/engines/probeRecorder.js';
-import type { ProbeSink, ProbeSpec } from '../../src/engines/types.js';
+import {
+  engineNames, ensembleConfigs, PRESET_NAMES, PRESET_PROTOCOLS, probeGrid, resolveRunConfig, runEnsemble,
+  type ProbeSink, type ProbeSpec,
+} from '../../src/browser.js';
 import type { MeanSdSet, SimMessage, SimRequest } from './simMessages.js';
 
 /** Samples per probe chunk (the granularity of the live trace) and the least time between live messages. */
@@ -35,8 +34,8 @@ function run(req: SimRequest): void {
     fastForward: req.fastForward,
     sampleInterval_s: req.sampleInterval_s,
   });
-  const protocol = cfg.protocols[0]!;
-  const engine = getEngine(cfg.engine);
+  const config = ensembleConfigs(cfg)[0]!;
+  const protocol = config.protocol;
   const h0 = cfg.params.h0;
   // A probe of h, z, w on the coarse grid, streamed in small chunks while the trial runs, so the page
   // can draw the running trial as it integrates (engines without probes simply never call the sink).
@@ -45,13 +44,10 @@ function run(req: SimRequest): void {
   const grid = probeGrid(live, dt, Math.round(protocol.duration_s / dt));
   const gridT = Float64Array.from({ length: grid.n }, (_, i) => (grid.first + i * grid.every) * dt);
   post({ type: 'started', id: req.id, protocol, params: { ...cfg.params }, trials: cfg.trials, engine: cfg.engine, grid_t_s: gridT });
-  const acc = new EnsembleAccumulator(h0);
-  const t0 = performance.now();
-  for (let k = 0; k < cfg.trials; k++) {
-    const ts = performance.now();
+  const liveSink = (trial: number): ProbeSink => {
     const hL = new Float64Array(grid.n), zL = new Float64Array(grid.n), wL = new Float64Array(grid.n), pL = new Float64Array(grid.n);
     let upto = 0, lastPost = -Infinity;
-    const sink: ProbeSink = {
+    return {
       chunkSamples: LIVE_CHUNK,
       samples: (_probe, offset, values) => {
         const [h, z, w, p] = values as [Float64Array, Float64Array, Float64Array, Float64Array];
@@ -65,24 +61,20 @@ function run(req: SimRequest): void {
         const now = performance.now();
         if (now - lastPost >= LIVE_EVERY_MS || upto === grid.n) {
           lastPost = now;
-          post({ type: 'live', id: req.id, trial: k + 1, total: cfg.trials, upto, h_rel: hL.slice(0, upto), z: zL.slice(0, upto), w_rel: wL.slice(0, upto), p: pL.slice(0, upto) });
+          post({ type: 'live', id: req.id, trial: trial + 1, total: cfg.trials, upto, h_rel: hL.slice(0, upto), z: zL.slice(0, upto), w_rel: wL.slice(0, upto), p: pL.slice(0, upto) });
         }
       },
     };
-    const r = engine.runTrial({
-      params: cfg.params, protocol, seed: cfg.seed, trial: k, dt_ms: cfg.dt_ms, fastForward: cfg.fast_forward,
-      sampleInterval_s: cfg.sample_interval_s, recordCalcium: k === 0, engineOptions: cfg.engine_options,
-      probes: [live], probeSink: sink,
-    });
-    const trialMs = performance.now() - ts;
-    const row = acc.add(r, trialMs);
+  };
+  const res = runEnsemble(config, (done, total, row, detail) => {
+    const r = detail!.result;
     const n = r.t_s.length;
     const hRel = new Float64Array(n), wRel = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       hRel[i] = r.h_mV[i]! / h0;
       wRel[i] = (r.h_mV[i]! + h0 * r.z[i]!) / h0;
     }
-    const ens = acc.result(protocol.name, cfg.engine, performance.now() - t0);
+    const ens = detail!.snapshot();
     const ensemble: MeanSdSet = {
       h_rel: { mean: copy(ens.traces.h_rel.mean), sd: ens.traces.h_rel.sd },
       z: { mean: copy(ens.traces.z.mean), sd: ens.traces.z.sd },
@@ -96,13 +88,12 @@ function run(req: SimRequest): void {
     if (calcium) transfer.push(calcium.t_s.buffer, calcium.c.buffer, calcium.h_mV.buffer);
     post(
       {
-        type: 'trial', id: req.id, done: k + 1, total: cfg.trials, t_s: copy(r.t_s), trial, ensemble,
-        outcome: row.outcome, w_rel_8h: row.w_rel['8h'] ?? null, trial_ms: trialMs, calcium,
+        type: 'trial', id: req.id, done, total, t_s: copy(r.t_s), trial, ensemble,
+        outcome: row.outcome, w_rel_8h: row.w_rel['8h'] ?? null, trial_ms: row.wall_ms, calcium,
       },
       transfer,
     );
-  }
-  const res = acc.result(protocol.name, cfg.engine, performance.now() - t0);
+  }, { probes: [live], probeSink: liveSink });
   post({ type: 'done', id: req.id, class: res.class, classes: res.classes as Record<string, number>, w_rel: res.w_rel, z: res.z, tagged: res.tagged, wall_ms: res.wall_ms });
 }
 
