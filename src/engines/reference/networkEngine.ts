@@ -15,6 +15,7 @@ import { presynapticSpikeSteps } from '../presynapticSpikes.js';
 import { stepCoefficients } from './detailedLoop.js';
 import { fastForwardNetwork } from './networkFastForward.js';
 import { initialNetworkState, integrateNetwork, type ImposedSpikes, type NetworkState } from './networkLoop.js';
+import { catchUp, resetRest } from './networkSynapses.js';
 
 /** Steps per loop call: progress and stop requests are looked at between chunks. */
 const CHUNK = 5_000;
@@ -99,7 +100,7 @@ export function runReferenceNetwork(spec: NetworkRunSpec): NetworkResult {
   const P = d.params;
   const net = compileNetwork(d, spec.seed, dt);
   const k = stepCoefficients(P, dt);
-  const st = initialNetworkState(net, P.h0);
+  const st = initialNetworkState(net, k);
   const shared = entityStream(spec.seed, spec.trial, 'neuron', -1 >>> 0, 'plasticityNoise');
   const streams = {
     background: Array.from({ length: net.n }, (_, i): RandomStream => entityStream(spec.seed, spec.trial, 'neuron', i, 'backgroundNoise')),
@@ -111,17 +112,26 @@ export function runReferenceNetwork(spec: NetworkRunSpec): NetworkResult {
   const probes = new NetworkProbes(d, net, spec.seed, dt);
   const log = new SpikeLog();
   const NEVER = 0x7fffffff;
-  const obs = { spike: (j: number, i: number) => log.spike(j, i), observe: (j: number) => probes.atStep(st, j, dt, NEVER) };
+  const obs = {
+    spike: (j: number, i: number) => log.spike(j, i),
+    observe: (j: number) => {
+      catchUp(st.rest, st.c, st.h, P.h0, st.cPow, st.hPow, j);
+      return probes.atStep(st, j, dt, NEVER);
+    },
+  };
 
-  let steps = 0, ffSteps = 0, maxDev = 0;
+  let steps = 0, ffSteps = 0, maxDev = 0, lastStep = 0;
   const ffIntervals: Array<[number, number]> = [];
   for (const seg of runSchedule(d, dt, spec.fastForward)) {
     if (seg.mode === 'fast-forward') {
       ffIntervals.push([seg.from * dt, seg.to * dt]);
+      catchUp(st.rest, st.c, st.h, P.h0, st.cPow, st.hPow, seg.from);
       ffSteps += fastForwardNetwork(net, P, st, seg.from * dt, seg.to * dt, (t) => {
         probes.atFastForward(st, t, dt);
         spec.onProgress?.(t);
       });
+      resetRest(net, st.rest, st.h, P.h0, P.theta_tag, st.hPow, seg.to);
+      lastStep = seg.to;
       continue;
     }
     for (let j0 = seg.from; j0 <= seg.to; j0 += CHUNK) {
@@ -130,10 +140,12 @@ export function runReferenceNetwork(spec: NetworkRunSpec): NetworkResult {
       const dev = integrateNetwork(net, k, st, j0, j1, streams, imposed, stimulate, obs, probes.nextStep(NEVER));
       if (Math.abs(dev) > Math.abs(maxDev)) maxDev = dev;
       steps += j1 - j0 + 1;
+      lastStep = j1;
       spec.onProgress?.(j1 * dt);
     }
   }
 
+  catchUp(st.rest, st.c, st.h, P.h0, st.cPow, st.hPow, lastStep);
   return {
     layout: net.layout,
     spikes: log.finish(dt),

@@ -11,14 +11,15 @@
  *     regime the new calcium selects, with the gated noise; Σ|h − h0| of the target; tag test and z
  *     with the new p (only when p > 1e-11).
  * The per-synapse arithmetic is the single-synapse loop's (detailedLoop.ts), coefficient for
- * coefficient. Spikes wait in a ring buffer indexed by step; noise comes from one stream per target
- * neuron (plasticity) and per neuron (background, stimulus), so results do not depend on the order
- * in which a parallel engine would visit neurons.
+ * coefficient; synapses at rest are not visited but caught up in closed form when a calcium jump
+ * wakes them (networkSynapses.ts). Spikes wait in a ring buffer indexed by step; noise comes from one
+ * stream per target neuron (plasticity) and per neuron (background, stimulus).
  */
 import type { RandomStream } from '../../random/streams.js';
 import type { CompiledNetwork } from '../network/compile.js';
 import { expSmall } from '../../model/equations.js';
 import { EPS, type StepCoefficients } from './detailedLoop.js';
+import { initialRestState, PowerTable, recomputeRestSums, type RestState } from './networkSynapses.js';
 
 const TINY = 1e-300;
 
@@ -43,9 +44,16 @@ export interface NetworkState {
   /** 1 once the neuron's protein synthesis ever ran; per-synapse 1 once a tag was ever set. */
   readonly synthesis: Uint8Array;
   readonly tagged: Uint8Array;
+  /** Which synapses rest, since when, and their share of Σ|h − h0| (networkSynapses.ts). */
+  readonly rest: RestState;
+  /** Σ|h − h0| of each neuron's awake synapses in the current step. */
+  readonly awakeSum: Float64Array;
+  readonly cPow: PowerTable;
+  readonly hPow: PowerTable;
 }
 
-export function initialNetworkState(net: CompiledNetwork, h0: number): NetworkState {
+export function initialNetworkState(net: CompiledNetwork, k: StepCoefficients): NetworkState {
+  const h0 = k.h0;
   const n = net.n, s = net.nSyn;
   const ringSize = Math.max(net.caDelay, ...net.delays.map((g) => g.delaySteps)) + 1;
   const v = Float64Array.from(net.neurons.vRev);
@@ -55,6 +63,7 @@ export function initialNetworkState(net: CompiledNetwork, h0: number): NetworkSt
     c: new Float64Array(s), h: new Float64Array(s).fill(h0), z: new Float64Array(s),
     ring: new Int32Array(ringSize * n), ringCount: new Int32Array(ringSize), ringSize,
     spiked: new Uint8Array(n), preCa: new Uint8Array(n), synthesis: new Uint8Array(n), tagged: new Uint8Array(s),
+    rest: initialRestState(net), awakeSum: new Float64Array(n), cPow: new PowerTable(k.eC), hPow: new PowerTable(k.hE0),
   };
 }
 
@@ -128,6 +137,8 @@ function stepNeurons(net: CompiledNetwork, k: StepCoefficients, st: NetworkState
 /** Step 2: PSPs of the spikes `delay` steps ago. */
 function deliverPsps(net: CompiledNetwork, k: StepCoefficients, st: NetworkState, j: number): void {
   const { ring, ringCount, h, z, iSyn } = st;
+  const { awake, since } = st.rest;
+  const hPow = st.hPow;
   const rMem = net.neurons.rMem, h0 = k.h0, n = net.n;
   for (const g of net.delays) {
     const from = j - g.delaySteps;
@@ -138,58 +149,119 @@ function deliverPsps(net: CompiledNetwork, k: StepCoefficients, st: NetworkState
       const m = ring[base + q]!;
       for (let e = outStart[m]!, end = outStart[m + 1]!; e < end; e++) {
         const t = target[e]!, s = synapse[e]!;
-        iSyn[t] = iSyn[t]! + (s >= 0 ? (h[s]! + h0 * z[s]!) / rMem[t]! : kick_nA[e]!);
+        if (s < 0) {
+          iSyn[t] = iSyn[t]! + kick_nA[e]!;
+        } else {
+          // w = h + h0 z of the previous step (before this step's plasticity); a resting h in closed form.
+          const hs = awake[s] === 1 ? h[s]! : h0 + (h[s]! - h0) * hPow.pow(j - 1 - since[s]!);
+          iSyn[t] = iSyn[t]! + (hs + h0 * z[s]!) / rMem[t]!;
+        }
       }
     }
   }
 }
 
-/** Step 3: calcium, early phase, Σ|h − h0|, tag and late phase of every plastic synapse. */
-function stepSynapses(net: CompiledNetwork, k: StepCoefficients, st: NetworkState, noise: readonly RandomStream[]): number {
-  const { inStart, synPre } = net;
-  const { c, h, z, p, sumDev, spiked, preCa, tagged } = st;
+/** Wakes resting synapse s at step j: c and h brought to step j − 1, its deviation leaves the rest sum. */
+function wake(st: NetworkState, s: number, post: number, j: number, h0: number): void {
+  const rest = st.rest;
+  const n = j - 1 - rest.since[s]!;
+  if (st.c[s] !== 0) st.c[s] = st.c[s]! * st.cPow.pow(n);
+  const dev = (st.h[s]! - h0) * st.hPow.pow(n);
+  st.h[s] = h0 + dev;
+  const left = rest.restSum[post]! - Math.abs(dev);
+  rest.restSum[post] = left > 0 ? left : 0;
+  rest.awake[s] = 1;
+  rest.list[rest.count++] = s;
+}
+
+/** Wakes the resting synapses that a calcium jump reaches in step j (presynaptic and postsynaptic spikes). */
+function wakeForJumps(net: CompiledNetwork, st: NetworkState, j: number, h0: number): void {
+  const { awake, outStart, outSyn } = st.rest;
+  const from = j - net.caDelay;
+  if (from >= 0) {
+    const slot = from % st.ringSize, base = slot * net.n, count = st.ringCount[slot]!;
+    for (let q = 0; q < count; q++) {
+      const m = st.ring[base + q]!;
+      for (let e = outStart[m]!, end = outStart[m + 1]!; e < end; e++) {
+        const s = outSyn[e]!;
+        if (awake[s] === 0) wake(st, s, net.synPost[s]!, j, h0);
+      }
+    }
+  }
+  const slot = (j % st.ringSize) * net.n, count = st.ringCount[j % st.ringSize]!;
+  for (let q = 0; q < count; q++) {
+    const t = st.ring[slot + q]!;
+    for (let s = net.inStart[t]!, end = net.inStart[t + 1]!; s < end; s++) if (awake[s] === 0) wake(st, s, t, j, h0);
+  }
+}
+
+/**
+ * Step 3 for the awake synapses: calcium, early phase, tag and late phase, as the single-synapse loop;
+ * then each neuron's Σ|h − h0| = its resting share (decayed by one step) + its awake synapses'.
+ * A synapse that ends the step below θ_d without a tag goes to rest.
+ */
+function stepSynapses(net: CompiledNetwork, k: StepCoefficients, st: NetworkState, noise: readonly RandomStream[], j: number): number {
+  const { synPre, synPost } = net;
+  const { c, h, z, p, sumDev, spiked, preCa, tagged, awakeSum } = st;
+  const rest = st.rest;
+  const { list, awake, since, restSum } = rest;
   const eC = k.eC, cPre = k.cPre, cPost = k.cPost, thetaP = k.thetaP, thetaD = k.thetaD, h0 = k.h0;
   const thetaTag = k.thetaTag, negThetaTag = -k.thetaTag;
   const hE2 = k.hE2, hA2 = k.hA2, hN2 = k.hN2, hE1 = k.hE1, hA1 = k.hA1, hN1 = k.hN1, hE0 = k.hE0, hA0 = k.hA0;
   const zRateLTP = k.zRateLTP, zRateLTD = k.zRateLTD, zMax = k.zMax, zMin = k.zMin;
+  wakeForJumps(net, st, j, h0);
+  // The resting synapses' deviations all shrink by e_0 in this step.
+  for (let t = 0, n = net.n; t < n; t++) restSum[t] = restSum[t]! * hE0;
   let maxDev = 0;
-  for (let t = 0, n = net.n; t < n; t++) {
-    const s0 = inStart[t]!, s1 = inStart[t + 1]!;
-    if (s0 === s1) continue;
-    const post = spiked[t] === 1 ? cPost : 0;
-    const pt = p[t]!;
-    const rng = noise[t]!;
-    let sum = 0;
-    for (let s = s0; s < s1; s++) {
-      let ca = c[s]! * eC;
-      if (ca < TINY) ca = 0;
-      if (preCa[synPre[s]!] === 1) ca += cPre;
-      ca += post;
-      c[s] = ca;
-      let hs = h[s]!;
-      if (ca >= thetaD) {
-        const pot = ca >= thetaP;
-        hs = hs * (pot ? hE2 : hE1) + (pot ? hA2 : hA1) + (pot ? hN2 : hN1) * rng.gaussian();
-        if (Math.abs(hs - h0) > Math.abs(maxDev)) maxDev = hs - h0;
-      } else {
-        hs = hs * hE0 + hA0;
-      }
-      h[s] = hs;
-      const dev = hs - h0;
-      sum += dev < 0 ? -dev : dev;
-      const ltp = dev >= thetaTag;
-      if (ltp || dev <= negThetaTag) {
-        tagged[s] = 1;
-        if (pt > EPS) {
-          const e = expSmall((ltp ? zRateLTP : zRateLTD) * pt);
-          z[s] = z[s]! * e + (ltp ? zMax : zMin) * (1 - e);
-        }
-      }
+  for (let q = 0; q < rest.count; q++) {
+    const s = list[q]!;
+    const t = synPost[s]!;
+    let ca = c[s]! * eC;
+    if (ca < TINY) ca = 0;
+    if (preCa[synPre[s]!] === 1) ca += cPre;
+    if (spiked[t] === 1) ca += cPost;
+    c[s] = ca;
+    let hs = h[s]!;
+    if (ca >= thetaD) {
+      const pot = ca >= thetaP;
+      hs = hs * (pot ? hE2 : hE1) + (pot ? hA2 : hA1) + (pot ? hN2 : hN1) * noise[t]!.gaussian();
+      if (Math.abs(hs - h0) > Math.abs(maxDev)) maxDev = hs - h0;
+    } else {
+      hs = hs * hE0 + hA0;
     }
-    sumDev[t] = sum;
+    h[s] = hs;
+    const dev = hs - h0;
+    const abs = dev < 0 ? -dev : dev;
+    const ltp = dev >= thetaTag;
+    if (ltp || dev <= negThetaTag) {
+      tagged[s] = 1;
+      const pt = p[t]!;
+      if (pt > EPS) {
+        const e = expSmall((ltp ? zRateLTP : zRateLTD) * pt);
+        z[s] = z[s]! * e + (ltp ? zMax : zMin) * (1 - e);
+      }
+      awakeSum[t] = awakeSum[t]! + abs;
+    } else if (ca < thetaD) {
+      // At rest and untagged: from now on c and h follow their closed forms until a jump arrives.
+      awake[s] = 0;
+      since[s] = j;
+      list[q--] = list[--rest.count]!;
+      restSum[t] = restSum[t]! + abs;
+    } else {
+      awakeSum[t] = awakeSum[t]! + abs;
+    }
   }
+  for (let t = 0, n = net.n; t < n; t++) {
+    if (net.inStart[t + 1] === net.inStart[t]) continue;
+    sumDev[t] = restSum[t]! + awakeSum[t]!;
+    awakeSum[t] = 0;
+  }
+  if (j % RECOMPUTE_EVERY === 0) recomputeRestSums(net, rest, h, h0, st.hPow, j);
   return maxDev;
 }
+
+/** Steps between exact recomputations of the resting sums (their adds and subtracts accumulate rounding). */
+const RECOMPUTE_EVERY = 50_000;
 
 /** Marks the presynaptic neurons whose spike `caDelay` steps ago reaches its synapses' calcium now. */
 function markCalcium(net: CompiledNetwork, st: NetworkState, j: number, on: 0 | 1): void {
@@ -215,7 +287,7 @@ export function integrateNetwork(
     stepNeurons(net, k, st, j, streams.background, imposed, obs);
     deliverPsps(net, k, st, j);
     markCalcium(net, st, j, 1);
-    const d = stepSynapses(net, k, st, streams.plasticity);
+    const d = stepSynapses(net, k, st, streams.plasticity, j);
     if (Math.abs(d) > Math.abs(maxDev)) maxDev = d;
     markCalcium(net, st, j, 0);
     st.spiked.fill(0);
