@@ -19,10 +19,12 @@ export * from './model/protocols.js';
 export * from './model/classify.js';
 export { RandomStream, streamFor, Purpose, type PurposeName } from './random/streams.js';
 export type {
-  Engine, TrialSpec, TrialResult, CalciumTrace, ProbeSpec, ProbeSink, ProbeTrace, ProbeVariable, SampledVariable,
+  Engine, EngineOption, EngineOptionContext, EngineReport, TrialSpec, TrialResult, CalciumTrace, ProbeSpec, ProbeSink, ProbeTrace, ProbeVariable, SampledVariable,
 } from './engines/types.js';
 export { PROBE_VARIABLES, PROBE_UNITS, SAMPLED_VARIABLES } from './engines/types.js';
 export { getEngine, engineNames, registerEngine } from './engines/registry.js';
+/** Engine options: each engine declares and resolves its own; errors name the field, value and what is allowed. */
+export { EngineOptionError, resolveEngineOptions, nonDefaultOptions, checkDeclaredOptions } from './engines/options.js';
 export { probeGrid } from './engines/probeRecorder.js';
 export { runReferenceTrial, referenceEngine } from './engines/reference/referenceEngine.js';
 /** The event-driven `exact` engine: closed form between events, OU-sampled early phase (no time step). */

@@ -121,6 +121,37 @@ export interface TrialResult {
   readonly diagnostics?: Readonly<Record<string, number | string | boolean>>;
 }
 
+/** One option an engine accepts (a key of `TrialSpec.engineOptions`), as front ends show and parse it. */
+export interface EngineOption {
+  /** Key in `engineOptions` and in experiment files' `engine_options`. */
+  readonly name: string;
+  /** Command-line flag without the dashes (`ppu-period`); absent: not settable from the command line. */
+  readonly flag?: string;
+  readonly type: 'number' | 'boolean' | 'choice' | 'object';
+  /** The values a `choice` allows. */
+  readonly choices?: readonly string[];
+  /** Placeholder of the flag's value in the help (`ms`). */
+  readonly valueName?: string;
+  readonly description: string;
+  /** The value used when the option is not given (absent: derived, e.g. from the model parameters). */
+  readonly default?: number | string | boolean;
+}
+
+/** What an engine checks its options against. */
+export interface EngineOptionContext {
+  readonly params: ModelParams;
+  /** Integration step, ms. */
+  readonly dt_ms: number;
+}
+
+/** What an engine says about a run besides the results (e.g. hardware time and processor budget). */
+export interface EngineReport {
+  /** Machine-readable, added to the run's summary under the engine's name. */
+  readonly json: Record<string, unknown>;
+  /** A few lines for the terminal. */
+  readonly text: string;
+}
+
 export interface Engine {
   readonly name: string;
   readonly description: string;
@@ -135,4 +166,14 @@ export interface Engine {
   cannotRun?(d: NetworkDescription): string | undefined;
   /** Runs any description the engine accepts (see {@link whyEngineCannotRun}). */
   runNetwork?(spec: NetworkRunSpec): NetworkResult;
+  /** The options it accepts, for help texts and flags (absent: none). */
+  readonly options?: readonly EngineOption[];
+  /**
+   * Validates raw options and returns them with every default filled in (what a run record keeps);
+   * throws an `EngineOptionError` (engines/options.ts) naming the field, the value and what is allowed.
+   * Absent: the engine takes no options.
+   */
+  resolveOptions?(raw: Readonly<Record<string, unknown>>, context: EngineOptionContext): Record<string, unknown>;
+  /** A report of a run with these (resolved) options over these protocols, printed next to the results. */
+  report?(options: Readonly<Record<string, unknown>>, context: EngineOptionContext & { readonly protocols: readonly Protocol[] }): EngineReport;
 }

@@ -88,11 +88,15 @@ describe('experiment files', () => {
     }
   });
 
-  it('check engine options up front where the engine can', () => {
-    expect(resolveExperiment({ protocols: ['WTET'], engine: 'bss2', engine_options: { rounding: 'stochastic' } }).engine_options).toEqual({ rounding: 'stochastic' });
+  it('check engine options up front with the engine, and keep them with every default filled in', () => {
+    const e = resolveExperiment({ protocols: ['WTET'], engine: 'bss2', engine_options: { rounding: 'nearest' } });
+    expect(e.engine_options).toMatchObject({ rounding: 'nearest', ppuPeriod_ms: 10, format: 'int16' });
+    expect(resolveExperiment({ protocols: ['WTET'], engine: 'bss2', engine_options: e.engine_options }).engine_options).toEqual(e.engine_options);
     const issues = issuesOf({ protocols: ['WTET'], engine: 'bss2', engine_options: { rounding: 'sometimes' } });
-    expect(issues).toHaveLength(1);
-    expect(issues[0]).toMatch(/^engine_options: .*'sometimes' is invalid; allowed: /);
+    expect(issues).toEqual(["engine_options.rounding: rounding 'sometimes' is invalid for engine 'bss2'; allowed: truncate, nearest, stochastic"]);
+    expect(issuesOf({ protocols: ['WTET'], engine: 'bss2', engine_options: { ppuPeriod_ms: 0.3 } })[0]).toMatch(/^engine_options\.ppuPeriod_ms: --ppu-period 0\.3 ms must be a whole multiple/);
+    expect(issuesOf({ protocols: ['WTET'], engine: 'reference', engine_options: { rounding: 'nearest' } }))
+      .toEqual(["engine_options.rounding: unknown option 'rounding' of engine 'reference'; allowed: none (the engine takes no options)"]);
   });
 
   it('list every violation with its path', () => {

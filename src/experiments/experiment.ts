@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parseDocument } from 'yaml';
+import { resolveEngineOptions } from '../engines/options.js';
 import { engineNames, getEngine } from '../engines/registry.js';
-import { resolveBss2Config } from '../engines/bss2/config.js';
 import type { ProbeVariable } from '../engines/types.js';
 import { defaultParams, PARAM_SPECS, resolveParams, type ModelParams } from '../model/parameters.js';
 import { isPresetName, PRESET_NAMES, PRESET_PROTOCOLS, type OutcomeClass, type Protocol, type StimulusTrain } from '../model/protocols.js';
@@ -201,13 +201,14 @@ export function resolveExperiment(input: unknown, source?: string): ResolvedExpe
   const trials = typeof raw.trials === 'number' ? raw.trials : DEFAULT_TRIALS;
   const dt_ms = typeof raw.dt_ms === 'number' ? raw.dt_ms : DEFAULT_DT_MS;
 
-  // --- engine options, for engines that check theirs (before anything runs or is written)
-  const validate = ENGINE_OPTION_CHECKS[engine];
-  if (validate && parsed.success) {
+  // --- engine options: checked and completed by the engine (before anything runs or is written)
+  let engineOptions: Record<string, unknown> = {};
+  if (engineNames().includes(engine) && parsed.success) {
     try {
-      validate(parsed.data.engine_options ?? {}, resolvedParams, dt_ms);
+      engineOptions = resolveEngineOptions(getEngine(engine), parsed.data.engine_options, { params: resolvedParams, dt_ms });
     } catch (e) {
-      issues.push(`engine_options: ${(e as Error).message}`);
+      const field = (e as { field?: unknown }).field;
+      issues.push(`engine_options${typeof field === 'string' ? `.${field}` : ''}: ${(e as Error).message}`);
     }
   }
 
@@ -266,7 +267,7 @@ export function resolveExperiment(input: unknown, source?: string): ResolvedExpe
     name: d.name ?? defaultName(protocols),
     ...(d.description !== undefined ? { description: d.description } : {}),
     engine,
-    engine_options: { ...(d.engine_options ?? {}) },
+    engine_options: engineOptions,
     seed: d.seed ?? DEFAULT_SEED,
     trials,
     dt_ms,
@@ -278,11 +279,6 @@ export function resolveExperiment(input: unknown, source?: string): ResolvedExpe
     outputs,
   };
 }
-
-/** Engines whose options can be checked up front: name → a function that throws on bad options. */
-const ENGINE_OPTION_CHECKS: Readonly<Record<string, (options: Readonly<Record<string, unknown>>, params: ModelParams, dt_ms: number) => unknown>> = {
-  bss2: resolveBss2Config,
-};
 
 /** The library's default engine (the one `calcitag run` uses without --engine). */
 function defaultEngine(): string {

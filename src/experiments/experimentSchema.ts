@@ -146,7 +146,7 @@ export const ExperimentSchema = z
       .describe('label, used in the default run folder name'),
     description: z.string().optional(),
     engine: z.string().optional().describe("integration engine (default 'reference')"),
-    engine_options: z.record(z.unknown()).optional().describe('engine-specific settings, passed to the engine as they are'),
+    engine_options: z.record(z.unknown()).optional().describe('engine-specific settings (`calcitag run --help` lists each engine\'s), checked by the engine; the run record keeps them with every default filled in'),
     seed: finite('an integer').int({ message: 'must be an integer' }).gte(0, { message: 'must be ≥ 0' })
       .lte(Number.MAX_SAFE_INTEGER, { message: `must be ≤ ${Number.MAX_SAFE_INTEGER}` }).optional().describe('master seed (default 1)'),
     trials: finite('an integer').int({ message: 'must be an integer' }).gte(1, { message: 'must be ≥ 1' })

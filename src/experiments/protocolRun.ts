@@ -4,7 +4,8 @@
  */
 import { resolveParams, type ModelParams } from '../model/parameters.js';
 import { isPresetName, PRESET_NAMES, PRESET_PROTOCOLS, type Protocol } from '../model/protocols.js';
-import { engineNames } from '../engines/registry.js';
+import { EngineOptionError, resolveEngineOptions } from '../engines/options.js';
+import { engineNames, getEngine } from '../engines/registry.js';
 import { VERSION } from '../version.js';
 import { runEnsemble, type EnsembleConfig, type EnsembleResult, type TrialCallback } from './ensemble.js';
 
@@ -22,6 +23,7 @@ export interface RunRequest {
   fastForward?: boolean;
   /** Grid of the averaged traces, s (default 60). */
   sampleInterval_s?: number;
+  /** Options of the engine (see its `options`); checked and completed by the engine's resolver. */
   engineOptions?: Readonly<Record<string, unknown>>;
 }
 
@@ -36,6 +38,7 @@ export interface RunConfig {
   sample_interval_s: number;
   params: ModelParams;
   protocols: Protocol[];
+  /** The engine's options with every default filled in (its `resolveOptions`). */
   engine_options: Record<string, unknown>;
 }
 
@@ -93,9 +96,16 @@ export function resolveRunConfig(req: RunRequest): RunConfig {
     throw new ConfigError('--param', (e as Error).message);
   }
   const protocols = resolveProtocols(req.protocols);
+  let engine_options: Record<string, unknown>;
+  try {
+    engine_options = resolveEngineOptions(getEngine(engine), req.engineOptions, { params, dt_ms });
+  } catch (e) {
+    if (e instanceof EngineOptionError) throw new ConfigError(`engine_options.${e.field}`, e.message);
+    throw e;
+  }
   return {
     version: VERSION, engine, seed, trials, dt_ms, fast_forward: req.fastForward ?? true,
-    sample_interval_s: sample, params, protocols, engine_options: { ...(req.engineOptions ?? {}) },
+    sample_interval_s: sample, params, protocols, engine_options,
   };
 }
 

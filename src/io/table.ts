@@ -1,4 +1,6 @@
 /** The readable results table printed by `calcitag run`. */
+import { nonDefaultOptions } from '../engines/options.js';
+import { getEngine } from '../engines/registry.js';
 import type { EnsembleResult } from '../experiments/ensemble.js';
 import type { RunConfig } from '../experiments/protocolRun.js';
 
@@ -9,7 +11,8 @@ const pm = (m: { mean: number; sd: number } | undefined, digits = 3) =>
 function integrationNote(cfg: RunConfig): string {
   if (cfg.engine === 'reference') return `dt ${cfg.dt_ms} ms, fast-forward ${cfg.fast_forward ? 'on' : 'off'}`;
   if (cfg.engine === 'exact') return 'event-driven, no time step';
-  return Object.keys(cfg.engine_options).length > 0 ? `options ${JSON.stringify(cfg.engine_options)}` : 'default options';
+  const changed = nonDefaultOptions(getEngine(cfg.engine), cfg.engine_options);
+  return Object.keys(changed).length > 0 ? `options ${JSON.stringify(changed)}` : 'default options';
 }
 
 export function resultsTable(cfg: RunConfig, results: readonly EnsembleResult[]): string {

@@ -1,7 +1,7 @@
 /** `calcitag run`: protocol ensembles with a table, files and figures, or one JSON object. */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ParameterError, parseParamAssignment } from '../../model/parameters.js';
-import { engineNames } from '../../engines/registry.js';
+import { engineNames, getEngine } from '../../engines/registry.js';
 import { ConfigError, resolveRunConfig, summaryJson, type RunConfig } from '../../experiments/protocolRun.js';
 import { runProtocolsParallel } from '../../experiments/parallel.js';
 import { availableParallelism } from 'node:os';
@@ -14,9 +14,7 @@ import { existsSync } from 'node:fs';
 import { looksLikeExperimentFile } from '../../experiments/experiment.js';
 import { runExperimentFile } from './experiment.js';
 import { createProgressReporter, protocolProgress } from '../../io/progress.js';
-import { addBss2Options, bss2OptionsFromFlags } from './bss2Flags.js';
-import { Bss2ConfigError, resolveBss2Config, type ResolvedBss2Config } from '../../engines/bss2/config.js';
-import { bss2Summary, bss2SummaryText } from '../../engines/bss2/report.js';
+import { addEngineOptions, engineOptionsFromFlags } from './engineFlags.js';
 
 export function parseInteger(flag: string, min: number) {
   return (raw: string): number => {
@@ -64,27 +62,19 @@ async function runCommand(protocols: string[], flags: RunFlags, command?: Comman
     if (protocols.length > 1) usageError(`an experiment file runs alone; got ${protocols.join(' ')}`);
     return runExperimentFile(files[0]!, flags, command);
   }
-  const bss2 = bss2OptionsFromFlags(flags as unknown as Record<string, unknown>);
-  if (bss2.given.length > 0 && flags.engine !== 'bss2') usageError(`${bss2.given[0]} applies to --engine bss2 only`);
   let cfg: RunConfig;
   try {
     cfg = resolveRunConfig({
       protocols, trials: flags.trials, seed: flags.seed, engine: flags.engine, params: flags.param,
-      dt_ms: flags.dt, fastForward: flags.fastForward, engineOptions: flags.engine === 'bss2' ? bss2.options : undefined,
+      dt_ms: flags.dt, fastForward: flags.fastForward, engineOptions: engineOptionsFromFlags(flags.engine, flags as unknown as Record<string, unknown>),
     });
   } catch (e) {
-    if (e instanceof ConfigError || e instanceof ParameterError) usageError(e.message);
+    if (e instanceof ConfigError || e instanceof ParameterError || e instanceof InvalidArgumentError) usageError(e.message);
     throw e;
   }
-  let hw: ResolvedBss2Config | undefined;
-  if (cfg.engine === 'bss2') {
-    try {
-      hw = resolveBss2Config(cfg.engine_options, cfg.params, cfg.dt_ms);
-    } catch (e) {
-      if (e instanceof Bss2ConfigError) usageError(e.message);
-      throw e;
-    }
-  }
+  // what the engine says about the run besides the results (e.g. bss2: hardware time, processor budget)
+  const engine = getEngine(cfg.engine);
+  const report = engine.report?.(cfg.engine_options, { params: cfg.params, dt_ms: cfg.dt_ms, protocols: cfg.protocols });
   const writeFiles = !flags.json || flags.out !== undefined;
   const label = cfg.protocols.length === 4 ? 'all' : cfg.protocols.map((p) => p.name).join('-');
   const writer = writeFiles ? new RunWriter(flags.out ?? defaultRunDir(label), cfg) : undefined;
@@ -133,11 +123,11 @@ async function runCommand(protocols: string[], flags: RunFlags, command?: Comman
   process.removeListener('SIGINT', onSigint);
   if (flags.json) {
     const summary = summaryJson(cfg, results);
-    if (hw) summary.bss2 = bss2Summary(hw, cfg.protocols);
+    if (report) summary[engine.name] = report.json;
     process.stdout.write(JSON.stringify(summary) + '\n');
   } else {
     process.stdout.write(resultsTable(cfg, results) + '\n');
-    if (hw) process.stdout.write('\n' + bss2SummaryText(bss2Summary(hw, cfg.protocols)) + '\n');
+    if (report) process.stdout.write('\n' + report.text + '\n');
     if (writer) process.stdout.write(`\nresults, traces and figures in ${writer.dir.path}\n`);
   }
 }
@@ -162,5 +152,5 @@ export function registerRun(program: Command): void {
     .option('--json', 'print one JSON object on stdout and nothing else')
     .option('--quiet', 'no progress output')
     .option('--workers <n>', 'worker threads for the trials (default: all cores; 0: in the main thread); results do not depend on it', parseInteger('--workers', 0), availableParallelism());
-  addBss2Options(cmd).action(runCommand);
+  addEngineOptions(cmd).action(runCommand);
 }

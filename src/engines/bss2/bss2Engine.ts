@@ -22,6 +22,7 @@ import { Cadc } from './adc.js';
 import { AnalogFrontend, analogCircuit, effectiveMismatch } from './analogFrontend.js';
 import { Bss2ConfigError, resolveBss2Config } from './config.js';
 import { IdealRandom, LfsrSequence, LFSR_PERIOD } from './lfsr.js';
+import { bss2OptionSupport } from './options.js';
 import { PlasticityProcessor, ppuConstants } from './ppu.js';
 import type { RandomBits } from './rounding.js';
 
@@ -173,5 +174,6 @@ export const bss2Engine: Engine = {
   name: 'bss2',
   description: 'BrainScaleS-2 emulation: analog calcium and neuron with mismatch, 8-bit ADC, integer plasticity processor with rounding modes and a cycle budget',
   runTrial: runBss2Trial,
+  ...bss2OptionSupport,
   cannotRun: (d) => (d.params.sigma_wn !== 0 ? `the chip emulation has no background noise source (sigma_wn = ${d.params.sigma_wn}, must be 0)` : undefined),
 };

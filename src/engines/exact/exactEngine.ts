@@ -43,6 +43,7 @@ import { firstSpikeTime } from './lif.js';
 import { nextPspTime, onPostSpike, onPsp, onRefractoryEnd } from './neuronEvents.js';
 import { onCalciumProbe, onGridProbe } from './probeEvents.js';
 import { commitSlow, onRestSwitch, scheduleRestSwitch } from './tagAndProtein.js';
+import { exactOptionSupport } from './options.js';
 import { ExactTrial, type St } from './trialState.js';
 
 export { EXCURSION_PROBABILITY } from './earlyPhase.js';
@@ -179,5 +180,6 @@ export const exactEngine: Engine = {
   name: 'exact',
   description: 'event-driven, closed form between events (calcium, LIF, OU-sampled h, p, z); continuous-time Poisson input',
   runTrial: runExactTrial,
+  ...exactOptionSupport,
   cannotRun: (d) => (d.params.sigma_wn > 0 ? `the OU background current (sigma_wn = ${d.params.sigma_wn}) has no event-driven closed form; use the reference engine` : undefined),
 };
