@@ -5,6 +5,7 @@
  */
 import type { NetworkDescription } from '../../model/network/description.js';
 import type { PopulationLayout } from '../../model/network/edges.js';
+import { backgroundDecay, backgroundNoiseGain, membraneDecay, synapticCurrentDecay } from '../../model/equations.js';
 import { toSeconds, type ModelParams } from '../../model/parameters.js';
 
 export interface MembraneCoefficients {
@@ -30,12 +31,11 @@ export function ouStepNoise(sd: number, tau: number, dt: number): number {
 export function membraneCoefficients(d: NetworkDescription, layout: readonly PopulationLayout[], popOf: Int32Array, dt: number): MembraneCoefficients {
   const per = layout.map((l) => {
     const P = { ...d.params, ...(d.populations.find((p) => p.name === l.name)?.neuron ?? {}) } as ModelParams;
-    const tauOU = toSeconds(P, 'tau_ou');
     return {
-      eMem: Math.exp(-dt / toSeconds(P, 'tau_mem')),
-      eSyn: Math.exp(-dt / toSeconds(P, 'tau_syn')),
-      eOU: Math.exp(-dt / tauOU),
-      ouNoise: ouStepNoise(P.sigma_wn / Math.sqrt(2 * tauOU), tauOU, dt),
+      eMem: membraneDecay(P, dt),
+      eSyn: synapticCurrentDecay(P, dt),
+      eOU: backgroundDecay(P, dt),
+      ouNoise: backgroundNoiseGain(P, dt),
       i0: P.i_0, vRev: P.v_rev, vTh: P.v_th, vReset: P.v_reset, rMem: P.r_mem, tRef: toSeconds(P, 't_ref'),
     };
   });

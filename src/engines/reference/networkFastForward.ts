@@ -5,53 +5,33 @@
  * with the step's final protein held constant. Steps of 50 s end on whole seconds (fastForward.ts
  * is the same scheme for one synapse).
  */
-import { restDecayTime } from '../../model/equations.js';
+import { earlyPhaseAtRest, latePhaseStep, proteinWithSynthesisFor, restDecayTime, tagState } from '../../model/equations.js';
 import type { ModelParams } from '../../model/parameters.js';
 import type { CompiledNetwork } from '../network/compile.js';
 import { EPS } from './detailedLoop.js';
 import { FF_STEP_S } from './fastForward.js';
 import type { NetworkState } from './networkLoop.js';
 
-/** One fast-forward step of length `delta` (s) for the whole network. */
+/** One fast-forward step of length `delta` (s) for the whole network, with the model's closed forms. */
 function ffStep(net: CompiledNetwork, P: ModelParams, st: NetworkState, delta: number): void {
   const { p, sumDev, h, z, tagged, synthesis } = st;
-  const eDecay = Math.exp(-delta / P.tau_p);
   for (let i = 0; i < net.n; i++) {
     const sd = sumDev[i]!;
     if (sd >= P.theta_pro) synthesis[i] = 1;
-    if (sd > P.theta_pro) {
-      const tOff = restDecayTime(sd, P.theta_pro, P);
-      if (delta < tOff) {
-        p[i] = p[i]! * eDecay + P.alpha * (1 - eDecay);
-      } else {
-        const e = Math.exp(-tOff / P.tau_p);
-        p[i] = (p[i]! * e + P.alpha * (1 - e)) * Math.exp(-(delta - tOff) / P.tau_p);
-      }
-    } else {
-      p[i] = p[i]! * eDecay;
-    }
+    // Synthesis runs until Σ|h − h0|, decaying at rest, falls below θ_pro (the C++ code tests > here).
+    p[i] = proteinWithSynthesisFor(p[i]!, sd > P.theta_pro ? restDecayTime(sd, P.theta_pro, P) : 0, delta, P);
   }
-  const eh = Math.exp((-delta * 0.1) / P.tau_h), h0 = P.h0;
   for (let t = 0; t < net.n; t++) {
     const pt = p[t]!;
     let sum = 0;
     for (let s = net.inStart[t]!, end = net.inStart[t + 1]!; s < end; s++) {
-      const hs = h[s]! * eh + h0 * (1 - eh);
+      const hs = earlyPhaseAtRest(h[s]!, delta, P);
       h[s] = hs;
-      const dev = hs - h0;
-      sum += Math.abs(dev);
-      if (dev >= P.theta_tag) {
+      sum += Math.abs(hs - P.h0);
+      const tag = tagState(hs, P);
+      if (tag !== 0) {
         tagged[s] = 1;
-        if (pt > EPS) {
-          const e = Math.exp((-delta / (P.tau_z * P.z_max)) * pt);
-          z[s] = z[s]! * e + P.z_max * (1 - e);
-        }
-      } else if (-dev >= P.theta_tag) {
-        tagged[s] = 1;
-        if (pt > EPS) {
-          const e = Math.exp((-delta / P.tau_z) * pt);
-          z[s] = z[s]! * e + P.z_min * (1 - e);
-        }
+        if (pt > EPS) z[s] = latePhaseStep(z[s]!, pt, tag, delta, P);
       }
     }
     if (net.inStart[t + 1]! > net.inStart[t]!) sumDev[t] = sum;
