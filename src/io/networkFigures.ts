@@ -111,3 +111,77 @@ export function weightsFigureSpec(run: MemoryRunResult): VegaLiteSpec {
     vconcat: [panel('h', 'early phase h (mV)'), panel('z·h0', 'late phase z·h0 (mV)'), panel('p', 'protein p')],
   };
 }
+
+/** A table read from CSV: column name → values. */
+export type Columns = Readonly<Record<string, Float64Array>>;
+
+/** Parses a numeric CSV with a header line (our run files and the reference's). */
+export function parseCsvColumns(text: string): Columns {
+  const lines = text.trim().split(/\r?\n/);
+  const head = lines[0]!.split(',');
+  const cols = head.map(() => new Float64Array(lines.length - 1));
+  for (let i = 1; i < lines.length; i++) lines[i]!.split(',').forEach((v, k) => { if (cols[k]) cols[k]![i - 1] = Number(v); });
+  return Object.fromEntries(head.map((h, k) => [h, cols[k]!]));
+}
+
+/**
+ * Our runs over seeds (mean ± SD across seeds of each curve) beside the published C++ simulator's run:
+ * population rates and the assembly/control h and z·h0 curves.
+ */
+export function seedComparisonSpec(
+  title: string, rates: readonly Columns[], weights: readonly Columns[],
+  cpp?: { rates: Columns; weights: Columns },
+): VegaLiteSpec {
+  const rows: Array<Record<string, number | string>> = [];
+  const addOurs = (panel: string, tables: readonly Columns[], t: string, series: Record<string, string>) => {
+    const n = tables[0]?.[t]?.length ?? 0;
+    for (const [label, col] of Object.entries(series)) {
+      for (let i = 0; i < n; i++) {
+        const xs = tables.map((c) => c[col]?.[i] ?? NaN).filter(Number.isFinite);
+        if (xs.length === 0) continue;
+        const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+        const sd = Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, xs.length - 1));
+        rows.push({ panel, t: tables[0]![t]![i]!, series: label, source: `calcitag (${tables.length} seeds)`, mean: m, lo: m - sd, hi: m + sd });
+      }
+    }
+  };
+  const addCpp = (panel: string, table: Columns, t: string, series: Record<string, string>) => {
+    for (const [label, col] of Object.entries(series)) {
+      table[t]!.forEach((x, i) => rows.push({ panel, t: x, series: label, source: 'C++ reference (1 run)', mean: table[col]![i]! }));
+    }
+  };
+  const rateSeries = { assembly: 'rate_assembly_Hz', 'other exc': 'rate_ctrl_Hz', inhibitory: 'rate_inh_Hz' };
+  const bins = rates.map((r) => ({ ...r, t: r.t_start_s!.map((x) => x + 0.25) }));
+  addOurs('rates (Hz)', bins, 't', rateSeries);
+  addOurs('h (mV)', weights, 't_s', { assembly: 'h_mean_assembly_mV', control: 'h_mean_control_mV' });
+  addOurs('z·h0 (mV)', weights, 't_s', { assembly: 'zh0_mean_assembly_mV', control: 'zh0_mean_control_mV' });
+  if (cpp) {
+    addCpp('rates (Hz)', { ...cpp.rates, t: cpp.rates.t_start_s!.map((x) => x + 0.25) }, 't', { assembly: 'rate_CA_Hz', 'other exc': 'rate_exc_nonCA_Hz', inhibitory: 'rate_inh_Hz' });
+    addCpp('h (mV)', cpp.weights, 't_s', { assembly: 'h_mean_CA_mV', control: 'h_mean_ctrl_mV' });
+    addCpp('z·h0 (mV)', cpp.weights, 't_s', { assembly: 'zh0_mean_CA_mV', control: 'zh0_mean_ctrl_mV' });
+  }
+  const panel = (name: string, log: boolean) => ({
+    width: 640, height: 150, title: name,
+    transform: [{ filter: `datum.panel === '${name}'` }],
+    layer: [
+      { transform: [{ filter: 'isValid(datum.lo)' }], mark: { type: 'area', opacity: 0.2 }, encoding: { x: { field: 't', type: 'quantitative' }, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color: { field: 'series', type: 'nominal' } } },
+      {
+        mark: { type: 'line', strokeWidth: 1.4 },
+        encoding: {
+          x: { field: 't', type: 'quantitative', title: 'time (s)' },
+          y: { field: 'mean', type: 'quantitative', title: name, scale: log ? { type: 'symlog' } : { zero: false } },
+          color: { field: 'series', type: 'nominal', title: null },
+          strokeDash: { field: 'source', type: 'nominal', title: null, scale: { range: [[1, 0], [4, 3]] } },
+        },
+      },
+    ],
+  });
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    config: { font: FONT, view: { stroke: '#ccc' } },
+    title: { text: title, subtitle: 'solid: calcitag, mean ± SD over seeds; dashed: the published C++ simulator, one run' },
+    data: { values: rows },
+    vconcat: [panel('rates (Hz)', true), panel('h (mV)', false), panel('z·h0 (mV)', false)],
+    resolve: { scale: { color: 'independent' } },
+  };
+}

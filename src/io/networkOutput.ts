@@ -5,6 +5,7 @@
  * weight figures, and log.txt. Every file is written atomically.
  */
 import type { MemoryRunResult } from '../experiments/network/memoryRun.js';
+import { stimulusWindows } from '../model/network/description.js';
 import { VERSION } from '../version.js';
 import { columnsToCsv } from './csv.js';
 import { RunDirectory } from './files.js';
@@ -34,6 +35,19 @@ export interface NetworkRunRecord {
   readonly readout: unknown;
 }
 
+/** '10s', '8h' or the delay in seconds: how the paradigm names its recall (after the last learning stimulus). */
+function recallLabel(delay_s: number): string {
+  const near = (x: number) => Math.abs(delay_s - x) < 1;
+  return near(9) || near(10) ? '10s' : near(28_799) || near(28_800) ? '8h' : `${delay_s}s`;
+}
+
+/** Learning onsets (windows starting by the reference time) and the stimulus length, for the dashboard's marks. */
+function stimulusMarks(run: MemoryRunResult): { learning_onsets_s: number[]; stimulus_duration_s: number } {
+  const windows = run.description.stimuli.flatMap((s) => stimulusWindows(s));
+  const learning = windows.filter(([a]) => a <= run.readoutSpec.reference_time_s + 1e-9);
+  return { learning_onsets_s: learning.map(([a]) => a), stimulus_duration_s: windows.length > 0 ? windows[0]![1] - windows[0]![0] : 0 };
+}
+
 /** summary.json: the readouts and the shape and cost of the run. */
 export function networkSummary(run: MemoryRunResult, record: NetworkRunRecord, cost: RunCost): Record<string, unknown> {
   const r = run.readout;
@@ -43,7 +57,9 @@ export function networkSummary(run: MemoryRunResult, record: NetworkRunRecord, c
     name: run.description.name,
     seed: record.seed,
     engine: record.engine,
+    recall: recallLabel(run.recallDelay_s),
     recall_delay_s: run.recallDelay_s,
+    ...stimulusMarks(run),
     recall_onset_s: run.recallOnset_s,
     assembly: run.assembly,
     neurons: run.result.neurons,

@@ -130,7 +130,7 @@ async function networkCommand(file: string | undefined, flags: NetworkFlags): Pr
   if (flags.seeds !== undefined) {
     const recall = exp.readout && exp.readout.recall_onset_s - exp.readout.reference_time_s > 3600 ? '8h' : '10s';
     const code = await runNetworkSeeds({
-      args: forwardedArgs(), first: flags.seed ?? 1, n: flags.seeds, workers: flags.workers ?? 0,
+      args: forwardedArgs(), experiment: networkExperimentFile(exp), first: flags.seed ?? 1, n: flags.seeds, workers: flags.workers ?? 0,
       out: flags.out ?? defaultRunDir(`${exp.name}-seeds`), recall, json: flags.json === true, quiet: flags.quiet === true,
     });
     process.exit(code);

@@ -1,15 +1,19 @@
 /**
  * `calcitag network --seeds N`: the same network experiment for N seeds (one process per seed, W at a
  * time — each network is independent, so processes scale over cores without shared state), each into
- * its own run folder, then the readouts over seeds against the published 50-network means.
+ * its own run folder, then the readouts over seeds against the published 50-network means. Seeds whose
+ * folder is complete are not run again, so an interrupted set resumes where it stopped.
  */
 import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compareWithPublished, READOUT_NAMES, type ReadoutComparison } from '../../experiments/network/published.js';
 import { columnsToCsv } from '../../io/csv.js';
-import { RunDirectory } from '../../io/files.js';
+import { packageRoot, RunDirectory } from '../../io/files.js';
+import { parseCsvColumns, seedComparisonSpec } from '../../io/networkFigures.js';
+import { renderSvg, svgToPng } from '../../io/plots.js';
 
 interface SeedSummary {
   seed: number;
@@ -21,7 +25,18 @@ interface SeedSummary {
 
 const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
 
-function runSeed(args: readonly string[], seed: number, out: string): Promise<SeedSummary> {
+/** The experiment of a run record, seed left out, as comparable text. */
+const withoutSeed = (network: unknown) => JSON.stringify({ ...(network as Record<string, unknown>), seed: 0 });
+
+function runSeed(args: readonly string[], seed: number, out: string, experiment: unknown): Promise<SeedSummary> {
+  // summary.json is written last: a folder that has it is complete, so a rerun resumes after the finished
+  // seeds — if that folder ran this same experiment (its run record, seed aside, is ours).
+  const done = join(out, 'summary.json');
+  if (existsSync(done) && existsSync(join(out, 'run.json'))) {
+    const s = JSON.parse(readFileSync(done, 'utf8')) as SeedSummary;
+    const record = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { network?: unknown };
+    if (s.seed === seed && withoutSeed(record.network) === withoutSeed(experiment)) return Promise.resolve(s);
+  }
   return new Promise((resolveRun, reject) => {
     const child = spawn(process.execPath, [MAIN, 'network', ...args, '--seed', String(seed), '--json', '--quiet', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '', stderr = '';
@@ -42,8 +57,21 @@ function comparisonTable(rows: readonly ReadoutComparison[], recall: string): st
   return lines.join('\n');
 }
 
+/** The curves over seeds beside the C++ reference run (shipped for the 10 s paradigm). */
+async function comparisonFigure(dir: RunDirectory, seeds: readonly number[], recall: '10s' | '8h'): Promise<void> {
+  const read = (s: number, f: string) => parseCsvColumns(readFileSync(join(dir.path, `seed-${s}`, f), 'utf8'));
+  const cppDir = join(packageRoot(), 'reference', 'cpp-network-10s');
+  const cpp = recall === '10s' && existsSync(join(cppDir, 'mean_weight.csv'))
+    ? { rates: parseCsvColumns(readFileSync(join(cppDir, 'population_rates.csv'), 'utf8')), weights: parseCsvColumns(readFileSync(join(cppDir, 'mean_weight.csv'), 'utf8')) }
+    : undefined;
+  const spec = seedComparisonSpec(`memory paradigm, ${recall} recall: calcitag against the C++ simulator`, seeds.map((s) => read(s, 'population_rates.csv')), seeds.map((s) => read(s, 'weights.csv')), cpp);
+  const svg = await renderSvg(spec);
+  dir.write('comparison.svg', svg);
+  dir.write('comparison.png', svgToPng(svg));
+}
+
 /** Runs seeds first … first + n − 1; returns the exit code (1 when a readout misses the published mean by > 2 SD). */
-export async function runNetworkSeeds(opts: { args: readonly string[]; first: number; n: number; workers: number; out: string; recall: '10s' | '8h'; json: boolean; quiet: boolean }): Promise<number> {
+export async function runNetworkSeeds(opts: { args: readonly string[]; experiment: unknown; first: number; n: number; workers: number; out: string; recall: '10s' | '8h'; json: boolean; quiet: boolean }): Promise<number> {
   const dir = new RunDirectory(opts.out);
   const seeds = Array.from({ length: opts.n }, (_, i) => opts.first + i);
   const results: SeedSummary[] = [];
@@ -51,7 +79,7 @@ export async function runNetworkSeeds(opts: { args: readonly string[]; first: nu
   const workers = Math.max(1, Math.min(opts.workers || availableParallelism(), seeds.length));
   await Promise.all(Array.from({ length: workers }, async () => {
     for (let s = queue.shift(); s !== undefined; s = queue.shift()) {
-      const r = await runSeed(opts.args, s, join(dir.path, `seed-${s}`));
+      const r = await runSeed(opts.args, s, join(dir.path, `seed-${s}`), opts.experiment);
       results.push(r);
       if (!opts.quiet && !opts.json) process.stderr.write(`seed ${s}: Q ${r.readouts.Q.toFixed(4)}, MI ${r.readouts.MI.toFixed(3)} (${results.length}/${seeds.length}, ${r.cpu_s.toFixed(0)} CPU-s)\n`);
     }
@@ -65,6 +93,7 @@ export async function runNetworkSeeds(opts: { args: readonly string[]; first: nu
     ['cpu_s', results.map((r) => r.cpu_s)], ['wall_s', results.map((r) => r.wall_s)], ['peak_rss_mb', results.map((r) => r.peak_rss_mb)],
   ]));
   const summary = { recall: opts.recall, seeds, comparison, all_ok: comparison.every((c) => c.ok) };
+  await comparisonFigure(dir, seeds, opts.recall);
   dir.write('validation.json', `${JSON.stringify(summary, null, 1)}\n`);
   if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else process.stdout.write(`${comparisonTable(comparison, opts.recall)}\nper-seed readouts in ${join(dir.path, 'seeds.csv')}\n`);
