@@ -1,0 +1,77 @@
+/**
+ * Network benchmark: `npm run bench:network` (or `node dist/bench/network.js [--seed S] [--json out.json]`).
+ *
+ * 1. The memory paradigm with 10 s recall (2000 neurons, ≈ 400 000 synapses, 30 s simulated, detailed to
+ *    21.35 s then fast-forward — the C++ simulator's schedule) on the reference engine, in a child process
+ *    so that its CPU time and peak memory (maxRSS) are its own: `calcitag network --json`.
+ * 2. If CALCITAG_CPP_NETWORK names an already built binary of the published C++ simulator
+ *    (`net150.out` of `compile_recall_varied_size`), the same paradigm with it, timed in this run, in an
+ *    empty temporary folder, with the first line of `run_recall_varied_size`. The binary is never built
+ *    here. Without it, the C++ cost recorded on a 2-core machine of this kind
+ *    (reference/cpp-network-10s/README.md) is printed as the comparison, marked as not measured here.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+/** Recorded by the shared reference run (two runs on different days: the machine's speed varies ± 30 %). */
+const CPP_RECORDED = { cpu_s: [1035, 1354.8], peak_rss_mb: 103.6 };
+const CPP_ARGS = ['-Nl_exc=40', '-Nl_inh=20', '-t_max=30', '-N_stim=25', '-pc=0.1', '-learn=TRIPLETf100', '-recall=F100D1at20.0',
+  '-w_ei=2', '-w_ie=4.0', '-w_ii=4.0', '-I_0=0.15', '-sigma_WN=0.05', '-theta_p=3.0', '-theta_d=1.2', '-purpose=bench'];
+
+interface Measured {
+  cpu_s: number;
+  wall_s: number;
+  peak_rss_mb: number;
+}
+
+function timeCalcitag(seed: number): Measured & { Q: number; MI: number; steps: number; synapses: number; plastic: number } {
+  const r = spawnSync(process.execPath, [CLI, 'network', '--seed', String(seed), '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`calcitag network failed: ${r.stderr}`);
+  const s = JSON.parse(r.stdout);
+  return { cpu_s: s.cpu_s, wall_s: s.wall_s, peak_rss_mb: s.peak_rss_mb, Q: s.readouts.Q, MI: s.readouts.MI, steps: s.detailed_steps, synapses: s.synapses, plastic: s.plastic_synapses };
+}
+
+function timeCpp(bin: string): Measured {
+  const dir = mkdtempSync(join(tmpdir(), 'calcitag-cpp-net-'));
+  try {
+    const r = spawnSync('/usr/bin/time', ['-f', '%U %S %e %M', bin, ...CPP_ARGS], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 26 });
+    const last = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
+    if (last.length !== 4 || last.some((x) => !Number.isFinite(x))) throw new Error(`could not time ${bin}: ${r.stderr.slice(-300)}`);
+    return { cpu_s: last[0]! + last[1]!, wall_s: last[2]!, peak_rss_mb: last[3]! / 1024 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function main(): void {
+  const argv = process.argv.slice(2);
+  const seedAt = argv.indexOf('--seed');
+  const seed = seedAt >= 0 ? Number(argv[seedAt + 1]) : 1;
+  const jsonAt = argv.indexOf('--json');
+  console.log(`calcitag network benchmark — ${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, load ${loadavg()[0]!.toFixed(2)}`);
+  console.log('1. memory paradigm, 10 s recall, reference engine (dt 0.2 ms, fast-forward from 21.35 s)');
+  const ours = timeCalcitag(seed);
+  const synSteps = ours.plastic * ours.steps;
+  console.log(`   ${ours.synapses} synapses (${ours.plastic} plastic), ${ours.steps} detailed steps: CPU ${ours.cpu_s.toFixed(1)} s, wall ${ours.wall_s.toFixed(1)} s, ` +
+    `peak ${ours.peak_rss_mb.toFixed(0)} MB; ${(ours.cpu_s / 30).toFixed(2)} CPU-s per simulated s; ${((1e9 * ours.cpu_s) / synSteps).toFixed(2)} ns per plastic synapse-step; Q ${ours.Q.toFixed(4)}, MI ${ours.MI.toFixed(3)}`);
+  const bin = process.env.CALCITAG_CPP_NETWORK;
+  let cpp: (Measured & { measured: boolean }) | undefined;
+  if (bin) {
+    console.log(`2. published C++ simulator (CALCITAG_CPP_NETWORK=${bin}), the same paradigm, timed in this run`);
+    cpp = { ...timeCpp(bin), measured: true };
+  } else {
+    console.log('2. published C++ simulator: not timed here (set CALCITAG_CPP_NETWORK to a built net150.out); its recorded cost on a 2-core machine of this kind:');
+    cpp = { cpu_s: CPP_RECORDED.cpu_s[0]!, wall_s: NaN, peak_rss_mb: CPP_RECORDED.peak_rss_mb, measured: false };
+  }
+  const ratios = bin
+    ? `C++/calcitag CPU ${(cpp.cpu_s / ours.cpu_s).toFixed(1)}×`
+    : `C++/calcitag CPU ${(CPP_RECORDED.cpu_s[0]! / ours.cpu_s).toFixed(1)}–${(CPP_RECORDED.cpu_s[1]! / ours.cpu_s).toFixed(1)}× (recorded C++ ${CPP_RECORDED.cpu_s.join('–')} CPU-s)`;
+  console.log(`   C++ CPU ${cpp.cpu_s.toFixed(1)} s, peak ${cpp.peak_rss_mb.toFixed(0)} MB${cpp.measured ? '' : ' (recorded)'}; ${ratios}; memory calcitag/C++ ${(ours.peak_rss_mb / cpp.peak_rss_mb).toFixed(1)}×`);
+  if (jsonAt >= 0) writeFileSync(argv[jsonAt + 1]!, `${JSON.stringify({ calcitag: ours, cpp, cpp_recorded: CPP_RECORDED }, null, 1)}\n`);
+}
+
+main();
