@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadEdgesFile } from '../../io/edgeFiles.js';
 import { memoryParadigm } from '../../model/network/memoryParadigm.js';
 import { ExperimentError, readExperimentFile } from '../experiment.js';
 import { networkExperimentFile, resolveNetworkExperiment } from './networkExperiment.js';
+import { networkJsonSchema } from './networkSchema.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const noFiles = () => {
@@ -34,6 +36,10 @@ describe('network experiment files', () => {
     const again = await resolveNetworkExperiment(JSON.parse(JSON.stringify(networkExperimentFile(exp))), noFiles);
     expect(again.description).toEqual(exp.description);
     expect(again.readout).toEqual(exp.readout);
+  });
+
+  it('docs/network.schema.json is the schema the code validates with (calcitag schema --network)', () => {
+    expect(`${JSON.stringify(networkJsonSchema(), null, 2)}\n`).toBe(readFileSync(join(root, 'docs', 'network.schema.json'), 'utf8'));
   });
 
   it('reports every problem with its path, value and what is allowed', async () => {
