@@ -4,7 +4,7 @@
  */
 import type { NetworkDescription } from '../model/network/description.js';
 import { asSingleSynapse } from '../model/network/singleSynapse.js';
-import type { Engine } from './types.js';
+import type { Engine, TrialResult, TrialSpec } from './types.js';
 
 export function whyEngineCannotRun(engine: Engine, d: NetworkDescription): string | undefined {
   if (!engine.runNetwork) {
@@ -13,4 +13,20 @@ export function whyEngineCannotRun(engine: Engine, d: NetworkDescription): strin
   }
   const own = engine.cannotRun?.(d);
   return own ? `engine '${engine.name}' cannot run '${d.name}': ${own}` : undefined;
+}
+
+/** Settings of one single-synapse trial besides its description (see TrialSpec). */
+export type SingleSynapseSettings = Omit<TrialSpec, 'params' | 'protocol'>;
+
+/**
+ * One trial of a two-neuron single-synapse description on any engine: the description's protocol and
+ * parameters go to the engine's single-synapse path, so the numbers are the engine's own for that
+ * protocol, bit for bit.
+ */
+export function runSingleSynapse(engine: Engine, d: NetworkDescription, settings: SingleSynapseSettings): TrialResult {
+  const why = whyEngineCannotRun(engine, d);
+  if (why) throw new Error(why);
+  const s = asSingleSynapse(d);
+  if ('reason' in s) throw new Error(`'${d.name}' is not a single synapse: ${s.reason}`);
+  return engine.runTrial({ ...settings, params: s.params, protocol: s.protocol });
 }

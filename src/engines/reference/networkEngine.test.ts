@@ -3,7 +3,7 @@ import type { NetworkDescription } from '../../model/network/description.js';
 import { singleSynapseDescription, asSingleSynapse } from '../../model/network/singleSynapse.js';
 import { resolveParams } from '../../model/parameters.js';
 import { PRESET_PROTOCOLS, type Protocol } from '../../model/protocols.js';
-import { whyEngineCannotRun } from '../capabilities.js';
+import { runSingleSynapse, whyEngineCannotRun } from '../capabilities.js';
 import { getEngine } from '../registry.js';
 import { runReferenceTrial } from './referenceEngine.js';
 import { runReferenceNetwork } from './networkEngine.js';
@@ -29,6 +29,23 @@ describe('single synapse as a two-neuron description', () => {
     const again = runReferenceTrial({ ...spec, protocol: viaDescription.protocol, params: viaDescription.params });
     expect(Array.from(again.h_mV)).toEqual(Array.from(direct.h_mV));
     expect(Array.from(again.z)).toEqual(Array.from(direct.z));
+  });
+
+  it('the four protocols as two-neuron descriptions give every engine\'s numbers bit for bit', () => {
+    const P = resolveParams({});
+    const settings = { seed: 11, trial: 3, dt_ms: 0.2, fastForward: true, sampleInterval_s: 600, recordCalcium: false };
+    for (const engine of ['reference', 'exact', 'bss2']) {
+      for (const name of ['STET', 'WTET', 'SLFS', 'WLFS'] as const) {
+        const e = getEngine(engine);
+        const direct = e.runTrial({ ...settings, params: P, protocol: PRESET_PROTOCOLS[name] });
+        const described = runSingleSynapse(e, singleSynapseDescription(PRESET_PROTOCOLS[name], P), settings);
+        expect(Array.from(described.h_mV), `${engine} ${name}`).toEqual(Array.from(direct.h_mV));
+        expect(Array.from(described.z)).toEqual(Array.from(direct.z));
+        expect(Array.from(described.p)).toEqual(Array.from(direct.p));
+        expect(described.outcome).toBe(direct.outcome);
+        expect(described.postSpikes).toBe(direct.postSpikes);
+      }
+    }
   });
 
   it('the network loop reproduces the single-synapse loop step for step on a noise-free tetanus', () => {
