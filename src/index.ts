@@ -33,6 +33,10 @@ export {
   type ResolvedExperiment, type ResolvedProtocol, type ResolvedProbe, type ResolvedTrain, type ResolvedOutputs,
 } from './experiments/experiment.js';
 export { ExperimentSchema, experimentJsonSchema, type ExperimentInput } from './experiments/experimentSchema.js';
+/** The run record (run.json): one fully resolved file per run folder; older folders' config.json / experiment.json are read too. */
+export {
+  RUN_RECORD, LEGACY_RUN_RECORDS, runRecordJson, runRecordFile, readRunFolder, experimentFromConfigJson, type RunRecord,
+} from './experiments/runRecord.js';
 export { createProgressReporter, protocolProgress, type ProgressReporter, type ProgressReporterOptions } from './io/progress.js';
 export { encodeNpy, writeNpy, decodeNpy, NpyStreamWriter } from './io/npy.js';
 export { Hdf5Writer } from './io/hdf5.js';

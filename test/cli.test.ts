@@ -33,20 +33,23 @@ describe('calcitag run', () => {
     expect(c.results[0].w_rel['2h'].mean).not.toBe(a.results[0].w_rel['2h'].mean);
   });
 
-  it('writes config, summary, per-trial CSV, traces and figures to --out', () => {
+  it('writes the run record, summary, per-trial CSV, traces and figures to --out', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'calcitag-')), 'out');
     const r = run(['run', 'WTET', '--trials', '2', '--out', dir]);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('WTET');
     expect(r.stdout).toContain('early-LTP');
     const files = readdirSync(dir);
-    for (const f of ['config.json', 'summary.json', 'trials.csv', 'traces_WTET.csv', 'calcium_WTET.csv', 'figure_WTET.svg', 'figure_WTET.png', 'figure_WTET.vl.json', 'figure_classes.png', 'figure_classes.svg', 'figure_classes.vl.json', 'log.txt']) {
+    for (const f of ['run.json', 'summary.json', 'trials.csv', 'traces_WTET.csv', 'calcium_WTET.csv', 'figure_WTET.svg', 'figure_WTET.png', 'figure_WTET.vl.json', 'figure_classes.png', 'figure_classes.svg', 'figure_classes.vl.json', 'log.txt']) {
       expect(files).toContain(f);
     }
-    const cfg = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
-    expect(cfg.version).toMatch(/^\d+\.\d+\.\d+/);
-    expect(cfg.seed).toBe(1);
-    expect(cfg.protocols[0].trains[0].rate_Hz).toBe(100);
+    expect(files).not.toContain('config.json'); // one record: run.json replaces config.json and experiment.json
+    expect(files).not.toContain('experiment.json');
+    const rec = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+    expect(rec.calcitag_version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(rec.seed).toBe(1);
+    expect(rec.engine_options).toEqual({ maxNoisyStep_ms: 1 }); // the engine's options, defaults filled in
+    expect(rec.protocols[0].trains[0].rate_Hz).toBe(100);
     const png = readFileSync(join(dir, 'figure_WTET.png'));
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     expect(readFileSync(join(dir, 'trials.csv'), 'utf8').trim().split('\n')).toHaveLength(3);

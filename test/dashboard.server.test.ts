@@ -6,6 +6,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvToColumns, findRuns, parseNumericCsv, startServer, type RunningServer } from '../src/web/server.js';
 import { defaultParams } from '../src/model/parameters.js';
+import { listRuns } from '../src/web/catalog.js';
+import { experimentFromRunConfig } from '../src/experiments/experiment.js';
+import { resolveRunConfig } from '../src/experiments/protocolRun.js';
+import { runRecordJson } from '../src/experiments/runRecord.js';
 
 let dir: string;
 let server: RunningServer;
@@ -69,6 +73,25 @@ describe('calcitag serve API', () => {
     expect(d.files).not.toContain('secret.sh');
     expect((await json('/api/runs/ref/summary')).engine).toBe('reference');
     expect((await json('/api/runs/ref/config')).params.theta_p).toBe(3);
+  });
+
+  it('reads a run folder by its run record (run.json, no config.json), as `calcitag run` writes it now', async () => {
+    const root = join(dir, 'records');
+    const d = join(root, 'new');
+    mkdirSync(d, { recursive: true });
+    const cfg = resolveRunConfig({ protocols: ['WTET'], engine: 'bss2', trials: 2, params: { theta_p: 2.8 }, engineOptions: { ppuPeriod_ms: 20 } });
+    writeFileSync(join(d, 'run.json'), JSON.stringify(runRecordJson(experimentFromRunConfig(cfg))));
+    writeFileSync(join(d, 'summary.json'), JSON.stringify({ engine: 'bss2', seed: 1, trials: 2, results: [{ protocol: 'WTET', class: 'early-LTP', trials: 2 }] }));
+    expect(listRuns(root).map((r) => [r.id, r.engine, r.params_changed])).toEqual([['new', 'bss2', { theta_p: 2.8 }]]);
+    const s = await startServer({ root, port: 0, webDir: null, figureDirs: [] });
+    try {
+      const config = (await (await fetch(new URL('/api/runs/new/config', s.url))).json()) as unknown;
+      expect(config).toMatchObject(JSON.parse(JSON.stringify(cfg))); // the run configuration as config.json held it (trains with every field)
+      const detail = (await (await fetch(new URL('/api/runs/new', s.url))).json()) as { config: unknown };
+      expect(detail.config).toEqual(config);
+    } finally {
+      await s.close();
+    }
   });
 
   it('turns a trace CSV into JSON columns, empty and NaN cells as null', async () => {

@@ -1,7 +1,7 @@
 /**
  * Experiments: read (YAML or JSON), validate (every violation, with its path), and resolve into a
  * fully explicit {@link ResolvedExperiment} — every parameter, every protocol's trains, every probe's
- * protocols and trials written out — which is what a run saves as `experiment.json` and what
+ * protocols and trials written out — which is the run record a run saves as `run.json` and what
  * reproduces it bit for bit.
  */
 import { readFileSync } from 'node:fs';
@@ -54,7 +54,7 @@ export interface ResolvedOutputs {
   chunk_samples: number;
 }
 
-/** An experiment with every default filled in: the content of a run's `experiment.json`. */
+/** An experiment with every default filled in: the run record, a run folder's `run.json` (runRecord.ts). */
 export interface ResolvedExperiment {
   calcitag_version: string;
   name: string;
@@ -291,7 +291,7 @@ function defaultName(protocols: readonly ResolvedProtocol[]): string {
 }
 
 /**
- * The experiment as written to experiment.json: parameters carry their unit in the key
+ * The experiment as written to run.json: parameters carry their unit in the key
  * (`tau_h_s`, `tau_c_ms`, `h0_mV`; dimensionless ones plain), so the file reads without MODEL.md.
  * {@link resolveExperiment} reads it back to the same experiment.
  */
@@ -347,7 +347,7 @@ export function experimentRunConfig(e: ResolvedExperiment): RunConfig {
   };
 }
 
-/** The experiment equivalent to a run configuration (what `calcitag run STET …` writes as experiment.json). */
+/** The experiment equivalent to a run configuration (what `calcitag run STET …` records in run.json). */
 export function experimentFromRunConfig(cfg: RunConfig, outputs: Partial<ResolvedOutputs> = {}, name?: string): ResolvedExperiment {
   const protocols = cfg.protocols.map(fromProtocol);
   return {

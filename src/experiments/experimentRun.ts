@@ -91,7 +91,7 @@ export interface ExperimentProgress {
 export interface RunExperimentOptions {
   /**
    * Where the results go, made from the resolved experiment: e.g. `experimentFolder(dir)` (a run folder
-   * with experiment.json, summary.json, CSV, figures, results.h5, npy/). Without it nothing is written
+   * with run.json, summary.json, CSV, figures, results.h5, npy/). Without it nothing is written
    * and probe samples are returned in memory.
    */
   readonly output?: ExperimentSinkFactory;
@@ -104,7 +104,7 @@ export interface RunExperimentOptions {
 }
 
 export interface ExperimentResult {
-  /** The fully resolved experiment (what experiment.json holds). */
+  /** The fully resolved experiment (the run record: what run.json holds). */
   readonly experiment: ResolvedExperiment;
   readonly config: RunConfig;
   /** One ensemble per completed protocol. */

@@ -27,7 +27,10 @@ export interface RunRequest {
   engineOptions?: Readonly<Record<string, unknown>>;
 }
 
-/** The fully resolved configuration, written as config.json next to the results. */
+/**
+ * The fully resolved configuration the ensembles run: the run record (runRecord.ts, run.json) seen with
+ * the protocols as engine data (`experimentRunConfig`). Earlier versions wrote it as config.json.
+ */
 export interface RunConfig {
   version: string;
   engine: string;

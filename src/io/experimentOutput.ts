@@ -1,11 +1,11 @@
 /**
  * The run folder of an experiment — the {@link ExperimentSink} that `runExperiment` writes to when given
- * `experimentFolder(dir)`: what {@link RunWriter} writes (config.json, experiment.json,
+ * `experimentFolder(dir)`: what {@link RunWriter} writes (run.json,
  * summary.json, log.txt, CSV tables, figures) plus results.h5 and npy/ — every file atomic.
  *
  * results.h5 layout (format `calcitag-results`, version 1; every dataset carries a `units` attribute):
  * ```
- * /                                 attrs: format, format_version, calcitag_version, experiment (JSON),
+ * /                                 attrs: format, format_version, calcitag_version, experiment (the run record, JSON),
  *                                          engine, seed, trials, dt_ms, complete (1, or 0 if interrupted)
  * /parameters/<name>                scalar, attrs units, symbol, description
  * /ensemble/<protocol>/t_s          coarse grid, s
@@ -23,7 +23,8 @@
 import { join } from 'node:path';
 import type { ProbeSink, ProbeTrace } from '../engines/types.js';
 import { CHECKPOINTS, type EnsembleResult } from '../experiments/ensemble.js';
-import { experimentToJson, type ResolvedExperiment, type ResolvedProbe, type ResolvedProtocol } from '../experiments/experiment.js';
+import type { ResolvedExperiment, ResolvedProbe, ResolvedProtocol } from '../experiments/experiment.js';
+import { runRecordJson } from '../experiments/runRecord.js';
 import type { ExperimentSink, ExperimentSinkFactory, RunProgressNote } from '../experiments/experimentRun.js';
 import type { RunConfig } from '../experiments/protocolRun.js';
 import { PARAM_SPECS } from '../model/parameters.js';
@@ -50,7 +51,7 @@ export class ExperimentOutput implements ExperimentSink {
 
   /** Prepares the folder (nothing is written before {@link start}, except results.h5's temporary file). */
   static async open(dir: string, exp: ResolvedExperiment, cfg: RunConfig): Promise<ExperimentOutput> {
-    const writer = new RunWriter(dir, cfg, { experiment: experimentToJson(exp), csv: exp.outputs.csv, plots: exp.outputs.plots });
+    const writer = new RunWriter(dir, cfg, { record: runRecordJson(exp), csv: exp.outputs.csv, plots: exp.outputs.plots });
     const h5 = exp.outputs.hdf5 ? await Hdf5Writer.create(join(writer.dir.path, 'results.h5')) : undefined;
     const probes = new ProbeOutput(exp, { h5, npyDir: exp.outputs.npy ? join(writer.dir.path, 'npy') : undefined });
     return new ExperimentOutput(exp, writer, probes, h5);
@@ -83,7 +84,7 @@ export class ExperimentOutput implements ExperimentSink {
     const h5 = this.h5;
     if (!h5) return;
     h5.attrs('/', {
-      format: 'calcitag-results', format_version: 1, calcitag_version: e.calcitag_version, experiment: JSON.stringify(experimentToJson(e)),
+      format: 'calcitag-results', format_version: 1, calcitag_version: e.calcitag_version, experiment: JSON.stringify(runRecordJson(e)),
       engine: e.engine, seed: e.seed, trials: e.trials, dt_ms: e.dt_ms, complete: 0,
     });
     for (const s of PARAM_SPECS) {

@@ -1,15 +1,15 @@
 /**
- * Writes a run folder: config.json (fully resolved), summary.json, trials.csv, per-protocol traces
- * (mean ± SD on the coarse grid), one trial's calcium, a figure per protocol and one of the class counts
- * (each as SVG, PNG and its Vega-Lite spec). Each protocol's files are written as soon as it finishes, atomically.
- * Also experiment.json: the fully resolved experiment, which `calcitag run <dir>/experiment.json`
- * reproduces bit for bit.
+ * Writes a run folder: run.json (the run record: fully resolved, `calcitag run <dir>` reruns it bit for
+ * bit), summary.json, trials.csv, per-protocol traces (mean ± SD on the coarse grid), one trial's calcium,
+ * a figure per protocol and one of the class counts (each as SVG, PNG and its Vega-Lite spec), log.txt.
+ * Each protocol's files are written as soon as it finishes, atomically.
  */
 import type { EnsembleResult } from '../experiments/ensemble.js';
 import { CHECKPOINTS } from '../experiments/ensemble.js';
 import type { RunConfig } from '../experiments/protocolRun.js';
 import { summaryJson } from '../experiments/protocolRun.js';
-import { experimentFromRunConfig, experimentToJson } from '../experiments/experiment.js';
+import { experimentFromRunConfig } from '../experiments/experiment.js';
+import { RUN_RECORD, runRecordJson } from '../experiments/runRecord.js';
 import { columnsToCsv, toCsv, type Cell } from './csv.js';
 import { RunDirectory } from './files.js';
 import { classCountsSpec, protocolFigureSpec, renderSvg, svgToPng, type VegaLiteSpec } from './plots.js';
@@ -22,15 +22,14 @@ export class RunWriter {
   constructor(
     path: string,
     private readonly cfg: RunConfig,
-    /** `experiment`: what to write as experiment.json (default: the one equivalent to `cfg`); csv/plots default true. */
-    private readonly options: { experiment?: object; csv?: boolean; plots?: boolean } = {},
+    /** `record`: the run record to write as run.json (default: the one equivalent to `cfg`); csv/plots default true. */
+    private readonly options: { record?: object; csv?: boolean; plots?: boolean } = {},
   ) {
     this.dir = new RunDirectory(path);
   }
 
   start(): void {
-    this.dir.write('config.json', JSON.stringify(this.cfg, null, 2) + '\n');
-    this.dir.write('experiment.json', JSON.stringify(this.options.experiment ?? experimentToJson(experimentFromRunConfig(this.cfg)), null, 2) + '\n');
+    this.dir.write(RUN_RECORD, JSON.stringify(this.options.record ?? runRecordJson(experimentFromRunConfig(this.cfg)), null, 2) + '\n');
     this.note(`calcitag ${this.cfg.version}: engine ${this.cfg.engine}, seed ${this.cfg.seed}, ${this.cfg.trials} trials, dt ${this.cfg.dt_ms} ms`);
   }
 

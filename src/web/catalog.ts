@@ -5,6 +5,8 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { basename, extname, join, relative, sep } from 'node:path';
+import { experimentRunConfig, resolveExperiment } from '../experiments/experiment.js';
+import { readRunFolder } from '../experiments/runRecord.js';
 import { defaultParams } from '../model/parameters.js';
 import { networkBrief, type NetworkBrief } from './network.js';
 import { listProbes } from './probes.js';
@@ -110,10 +112,26 @@ function servableFiles(dir: string): string[] {
   return readdirSync(dir).filter((f) => RUN_FILE_EXT.has(extname(f).toLowerCase()) && !f.includes('.tmp-')).sort();
 }
 
+/**
+ * The run configuration of a run folder, as the front end reads it (engine, params by name, protocols as
+ * data): an older folder's config.json as stored, else derived from the run record (run.json); null when
+ * there is neither or the record does not resolve.
+ */
+export function runConfigOf(dir: string): Json | null {
+  const stored = readJson(join(dir, 'config.json'));
+  if (stored !== null) return stored as Json;
+  try {
+    const { experiment, file } = readRunFolder(dir);
+    const version = (experiment as Json).calcitag_version;
+    return { ...experimentRunConfig(resolveExperiment(experiment, file)), ...(typeof version === 'string' ? { version } : {}) };
+  } catch {
+    return null;
+  }
+}
+
 /** The list entry of the run folder `dir`. */
-function listing(root: string, dir: string): RunListing {
+function listing(root: string, dir: string, config: Json = runConfigOf(dir) ?? {}): RunListing {
   const summary = (readJson(join(dir, 'summary.json')) ?? {}) as Json;
-  const config = (readJson(join(dir, 'config.json')) ?? {}) as Json;
   const results = Array.isArray(summary.results) ? (summary.results as Json[]) : [];
   const classes: Record<string, string> = {};
   for (const r of results) if (typeof r.protocol === 'string') classes[r.protocol] = String(r.class ?? '');
@@ -158,10 +176,11 @@ export function listRuns(root: string): RunListing[] {
 export function runDetail(root: string, dir: string) {
   const files = servableFiles(dir);
   const protocols = files.filter((f) => /^traces_.+\.csv$/.test(f)).map((f) => f.slice(7, -4));
+  const config = runConfigOf(dir);
   return {
-    ...listing(root, dir),
+    ...listing(root, dir, config ?? {}),
     summary: readJson(join(dir, 'summary.json')),
-    config: readJson(join(dir, 'config.json')),
+    config,
     files,
     protocols_with_traces: protocols,
     calcium: files.filter((f) => /^calcium_.+\.csv$/.test(f)).map((f) => f.slice(8, -4)),

@@ -6,6 +6,7 @@
  */
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
+import { runRecordFile } from '../experiments/runRecord.js';
 
 /** One probe's recording in one protocol. */
 export interface ProbeListing {
@@ -74,9 +75,9 @@ export function listProbes(runDir: string): ProbeListing[] {
   const files = readdirSync(dir).filter((f) => f.endsWith('.npy') && !f.includes('.tmp-'));
   let exp: { probes?: Array<{ name: string; variables?: string[]; trials?: number[] | string }>; protocols?: Array<{ name: string }> } = {};
   try {
-    exp = JSON.parse(readFileSync(join(runDir, 'experiment.json'), 'utf8'));
+    exp = JSON.parse(readFileSync(runRecordFile(runDir) ?? join(runDir, 'experiment.json'), 'utf8'));
   } catch {
-    /* no experiment.json: names are split at the first '_' */
+    /* no run record: names are split at the first '_' */
   }
   const probeNames = (exp.probes ?? []).map((p) => p.name).sort((a, b) => b.length - a.length);
   const out: ProbeListing[] = [];

@@ -12,7 +12,7 @@
  * |---------------------------------------|------------------------------------------------------------|
  * | /api/runs                             | `{ root, runs: RunListing[] }`, newest first                |
  * | /api/runs/:id                         | `{ id, summary, config, files, protocols, figures }`        |
- * | /api/runs/:id/summary, …/config       | summary.json, config.json as stored                         |
+ * | /api/runs/:id/summary, …/config       | summary.json as stored; the run configuration (runConfigOf) |
  * | /api/runs/:id/traces/:protocol        | traces_<P>.csv as JSON columns `{ columns, data, rows }`;   |
  * |                                       | `?format=f64`: raw little-endian float64 columns (10⁶ rows) |
  * | /api/runs/:id/calcium/:protocol       | calcium_<P>.csv as JSON columns                             |
@@ -36,7 +36,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { basename, extname, join, resolve } from 'node:path';
 import { VERSION } from '../version.js';
-import { listFigures, listRuns, listStudies, runDetail } from './catalog.js';
+import { listFigures, listRuns, listStudies, runConfigOf, runDetail } from './catalog.js';
 import { csvToColumns, numericToColumns, readNumeric } from './csv.js';
 import { defaultFigureDirs, defaultWebDir, type ServeOptions } from './options.js';
 import { figureFile, runDir, runFile, webFile } from './paths.js';
@@ -78,8 +78,11 @@ export function dashboardHandler(opts: ServeOptions): (req: IncomingMessage, res
       if (!existsSync(join(dir, 'summary.json'))) throw new HttpError(404, `'${id}' is a hardware-study folder, not a run: see /api/studies`);
       return sendJson(res, runDetail(root, dir));
     }
-    if ((what === 'summary' || what === 'config') && parts.length === 3) {
-      return sendFile(res, runFile(dir, `${what}.json`));
+    if (what === 'summary' && parts.length === 3) return sendFile(res, runFile(dir, 'summary.json'));
+    if (what === 'config' && parts.length === 3) {
+      const config = runConfigOf(dir);
+      if (!config) throw new HttpError(404, `run '${id}' has no run record (run.json) or config.json`);
+      return sendJson(res, config);
     }
     if (what === 'probes') return probes(dir, parts, res, query);
     if (what === 'network') return network(dir, id, parts, res, query);

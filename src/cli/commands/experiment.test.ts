@@ -1,6 +1,6 @@
 /** `calcitag run <experiment file>` and `calcitag schema`, end to end with the built CLI (dist/). */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +12,9 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'calcitag-exp-'));
 const json = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
 /** summary.json without wall-clock times */
 const summary = (dir: string) => JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'), (k, v) => (k.startsWith('wall_ms') ? undefined : v));
+const traces = (dir: string, protocol: string) => readFileSync(join(dir, `traces_${protocol}.csv`), 'utf8');
+/** Run folders written by calcitag 0.1 before run.json (config.json, experiment.json, summary.json). */
+const FIXTURES = join(ROOT, 'test', 'fixtures', 'v0.1-runs');
 
 const SMALL = `
 name: small
@@ -33,35 +36,57 @@ outputs: { plots: false, npy: true }
 `;
 
 describe('calcitag run <experiment file>', () => {
-  it('reproduces a run bit for bit from its experiment.json', () => {
+  it('reproduces a run bit for bit from its run record (run.json)', () => {
     const d = tmp();
     writeFileSync(join(d, 'small.yaml'), SMALL);
     const a = run(['run', join(d, 'small.yaml'), '--out', join(d, 'a'), '--quiet']);
     expect(a.stderr).toBe('');
     expect(a.status).toBe(0);
     expect(a.stdout).toContain('pairs');
-    for (const f of ['experiment.json', 'config.json', 'summary.json', 'log.txt', 'results.h5', 'trials.csv', 'npy/ca_pairs_c.npy']) expect(existsSync(join(d, 'a', f)), f).toBe(true);
-    const exp = json(join(d, 'a', 'experiment.json'));
+    for (const f of ['run.json', 'summary.json', 'log.txt', 'results.h5', 'trials.csv', 'npy/ca_pairs_c.npy']) expect(existsSync(join(d, 'a', f)), f).toBe(true);
+    const exp = json(join(d, 'a', 'run.json'));
     expect(exp.params.tau_h_s).toBe(700); // units in the keys
     expect(exp.params.theta_pro_mV).toBe(2.1);
     expect(exp.protocols[1].trains[0]).toEqual({ onset_s: 20, duration_s: 0.1, rate_Hz: 50, count: 3, period_s: 1, kind: 'poisson' });
 
-    const b = run(['run', join(d, 'a', 'experiment.json'), '--out', join(d, 'b'), '--quiet']);
+    const b = run(['run', join(d, 'a', 'run.json'), '--out', join(d, 'b'), '--quiet']);
     expect(b.status).toBe(0);
-    expect(json(join(d, 'b', 'experiment.json'))).toEqual(exp);
-    expect(run(['run', join(d, 'a'), '--out', join(d, 'c'), '--quiet']).status).toBe(0); // the folder stands for its experiment.json
+    expect(json(join(d, 'b', 'run.json'))).toEqual(exp);
+    expect(run(['run', join(d, 'a'), '--out', join(d, 'c'), '--quiet']).status).toBe(0); // the folder stands for its run.json
     expect(summary(join(d, 'c'))).toEqual(summary(join(d, 'a')));
     expect(summary(join(d, 'b'))).toEqual(summary(join(d, 'a')));
     expect(readFileSync(join(d, 'b', 'npy', 'ca_pairs_c.npy')).equals(readFileSync(join(d, 'a', 'npy', 'ca_pairs_c.npy')))).toBe(true);
   });
 
-  it('writes experiment.json for protocol names too, and it reproduces them', () => {
+  it('writes run.json for protocol names too, and `calcitag run <folder>` reruns them bit for bit', () => {
     const d = tmp();
     expect(run(['run', 'WTET', '--trials', '2', '--seed', '8', '--param', 'theta_p=3.1', '--out', join(d, 'a'), '--quiet']).status).toBe(0);
-    const exp = json(join(d, 'a', 'experiment.json'));
+    const exp = json(join(d, 'a', 'run.json'));
     expect([exp.trials, exp.seed, exp.params.theta_p, exp.protocols[0].name]).toEqual([2, 8, 3.1, 'WTET']); // θ_p is dimensionless
-    expect(run(['run', join(d, 'a', 'experiment.json'), '--out', join(d, 'b'), '--quiet']).status).toBe(0);
+    expect(run(['run', join(d, 'a'), '--out', join(d, 'b'), '--quiet']).status).toBe(0);
     expect(summary(join(d, 'b'))).toEqual(summary(join(d, 'a')));
+    expect(traces(join(d, 'b'), 'WTET')).toBe(traces(join(d, 'a'), 'WTET'));
+    expect(json(join(d, 'b', 'run.json'))).toEqual(exp);
+  });
+
+  it.each(['exact-wtet', 'bss2-wlfs'])('reruns a run folder of calcitag 0.1 (config.json and experiment.json, no run.json) bit for bit: %s', (name) => {
+    const d = tmp();
+    const old = join(FIXTURES, name);
+    const withRecord = join(d, 'both');
+    cpSync(old, withRecord, { recursive: true });
+    const configOnly = join(d, 'config-only'); // the oldest folders: config.json alone
+    cpSync(old, configOnly, { recursive: true });
+    rmSync(join(configOnly, 'experiment.json'));
+    for (const [src, out] of [[withRecord, 'a'], [configOnly, 'b']] as const) {
+      const r = run(['run', src, '--out', join(d, out), '--quiet', '--json']);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(summary(join(d, out))).toEqual(summary(old));
+    }
+    // both give the same run record, which keeps the engine's options with every default filled in
+    const rec = json(join(d, 'a', 'run.json'));
+    expect(json(join(d, 'b', 'run.json'))).toEqual(rec);
+    expect(rec.engine_options).toMatchObject(json(join(old, 'config.json')).engine_options);
   });
 
   it('lets command-line flags override the file, and records them', () => {
@@ -71,7 +96,7 @@ describe('calcitag run <experiment file>', () => {
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
     expect([out.trials, out.seed, out.params.tau_h]).toEqual([1, 9, 650]);
-    const exp = json(join(d, 'o', 'experiment.json'));
+    const exp = json(join(d, 'o', 'run.json'));
     expect([exp.trials, exp.seed, exp.params.tau_h_s]).toEqual([1, 9, 650]);
   });
 
@@ -136,7 +161,7 @@ describe('calcitag run <experiment file>', () => {
     expect(s.progress.completed_protocols).toEqual(s.results.map((r: { protocol: string }) => r.protocol));
     expect(readFileSync(join(dir, 'log.txt'), 'utf8')).toMatch(/interrupted: completed/);
     expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
-    expect(existsSync(join(dir, 'experiment.json'))).toBe(true);
+    expect(existsSync(join(dir, 'run.json'))).toBe(true);
   });
 
   it('on Ctrl-C finishes the current trial, keeps only complete files and notes how far it got', async () => {
@@ -182,7 +207,7 @@ probes:
     expect(readFileSync(join(dir, 'log.txt'), 'utf8')).toMatch(/interrupted: completed quick/);
     const all = [...readdirSync(dir), ...readdirSync(join(dir, 'npy'))];
     expect(all.filter((f) => f.includes('.tmp-'))).toEqual([]);
-    expect(all).toEqual(expect.arrayContaining(['results.h5', 'experiment.json', 'all_quick_h.npy']));
+    expect(all).toEqual(expect.arrayContaining(['results.h5', 'run.json', 'all_quick_h.npy']));
     const done = (s.progress.partial?.trials_done ?? 0) as number;
     expect(done).toBeLessThan(20);
     if (existsSync(join(dir, 'npy', 'all_long_h.npy'))) {

@@ -1,14 +1,15 @@
 /**
- * `calcitag run experiment.yaml|.json`: an experiment file run through the library's
- * `runExperiment`, with a progress bar (or log lines), Ctrl-C handling and the results table.
- * Flags given on the command line (--trials, --seed, --engine, --param, --dt, --no-fast-forward)
- * override the file; the resolved experiment.json records them.
+ * `calcitag run experiment.yaml|.json|<run folder>`: an experiment file (or a run folder's record) run
+ * through the library's `runExperiment`, with a progress bar (or log lines), Ctrl-C handling and the
+ * results table. Flags given on the command line (--trials, --seed, --engine, --param, --dt,
+ * --no-fast-forward) override the file; the new folder's run.json records them.
  */
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ExperimentError, readExperimentFile, resolveExperiment, type ResolvedExperiment } from '../../experiments/experiment.js';
 import { runExperiment } from '../../experiments/experimentRun.js';
+import { readRunFolder } from '../../experiments/runRecord.js';
 import { experimentFolder } from '../../io/experimentOutput.js';
 import { defaultRunDir } from '../../io/files.js';
 import { createProgressReporter } from '../../io/progress.js';
@@ -67,11 +68,12 @@ function removeTemporaries(dir: string): void {
 }
 
 export async function runExperimentFile(path: string, flags: ExperimentFlags, command?: Command): Promise<void> {
-  // a run folder stands for its experiment.json
-  if (existsSync(path) && statSync(path).isDirectory() && existsSync(join(path, 'experiment.json'))) path = join(path, 'experiment.json');
   let exp: ResolvedExperiment;
   try {
-    const raw = readExperimentFile(path);
+    // a run folder stands for its run record (run.json; experiment.json or config.json in older folders)
+    let raw: unknown;
+    if (existsSync(path) && statSync(path).isDirectory()) ({ experiment: raw, file: path } = readRunFolder(path));
+    else raw = readExperimentFile(path);
     const fromCli = (name: string) => command?.getOptionValueSource(name) === 'cli';
     exp = resolveExperiment(applyOverrides(raw, flags, fromCli), path);
   } catch (e) {
