@@ -56,6 +56,20 @@ describe('calcitag network', () => {
     expect(other.spikes).not.toBe(JSON.parse(r.stdout).spikes);
   });
 
+  it('--seeds runs several networks, summarises them, and resumes after finished seeds', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'calcitag-net-seeds-'));
+    const first = run(['network', ...SMALL, '--seeds', '2', '--workers', '2', '--out', dir, '--json']);
+    expect(first.status).toBe(0);
+    const v = JSON.parse(first.stdout);
+    expect(v).toMatchObject({ seeds: [1, 2], published_reference: false, comparison: [] });
+    expect(v.readouts.Q.mean).toBeCloseTo((JSON.parse(readFileSync(join(dir, 'seed-1', 'summary.json'), 'utf8')).readouts.Q + JSON.parse(readFileSync(join(dir, 'seed-2', 'summary.json'), 'utf8')).readouts.Q) / 2, 12);
+    for (const f of ['seeds.csv', 'validation.json', 'comparison.png']) expect(existsSync(join(dir, f)), f).toBe(true);
+    const stamp = readFileSync(join(dir, 'seed-1', 'summary.json'), 'utf8');
+    const again = run(['network', ...SMALL, '--seeds', '2', '--out', dir, '--json']);
+    expect(JSON.parse(again.stdout).readouts).toEqual(v.readouts);
+    expect(readFileSync(join(dir, 'seed-1', 'summary.json'), 'utf8')).toBe(stamp); // not rerun
+  });
+
   it('refuses bad input with one line naming the flag, the value and what is allowed', () => {
     const cases: Array<[string[], RegExp]> = [
       [['network', '--assembly', '1'], /--assembly '1' is invalid; allowed: an integer ≥ 2/],

@@ -129,9 +129,12 @@ async function networkCommand(file: string | undefined, flags: NetworkFlags): Pr
   const exp = await networkExperiment(file, flags);
   if (flags.seeds !== undefined) {
     const recall = exp.readout && exp.readout.recall_onset_s - exp.readout.reference_time_s > 3600 ? '8h' : '10s';
+    // The published means hold for the published paradigm only (any seed, engine settings aside).
+    const paradigm = memoryParadigm({ recall });
+    const published = JSON.stringify(paradigm.description) === JSON.stringify(exp.description) && JSON.stringify(paradigm.readout) === JSON.stringify(exp.readout);
     const code = await runNetworkSeeds({
       args: forwardedArgs(), experiment: networkExperimentFile(exp), first: flags.seed ?? 1, n: flags.seeds, workers: flags.workers ?? 0,
-      out: flags.out ?? defaultRunDir(`${exp.name}-seeds`), recall, json: flags.json === true, quiet: flags.quiet === true,
+      out: flags.out ?? defaultRunDir(`${exp.name}-seeds`), recall: published ? recall : undefined, json: flags.json === true, quiet: flags.quiet === true,
     });
     process.exit(code);
   }

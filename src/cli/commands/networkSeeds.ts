@@ -9,10 +9,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compareWithPublished, READOUT_NAMES, type ReadoutComparison } from '../../experiments/network/published.js';
+import { compareWithPublished, meanSd, READOUT_NAMES, type ReadoutComparison } from '../../experiments/network/published.js';
 import { columnsToCsv } from '../../io/csv.js';
 import { packageRoot, RunDirectory } from '../../io/files.js';
-import { parseCsvColumns, seedComparisonSpec } from '../../io/networkFigures.js';
+import { parseCsvColumns, seedComparisonSpec, type Columns } from '../../io/networkFigures.js';
 import { renderSvg, svgToPng } from '../../io/plots.js';
 
 interface SeedSummary {
@@ -57,21 +57,46 @@ function comparisonTable(rows: readonly ReadoutComparison[], recall: string): st
   return lines.join('\n');
 }
 
-/** The curves over seeds beside the C++ reference run (shipped for the 10 s paradigm). */
-async function comparisonFigure(dir: RunDirectory, seeds: readonly number[], recall: '10s' | '8h'): Promise<void> {
+/** Background before learning: the mean rate over the 0.5 s bins that end by this time, s. */
+const BACKGROUND_END_S = 9.5;
+
+/** Mean of `col` over the bins ending by BACKGROUND_END_S. */
+function backgroundRate(rates: Columns, col: string): number {
+  const end = rates.t_end_s!, x = rates[col]!;
+  let sum = 0, n = 0;
+  for (let i = 0; i < end.length; i++) if (end[i]! <= BACKGROUND_END_S + 1e-9) { sum += x[i]!; n++; }
+  return sum / n;
+}
+
+/** Background rates over seeds (mean ± SD) beside the C++ run's (one network). */
+function backgroundRates(ours: readonly Columns[], cpp?: Columns): Record<string, { ours: { mean: number; sd: number }; cpp?: number }> {
+  const groups = { assembly: ['rate_assembly_Hz', 'rate_CA_Hz'], control: ['rate_ctrl_Hz', 'rate_exc_nonCA_Hz'], inhibitory: ['rate_inh_Hz', 'rate_inh_Hz'] } as const;
+  return Object.fromEntries(Object.entries(groups).map(([g, [col, cppCol]]) => {
+    const xs = ours.map((r) => backgroundRate(r, col));
+    const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+    const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, xs.length - 1));
+    return [g, { ours: { mean, sd }, ...(cpp ? { cpp: backgroundRate(cpp, cppCol) } : {}) }];
+  }));
+}
+
+/** The curves over seeds beside the C++ reference run (shipped for the 10 s paradigm); the background rates. */
+async function comparisonFigure(dir: RunDirectory, seeds: readonly number[], recall: '10s' | '8h' | undefined): Promise<ReturnType<typeof backgroundRates>> {
   const read = (s: number, f: string) => parseCsvColumns(readFileSync(join(dir.path, `seed-${s}`, f), 'utf8'));
   const cppDir = join(packageRoot(), 'reference', 'cpp-network-10s');
-  const cpp = recall === '10s' && existsSync(join(cppDir, 'mean_weight.csv'))
-    ? { rates: parseCsvColumns(readFileSync(join(cppDir, 'population_rates.csv'), 'utf8')), weights: parseCsvColumns(readFileSync(join(cppDir, 'mean_weight.csv'), 'utf8')) }
+  const cppRates = existsSync(join(cppDir, 'population_rates.csv')) ? parseCsvColumns(readFileSync(join(cppDir, 'population_rates.csv'), 'utf8')) : undefined;
+  const cpp = recall === '10s' && cppRates && existsSync(join(cppDir, 'mean_weight.csv'))
+    ? { rates: cppRates, weights: parseCsvColumns(readFileSync(join(cppDir, 'mean_weight.csv'), 'utf8')) }
     : undefined;
-  const spec = seedComparisonSpec(`memory paradigm, ${recall} recall: calcitag against the C++ simulator`, seeds.map((s) => read(s, 'population_rates.csv')), seeds.map((s) => read(s, 'weights.csv')), cpp);
+  const rates = seeds.map((s) => read(s, 'population_rates.csv'));
+  const spec = seedComparisonSpec(cpp ? `memory paradigm, ${recall} recall: calcitag against the C++ simulator` : 'network runs over seeds', rates, seeds.map((s) => read(s, 'weights.csv')), cpp);
   const svg = await renderSvg(spec);
   dir.write('comparison.svg', svg);
   dir.write('comparison.png', svgToPng(svg));
+  return backgroundRates(rates, recall ? cppRates : undefined);
 }
 
 /** Runs seeds first … first + n − 1; returns the exit code (1 when a readout misses the published mean by > 2 SD). */
-export async function runNetworkSeeds(opts: { args: readonly string[]; experiment: unknown; first: number; n: number; workers: number; out: string; recall: '10s' | '8h'; json: boolean; quiet: boolean }): Promise<number> {
+export async function runNetworkSeeds(opts: { args: readonly string[]; experiment: unknown; first: number; n: number; workers: number; out: string; recall?: '10s' | '8h'; json: boolean; quiet: boolean }): Promise<number> {
   const dir = new RunDirectory(opts.out);
   const seeds = Array.from({ length: opts.n }, (_, i) => opts.first + i);
   const results: SeedSummary[] = [];
@@ -86,16 +111,24 @@ export async function runNetworkSeeds(opts: { args: readonly string[]; experimen
   }));
   results.sort((a, b) => a.seed - b.seed);
   const flat = results.map((r) => ({ v_as: r.readouts.rates_Hz.as, v_ans: r.readouts.rates_Hz.ans, v_ctrl: r.readouts.rates_Hz.ctrl, v_inh: r.readouts.rates_Hz.inh, Q: r.readouts.Q, MI: r.readouts.MI }));
-  const comparison = compareWithPublished(flat, opts.recall);
+  // Without a published counterpart (another size, assembly, parameter …) the readouts are summarised only.
+  const comparison = opts.recall ? compareWithPublished(flat, opts.recall) : [];
   dir.write('seeds.csv', columnsToCsv([
     ['seed', results.map((r) => r.seed)],
     ...READOUT_NAMES.map((k) => [k, flat.map((f) => f[k])] as const),
     ['cpu_s', results.map((r) => r.cpu_s)], ['wall_s', results.map((r) => r.wall_s)], ['peak_rss_mb', results.map((r) => r.peak_rss_mb)],
   ]));
-  const summary = { recall: opts.recall, seeds, comparison, all_ok: comparison.every((c) => c.ok) };
-  await comparisonFigure(dir, seeds, opts.recall);
+  const background_Hz = await comparisonFigure(dir, seeds, opts.recall);
+  const readouts = Object.fromEntries(READOUT_NAMES.map((k) => [k, meanSd(flat.map((f) => f[k]))]));
+  const summary = { recall: opts.recall ?? null, published_reference: opts.recall !== undefined, seeds, readouts, comparison, background_Hz, all_ok: comparison.every((c) => c.ok) };
   dir.write('validation.json', `${JSON.stringify(summary, null, 1)}\n`);
   if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
-  else process.stdout.write(`${comparisonTable(comparison, opts.recall)}\nper-seed readouts in ${join(dir.path, 'seeds.csv')}\n`);
+  else {
+    const bg = Object.entries(background_Hz).map(([g, v]) => `${g} ${v.ours.mean.toFixed(2)} ± ${v.ours.sd.toFixed(2)}${v.cpp !== undefined ? ` (C++ run ${v.cpp.toFixed(2)})` : ''}`).join(', ');
+    const table = opts.recall
+      ? comparisonTable(comparison, opts.recall)
+      : `no published readouts for this network (they exist for the published paradigm only); over ${seeds.length} seeds:\n${Object.entries(readouts).map(([k, v]) => `${k.padEnd(8)}  ${v.mean.toFixed(4)} ± ${v.sd.toFixed(4)}`).join('\n')}`;
+    process.stdout.write(`${table}\nbackground rates before learning (Hz): ${bg}\nper-seed readouts in ${join(dir.path, 'seeds.csv')}, curves in comparison.png\n`);
+  }
   return summary.all_ok ? 0 : 1;
 }

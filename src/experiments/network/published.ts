@@ -33,7 +33,8 @@ export interface ReadoutComparison {
   readonly ok: boolean;
 }
 
-function meanSd(xs: readonly number[]): MeanSd {
+/** Mean and sample SD. */
+export function meanSd(xs: readonly number[]): MeanSd {
   const m = xs.reduce((a, b) => a + b, 0) / xs.length;
   const v = xs.length > 1 ? xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1) : 0;
   return { mean: m, sd: Math.sqrt(v) };
