@@ -122,7 +122,7 @@ export function loadConnectionsTxt(path: string, expectedNeurons?: number): Conn
   try {
     return readConnectionsTxt(text, expectedNeurons);
   } catch (e) {
-    throw new Error(`${path}: ${(e as Error).message}`);
+    throw new Error(`${path}: ${(e as Error).message}`, { cause: e });
   }
 }
 
