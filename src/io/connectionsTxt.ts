@@ -9,7 +9,7 @@
  * lines at the end) but strict about values and shape.
  */
 import { readFileSync } from 'node:fs';
-import type { EdgeList } from '../model/network/edges.js';
+import { PairBuffer, type EdgeList } from '../model/network/edges.js';
 import { writeFileAtomic } from './files.js';
 
 /** Edges read from a connections.txt, with the matrix size and the number of self-connections. */
@@ -25,26 +25,6 @@ const SPACE = 32;
 const TAB = 9;
 const CR = 13;
 const LF = 10;
-
-/** Int32 pairs with amortised doubling, so a parse never goes through a JS array of numbers. */
-class PairBuffer {
-  src = new Int32Array(1024);
-  tgt = new Int32Array(1024);
-  n = 0;
-  push(s: number, t: number): void {
-    if (this.n === this.src.length) {
-      const grow = (a: Int32Array) => {
-        const b = new Int32Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.src = grow(this.src);
-      this.tgt = grow(this.tgt);
-    }
-    this.src[this.n] = s;
-    this.tgt[this.n++] = t;
-  }
-}
 
 function describe(code: number): string {
   if (Number.isNaN(code)) return 'end of text';
@@ -113,7 +93,7 @@ export function readConnectionsTxt(text: string, expectedNeurons?: number): Conn
   if (row === 0) throw new Error('connections.txt: no matrix (the text is empty or blank)');
   if (row !== width) throw new Error(`connections.txt: ${row} rows of ${width} values: the matrix must be square (N × N)`);
 
-  return { source: out.src.slice(0, out.n), target: out.tgt.slice(0, out.n), nNeurons: width, autapses };
+  return { ...out.finish(), nNeurons: width, autapses };
 }
 
 /** Reads a connections.txt file; errors name the file. */

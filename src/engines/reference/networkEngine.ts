@@ -4,6 +4,7 @@
  * spikes and probes. Random streams: background, stimulus and imposed spikes per neuron, plasticity
  * noise per target neuron, each keyed by (seed, trial, neuron, purpose).
  */
+import { PairBuffer } from '../../model/network/edges.js';
 import { descriptionIssues } from '../../model/network/validate.js';
 import { entityStream, type RandomStream } from '../../random/streams.js';
 import { compileNetwork, type CompiledNetwork } from '../network/compile.js';
@@ -70,28 +71,6 @@ function ouStimulator(spec: NetworkRunSpec, net: CompiledNetwork, st: NetworkSta
   };
 }
 
-class SpikeLog {
-  private step = new Int32Array(1 << 16);
-  private neuron = new Int32Array(1 << 16);
-  length = 0;
-
-  spike(j: number, i: number): void {
-    if (this.length === this.step.length) {
-      const s = new Int32Array(this.length * 2), n = new Int32Array(this.length * 2);
-      s.set(this.step);
-      n.set(this.neuron);
-      this.step = s;
-      this.neuron = n;
-    }
-    this.step[this.length] = j;
-    this.neuron[this.length++] = i;
-  }
-
-  finish(dt: number): { t_s: Float64Array; neuron: Int32Array } {
-    return { t_s: Float64Array.from(this.step.subarray(0, this.length), (j) => j * dt), neuron: this.neuron.slice(0, this.length) };
-  }
-}
-
 export function runReferenceNetwork(spec: NetworkRunSpec): NetworkResult {
   const d = spec.description;
   const issues = descriptionIssues(d);
@@ -110,10 +89,10 @@ export function runReferenceNetwork(spec: NetworkRunSpec): NetworkResult {
   const imposed = imposedSpikes(spec, net, dt);
   const stimulate = ouStimulator(spec, net, st, dt);
   const probes = new NetworkProbes(d, net, spec.seed, dt);
-  const log = new SpikeLog();
+  const log = new PairBuffer(); // (step, neuron) of every spike, in time order
   const NEVER = 0x7fffffff;
   const obs = {
-    spike: (j: number, i: number) => log.spike(j, i),
+    spike: (j: number, i: number) => log.push(j, i),
     observe: (j: number) => {
       catchUp(st.rest, st.c, st.h, P.h0, st.cPow, st.hPow, j);
       return probes.atStep(st, j, dt, NEVER);
@@ -148,7 +127,7 @@ export function runReferenceNetwork(spec: NetworkRunSpec): NetworkResult {
   catchUp(st.rest, st.c, st.h, P.h0, st.cPow, st.hPow, lastStep);
   return {
     layout: net.layout,
-    spikes: log.finish(dt),
+    spikes: (({ source: step, target: neuron }) => ({ t_s: Float64Array.from(step, (j) => j * dt), neuron }))(log.finish()),
     probes: probes.finish(),
     edges: net.edges,
     neurons: net.n,

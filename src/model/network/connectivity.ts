@@ -7,7 +7,7 @@
  */
 import { entityStream } from '../../random/streams.js';
 import type { NetworkDescription, ProjectionSpec } from './description.js';
-import type { EdgeList, PopulationLayout } from './edges.js';
+import { PairBuffer, type EdgeList, type PopulationLayout } from './edges.js';
 import { LIMITS, populationLayout } from './validate.js';
 
 /** A projection's edges in global neuron indices, sorted by (source, target). */
@@ -16,38 +16,12 @@ export interface DrawnProjection {
   readonly edges: EdgeList;
 }
 
-class EdgeBuffer {
-  private src = new Int32Array(1024);
-  private dst = new Int32Array(1024);
-  length = 0;
-
-  push(s: number, t: number): void {
-    if (this.length === this.src.length) {
-      if (this.length >= LIMITS.edges) throw new Error(`more than ${LIMITS.edges} edges in one projection`);
-      const grow = (a: Int32Array) => {
-        const b = new Int32Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.src = grow(this.src);
-      this.dst = grow(this.dst);
-    }
-    this.src[this.length] = s;
-    this.dst[this.length] = t;
-    this.length++;
-  }
-
-  finish(): EdgeList {
-    return { source: this.src.slice(0, this.length), target: this.dst.slice(0, this.length) };
-  }
-}
-
 function drawOne(spec: ProjectionSpec, index: number, layout: readonly PopulationLayout[], seed: number): EdgeList {
   const src = layout.find((l) => l.name === spec.source)!;
   const dst = layout.find((l) => l.name === spec.target)!;
   const same = src.name === dst.name;
   const c = spec.connectivity;
-  const out = new EdgeBuffer();
+  const out = new PairBuffer();
   if (c.rule === 'explicit') {
     for (let k = 0; k < c.edges.source.length; k++) {
       const s = c.edges.source[k]!, t = c.edges.target[k]!;
@@ -70,6 +44,7 @@ function drawOne(spec: ProjectionSpec, index: number, layout: readonly Populatio
       }
     }
   }
+  if (out.length > LIMITS.edges) throw new Error(`projection '${spec.name}': more than ${LIMITS.edges} edges`);
   const e = out.finish();
   return c.rule === 'explicit' ? sortEdges(e) : e;
 }

@@ -23,3 +23,32 @@ export function layoutSize(layout: readonly PopulationLayout[]): number {
   for (const p of layout) n = Math.max(n, p.offset + p.size);
   return n;
 }
+
+/**
+ * Int32 pairs (an edge list, or spikes as step and neuron) collected with amortised doubling, so that
+ * builders and parsers never go through JS arrays of numbers.
+ */
+export class PairBuffer {
+  private a = new Int32Array(1024);
+  private b = new Int32Array(1024);
+  length = 0;
+
+  push(x: number, y: number): void {
+    if (this.length === this.a.length) {
+      const grow = (v: Int32Array) => {
+        const w = new Int32Array(v.length * 2);
+        w.set(v);
+        return w;
+      };
+      this.a = grow(this.a);
+      this.b = grow(this.b);
+    }
+    this.a[this.length] = x;
+    this.b[this.length++] = y;
+  }
+
+  /** The pairs as an edge list (copies, trimmed to length). */
+  finish(): EdgeList {
+    return { source: this.a.slice(0, this.length), target: this.b.slice(0, this.length) };
+  }
+}

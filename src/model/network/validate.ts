@@ -74,6 +74,9 @@ export function descriptionIssues(d: NetworkDescription): string[] {
     if (pr.plastic && d.populations.find((p) => p.name === pr.source)?.inhibitory) {
       issues.push(`${at}.plastic: the STC synapse is excitatory; '${pr.source}' is inhibitory`);
     }
+    const sizes = [pr.source, pr.target].map((n) => d.populations.find((p) => p.name === n)?.size ?? 0);
+    const expected = c.rule === 'all-to-all' ? sizes[0]! * sizes[1]! : c.rule === 'fixed-probability' ? c.p * sizes[0]! * sizes[1]! : c.rule === 'one-to-one' ? sizes[0]! : c.edges.source.length;
+    if (expected > LIMITS.edges) issues.push(`${at}.connectivity: about ${expected.toExponential(2)} edges; at most ${LIMITS.edges} per projection are allowed`);
     if (pr.delay_ms !== undefined && !(pr.delay_ms >= 0 && pr.delay_ms <= 1000)) issues.push(`${at}.delay_ms: must be in [0, 1000] ms (got ${pr.delay_ms})`);
   });
   d.stimuli.forEach((s, i) => {
