@@ -48,3 +48,20 @@ export {
   type RunRequest, type RunConfig,
 } from './experiments/protocolRun.js';
 export { RunningStat, sampleAt, type MeanSd } from './experiments/statistics.js';
+/** Networks: the description as data, the memory paradigm, what engines can run, readouts Q and MI. */
+export * from './model/network/description.js';
+export { PairBuffer, layoutSize, type EdgeList, type PopulationLayout } from './model/network/edges.js';
+export { descriptionIssues, populationLayout, resolveRange, LIMITS as NETWORK_LIMITS } from './model/network/validate.js';
+export { drawProjections, type DrawnProjection } from './model/network/connectivity.js';
+export { singleSynapseDescription, asSingleSynapse } from './model/network/singleSynapse.js';
+export {
+  memoryParadigm, memoryNetworkDescription, memoryParadigmDefaults, poissonInputCurrent, RECALL_TIMES, LEARNING_ONSETS_S,
+  type MemoryParadigmOptions, type MemoryReadoutSpec, type RecallDelay,
+} from './model/network/memoryParadigm.js';
+export { entityStream, EntityKind, type EntityKindName } from './random/streams.js';
+export type { NetworkRunSpec, NetworkResult, NetworkProbeTrace } from './engines/networkTypes.js';
+export { whyEngineCannotRun, runSingleSynapse, type SingleSynapseSettings } from './engines/capabilities.js';
+export { runReferenceNetwork } from './engines/reference/networkEngine.js';
+export { runMemoryParadigm, type MemoryRunRequest, type MemoryRunResult, type WeightCurves } from './experiments/network/memoryRun.js';
+export { recallReadout, populationRates, parseSpikeRaster, mutualInformationBits, type SpikeRaster, type RecallReadout, type RecallReadoutSpec } from './experiments/network/readouts.js';
+export { PUBLISHED_READOUTS, compareWithPublished, type ReadoutComparison } from './experiments/network/published.js';

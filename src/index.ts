@@ -54,3 +54,10 @@ export {
   runHwStudy, hwStudyJson, hwStudyCsv, hwStudyFigureSpec, summariseConfigurations, effectiveClass, DEFAULT_PERIODS_MS,
   type HwStudyOptions, type HwStudyResult, type HwStudyRow, type VariantRow,
 } from './experiments/hwStudy.js';
+/** Network experiment files and their exchange formats (docs/network.md). */
+export { resolveNetworkExperiment, networkExperimentFile, type NetworkExperiment, type EdgeLoader } from './experiments/network/networkExperiment.js';
+export { NetworkExperimentSchema, networkJsonSchema, type NetworkExperimentInput } from './experiments/network/networkSchema.js';
+export { readConnectionsTxt, loadConnectionsTxt, writeConnectionsTxt, formatConnectionsTxt } from './io/connectionsTxt.js';
+export { writeSonataEdges, readSonataEdges, writeSonataSpikes, readSonataSpikes, writeSonataNodes } from './io/sonata.js';
+export { loadEdgesFile, localEdges } from './io/edgeFiles.js';
+export { writeNetworkRun, networkSummary, type NetworkRunRecord, type RunCost } from './io/networkOutput.js';
