@@ -4,9 +4,10 @@
  * (run list, run detail, studies, hardware-study figures). Reads files only; HTTP is routes.ts's job.
  */
 import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
-import { basename, extname, join, relative, sep } from 'node:path';
+import { basename, dirname, extname, join, relative, sep } from 'node:path';
 import { experimentRunConfig, resolveExperiment } from '../experiments/experiment.js';
-import { readRunFolder } from '../experiments/runRecord.js';
+import { readRunFolder, runRecordFile } from '../experiments/runRecord.js';
+import { realInside } from './confine.js';
 import { defaultParams } from '../model/parameters.js';
 import { networkBrief, type NetworkBrief } from './network.js';
 import { listProbes } from './probes.js';
@@ -14,8 +15,11 @@ import { listProbes } from './probes.js';
 /** Files a run folder may serve (everything a run writes, nothing executable). */
 export const RUN_FILE_EXT = new Set(['.json', '.csv', '.svg', '.png', '.txt', '.h5', '.npy', '.yaml', '.yml']);
 const FIGURE_EXT = new Set(['.svg', '.png']);
-/** File names of hardware-study figures (in docs/figures and in run folders). */
-export const HW_STUDY = /^hw[-_]?study.*\.(svg|png)$/i;
+/**
+ * File names of hardware-study figures (in docs/figures and in run folders): `hw-study*`, `hw_study*`,
+ * and the study's own figure `accuracy_vs_period` (docs/figures ships it as `bss2_accuracy_vs_period`).
+ */
+export const HW_STUDY = /^(?:bss2[-_])?(?:hw[-_]?study.*|accuracy[-_]vs[-_]period)\.(svg|png)$/i;
 const MAX_DEPTH = 4;
 /**
  * Id of the runs folder itself when it is a run folder: '.' would be a dot segment that URLs drop,
@@ -92,8 +96,9 @@ function idOf(root: string, dir: string): string {
   return rel === '' ? ROOT_ID : rel.split(sep).join('/');
 }
 
-/** A JSON file's content, or null when it is missing or not JSON. */
+/** A JSON file's content, or null when it is missing, not JSON, or a link leading out of its folder. */
 function readJson(path: string): unknown {
+  if (!realInside(dirname(path), path)) return null;
   try {
     return JSON.parse(readFileSync(path, 'utf8'));
   } catch {
@@ -103,13 +108,13 @@ function readJson(path: string): unknown {
 
 /** Figures of a folder: SVGs, and PNGs without an SVG of the same name. */
 function folderFigures(dir: string): string[] {
-  const files = readdirSync(dir).filter((f) => !f.includes('.tmp-')).sort();
+  const files = readdirSync(dir).filter((f) => !f.includes('.tmp-') && realInside(dir, join(dir, f))).sort();
   return files.filter((f) => f.endsWith('.svg') || (f.endsWith('.png') && !files.includes(`${f.slice(0, -4)}.svg`)));
 }
 
-/** The files of a folder that may be served (RUN_FILE_EXT, no half-written `.tmp-` files), sorted. */
+/** The files of a folder that may be served (RUN_FILE_EXT, no half-written `.tmp-` files, no links out of it), sorted. */
 function servableFiles(dir: string): string[] {
-  return readdirSync(dir).filter((f) => RUN_FILE_EXT.has(extname(f).toLowerCase()) && !f.includes('.tmp-')).sort();
+  return readdirSync(dir).filter((f) => RUN_FILE_EXT.has(extname(f).toLowerCase()) && !f.includes('.tmp-') && realInside(dir, join(dir, f))).sort();
 }
 
 /**
@@ -120,6 +125,8 @@ function servableFiles(dir: string): string[] {
 export function runConfigOf(dir: string): Json | null {
   const stored = readJson(join(dir, 'config.json'));
   if (stored !== null) return stored as Json;
+  const record = runRecordFile(dir);
+  if (record !== undefined && !realInside(dir, record)) return null;
   try {
     const { experiment, file } = readRunFolder(dir);
     const version = (experiment as Json).calcitag_version;
@@ -216,7 +223,7 @@ export function listFigures(root: string, figureDirs: readonly string[]): Figure
   const out: FigureListing[] = [];
   figureDirs.forEach((d, i) => {
     if (!existsSync(d)) return;
-    for (const f of readdirSync(d).sort()) {
+    for (const f of folderFigures(d)) {
       if (HW_STUDY.test(f)) out.push({ source: `docs${i}`, file: f, url: `/api/figures/docs${i}/${encodeURIComponent(f)}`, title: `docs/figures/${f}` });
     }
   });

@@ -7,6 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ownFile } from './confine.js';
 import { HttpError } from './respond.js';
 
 /** A population's place in the global neuron index space. */
@@ -107,7 +108,7 @@ export function networkBrief(summary: Json): { network?: NetworkBrief } {
 export function readNetworkSummary(dir: string, id: string): NetworkSummary {
   let s: Json;
   try {
-    s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Json;
+    s = JSON.parse(readFileSync(ownFile(dir, join(dir, 'summary.json')), 'utf8')) as Json;
   } catch (e) {
     throw new HttpError(422, `summary.json of '${id}' is not valid JSON (${(e as Error).message})`);
   }

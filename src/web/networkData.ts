@@ -7,6 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ownFile } from './confine.js';
 import { readNumeric, type NumericColumns } from './csv.js';
 import { NETWORK_FILES } from './network.js';
 import { HttpError } from './respond.js';
@@ -41,7 +42,7 @@ function firstBadLine(text: string, columns: number): string {
  * @throws HttpError 404 when the file is missing, 422 when it is not a numeric table with those columns.
  */
 export function readTable(dir: string, file: string, required: readonly string[]): NumericColumns {
-  const path = join(dir, file);
+  const path = ownFile(dir, join(dir, file));
   if (!existsSync(path)) throw new HttpError(404, `this run has no ${file}`);
   const t = readOrExplain(path, file);
   const missing = required.filter((c) => !t.columns.includes(c));

@@ -15,6 +15,11 @@ export interface ServeOptions {
   readonly port?: number;
   /** Interface to bind; default 127.0.0.1 (loopback only). */
   readonly host?: string;
+  /**
+   * Host names (besides IP addresses, localhost, `host` and this machine's name) that requests may
+   * carry in their Host header; others get 421 (a guard against DNS rebinding).
+   */
+  readonly allowedHosts?: readonly string[];
   /** Built front end (index.html and assets); default dist/web of the package; null: API only. */
   readonly webDir?: string | null;
   /** Folders searched for hardware-study figures; default docs/figures of the package and of the working directory. */

@@ -7,6 +7,7 @@
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { runRecordFile } from '../experiments/runRecord.js';
+import { ownFile, realInside } from './confine.js';
 
 /** One probe's recording in one protocol. */
 export interface ProbeListing {
@@ -71,11 +72,12 @@ function element(descr: string, path: string) {
 /** Lists the probe recordings of a run folder (empty when it has no npy/ folder). */
 export function listProbes(runDir: string): ProbeListing[] {
   const dir = join(runDir, 'npy');
-  if (!existsSync(dir)) return [];
-  const files = readdirSync(dir).filter((f) => f.endsWith('.npy') && !f.includes('.tmp-'));
+  if (!existsSync(dir) || !realInside(runDir, dir)) return [];
+  // A link leading out of the run folder is left out (confine.ts).
+  const files = readdirSync(dir).filter((f) => f.endsWith('.npy') && !f.includes('.tmp-') && realInside(runDir, join(dir, f)));
   let exp: { probes?: Array<{ name: string; variables?: string[]; trials?: number[] | string }>; protocols?: Array<{ name: string }> } = {};
   try {
-    exp = JSON.parse(readFileSync(runRecordFile(runDir) ?? join(runDir, 'experiment.json'), 'utf8'));
+    exp = JSON.parse(readFileSync(ownFile(runDir, runRecordFile(runDir) ?? join(runDir, 'experiment.json')), 'utf8'));
   } catch {
     /* no run record: names are split at the first '_' */
   }
@@ -177,7 +179,7 @@ export function readProbeWindow(
 ): ProbeWindow {
   const dir = join(runDir, 'npy');
   const prefix = `${p.probe}_${p.protocol}`;
-  const tPath = join(dir, `${prefix}_t_s.npy`);
+  const tPath = ownFile(runDir, join(dir, `${prefix}_t_s.npy`));
   const tInfo = readNpyHeader(tPath);
   const n = p.samples;
   const tfd = openSync(tPath, 'r');
@@ -190,7 +192,7 @@ export function readProbeWindow(
     const total = i1 - i0;
     for (const v of variables) {
       if (!p.variables.includes(v)) throw new Error(`probe ${p.probe} has no variable '${v}'; allowed: ${p.variables.join(', ')}`);
-      const path = join(dir, `${prefix}_${v}.npy`);
+      const path = ownFile(runDir, join(dir, `${prefix}_${v}.npy`));
       const info = readNpyHeader(path);
       const fd = openSync(path, 'r');
       for (const trial of trials) {

@@ -34,6 +34,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isIP } from 'node:net';
+import { hostname } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
 import { VERSION } from '../version.js';
 import { listFigures, listRuns, listStudies, runConfigOf, runDetail } from './catalog.js';
@@ -52,6 +54,34 @@ function numberParam(query: URLSearchParams, key: string, dflt: number): number 
   const v = Number(raw);
   if (!Number.isFinite(v)) throw new HttpError(400, `${key}=${raw} is not a number`);
   return v;
+}
+
+/** `decodeURIComponent`, but a malformed escape (`%zz`, a cut `%E2%82`) is a 400, not a 500. */
+function decode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw new HttpError(400, `malformed percent-escape in '${s.slice(0, 200)}'`);
+  }
+}
+
+/**
+ * Host names a browser may reach the dashboard by without a DNS-rebinding risk: IP literals (a page on
+ * evil.example that rebinds its name to 127.0.0.1 still sends `Host: evil.example`), `localhost` and
+ * `*.localhost`, the host it was started on, this machine's name, and `allowedHosts`.
+ */
+export function hostAllowed(hostHeader: string | undefined, opts: Pick<ServeOptions, 'host' | 'allowedHosts'>): boolean {
+  if (hostHeader === undefined) return true; // not a browser (HTTP/1.0 tools); Node refuses HTTP/1.1 without Host
+  let name: string;
+  try {
+    name = new URL(`http://${hostHeader}/`).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  if (name.startsWith('[') || isIP(name) !== 0) return true;
+  if (name === 'localhost' || name.endsWith('.localhost')) return true;
+  const allowed = [opts.host, hostname(), ...(opts.allowedHosts ?? [])].filter((x): x is string => !!x).map((x) => x.toLowerCase());
+  return allowed.includes(name);
 }
 
 /** Builds the request handler for a root folder (exported for tests and for embedding). */
@@ -158,12 +188,20 @@ export function dashboardHandler(opts: ServeOptions): (req: IncomingMessage, res
 
   return (req, res) => {
     try {
+      if (!hostAllowed(req.headers.host, opts)) {
+        throw new HttpError(421, `Host '${String(req.headers.host).slice(0, 100)}' is not this dashboard's (DNS rebinding?); open it by IP address or localhost, or start it with that name allowed`);
+      }
       if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'read-only: GET and HEAD only');
-      const url = new URL(req.url ?? '/', 'http://localhost');
+      let url: URL;
+      try {
+        url = new URL(req.url ?? '/', 'http://localhost');
+      } catch {
+        throw new HttpError(400, 'malformed request target');
+      }
       if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
-        const parts = url.pathname.slice(5).split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
+        const parts = url.pathname.slice(5).split('/').filter((s) => s !== '').map(decode);
         api(parts, res, url.searchParams);
-      } else staticFile(decodeURIComponent(url.pathname), res);
+      } else staticFile(decode(url.pathname), res);
     } catch (e) {
       const status = e instanceof HttpError ? e.status : 500;
       sendJson(res, { error: (e as Error).message }, status);

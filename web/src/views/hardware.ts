@@ -81,7 +81,7 @@ export async function renderHardware(app: HTMLElement, stale: () => boolean): Pr
     box.append(
       h('div', { class: 'notice', 'data-testid': 'hw-missing' },
         h('p', {}, 'No hardware study here yet.'),
-        h('p', { class: 'muted' }, 'Run ', h('code', {}, 'calcitag hw-study --out <runs folder>/hw-study'), ' (the BrainScaleS-2 solver period, rounding and number-format sweep), or put a ', h('code', {}, 'hw-study*.svg|png'), ' into ', h('code', {}, 'docs/figures/'), ' or a run folder, then reload.'),
+        h('p', { class: 'muted' }, 'Run ', h('code', {}, 'calcitag hw-study --out <runs folder>/hw-study'), ' (the BrainScaleS-2 solver period, rounding and number-format sweep), or put a ', h('code', {}, 'hw-study*.svg|png'), ' or ', h('code', {}, 'accuracy_vs_period.svg|png'), ' into ', h('code', {}, 'docs/figures/'), ' or a run folder, then reload.'),
       ),
     );
   }
