@@ -2,8 +2,8 @@
  * Atomic file output: every file is written to a temporary name in the same directory and renamed
  * into place, so a reader (or an interrupted run) never sees a half-written file.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { accessSync, constants, mkdirSync, renameSync, rmSync, statSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 let counter = 0;
@@ -39,6 +39,95 @@ export class RunDirectory {
   /** Whether the directory holds files from this run. */
   get exists(): boolean {
     return this.created && existsSync(this.path) && readdirSync(this.path).length > 0;
+  }
+}
+
+/** Raised when an output folder cannot be used; the message is one line naming the folder and why. */
+export class OutputDirError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OutputDirError';
+  }
+}
+
+/** Kernel pseudo file systems: never an output folder (a recursive mkdir there can spin forever). */
+const PSEUDO_ROOTS = ['/proc', '/sys', '/dev'];
+
+export interface OutputDirOptions {
+  /** Write into a folder that already holds files (files of the same name are replaced). */
+  readonly force?: boolean;
+  /** The folder may hold files (a resumable run, e.g. `network --seeds`): only its location is checked. */
+  readonly allowExisting?: boolean;
+  /** The flag that named the folder, for messages (default --out). */
+  readonly flag?: string;
+}
+
+/**
+ * Checks an output folder before any work is done: refuses an empty name, a path under /proc, /sys or
+ * /dev, a path that is (or runs through) a file, a folder that cannot be written, and — unless
+ * `force` or `allowExisting` — a folder that already holds files. Creates nothing; returns the absolute
+ * path. Throws an {@link OutputDirError} with a one-line message.
+ */
+export function checkOutputDir(path: string, options: OutputDirOptions = {}): string {
+  const flag = options.flag ?? '--out';
+  if (path.trim() === '') throw new OutputDirError(`${flag} '' is invalid; allowed: a folder path`);
+  const abs = resolve(path);
+  if (PSEUDO_ROOTS.some((r) => abs === r || abs.startsWith(r + sep))) {
+    throw new OutputDirError(`${flag} '${path}' is invalid: ${abs.split(sep).slice(0, 2).join(sep)} is a kernel file system, not a place for files`);
+  }
+  // the deepest part of the path that exists must be a writable folder
+  let existing = abs;
+  while (!existsSync(existing)) {
+    const up = dirname(existing);
+    if (up === existing) break;
+    existing = up;
+  }
+  let st;
+  try {
+    st = statSync(existing);
+  } catch (e) {
+    throw new OutputDirError(`${flag} '${path}': cannot read ${existing} (${describeErrno(e)})`);
+  }
+  if (!st.isDirectory()) {
+    throw new OutputDirError(existing === abs
+      ? `${flag} '${path}' is a file, not a folder; choose a new folder name`
+      : `${flag} '${path}': ${existing} is a file, not a folder`);
+  }
+  try {
+    accessSync(existing, constants.W_OK | constants.X_OK);
+  } catch {
+    throw new OutputDirError(`${flag} '${path}': ${existing === abs ? 'the folder' : existing} is not writable (permission denied)`);
+  }
+  if (existing === abs && !options.force && !options.allowExisting) {
+    let entries: string[];
+    try {
+      entries = readdirSync(abs);
+    } catch (e) {
+      throw new OutputDirError(`${flag} '${path}': cannot list the folder (${describeErrno(e)})`);
+    }
+    if (entries.length > 0) {
+      throw new OutputDirError(`${flag} '${path}' already holds files (${entries.length}); choose a new folder, or give --force to write into it`);
+    }
+  }
+  return abs;
+}
+
+/** A file-system error as a few words ("permission denied"), for one-line messages. */
+export function describeErrno(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'ENOENT': return 'no such file or folder';
+    case 'ENOTDIR': return 'a part of the path is a file, not a folder';
+    case 'EISDIR': return 'is a folder, not a file';
+    case 'EEXIST': return 'already exists';
+    case 'EROFS': return 'read-only file system';
+    case 'ENOSPC': return 'no space left on the device';
+    case 'EDQUOT': return 'disk quota exceeded';
+    case 'ENAMETOOLONG': return 'the name is too long';
+    case 'ELOOP': return 'too many symbolic links';
+    case 'EMFILE': case 'ENFILE': return 'too many open files';
+    default: return code ?? (e instanceof Error ? e.message.split('\n')[0]! : String(e));
   }
 }
 

@@ -14,7 +14,7 @@ import { experimentFolder } from '../../io/experimentOutput.js';
 import { defaultRunDir } from '../../io/files.js';
 import { createProgressReporter } from '../../io/progress.js';
 import { resultsTable } from '../../io/table.js';
-import { USAGE } from '../errors.js';
+import { outputFolder, USAGE } from '../errors.js';
 
 export interface ExperimentFlags {
   trials?: number;
@@ -24,12 +24,13 @@ export interface ExperimentFlags {
   dt?: number;
   fastForward?: boolean;
   out?: string;
+  force?: boolean;
   json?: boolean;
   quiet?: boolean;
 }
 
 /** Flags that apply to an experiment file (others, such as --workers, are reported as ignored). */
-const HANDLED = new Set(['trials', 'seed', 'engine', 'param', 'dt', 'fastForward', 'out', 'json', 'quiet']);
+const HANDLED = new Set(['trials', 'seed', 'engine', 'param', 'dt', 'fastForward', 'out', 'force', 'json', 'quiet']);
 
 /** Prints every problem of a malformed experiment and exits with 2 (nothing has been written). */
 function reject(e: ExperimentError): never {
@@ -82,7 +83,9 @@ export async function runExperimentFile(path: string, flags: ExperimentFlags, co
   }
 
   // as with protocol names, --json without --out prints the summary and writes no files
-  const outDir = flags.out ?? (flags.json ? undefined : defaultRunDir(exp.name));
+  // the output folder is checked before any work: a bad one costs nothing
+  const outDir = flags.out !== undefined ? outputFolder(flags.out, { force: flags.force })
+    : flags.json ? undefined : outputFolder(defaultRunDir(exp.name), { allowExisting: true });
   if (outDir === undefined && exp.probes.length > 0) process.stderr.write('calcitag: probes are recorded to files: give --out DIR to keep them\n');
   const progress = createProgressReporter({ quiet: flags.quiet || flags.json });
   const ignored = (command?.options ?? [])

@@ -10,7 +10,7 @@ import { resolveBss2Config } from '../../engines/bss2/config.js';
 import { resolveParams } from '../../model/parameters.js';
 import { defaultRunDir, RunDirectory } from '../../io/files.js';
 import { renderSvg, svgToPng } from '../../io/plots.js';
-import { usageError } from '../errors.js';
+import { outputFolder, usageError } from '../errors.js';
 import { parseInteger } from './run.js';
 
 interface StudyFlags {
@@ -24,6 +24,7 @@ interface StudyFlags {
   roundings?: RoundingMode[];
   extras?: boolean;
   out?: string;
+  force?: boolean;
   json?: boolean;
   quiet?: boolean;
 }
@@ -90,6 +91,10 @@ async function hwStudyCommand(flags: StudyFlags): Promise<void> {
       usageError(`--periods: ${(e as Error).message}`);
     }
   }
+  // the output folder is checked before the study runs: a bad one costs nothing
+  const writeFiles = !flags.json || flags.out !== undefined;
+  const outDir = !writeFiles ? undefined
+    : flags.out !== undefined ? outputFolder(flags.out, { force: flags.force }) : outputFolder(defaultRunDir('hw-study'), { allowExisting: true });
   const chatty = !flags.json && !flags.quiet;
   const result = runHwStudy({
     protocols, trials: flags.trials, shortPeriodTrials: flags.shortPeriodTrials, referenceTrials: flags.referenceTrials,
@@ -97,9 +102,8 @@ async function hwStudyCommand(flags: StudyFlags): Promise<void> {
     onProgress: chatty ? (done, total, label) => process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[K' : ''}[${done}/${total}] ${label}${process.stderr.isTTY ? '' : '\n'}`) : undefined,
   });
   if (chatty && process.stderr.isTTY) process.stderr.write('\n');
-  const writeFiles = !flags.json || flags.out !== undefined;
-  if (writeFiles) {
-    const dir = new RunDirectory(flags.out ?? defaultRunDir('hw-study'));
+  if (outDir !== undefined) {
+    const dir = new RunDirectory(outDir);
     dir.write('hw_study.json', JSON.stringify(result, null, 1) + '\n');
     dir.write('hw_study_rows.csv', hwStudyCsv(result));
     const spec = hwStudyFigureSpec(result);
@@ -126,6 +130,7 @@ export function registerHwStudy(program: Command): void {
     .addOption(new Option('--roundings <m,...>', `rounding modes (default ${ROUNDING_MODES.join(',')})`).argParser(parseList('--roundings', ROUNDING_MODES)))
     .option('--extras', 'also run the mismatch (3 chips) and random-generator variants of the default configuration')
     .option('--out <dir>', 'output folder (default runs/<timestamp>-hw-study)')
+    .option('--force', 'write into an --out folder that already holds files (files of the same name are replaced)')
     .option('--json', 'print {"rows": [...]} on stdout and nothing else')
     .option('--quiet', 'no progress output')
     .action(hwStudyCommand);

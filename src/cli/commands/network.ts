@@ -17,7 +17,7 @@ import { loadEdgesFile } from '../../io/edgeFiles.js';
 import { defaultRunDir } from '../../io/files.js';
 import { networkSummary, writeNetworkRun, type NetworkRunRecord, type RunCost } from '../../io/networkOutput.js';
 import { VERSION } from '../../version.js';
-import { usageError } from '../errors.js';
+import { outputFolder, usageError } from '../errors.js';
 import { runNetworkSeeds } from './networkSeeds.js';
 import { parseInteger } from './run.js';
 
@@ -35,6 +35,7 @@ interface NetworkFlags {
   seeds?: number;
   workers?: number;
   out?: string;
+  force?: boolean;
   json?: boolean;
   quiet?: boolean;
 }
@@ -132,9 +133,11 @@ async function networkCommand(file: string | undefined, flags: NetworkFlags): Pr
     // The published means hold for the published paradigm only (any seed, engine settings aside).
     const paradigm = memoryParadigm({ recall });
     const published = JSON.stringify(paradigm.description) === JSON.stringify(exp.description) && JSON.stringify(paradigm.readout) === JSON.stringify(exp.readout);
+    // a --seeds folder is resumable (finished seeds are kept): only its location is checked
+    const seedsOut = outputFolder(flags.out ?? defaultRunDir(`${exp.name}-seeds`), { allowExisting: true });
     const code = await runNetworkSeeds({
       args: forwardedArgs(), experiment: networkExperimentFile(exp), first: flags.seed ?? 1, n: flags.seeds, workers: flags.workers ?? 0,
-      out: flags.out ?? defaultRunDir(`${exp.name}-seeds`), recall: published ? recall : undefined, json: flags.json === true, quiet: flags.quiet === true,
+      out: seedsOut, recall: published ? recall : undefined, json: flags.json === true, quiet: flags.quiet === true,
     });
     process.exit(code);
   }
@@ -144,6 +147,10 @@ async function networkCommand(file: string | undefined, flags: NetworkFlags): Pr
   const engine = getEngine(exp.engine);
   const why = whyEngineCannotRun(engine, description);
   if (why) usageError(`--engine: ${why}`);
+  // the output folder is checked before the network runs: a bad one costs nothing
+  const writeFiles = !flags.json || flags.out !== undefined;
+  const outDir = !writeFiles ? undefined
+    : flags.out !== undefined ? outputFolder(flags.out, { force: flags.force }) : outputFolder(defaultRunDir(exp.name), { allowExisting: true });
   const chatty = !flags.json && !flags.quiet;
   const log: string[] = [`calcitag ${VERSION} network — engine ${engine.name}, seed ${exp.seed}, dt ${exp.dt_ms} ms, fast-forward ${exp.fast_forward ? 'on' : 'off'}`, description.description ?? description.name];
   if (chatty) process.stderr.write(`${log.join('\n')}\n`);
@@ -176,9 +183,8 @@ async function networkCommand(file: string | undefined, flags: NetworkFlags): Pr
     fast_forward: exp.fast_forward, network: networkExperimentFile(exp), readout: exp.readout,
   };
   log.push(readoutLine(run, cost));
-  const writeFiles = !flags.json || flags.out !== undefined;
-  if (writeFiles) {
-    const dir = flags.out ?? defaultRunDir(exp.name);
+  if (outDir !== undefined) {
+    const dir = outDir;
     await writeNetworkRun(dir, run, record, cost, log);
     if (!flags.json) process.stdout.write(`${readoutLine(run, cost)}\nresults and figures in ${dir}\n`);
   }
@@ -203,6 +209,7 @@ export function registerNetwork(program: Command): void {
     .option('--seeds <n>', 'run n seeds (from --seed on), each in its own folder, and compare the readouts with the published 50-network means (exit 1 beyond 2 SD)', parseInteger('--seeds', 1))
     .option('--workers <w>', 'processes for --seeds (default: one per core)', parseInteger('--workers', 1))
     .option('--out <dir>', 'output folder (default runs/<timestamp>-<name>)')
+    .option('--force', 'write into an --out folder that already holds files (files of the same name are replaced)')
     .option('--json', 'print the summary as one JSON object on stdout (and write files only with --out)')
     .option('--quiet', 'no progress output')
     .action(networkCommand);

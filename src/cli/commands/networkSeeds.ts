@@ -38,7 +38,7 @@ function runSeed(args: readonly string[], seed: number, out: string, experiment:
     if (s.seed === seed && withoutSeed(record.network) === withoutSeed(experiment)) return Promise.resolve(s);
   }
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [MAIN, 'network', ...args, '--seed', String(seed), '--json', '--quiet', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [MAIN, 'network', ...args, '--seed', String(seed), '--json', '--quiet', '--out', out, '--force'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '', stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });

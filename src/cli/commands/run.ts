@@ -9,7 +9,7 @@ import type { EnsembleResult } from '../../experiments/ensemble.js';
 import { defaultRunDir } from '../../io/files.js';
 import { RunWriter } from '../../io/runWriter.js';
 import { resultsTable } from '../../io/table.js';
-import { usageError } from '../errors.js';
+import { outputFolder, usageError } from '../errors.js';
 import { existsSync } from 'node:fs';
 import { looksLikeExperimentFile } from '../../experiments/experiment.js';
 import { runExperimentFile } from './experiment.js';
@@ -51,6 +51,7 @@ interface RunFlags {
   dt: number;
   fastForward: boolean;
   out?: string;
+  force?: boolean;
   json?: boolean;
   quiet?: boolean;
   workers: number;
@@ -77,7 +78,9 @@ async function runCommand(protocols: string[], flags: RunFlags, command?: Comman
   const report = engine.report?.(cfg.engine_options, { params: cfg.params, dt_ms: cfg.dt_ms, protocols: cfg.protocols });
   const writeFiles = !flags.json || flags.out !== undefined;
   const label = cfg.protocols.length === 4 ? 'all' : cfg.protocols.map((p) => p.name).join('-');
-  const writer = writeFiles ? new RunWriter(flags.out ?? defaultRunDir(label), cfg) : undefined;
+  // the output folder is checked before any work: a bad one costs nothing
+  const outDir = writeFiles ? (flags.out !== undefined ? outputFolder(flags.out, { force: flags.force }) : outputFolder(defaultRunDir(label), { allowExisting: true })) : undefined;
+  const writer = outDir !== undefined ? new RunWriter(outDir, cfg) : undefined;
   const progress = createProgressReporter({ quiet: flags.json || flags.quiet });
   const track = protocolProgress(cfg.protocols.map((p) => p.name), cfg.trials, progress.onProgress);
   writer?.start();
@@ -149,6 +152,7 @@ export function registerRun(program: Command): void {
     .option('--dt <ms>', 'integration step in ms (reference engine)', parsePositive('--dt'), 0.2)
     .option('--no-fast-forward', 'integrate every step for the whole run (no fast-forward after stimulation)')
     .option('--out <dir>', 'output folder (default runs/<timestamp>-<protocol>)')
+    .option('--force', 'write into an --out folder that already holds files (files of the same name are replaced)')
     .option('--json', 'print one JSON object on stdout and nothing else')
     .option('--quiet', 'no progress output')
     .option('--workers <n>', 'worker threads for the trials (default: all cores; 0: in the main thread); results do not depend on it', parseInteger('--workers', 0), availableParallelism());

@@ -1,0 +1,112 @@
+/**
+ * Reliability of the CLI at its edges (issue 11): the output folder is checked before any work, sizes
+ * are bounded, a non-finite state is an error, interrupts leave a folder that says how far it got,
+ * parsing is bounded, and bad input gets one readable line with exit code 2. Built CLI in dist/.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const CLI = join(import.meta.dirname, '..', 'dist', 'src', 'cli', 'main.js');
+const run = (args: string[], cwd?: string, timeout = 60_000) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd, timeout });
+const tmp = () => mkdtempSync(join(tmpdir(), 'calcitag-rel-'));
+
+/** One line on stderr, starting with "calcitag:", no stack trace, no raw errno code. */
+function expectOneLine(stderr: string): void {
+  const lines = stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^calcitag: /);
+  expect(stderr).not.toMatch(/\n\s+at |\bE[A-Z]{3,}\b(?!.*allowed)/);
+}
+
+describe('output folder: checked before any work', () => {
+  it.each([
+    [['run', 'WLFS', '--trials', '1', '--out', '/proc/calcitag-x']],
+    [['hw-study', '--protocols', 'WLFS', '--trials', '1', '--periods', '10', '--formats', 'int16', '--roundings', 'stochastic', '--out', '/proc/calcitag-y']],
+  ])('refuses a folder under /proc at once: %s', (args) => {
+    const t0 = Date.now();
+    const r = run(args, undefined, 20_000);
+    expect(r.status).toBe(2);
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    expectOneLine(r.stderr);
+    expect(r.stderr).toMatch(/kernel file system/);
+  });
+
+  it('refuses an existing file as --out before the hw study runs', () => {
+    const d = tmp();
+    const f = join(d, 'a-file');
+    writeFileSync(f, 'x');
+    const t0 = Date.now();
+    const r = run(['hw-study', '--out', f]); // the full default study takes minutes: refusal must come first
+    expect(r.status).toBe(2);
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    expectOneLine(r.stderr);
+    expect(r.stderr).toMatch(/is a file, not a folder/);
+    expect(readFileSync(f, 'utf8')).toBe('x');
+  });
+
+  it('network: refuses a folder that holds files before the network runs', () => {
+    const d = tmp();
+    writeFileSync(join(d, 'keep.txt'), 'x');
+    const t0 = Date.now();
+    const r = run(['network', '--out', d]); // the default network takes minutes: refusal must come first
+    expect(r.status).toBe(2);
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    expectOneLine(r.stderr);
+    expect(r.stderr).toMatch(/already holds files/);
+  });
+
+  it('refuses a path that runs through a file', () => {
+    const d = tmp();
+    writeFileSync(join(d, 'f'), 'x');
+    const r = run(['run', 'WLFS', '--trials', '1', '--out', join(d, 'f', 'sub')]);
+    expect(r.status).toBe(2);
+    expectOneLine(r.stderr);
+    expect(r.stderr).toMatch(/is a file, not a folder/);
+  });
+
+  it("refuses --out '' (it used to write into the current folder)", () => {
+    const d = tmp();
+    const r = run(['run', 'WLFS', '--trials', '1', '--out', ''], d);
+    expect(r.status).toBe(2);
+    expectOneLine(r.stderr);
+    expect(readdirSync(d)).toEqual([]);
+  });
+
+  it('refuses a folder that holds files unless --force, for protocols and experiment files', () => {
+    const d = tmp();
+    writeFileSync(join(d, 'log.txt'), 'mine\n');
+    const exp = join(tmp(), 'e.yaml');
+    writeFileSync(exp, 'protocols: [WLFS]\ntrials: 1\n');
+    for (const what of ['WLFS', exp]) {
+      const r = run(['run', what, '--trials', '1', '--out', d]);
+      expect(r.status).toBe(2);
+      expectOneLine(r.stderr);
+      expect(r.stderr).toMatch(/already holds files.*--force/);
+      expect(readFileSync(join(d, 'log.txt'), 'utf8')).toBe('mine\n');
+    }
+    const ok = run(['run', 'WLFS', '--trials', '1', '--out', d, '--force', '--quiet']);
+    expect(ok.status).toBe(0);
+    expect(readdirSync(d)).toContain('summary.json');
+    // an existing empty folder is fine without --force
+    const empty = tmp();
+    expect(run(['run', 'WLFS', '--trials', '1', '--out', empty, '--quiet']).status).toBe(0);
+  });
+
+  it.skipIf(process.getuid?.() === 0)('refuses a folder that is not writable', () => {
+    const d = tmp();
+    const ro = join(d, 'ro');
+    mkdirSync(ro);
+    chmodSync(ro, 0o555);
+    try {
+      const r = run(['run', 'WLFS', '--trials', '1', '--out', join(ro, 'sub')]);
+      expect(r.status).toBe(2);
+      expectOneLine(r.stderr);
+      expect(r.stderr).toMatch(/not writable/);
+    } finally {
+      chmodSync(ro, 0o755);
+    }
+  });
+});
