@@ -110,3 +110,46 @@ describe('output folder: checked before any work', () => {
     }
   });
 });
+
+describe('parsing: linear time, bounded input', () => {
+  it('parses a YAML mapping with many keys in linear time (yaml uniqueKeys was quadratic)', async () => {
+    const { parseExperimentText } = await import('../src/experiments/experiment.js');
+    const n = 40_000;
+    let text = 'protocols: [WLFS]\nextra:\n';
+    for (let i = 0; i < n; i++) text += `  key${i}: ${i}\n`;
+    const t0 = performance.now();
+    const obj = parseExperimentText(text, 'big.yaml') as { extra: Record<string, number> };
+    expect(performance.now() - t0).toBeLessThan(8000); // quadratic: ≈ 30 s for 40 000 keys
+    expect(Object.keys(obj.extra)).toHaveLength(n);
+  });
+
+  it('still reports a duplicate key with its line, and refuses an alias bomb', async () => {
+    const { parseExperimentText, ExperimentError } = await import('../src/experiments/experiment.js');
+    expect(() => parseExperimentText('trials: 1\nseed: 2\ntrials: 3\n', 'd.yaml')).toThrow(/line 3, column 1: Map keys must be unique/);
+    const bomb = ['a: &a [x,x,x,x,x,x,x,x,x]', ...['b', 'c', 'd', 'e', 'f'].map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcde'[i]}`).join(',')}]`)].join('\n');
+    expect(() => parseExperimentText(bomb, 'bomb.yaml')).toThrow(ExperimentError);
+    expect(() => parseExperimentText(bomb, 'bomb.yaml')).toThrow(/too many alias expansions/);
+  });
+
+  it('refuses an experiment file over the size limit with exit 2 and no stack trace', () => {
+    const d = tmp();
+    const f = join(d, 'huge.yaml');
+    writeFileSync(f, `protocols: [WLFS]\n# ${'x'.repeat(11 * 2 ** 20)}\n`);
+    const r = run(['run', f, '--out', join(d, 'o')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/at most 10 MiB/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(readdirSync(d)).toEqual(['huge.yaml']);
+  });
+
+  it('an alias bomb through the CLI: exit 2, readable, nothing written', () => {
+    const d = tmp();
+    const f = join(d, 'bomb.yaml');
+    writeFileSync(f, ['protocols: [WLFS]', 'a: &a [x,x,x,x,x,x,x,x,x]', ...['b', 'c', 'd', 'e', 'f'].map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcde'[i]}`).join(',')}]`)].join('\n') + '\n');
+    const r = run(['run', f, '--out', join(d, 'o')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/too many alias expansions/);
+    expect(r.stderr).not.toMatch(/resource exhaustion|\n\s+at /);
+    expect(readdirSync(d)).toEqual(['bomb.yaml']);
+  });
+});

@@ -4,9 +4,9 @@
  * protocols and trials written out — which is the run record a run saves as `run.json` and what
  * reproduces it bit for bit.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parseDocument } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { resolveEngineOptions } from '../engines/options.js';
 import { engineNames, getEngine } from '../engines/registry.js';
 import type { ProbeVariable } from '../engines/types.js';
@@ -88,19 +88,76 @@ export function looksLikeExperimentFile(arg: string, exists: (p: string) => bool
   return /\.(ya?ml|json)$/i.test(arg) || (!/^[A-Za-z]+$/.test(arg) && exists(arg));
 }
 
+/**
+ * Largest experiment file read, bytes (10 MiB). A real experiment is a few kB; the limit bounds the time
+ * and memory of parsing whatever is handed in (YAML is parsed in linear time, see {@link parseExperimentText}).
+ */
+export const MAX_EXPERIMENT_BYTES = 10 * 1024 * 1024;
+
 /** Reads a YAML or JSON experiment file (syntax errors become an {@link ExperimentError}). */
 export function readExperimentFile(path: string): unknown {
   let text: string;
   try {
+    const size = statSync(path).size;
+    if (size > MAX_EXPERIMENT_BYTES) {
+      throw new ExperimentError([`the file is ${(size / 2 ** 20).toFixed(1)} MiB; an experiment file may hold at most ${MAX_EXPERIMENT_BYTES / 2 ** 20} MiB`], path);
+    }
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new ExperimentError([`cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`], path);
+    if (e instanceof ExperimentError) throw e;
+    throw new ExperimentError([`cannot read the file: ${readError(e)}`], path);
   }
   return parseExperimentText(text, path);
 }
 
-/** Parses YAML or JSON text (JSON is YAML; `.json` files are parsed strictly as JSON). */
+function readError(e: unknown): string {
+  switch ((e as NodeJS.ErrnoException).code) {
+    case 'ENOENT': return 'no such file';
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'EISDIR': return 'it is a folder';
+    case 'ENOTDIR': return 'a part of the path is a file, not a folder';
+    default: return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+  }
+}
+
+/**
+ * Duplicate keys of every mapping in a YAML document, as `line L, column C: …` messages — one pass with
+ * a set per mapping (yaml's own `uniqueKeys` check compares every key with every other: quadratic).
+ */
+function duplicateKeys(root: YamlNode | null, lines: LineCounter): string[] {
+  const out: string[] = [];
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (!node || isAlias(node) || isScalar(node)) continue; // an alias points at a node visited where it is defined
+    if (isMap(node)) {
+      const seen = new Set<unknown>();
+      for (const item of node.items) {
+        if (!isPair(item)) continue;
+        const key = isScalar(item.key) ? item.key.value : item.key === null ? null : String(item.key);
+        if (seen.has(key)) {
+          const at = isScalar(item.key) && item.key.range ? lines.linePos(item.key.range[0]) : undefined;
+          out.push(`${at ? `line ${at.line}, column ${at.col}: ` : ''}Map keys must be unique ('${String(key)}' appears twice)`);
+        }
+        seen.add(key);
+        stack.push(item.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push(item);
+    }
+  }
+  return out;
+}
+
+/**
+ * Parses YAML or JSON text (JSON is YAML; `.json` files are parsed strictly as JSON). Both paths take
+ * time linear in the text's length: duplicate keys are found with one set per mapping, and aliases may
+ * expand to at most 100 nodes each (a "billion laughs" file is refused).
+ */
 export function parseExperimentText(text: string, source = 'experiment'): unknown {
+  if (text.length > MAX_EXPERIMENT_BYTES) {
+    throw new ExperimentError([`the text is ${(text.length / 2 ** 20).toFixed(1)} MiB; an experiment may hold at most ${MAX_EXPERIMENT_BYTES / 2 ** 20} MiB`], source);
+  }
   if (extname(source).toLowerCase() === '.json') {
     try {
       return JSON.parse(text);
@@ -108,14 +165,22 @@ export function parseExperimentText(text: string, source = 'experiment'): unknow
       throw new ExperimentError([`not valid JSON: ${(e as Error).message}`], source);
     }
   }
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new ExperimentError(doc.errors.map((e) => {
-      const pos = e.linePos?.[0];
-      return `${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`;
-    }), source);
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: false, lineCounter });
+  const errors = doc.errors.map((e) => {
+    const pos = e.linePos?.[0];
+    return `${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`;
+  });
+  if (errors.length === 0) errors.push(...duplicateKeys(doc.contents, lineCounter));
+  if (errors.length > 0) throw new ExperimentError(errors, source);
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    if (/alias/i.test((e as Error).message)) {
+      throw new ExperimentError(['too many alias expansions (*name): an experiment file may expand each alias to at most 100 nodes'], source);
+    }
+    throw new ExperimentError([`cannot read the YAML: ${(e as Error).message.split('\n')[0]}`], source);
   }
-  return doc.toJS();
 }
 
 /** Validates and resolves an experiment; throws an {@link ExperimentError} listing every violation. */
