@@ -153,3 +153,48 @@ describe('parsing: linear time, bounded input', () => {
     expect(readdirSync(d)).toEqual(['bomb.yaml']);
   });
 });
+
+describe('numerics: documented ranges, a non-finite state stops the run', () => {
+  it.each(['sigma_pl=1e200', 'gamma_p=1e308', 'c_pre=1e308'])('refuses --param %s with exit 2 (it printed NaN ± NaN … ✓)', (p) => {
+    const d = tmp();
+    const r = run(['run', 'WTET', '--trials', '1', '--param', p, '--out', join(d, 'o')]);
+    expect(r.status).toBe(2);
+    expectOneLine(r.stderr);
+    expect(r.stderr).toMatch(/must be ≤/);
+    expect(r.stdout).not.toMatch(/NaN|Infinity|✓/);
+    expect(readdirSync(d)).toEqual([]);
+  });
+
+  it('refuses the same values in an experiment file', () => {
+    const d = tmp();
+    const f = join(d, 'e.yaml');
+    writeFileSync(f, 'protocols: [WTET]\ntrials: 1\nparams:\n  sigma_pl: 1e200\n  gamma_p: 1.0e308\n');
+    const r = run(['run', f, '--out', join(d, 'o')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/params\.sigma_pl: must be ≤ 1000/);
+    expect(r.stderr).toMatch(/params\.gamma_p: must be ≤ 1000000/);
+    expect(readdirSync(d)).toEqual(['e.yaml']);
+  });
+
+  it('every parameter has a finite documented range', async () => {
+    const { PARAM_SPECS } = await import('../src/model/parameters.js');
+    for (const s of PARAM_SPECS) {
+      expect(s.min, s.name).toBeTypeOf('number');
+      expect(s.max, s.name).toBeTypeOf('number');
+      expect(s.single >= s.min! && s.single <= s.max!, s.name).toBe(true);
+      if (s.network !== undefined) expect(s.network >= s.min! && s.network <= s.max!, s.name).toBe(true);
+    }
+  });
+
+  it('a trial whose state is not finite stops the ensemble, naming the variable and the time', async () => {
+    const { EnsembleAccumulator, NonFiniteStateError } = await import('../src/experiments/ensemble.js');
+    const acc = new EnsembleAccumulator(4.2, 'WTET');
+    const t_s = Float64Array.from([0, 60, 120]);
+    const ok = Float64Array.from([4.2, 4.2, 4.2]);
+    const sc = { trial: 3, outcome: 'none' as const, tagged: false, proteinSynthesis: false, maxDev_mV: 0, pMax: 0, tPMax_s: 0, preSpikes: 0, postSpikes: 0, steps: 0, wall_ms: 0 };
+    expect(() => acc.addTrace(t_s, Float64Array.from([4.2, NaN, 4.2]), ok, ok, sc)).toThrow(NonFiniteStateError);
+    expect(() => acc.addTrace(t_s, ok, ok, Float64Array.from([0, 0, Infinity]), sc)).toThrow('WTET, trial 3: p became Infinity at t = 120 s');
+    expect(() => acc.addTrace(t_s, ok, ok, ok, { ...sc, maxDev_mV: NaN })).toThrow(/max \|h − h0\| became NaN/);
+    expect(acc.result('WTET', 'exact', 0).trials).toBe(0);
+  });
+});

@@ -116,6 +116,28 @@ class TraceStat {
  * every trial through it, so this pass bounds throughput when trials take ~100 µs). Trials must be
  * added in trial order for results that do not depend on the number of workers.
  */
+/**
+ * A trial's state became NaN or infinite (parameters far outside the model's range): the run stops —
+ * no statistic is computed over it. The message names the trial, the variable, the time and the value.
+ */
+export class NonFiniteStateError extends Error {
+  constructor(readonly trial: number, readonly variable: string, readonly t_s: number, readonly value: number, readonly protocol?: string) {
+    super(`${protocol ? `${protocol}, ` : ''}trial ${trial}: ${variable} became ${value} at t = ${Number.isFinite(t_s) ? +t_s.toPrecision(6) : t_s} s`);
+    this.name = 'NonFiniteStateError';
+  }
+}
+
+/** Throws a {@link NonFiniteStateError} for the first non-finite value of a trial's traces and scalars. */
+function checkFinite(
+  protocol: string | undefined, trial: number, t_s: Float64Array,
+  traces: ReadonlyArray<readonly [string, ArrayLike<number>]>, scalars: ReadonlyArray<readonly [string, number]>,
+): void {
+  for (const [name, x] of traces) {
+    for (let i = 0; i < t_s.length; i++) if (!Number.isFinite(x[i]!)) throw new NonFiniteStateError(trial, name, t_s[i]!, x[i]!, protocol);
+  }
+  for (const [name, v] of scalars) if (!Number.isFinite(v)) throw new NonFiniteStateError(trial, name, t_s[t_s.length - 1] ?? 0, v, protocol);
+}
+
 export class EnsembleAccumulator {
   private n = 0;
   private t_s?: Float64Array;
@@ -133,7 +155,8 @@ export class EnsembleAccumulator {
   private calcium?: CalciumTrace;
   readonly rows: TrialRow[] = [];
 
-  constructor(private readonly h0: number) {
+  /** `protocol`: named in the error when a trial's state is not finite. */
+  constructor(private readonly h0: number, readonly protocol?: string) {
     for (const [name] of CHECKPOINTS) this.cps.set(name, { w: new RunningStat(), h: new RunningStat(), z: new RunningStat() });
   }
 
@@ -149,6 +172,8 @@ export class EnsembleAccumulator {
   /** Adds a trial given as its grid traces (views are fine: nothing is kept) and its scalars. */
   addTrace(t_s: Float64Array, H: ArrayLike<number>, Z: ArrayLike<number>, P: ArrayLike<number>, sc: TrialScalars, calcium?: CalciumTrace): TrialRow {
     const len = t_s.length;
+    checkFinite(this.protocol, sc.trial, t_s, [['h', H], ['z', Z], ['p', P]], [['max |h − h0|', sc.maxDev_mV], ['p_max', sc.pMax]]);
+    if (calcium) checkFinite(this.protocol, sc.trial, calcium.t_s, [['c', calcium.c], ['h', calcium.h_mV]], []);
     if (!this.t_s) {
       this.t_s = t_s;
       this.hRel = new TraceStat(len);
@@ -228,7 +253,7 @@ export class EnsembleAccumulator {
  */
 export function runEnsemble(cfg: EnsembleConfig, onTrial?: TrialCallback, options: EnsembleRunOptions = {}): EnsembleResult {
   const engine = getEngine(cfg.engine);
-  const acc = new EnsembleAccumulator(cfg.params.h0);
+  const acc = new EnsembleAccumulator(cfg.params.h0, cfg.protocol.name);
   const first = cfg.firstTrial ?? 0;
   const t0 = performance.now();
   for (let k = 0; k < cfg.trials; k++) {

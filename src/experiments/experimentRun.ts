@@ -169,7 +169,7 @@ export async function runExperiment(experiment: ExperimentInput | ResolvedExperi
     outer: for (let pi = 0; pi < exp.protocols.length; pi++) {
       const protocol = exp.protocols[pi]!;
       const proto = cfg.protocols[pi]!;
-      const acc = new EnsembleAccumulator(cfg.params.h0);
+      const acc = new EnsembleAccumulator(cfg.params.h0, protocol.name);
       const tp = performance.now();
       for (let trial = 0; trial < exp.trials; trial++) {
         if (options.signal?.aborted) {

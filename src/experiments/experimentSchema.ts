@@ -37,7 +37,7 @@ function paramKeys(): Record<string, z.ZodTypeAny> {
   const shape: Record<string, z.ZodTypeAny> = {};
   for (const s of PARAM_SPECS) {
     const unit = s.unit === '1' ? 'dimensionless' : s.unit;
-    const range = s.min !== undefined ? `; ${s.exclusiveMin ? '>' : '≥'} ${s.min}` : s.max !== undefined ? `; ≤ ${s.max}` : '';
+    const range = [s.min !== undefined ? `${s.exclusiveMin ? '>' : '≥'} ${s.min}` : '', s.max !== undefined ? `≤ ${s.max}` : ''].filter(Boolean).map((r) => `; ${r}`).join('');
     shape[s.name] = ParamValue.optional().describe(`${s.symbol}: ${s.doc} [${unit}] (default ${s.single}${range})`);
     for (const [suffix] of unitSuffixes(s)) {
       if (suffix === 'MΩ') continue;

@@ -94,7 +94,7 @@ export async function runEnsemblesParallel(configs: readonly EnsembleConfig[], o
 
   const { Worker } = await import('node:worker_threads');
   const url = opts.workerUrl ?? defaultWorkerUrl();
-  const accs = configs.map((cfg) => new PackedEnsembleReducer(cfg.params.h0));
+  const accs = configs.map((cfg) => new PackedEnsembleReducer(cfg.params.h0, cfg.protocol.name));
   const done = configs.map(() => 0);
   const started = configs.map(() => NaN);
   const callbacks = configs.map((_, e) => opts.onTrial?.(e));

@@ -14,7 +14,10 @@ export interface ParamSpec {
   /** Default in recurrent networks, where it differs (MODEL.md §2–3). */
   readonly network?: number;
   readonly doc: string;
-  /** Allowed range (inclusive unless `exclusiveMin`). */
+  /**
+   * Allowed range (inclusive unless `exclusiveMin`): wide enough for any meaningful model, narrow enough
+   * that no value can overflow the state (e.g. sigma_pl=1e200 or gamma_p=1e308 are refused).
+   */
   readonly min?: number;
   readonly exclusiveMin?: boolean;
   readonly max?: number;
@@ -46,36 +49,36 @@ const spec = (s: ParamSpec): ParamSpec => s;
 
 /** The parameter table: the one place where names, defaults and units live. */
 export const PARAM_SPECS: readonly ParamSpec[] = [
-  spec({ name: 'tau_mem', symbol: 'τ_mem', unit: 'ms', single: 10, doc: 'membrane time constant', min: 0, exclusiveMin: true }),
-  spec({ name: 'r_mem', symbol: 'R_mem', unit: 'MΩ', single: 10, doc: 'membrane resistance', min: 0, exclusiveMin: true }),
-  spec({ name: 'v_rev', symbol: 'V_rev', unit: 'mV', single: -65, doc: 'resting (reversal) potential' }),
-  spec({ name: 'v_th', symbol: 'V_th', unit: 'mV', single: -55, doc: 'spike threshold' }),
-  spec({ name: 'v_reset', symbol: 'V_reset', unit: 'mV', single: -70, doc: 'reset potential, held during the refractory period' }),
-  spec({ name: 't_ref', symbol: 't_ref', unit: 'ms', single: 2, doc: 'absolute refractory period', min: 0 }),
-  spec({ name: 'tau_syn', symbol: 'τ_syn', unit: 'ms', single: 5, doc: 'synaptic current decay time constant', min: 0, exclusiveMin: true }),
-  spec({ name: 't_syn_delay', symbol: 't_syn,delay', unit: 'ms', single: 3, doc: 'synaptic transmission delay (whole steps)', min: 0 }),
-  spec({ name: 'i_0', symbol: 'I_0', unit: 'nA', single: 0, network: 0.15, doc: 'mean of the OU background current' }),
-  spec({ name: 'sigma_wn', symbol: 'σ_WN', unit: 'nA·s^½', single: 0, network: 0.05, doc: 'white-noise amplitude driving the OU background', min: 0 }),
-  spec({ name: 'tau_ou', symbol: 'τ_OU', unit: 'ms', single: 5, doc: 'OU background correlation time', min: 0, exclusiveMin: true }),
-  spec({ name: 'tau_c', symbol: 'τ_c', unit: 'ms', single: 48.8, doc: 'calcium decay time constant', min: 0, exclusiveMin: true }),
-  spec({ name: 't_c_delay', symbol: 't_c,delay', unit: 'ms', single: 18.8, doc: 'delay of the presynaptic calcium jump (whole steps)', min: 0 }),
-  spec({ name: 'c_pre', symbol: 'c_pre', unit: '1', single: 1.0, network: 0.6, doc: 'calcium jump per presynaptic spike', min: 0 }),
-  spec({ name: 'c_post', symbol: 'c_post', unit: '1', single: 0.2758, network: 0.16548, doc: 'calcium jump per postsynaptic spike', min: 0 }),
-  spec({ name: 'theta_p', symbol: 'θ_p', unit: '1', single: 3.0, doc: 'calcium threshold for potentiation' }),
-  spec({ name: 'theta_d', symbol: 'θ_d', unit: '1', single: 1.2, doc: 'calcium threshold for depression' }),
-  spec({ name: 'tau_h', symbol: 'τ_h', unit: 's', single: 688.4, doc: 'early-phase time constant', min: 0, exclusiveMin: true }),
-  spec({ name: 'gamma_p', symbol: 'γ_p', unit: '1', single: GAMMA_P, doc: 'potentiation rate', min: 0 }),
-  spec({ name: 'gamma_d', symbol: 'γ_d', unit: '1', single: GAMMA_D, doc: 'depression rate', min: 0 }),
-  spec({ name: 'h0', symbol: 'h0', unit: 'mV', single: H0_DEFAULT, doc: 'early-phase resting weight; also the scale of z in w = h + h0 z', min: 0, exclusiveMin: true }),
-  spec({ name: 'h_max', symbol: '10 mV', unit: 'mV', single: 10, doc: 'potentiation target of the early phase' }),
-  spec({ name: 'sigma_pl', symbol: 'σ_pl', unit: 'mV', single: 2.90436, doc: 'plasticity noise amplitude (9.1844/√1000·10 mV)', min: 0 }),
-  spec({ name: 'theta_tag', symbol: 'θ_tag', unit: 'mV', single: 0.2 * H0_DEFAULT, doc: 'tagging threshold on |h − h0|', min: 0 }),
-  spec({ name: 'theta_pro', symbol: 'θ_pro', unit: 'mV', single: 0.5 * H0_DEFAULT, doc: 'protein-synthesis threshold on Σ|h − h0|', min: 0 }),
-  spec({ name: 'tau_p', symbol: 'τ_p', unit: 's', single: 3600, doc: 'protein time constant', min: 0, exclusiveMin: true }),
-  spec({ name: 'alpha', symbol: 'α', unit: '1', single: 1, doc: 'protein synthesis rate (steady-state amount)', min: 0 }),
-  spec({ name: 'tau_z', symbol: 'τ_z', unit: 's', single: 3600, doc: 'late-phase time constant', min: 0, exclusiveMin: true }),
-  spec({ name: 'z_max', symbol: 'z_max', unit: '1', single: 1, doc: 'upper bound of z (L-LTP target)', min: 0, exclusiveMin: true }),
-  spec({ name: 'z_min', symbol: 'z_min', unit: '1', single: -0.5, doc: 'lower bound of z (L-LTD target)', max: 0 }),
+  spec({ name: 'tau_mem', symbol: 'τ_mem', unit: 'ms', single: 10, doc: 'membrane time constant', min: 0, exclusiveMin: true, max: 1e4 }),
+  spec({ name: 'r_mem', symbol: 'R_mem', unit: 'MΩ', single: 10, doc: 'membrane resistance', min: 0, exclusiveMin: true, max: 1e5 }),
+  spec({ name: 'v_rev', symbol: 'V_rev', unit: 'mV', single: -65, doc: 'resting (reversal) potential', min: -200, max: 200 }),
+  spec({ name: 'v_th', symbol: 'V_th', unit: 'mV', single: -55, doc: 'spike threshold', min: -200, max: 200 }),
+  spec({ name: 'v_reset', symbol: 'V_reset', unit: 'mV', single: -70, doc: 'reset potential, held during the refractory period', min: -200, max: 200 }),
+  spec({ name: 't_ref', symbol: 't_ref', unit: 'ms', single: 2, doc: 'absolute refractory period', min: 0, max: 1000 }),
+  spec({ name: 'tau_syn', symbol: 'τ_syn', unit: 'ms', single: 5, doc: 'synaptic current decay time constant', min: 0, exclusiveMin: true, max: 1e4 }),
+  spec({ name: 't_syn_delay', symbol: 't_syn,delay', unit: 'ms', single: 3, doc: 'synaptic transmission delay (whole steps)', min: 0, max: 1000 }),
+  spec({ name: 'i_0', symbol: 'I_0', unit: 'nA', single: 0, network: 0.15, doc: 'mean of the OU background current', min: -100, max: 100 }),
+  spec({ name: 'sigma_wn', symbol: 'σ_WN', unit: 'nA·s^½', single: 0, network: 0.05, doc: 'white-noise amplitude driving the OU background', min: 0, max: 100 }),
+  spec({ name: 'tau_ou', symbol: 'τ_OU', unit: 'ms', single: 5, doc: 'OU background correlation time', min: 0, exclusiveMin: true, max: 1e4 }),
+  spec({ name: 'tau_c', symbol: 'τ_c', unit: 'ms', single: 48.8, doc: 'calcium decay time constant', min: 0, exclusiveMin: true, max: 1e4 }),
+  spec({ name: 't_c_delay', symbol: 't_c,delay', unit: 'ms', single: 18.8, doc: 'delay of the presynaptic calcium jump (whole steps)', min: 0, max: 1000 }),
+  spec({ name: 'c_pre', symbol: 'c_pre', unit: '1', single: 1.0, network: 0.6, doc: 'calcium jump per presynaptic spike', min: 0, max: 100 }),
+  spec({ name: 'c_post', symbol: 'c_post', unit: '1', single: 0.2758, network: 0.16548, doc: 'calcium jump per postsynaptic spike', min: 0, max: 100 }),
+  spec({ name: 'theta_p', symbol: 'θ_p', unit: '1', single: 3.0, doc: 'calcium threshold for potentiation', min: 0, max: 1000 }),
+  spec({ name: 'theta_d', symbol: 'θ_d', unit: '1', single: 1.2, doc: 'calcium threshold for depression', min: 0, max: 1000 }),
+  spec({ name: 'tau_h', symbol: 'τ_h', unit: 's', single: 688.4, doc: 'early-phase time constant', min: 0, exclusiveMin: true, max: 1e7 }),
+  spec({ name: 'gamma_p', symbol: 'γ_p', unit: '1', single: GAMMA_P, doc: 'potentiation rate', min: 0, max: 1e6 }),
+  spec({ name: 'gamma_d', symbol: 'γ_d', unit: '1', single: GAMMA_D, doc: 'depression rate', min: 0, max: 1e6 }),
+  spec({ name: 'h0', symbol: 'h0', unit: 'mV', single: H0_DEFAULT, doc: 'early-phase resting weight; also the scale of z in w = h + h0 z', min: 0, exclusiveMin: true, max: 1000 }),
+  spec({ name: 'h_max', symbol: '10 mV', unit: 'mV', single: 10, doc: 'potentiation target of the early phase', min: 0, max: 1000 }),
+  spec({ name: 'sigma_pl', symbol: 'σ_pl', unit: 'mV', single: 2.90436, doc: 'plasticity noise amplitude (9.1844/√1000·10 mV)', min: 0, max: 1000 }),
+  spec({ name: 'theta_tag', symbol: 'θ_tag', unit: 'mV', single: 0.2 * H0_DEFAULT, doc: 'tagging threshold on |h − h0|', min: 0, max: 1000 }),
+  spec({ name: 'theta_pro', symbol: 'θ_pro', unit: 'mV', single: 0.5 * H0_DEFAULT, doc: 'protein-synthesis threshold on Σ|h − h0|', min: 0, max: 1000 }),
+  spec({ name: 'tau_p', symbol: 'τ_p', unit: 's', single: 3600, doc: 'protein time constant', min: 0, exclusiveMin: true, max: 1e7 }),
+  spec({ name: 'alpha', symbol: 'α', unit: '1', single: 1, doc: 'protein synthesis rate (steady-state amount)', min: 0, max: 1000 }),
+  spec({ name: 'tau_z', symbol: 'τ_z', unit: 's', single: 3600, doc: 'late-phase time constant', min: 0, exclusiveMin: true, max: 1e7 }),
+  spec({ name: 'z_max', symbol: 'z_max', unit: '1', single: 1, doc: 'upper bound of z (L-LTP target)', min: 0, exclusiveMin: true, max: 100 }),
+  spec({ name: 'z_min', symbol: 'z_min', unit: '1', single: -0.5, doc: 'lower bound of z (L-LTD target)', min: -100, max: 0 }),
 ];
 
 const SPEC_BY_NAME: ReadonlyMap<string, ParamSpec> = new Map(PARAM_SPECS.map((s) => [s.name, s]));

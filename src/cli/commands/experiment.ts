@@ -14,7 +14,8 @@ import { experimentFolder } from '../../io/experimentOutput.js';
 import { defaultRunDir } from '../../io/files.js';
 import { createProgressReporter } from '../../io/progress.js';
 import { resultsTable } from '../../io/table.js';
-import { outputFolder, USAGE } from '../errors.js';
+import { outputFolder, stopNonFinite, USAGE } from '../errors.js';
+import { NonFiniteStateError } from '../../experiments/ensemble.js';
 
 export interface ExperimentFlags {
   trials?: number;
@@ -111,7 +112,14 @@ export async function runExperimentFile(path: string, flags: ExperimentFlags, co
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   try {
-    const res = await runExperiment(exp, { output: outDir !== undefined ? experimentFolder(outDir) : undefined, onProgress: progress.onProgress, signal: controller.signal, source: path });
+    let res;
+    try {
+      res = await runExperiment(exp, { output: outDir !== undefined ? experimentFolder(outDir) : undefined, onProgress: progress.onProgress, signal: controller.signal, source: path });
+    } catch (e) {
+      progress.stop();
+      if (e instanceof NonFiniteStateError) stopNonFinite(e, exp.params, outDir);
+      throw e;
+    }
     progress.stop();
     if (flags.json) {
       process.stdout.write(JSON.stringify({ ...res.summary, ...(res.progress.interrupted ? { interrupted: true, progress: res.progress } : {}) }) + '\n');

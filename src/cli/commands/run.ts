@@ -9,7 +9,8 @@ import type { EnsembleResult } from '../../experiments/ensemble.js';
 import { defaultRunDir } from '../../io/files.js';
 import { RunWriter } from '../../io/runWriter.js';
 import { resultsTable } from '../../io/table.js';
-import { outputFolder, usageError } from '../errors.js';
+import { outputFolder, stopNonFinite, usageError } from '../errors.js';
+import { NonFiniteStateError } from '../../experiments/ensemble.js';
 import { existsSync } from 'node:fs';
 import { looksLikeExperimentFile } from '../../experiments/experiment.js';
 import { runExperimentFile } from './experiment.js';
@@ -108,18 +109,31 @@ async function runCommand(protocols: string[], flags: RunFlags, command?: Comman
     process.exit(130);
   };
   process.once('SIGINT', onSigint);
-  await runProtocolsParallel(cfg, {
-    workers: flags.workers,
-    onTrial: (name) => (done) => {
-      trialsDone.set(name, done);
-      track.trial(name, done);
-    },
-    onProtocol: (name, res) => {
-      track.protocol(name);
-      results.push(res);
-      if (writer) pending.push(writer.protocolDone(res).then(() => void written.push(name)));
-    },
-  });
+  try {
+    await runProtocolsParallel(cfg, {
+      workers: flags.workers,
+      onTrial: (name) => (done) => {
+        trialsDone.set(name, done);
+        track.trial(name, done);
+      },
+      onProtocol: (name, res) => {
+        track.protocol(name);
+        results.push(res);
+        if (writer) pending.push(writer.protocolDone(res).then(() => void written.push(name)));
+      },
+    });
+  } catch (e) {
+    if (!(e instanceof NonFiniteStateError)) throw e;
+    // a non-finite state: no statistic over it; the folder says the run failed, and where
+    progress.stop();
+    process.removeListener('SIGINT', onSigint);
+    await Promise.allSettled(pending);
+    if (writer) {
+      writer.finish({ complete: false, failed: e.message }, written);
+      writer.note(`failed: ${e.message}`);
+    }
+    stopNonFinite(e, cfg.params, writer?.dir.path);
+  }
   await Promise.all(pending);
   track.done();
   progress.stop();
