@@ -55,6 +55,11 @@ export class ProbeRecorder {
   private readonly recordPost: boolean;
   /** Step of the next sample of any probe, or −1 when none is left. */
   next = -1;
+  /**
+   * The state a sample records, [V, c, h, z, p]: an engine that fills it and calls {@link sampleValues}
+   * passes no double through a call (a double argument of a call that is not inlined costs a heap number).
+   */
+  readonly values = new Float64Array(5);
 
   /**
    * @param dt integration step, s
@@ -93,18 +98,30 @@ export class ProbeRecorder {
     return m;
   }
 
-  private put(s: ProbeState, idx: number, v: number, c: number, h: number, z: number, p: number): void {
+  private set(v: number, c: number, h: number, z: number, p: number): void {
+    const x = this.values;
+    x[0] = v;
+    x[1] = c;
+    x[2] = h;
+    x[3] = z;
+    x[4] = p;
+  }
+
+  /** Puts `values` as the next sample of probe s. */
+  private put(s: ProbeState, idx: number): void {
+    const state = this.values;
+    const h = state[2]!, z = state[3]!;
     const dev = h - this.h0;
     const vars = s.vars;
     for (let i = 0; i < vars.length; i++) {
       let x: number;
       switch (vars[i]) {
-        case V: x = v; break;
-        case C: x = c; break;
+        case V: x = state[0]!; break;
+        case C: x = state[1]!; break;
         case H: x = h; break;
         case Z: x = z; break;
         case W: x = h + this.h0 * z; break;
-        case P: x = p; break;
+        case P: x = state[4]!; break;
         default: x = dev >= this.thetaTag ? 1 : -dev >= this.thetaTag ? -1 : 0;
       }
       s.buffers[i]![s.fill] = x;
@@ -122,20 +139,43 @@ export class ProbeRecorder {
     s.fill = 0;
   }
 
+  /**
+   * The first sample step of any probe after step `j`, or −1 (does not record anything). An engine that
+   * has to complete a sample later (the exact engine inside a noisy stretch) schedules its next sample
+   * with this while `next` still names the pending one.
+   */
+  nextAfter(j: number): number {
+    let m = -1;
+    for (const s of this.probes) {
+      if (s.vars.length === 0) continue;
+      const { first, every, n } = s.grid;
+      const k = j < first ? 0 : Math.floor((j - first) / every) + 1;
+      if (k < n && (m < 0 || first + k * every < m)) m = first + k * every;
+    }
+    return m;
+  }
+
   /** Records the state after step `j` (= the engine's `next`); returns the new `next`. */
   sample(j: number, v: number, c: number, h: number, z: number, p: number): number {
+    this.set(v, c, h, z, p);
+    return this.sampleValues(j);
+  }
+
+  /** Records {@link values} as the state after step `j` (= `next`); returns the new `next`. */
+  sampleValues(j: number): number {
     for (let i = 0; i < this.probes.length; i++) {
       const s = this.probes[i]!;
-      if (s.next === j) this.put(s, i, v, c, h, z, p);
+      if (s.next === j) this.put(s, i);
     }
     return this.updateNext();
   }
 
   /** Records one constant state at every sample step up to and including `jLast` (a stretch the engine skipped). */
   hold(jLast: number, v: number, c: number, h: number, z: number, p: number): number {
+    this.set(v, c, h, z, p);
     for (let i = 0; i < this.probes.length; i++) {
       const s = this.probes[i]!;
-      while (s.next >= 0 && s.next <= jLast) this.put(s, i, v, c, h, z, p);
+      while (s.next >= 0 && s.next <= jLast) this.put(s, i);
     }
     return this.updateNext();
   }
@@ -151,7 +191,8 @@ export class ProbeRecorder {
       const s = this.probes[i]!;
       while (s.next >= 0 && s.next <= j1) {
         const a = span > 0 ? Math.min(1, Math.max(0, (s.next * this.dt - t0) / span)) : 1;
-        this.put(s, i, vRest, 0, h0 + a * (h1 - h0), z0 + a * (z1 - z0), p0 + a * (p1 - p0));
+        this.set(vRest, 0, h0 + a * (h1 - h0), z0 + a * (z1 - z0), p0 + a * (p1 - p0));
+        this.put(s, i);
       }
     }
     this.updateNext();
@@ -170,13 +211,20 @@ export class ProbeRecorder {
     };
   }
 
-  /** Notes a postsynaptic spike in step `j` (called only on spikes, never per step). */
+  /**
+   * Notes a postsynaptic spike in step `j` (called only on spikes, never per step) — or at time `j` in
+   * seconds, for an engine whose spikes are not on the step grid (see {@link finish}).
+   */
   postSpike(j: number): void {
     if (this.recordPost) this.postSteps.push(j);
   }
 
-  /** Flushes what is left and returns each probe's trace (presynaptic spikes as sorted steps). */
-  finish(preSteps: ArrayLike<number>): ProbeTrace[] {
+  /**
+   * Flushes what is left and returns each probe's trace. `preSteps` are the presynaptic spikes as sorted
+   * steps; with `inSeconds` they and the postsynaptic spikes are times in s (event-driven engines), kept
+   * as they are and counted in a probe's window when their nearest step is.
+   */
+  finish(preSteps: ArrayLike<number>, inSeconds = false): ProbeTrace[] {
     const dt = this.dt;
     return this.probes.map((s, idx) => {
       this.flush(s, idx);
@@ -202,7 +250,10 @@ export class ProbeRecorder {
         const hi = Math.round(s.spec.to_s / dt);
         const inWindow = (steps: ArrayLike<number>) => {
           const out: number[] = [];
-          for (let i = 0; i < steps.length; i++) if (steps[i]! >= lo && steps[i]! <= hi) out.push(steps[i]! * dt);
+          for (let i = 0; i < steps.length; i++) {
+            const j = inSeconds ? Math.round(steps[i]! / dt) : steps[i]!;
+            if (j >= lo && j <= hi) out.push(inSeconds ? steps[i]! : j * dt);
+          }
           return Float64Array.from(out);
         };
         trace.preSpikes_s = inWindow(preSteps);

@@ -97,7 +97,8 @@ export class AnalogFrontend {
   private readonly nAPerCode: number;
   private readonly eMem: number;
   private readonly eSyn: number;
-  private readonly eC: number;
+  /** Calcium decay factor per step (probes evaluate quiet stretches with it). */
+  readonly eC: number;
   /** Step in hardware time, s. */
   readonly dt_hw: number;
 

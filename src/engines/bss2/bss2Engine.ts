@@ -24,6 +24,7 @@ import { Bss2ConfigError, resolveBss2Config } from './config.js';
 import { IdealRandom, LfsrSequence, LFSR_PERIOD } from './lfsr.js';
 import { bss2OptionSupport } from './options.js';
 import { PlasticityProcessor, ppuConstants } from './ppu.js';
+import { Bss2Probes } from './probes.js';
 import type { RandomBits } from './rounding.js';
 
 
@@ -69,6 +70,17 @@ export function runBss2Trial(spec: TrialSpec): TrialResult {
   const caWindow = spec.recordCalcium && span ? new StepCalciumWindow(span.first_s, dt, nLast) : undefined;
   const caFrom = caWindow ? caWindow.from : Infinity, caTo = caWindow ? caWindow.to : -Infinity;
   if (rec.nextTime() <= 1e-12) record();
+  // the user's probes: what the chip holds at their sample times (probes.ts)
+  const probes = spec.probes && spec.probes.length > 0 ? new Bss2Probes(spec, dt, nLast, consts, analog, m) : undefined;
+  if (probes?.next === 0) probes.sample(0, ppu);
+  const vRest = circuit.vRest;
+  const nextIdleRecord = probes ? () => Math.min(nextRecordK(), probes.nextUpdate()) : nextRecordK;
+  const onIdleRecord = probes
+    ? (u: number) => {
+      if (u >= nextRecordK()) record();
+      probes.afterUpdate(u, ppu);
+    }
+    : () => record();
 
   let analogSteps = 0;
   let k = 0;
@@ -82,11 +94,16 @@ export function runBss2Trial(spec: TrialSpec): TrialResult {
       if (caFrom !== Infinity && caFrom > j0) kStop = Math.min(kStop, Math.floor(caFrom / m));
       const n = kStop - k;
       if (n >= 1) {
-        const done = ppu.idle(n, k, nextRecordK, () => record());
+        if (probes) {
+          probes.quiet(j0, kStop * m, vRest);
+          probes.afterUpdate(k, ppu);
+        }
+        const done = ppu.idle(n, k, nextIdleRecord, onIdleRecord);
         if (done < n) {
           // fixed point: every further update repeats itself exactly
           rec.hold(Math.min(T, kStop * period_s), ppu.h_mV(), ppu.z(), ppu.p());
         }
+        probes?.fillQuiet(kStop * m, ppu);
         analog.decayQuiet(n * m);
         analog.weightCode = ppu.weightCode();
         k = kStop;
@@ -95,6 +112,10 @@ export function runBss2Trial(spec: TrialSpec): TrialResult {
     }
     // Active period: step the analog core to the next update.
     if (!inWindow && nextEvent > j1 && analog.quiet()) {
+      if (probes) {
+        probes.quiet(j0, j1 - 1, vRest);
+        probes.fillQuiet(j1 - 1, ppu);
+      }
       analog.decayQuiet(m);
     } else {
       for (let j = j0 + 1; j <= j1; j++) {
@@ -108,8 +129,12 @@ export function runBss2Trial(spec: TrialSpec): TrialResult {
           iCa++;
           nextCa = iCa < nSpikes ? spikes[iCa]! + caDelay : Infinity;
         }
-        analog.step(psp, ca);
+        const fired = analog.step(psp, ca);
         analogSteps++;
+        if (probes !== undefined) {
+          if (fired) probes.postSpike(j);
+          if (j === probes.next && j < j1) probes.sample(j, ppu);
+        }
         if (caWindow?.samples(j)) caWindow.put(j, analog.c, ppu.h_mV());
       }
     }
@@ -118,8 +143,14 @@ export function runBss2Trial(spec: TrialSpec): TrialResult {
     analog.weightCode = ppu.weightCode();
     k++;
     while (k >= nextRecordK()) record();
+    if (probes?.next === j1) probes.sample(j1, ppu);
   }
   rec.hold(T, ppu.h_mV(), ppu.z(), ppu.p());
+  if (probes) {
+    // after the last whole solver period the chip is not updated any more (see probes.ts)
+    probes.quiet(K * m, nLast, analog.v);
+    probes.fillQuiet(nLast, ppu);
+  }
 
   const calcium = caWindow?.trace();
   const maxDev_mV = ppu.maxDev * consts.lsbH;
@@ -140,6 +171,7 @@ export function runBss2Trial(spec: TrialSpec): TrialResult {
     pMax: ppu.pMax * consts.lsbP,
     tPMax_s: ppu.kPMax * period_s,
     steps: analogSteps + ppu.computed,
+    ...(probes ? { probes: probes.finish(spikes) } : {}),
     diagnostics: {
       biologicalTime_s: T,
       hardwareTime_s: T / cfg.acceleration,
@@ -173,6 +205,7 @@ export function runBss2Trial(spec: TrialSpec): TrialResult {
 export const bss2Engine: Engine = {
   name: 'bss2',
   description: 'BrainScaleS-2 emulation: analog calcium and neuron with mismatch, 8-bit ADC, integer plasticity processor with rounding modes and a cycle budget',
+  recordsProbes: true,
   runTrial: runBss2Trial,
   ...bss2OptionSupport,
   cannotRun: (d) => (d.params.sigma_wn !== 0 ? `the chip emulation has no background noise source (sigma_wn = ${d.params.sigma_wn}, must be 0)` : undefined),

@@ -11,6 +11,7 @@ import { relaxAtRate } from '../../model/equations.js';
 import { ouBridge, ouTransition } from './ornsteinUhlenbeck.js';
 import { regionOf } from './regions.js';
 import { commitSlow, setRegion, slowAt } from './tagAndProtein.js';
+import { fillUserProbe } from './userProbes.js';
 import type { ExactTrial, St } from './trialState.js';
 import { gaussianZiggurat } from './ziggurat.js';
 
@@ -102,7 +103,9 @@ function noisyPiece(tr: ExactTrial, tA: number, hA: number, tB: number, hB: numb
   const d = hB - tr.h0;
   if ((d < 0 ? -d : d) > (tr.s[S_MAX_DEV] < 0 ? -tr.s[S_MAX_DEV] : tr.s[S_MAX_DEV])) tr.s[S_MAX_DEV] = d;
   const rb = regionOf(tr.regions, d);
-  if (rb !== tr.region || tr.kPut < tr.kSched || tr.kCaPut < tr.kCaSched) resolve(tr, tA, hA, tB, hB, rb);
+  if (rb !== tr.region || tr.kPut < tr.kSched || tr.kCaPut < tr.kCaSched || (tr.probes !== undefined && tr.probes.nPend > 0)) {
+    resolve(tr, tA, hA, tB, hB, rb);
+  }
 }
 
 /**
@@ -115,32 +118,52 @@ function resolve(tr: ExactTrial, tA: number, hA: number, tB: number, hB: number,
   if (rb > tr.region) for (let i = tr.region; i < rb; i++) nc = addCrossing(tr, nc, L[i]!, i + 1, tA, hA, tB, hB);
   else for (let i = tr.region - 1; i >= rb; i--) nc = addCrossing(tr, nc, L[i]!, i, tA, hA, tB, hB);
 
-  // two independent bridge chains, one per probe kind, each from (tA, hA) to (tB, hB)
+  // two independent bridge chains, one per probe kind, each from (tA, hA) to (tB, hB); the user's probes
+  // (userProbes.ts) bridge between the path and the grid's samples, drawing the next grid sample ahead
+  // of time when they come first (the same draw from the grid's stream, so the grid is unchanged)
   const o = tr.ou[tr.regime]!;
-  let tg0 = tA, yg0 = hA - o.m, tc0 = tA, yc0 = hA - o.m;
+  let tg0 = tA, yg0 = hA - o.m, tc0 = tA, yc0 = hA - o.m, tu0 = tA, yu0 = hA - o.m;
+  let ahead = false, ygAhead = 0;
   const yB = hB - o.m;
   const gridT = tr.rec.t_s;
   const caT = tr.caT;
+  const up = tr.probes;
   let ic = 0;
   for (;;) {
     const tg = tr.kPut < tr.kSched && gridT[tr.kPut]! <= tB ? gridT[tr.kPut]! : Infinity;
     const tc = tr.kCaPut < tr.kCaSched && caT![tr.kCaPut]! <= tB ? caT![tr.kCaPut]! : Infinity;
-    const tProbe = tg < tc ? tg : tc;
+    const tu = up !== undefined && up.kFill < up.nPend && up.pt[up.kFill]! <= tB ? up.pt[up.kFill]! : Infinity;
+    const tgc = tg < tc ? tg : tc;
+    const tProbe = tgc < tu ? tgc : tu;
     const tX = ic < nc ? tr.crossT[ic]! : Infinity;
     if (tX <= tProbe && ic < nc) {
       commitSlow(tr, tX);
       setRegion(tr, tr.crossTo[ic]!);
       ic++;
     } else if (tg === tProbe && tg !== Infinity) {
-      yg0 = ouBridge(o, yg0, yB, tg - tg0, tB - tg, gaussianZiggurat(tr.gridBridge));
-      tg0 = tg;
+      yg0 = ahead ? ygAhead : ouBridge(o, yg0, yB, tg - tg0, tB - tg, gaussianZiggurat(tr.gridBridge));
+      ahead = false;
+      tg0 = tu0 = tg;
+      yu0 = yg0;
       slowAt(tr, tg);
       tr.rec.put(o.m + yg0, tr.tmp[1]!, tr.tmp[0]!);
       tr.kPut++;
-    } else if (tc !== Infinity) {
+    } else if (tc === tProbe && tc !== Infinity) {
       yc0 = ouBridge(o, yc0, yB, tc - tc0, tB - tc, gaussianZiggurat(tr.caBridge));
       tc0 = tc;
       tr.caH![tr.kCaPut++] = o.m + yc0;
+    } else if (tu !== Infinity) {
+      let tR = tB, yR = yB;
+      if (tg !== Infinity) {
+        if (!ahead) ygAhead = ouBridge(o, yg0, yB, tg - tg0, tB - tg, gaussianZiggurat(tr.gridBridge));
+        ahead = true;
+        tR = tg;
+        yR = ygAhead;
+      }
+      yu0 = ouBridge(o, yu0, yR, tu - tu0, tR - tu, gaussianZiggurat(up!.bridge));
+      tu0 = tu;
+      up!.rec.values[2] = o.m + yu0;
+      fillUserProbe(tr);
     } else break;
   }
   tr.region = rb;

@@ -22,11 +22,11 @@
  * per sample interval. The maximum deviation (max_dev) is the largest sampled value, as in the
  * reference, which samples every 0.2 ms. At rest (c < θ_d) everything, switches included, is closed form.
  *
- * Probes never perturb the sample path: grid and calcium-window samples at rest are evaluated from the
- * closed forms; samples that fall into a noisy stretch are drawn from the OU bridge between the two
- * surrounding path samples, with a stream of their own. A trial's result is therefore the same whether
- * or not it records, and the whole engine is pure TypeScript with no Node-only API (runs in a browser
- * worker).
+ * Probes never perturb the sample path: grid, calcium-window and user-probe (TrialSpec.probes,
+ * userProbes.ts) samples at rest are evaluated from the closed forms; samples that fall into a noisy
+ * stretch are drawn from the OU bridge between the surrounding path samples, with streams of their
+ * own. A trial's result is therefore the same whether or not it records, and the whole engine is pure
+ * TypeScript with no Node-only API (runs in a browser worker).
  *
  * Modules: this one holds the event loop (the next event is the earliest of a handful of candidate
  * times, ties broken by {@link Ev}) and the end of a trial; trialState.ts sets a trial up and holds its
@@ -42,6 +42,7 @@ import { advanceH, restH } from './earlyPhase.js';
 import { firstSpikeTime } from './lif.js';
 import { nextPspTime, onPostSpike, onPsp, onRefractoryEnd } from './neuronEvents.js';
 import { onCalciumProbe, onGridProbe } from './probeEvents.js';
+import { finishUserProbes, onUserProbe } from './userProbes.js';
 import { commitSlow, onRestSwitch, scheduleRestSwitch } from './tagAndProtein.js';
 import { exactOptionSupport } from './options.js';
 import { ExactTrial, type St } from './trialState.js';
@@ -66,6 +67,7 @@ const S_MAX_DEV: St.MAX_DEV = 14;
 const S_P_MAX: St.P_MAX = 15;
 const S_T_P_MAX: St.T_P_MAX = 16;
 const S_NOW: St.NOW = 17;
+const S_T_PROBE: St.T_PROBE = 18;
 
 /** Event kinds, in the order ties are processed. */
 const enum Ev {
@@ -77,6 +79,7 @@ const enum Ev {
   RestSwitch,
   Grid,
   CalciumProbe,
+  Probe,
 }
 
 /** Processes the trial's events in time order up to its end, then brings the state to the end. */
@@ -102,7 +105,12 @@ function run(tr: ExactTrial): TrialResult {
     if (tr.s[S_T_REST] < tn) { tn = tr.s[S_T_REST]; ev = Ev.RestSwitch; }
     if (tr.kSched < gridLen && gridT[tr.kSched]! < tn) { tn = gridT[tr.kSched]!; ev = Ev.Grid; }
     if (tr.kCaSched < caLen && caT![tr.kCaSched]! < tn) { tn = caT![tr.kCaSched]!; ev = Ev.CalciumProbe; }
+    if (tr.s[S_T_PROBE] < tn) { tn = tr.s[S_T_PROBE]; ev = Ev.Probe; }
     if (tn > T) break;
+    if (ev === Ev.Probe) {
+      onUserProbe(tr); // reads the state only: not counted as an event of the trial
+      continue;
+    }
     if (ev === Ev.RestSwitch && !tr.restExact) {
       scheduleRestSwitch(tr, true);
       continue;
@@ -148,6 +156,7 @@ function finish(tr: ExactTrial): TrialResult {
     tr.kPut++;
     tr.kSched = Math.max(tr.kSched, tr.kPut);
   }
+  const probes = tr.probes ? finishUserProbes(tr) : undefined;
   const calcium: CalciumTrace | undefined = caT
     ? { t_s: caT.subarray(0, tr.kCaPut), c: tr.caC!.subarray(0, tr.kCaPut), h_mV: tr.caH!.subarray(0, tr.kCaPut) }
     : undefined;
@@ -167,6 +176,7 @@ function finish(tr: ExactTrial): TrialResult {
     pMax: tr.s[S_P_MAX],
     tPMax_s: tr.s[S_T_P_MAX],
     steps: tr.events + tr.ouSteps,
+    ...(probes ? { probes } : {}),
     diagnostics: { events: tr.events, ouSteps: tr.ouSteps, maxNoisyStep_ms: tr.dMax * 1e3 },
   };
 }
@@ -179,6 +189,7 @@ export function runExactTrial(spec: TrialSpec): TrialResult {
 export const exactEngine: Engine = {
   name: 'exact',
   description: 'event-driven, closed form between events (calcium, LIF, OU-sampled h, p, z); continuous-time Poisson input',
+  recordsProbes: true,
   runTrial: runExactTrial,
   ...exactOptionSupport,
   cannotRun: (d) => (d.params.sigma_wn > 0 ? `the OU background current (sigma_wn = ${d.params.sigma_wn}) has no event-driven closed form; use the reference engine` : undefined),

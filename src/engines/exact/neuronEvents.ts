@@ -72,6 +72,7 @@ export function scheduleSpike(tr: ExactTrial, t: number): void {
 export function onPostSpike(tr: ExactTrial): void {
   const t = tr.s[S_NOW]!;
   tr.postSpikes++;
+  if (tr.probes !== undefined) tr.probes.rec.postSpike(t);
   tr.s[S_T_POST] = Infinity;
   tr.s[S_I_L] *= expNeg((t - tr.s[S_T_L]) / tr.lif.tauSyn);
   tr.s[S_T_L] = t;

@@ -18,6 +18,7 @@ import { makeLifConstants, type LifConstants } from './lif.js';
 import type { OuRegime } from './ornsteinUhlenbeck.js';
 import { presynapticSpikeTimes, SpikeBuffer } from './poissonTrains.js';
 import { makeRegions, regionOf, type Regions } from './regions.js';
+import { ExactProbes } from './userProbes.js';
 
 /**
  * Default resolution of threshold crossings of the noisy h, s: a crossing (or a possible excursion) is
@@ -66,8 +67,10 @@ export const enum St {
   P_MAX = 15,
   T_P_MAX = 16,
   NOW = 17,
+  /** Time of the next sample of the user's probes (userProbes.ts), or Infinity. */
+  T_PROBE = 18,
 }
-const STATE_LENGTH = 18;
+const STATE_LENGTH = 19;
 
 /** Spike buffer reused across trials of this thread. */
 const SPIKES = new SpikeBuffer();
@@ -147,6 +150,8 @@ export class ExactTrial {
   readonly caH?: Float64Array;
   kCaSched = 0;
   kCaPut = 0;
+  /** The user's probes (TrialSpec.probes), if any. */
+  readonly probes: ExactProbes | undefined;
   // scratch
   readonly tmp = SCRATCH.tmp;
   readonly crossT = SCRATCH.crossT;
@@ -163,6 +168,7 @@ export class ExactTrial {
     this.s[St.T_REST] = Infinity;
     this.s[St.T_REF_END] = Infinity;
     this.s[St.T_POST] = Infinity;
+    this.s[St.T_PROBE] = Infinity;
     this.h0 = P.h0;
     this.tauC = toSeconds(P, 'tau_c');
     this.cPre = P.c_pre;
@@ -209,5 +215,7 @@ export class ExactTrial {
       this.caC = buf.subarray(len, 2 * len);
       this.caH = buf.subarray(2 * len, 3 * len);
     }
+    this.probes = spec.probes && spec.probes.length > 0 ? new ExactProbes(spec, spec.dt_ms * 1e-3) : undefined;
+    if (this.probes && this.probes.jNext >= 0) this.s[St.T_PROBE] = this.probes.jNext * this.probes.dt;
   }
 }
