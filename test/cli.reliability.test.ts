@@ -198,3 +198,61 @@ describe('numerics: documented ranges, a non-finite state stops the run', () => 
     expect(acc.result('WTET', 'exact', 0).trials).toBe(0);
   });
 });
+
+describe('sizes: one set of limits, an estimate before the run', () => {
+  const exp = (d: string, text: string) => {
+    const f = join(d, 'e.yaml');
+    writeFileSync(f, text);
+    return f;
+  };
+
+  it.each([
+    ['a train count of 1e9', 'protocols:\n  - {name: big, duration_s: 100, trains: [{onset_s: 0, duration_s: 1, rate_Hz: 100, count: 1000000000, period_s: 1}]}\n', /count: must be ≤ 1000000/],
+    ['duration_s: 1e12', 'protocols:\n  - {name: big, duration_s: 1e12, trains: [{onset_s: 0, duration_s: 1, rate_Hz: 100}]}\n', /duration_s: must be ≤ 10000000 s/],
+    ['a 1e5 Hz train', 'protocols:\n  - {name: big, duration_s: 10000, trains: [{onset_s: 0, duration_s: 10000, rate_Hz: 100000}]}\n', /rate_Hz: must be ≤ 10000/],
+  ])('refuses %s in an experiment file, exit 2, nothing written', (_, text, msg) => {
+    const d = tmp();
+    const r = run(['run', exp(d, text), '--out', join(d, 'o')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(msg);
+    expect(readdirSync(d)).toEqual(['e.yaml']);
+  });
+
+  it('caps --trials on the command line as experiment files do', () => {
+    const r = run(['run', 'WLFS', '--trials', '100000000']);
+    expect(r.status).toBe(2);
+    expectOneLine(r.stderr);
+    expect(r.stderr).toMatch(/≤ 1000000/);
+    expect(run(['hw-study', '--trials', '100000000']).status).toBe(2);
+  });
+
+  it('estimates memory and output up front and refuses a huge run without --allow-large', () => {
+    const d = tmp();
+    // a probe every 0.2 ms without fast-forward: about 6 GiB of files (it wrote 18 GB unannounced)
+    const f = exp(d, 'protocols: [STET]\ntrials: 2\nfast_forward: false\nprobes: [{name: fine, variables: [V, c, h], interval_s: 0.0002, trials: all}]\n');
+    const r = run(['run', f, '--out', join(d, 'o')]);
+    expect(r.status).toBe(2);
+    expectOneLine(r.stderr);
+    expect(r.stderr).toMatch(/about [\d.]+ GiB of files.*--allow-large/);
+    expect(readdirSync(d)).toEqual(['e.yaml']);
+    // 4 protocols × 1e6 trials: ≈ 2 KB per trial held in memory
+    const m = run(['run', 'all', '--trials', '1000000', '--out', join(d, 'o2')]);
+    expect(m.status).toBe(2);
+    expect(m.stderr).toMatch(/about [\d.]+ GiB of memory/);
+    // a fine grid over a long protocol: refused before any typed array is allocated
+    const g = run(['run', exp(d, 'protocols: [{name: long, duration_s: 1e7, trains: [{onset_s: 0, duration_s: 1, rate_Hz: 10}]}]\nsample_interval_s: 1e-6\n'), '--out', join(d, 'o3')]);
+    expect(g.status).toBe(2);
+    expect(g.stderr).not.toMatch(/Invalid typed array length/);
+    expect(g.stderr).toMatch(/GiB of memory/);
+  });
+
+  it('estimateRun counts spikes, grid, rows and probe samples', async () => {
+    const { estimateRun } = await import('../src/experiments/limits.js');
+    const { resolveExperiment } = await import('../src/experiments/experiment.js');
+    const small = estimateRun(resolveExperiment({ protocols: ['WTET'], trials: 2 }));
+    expect(small.memory_bytes).toBeLessThan(300 * 2 ** 20);
+    expect(small.spikes_per_trial).toBeCloseTo(20, 0);
+    const probes = estimateRun(resolveExperiment({ protocols: ['WTET'], trials: 2, probes: [{ name: 'w', variables: ['w', 'h'], interval_s: 1, trials: 'all' }] }));
+    expect(probes.output_bytes).toBeGreaterThan(2 * 2 * 28_800 * 8); // trials × variables × samples × 8 B
+  });
+});

@@ -12,6 +12,7 @@ import { zodToJsonSchema } from 'zod-to-json-schema';
 import { PARAM_NAMES, PARAM_SPECS, checkParam, type ParamSpec } from '../model/parameters.js';
 import { OUTCOME_CLASSES, PRESET_NAMES } from '../model/protocols.js';
 import { PROBE_VARIABLES, PROBE_UNITS } from '../engines/types.js';
+import { MAX_DURATION_S, MAX_RATE_HZ, MAX_SPIKE_TIMES, MAX_TRAIN_COUNT, MAX_TRIALS } from './limits.js';
 
 /** Unit suffixes a parameter key may carry, with the factor to the parameter's documented unit. */
 export function unitSuffixes(spec: ParamSpec): ReadonlyArray<readonly [suffix: string, factor: number]> {
@@ -29,6 +30,8 @@ const finite = (what = 'a number') =>
   z.number({ invalid_type_error: `must be ${what}`, required_error: 'is required' }).finite({ message: 'must be finite' });
 const positive = () => finite().gt(0, { message: 'must be > 0' });
 const nonNegative = () => finite().gte(0, { message: 'must be ≥ 0' });
+/** A time within a run, s: at most {@link MAX_DURATION_S}. */
+const time = (t: z.ZodNumber) => t.lte(MAX_DURATION_S, { message: `must be ≤ ${MAX_DURATION_S} s` });
 
 /** A parameter value: a number in the documented unit, or a string with a unit such as "48.8 ms". */
 const ParamValue = z.union([z.number(), z.string()]);
@@ -54,12 +57,12 @@ export const ParamsSchema = z
 
 export const TrainSchema = z
   .object({
-    onset_s: nonNegative().describe('start of the first train, s'),
-    duration_s: positive().describe('duration of each train, s'),
-    rate_Hz: positive().describe('presynaptic rate during a train, Hz'),
-    count: finite('an integer').int({ message: 'must be an integer' }).gte(1, { message: 'must be ≥ 1' }).optional().describe('number of trains (default 1)'),
-    period_s: nonNegative().optional().describe('onset-to-onset interval between trains, s (required, > 0, when count > 1)'),
-    interval_s: nonNegative().optional().describe("alias of 'period_s'"),
+    onset_s: time(nonNegative()).describe('start of the first train, s'),
+    duration_s: time(positive()).describe('duration of each train, s'),
+    rate_Hz: positive().lte(MAX_RATE_HZ, { message: `must be ≤ ${MAX_RATE_HZ}` }).describe('presynaptic rate during a train, Hz'),
+    count: finite('an integer').int({ message: 'must be an integer' }).gte(1, { message: 'must be ≥ 1' }).lte(MAX_TRAIN_COUNT, { message: `must be ≤ ${MAX_TRAIN_COUNT}` }).optional().describe('number of trains (default 1)'),
+    period_s: time(nonNegative()).optional().describe('onset-to-onset interval between trains, s (required, > 0, when count > 1)'),
+    interval_s: time(nonNegative()).optional().describe("alias of 'period_s'"),
     kind: z.enum(['poisson', 'regular']).optional().describe("'poisson' (a spike in each step with probability f·dt; default) or 'regular' (every 1/f)"),
   })
   .strict()
@@ -80,9 +83,9 @@ export const ProtocolObjectSchema = z
     preset: z.enum(PRESET_NAMES as [string, ...string[]]).optional().describe('start from a preset; name and duration_s may be overridden'),
     name: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, { message: 'must be letters, digits, _ . - (no spaces or slashes)' }).optional(),
     description: z.string().optional(),
-    duration_s: positive().optional().describe('simulated duration, s'),
+    duration_s: time(positive()).optional().describe('simulated duration, s'),
     trains: z.array(TrainSchema).optional().describe('stimulus trains'),
-    spike_times_s: z.array(nonNegative()).optional().describe('explicit presynaptic spike times, s'),
+    spike_times_s: z.array(time(nonNegative())).max(MAX_SPIKE_TIMES, { message: `must list at most ${MAX_SPIKE_TIMES} spikes` }).optional().describe('explicit presynaptic spike times, s'),
     expected: z.enum(OUTCOME_CLASSES as unknown as [string, ...string[]]).optional().describe('expected outcome class, if known'),
   })
   .strict()
@@ -116,9 +119,9 @@ export const ProbeSchema = z
       .union([z.literal('all'), z.array(finite('an integer').int({ message: 'must be an integer' }).gte(0, { message: 'must be ≥ 0' }))])
       .optional()
       .describe("trial indices to record, or 'all' (default [0])"),
-    interval_s: positive().describe('sampling interval, s (rounded to whole integration steps, at least one)'),
-    from_s: nonNegative().optional().describe('start of the window, s (default 0)'),
-    to_s: positive().optional().describe('end of the window, s (default: end of the run)'),
+    interval_s: time(positive()).describe('sampling interval, s (rounded to whole integration steps, at least one)'),
+    from_s: time(nonNegative()).optional().describe('start of the window, s (default 0)'),
+    to_s: time(positive()).optional().describe('end of the window, s (default: end of the run)'),
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -150,10 +153,10 @@ export const ExperimentSchema = z
     seed: finite('an integer').int({ message: 'must be an integer' }).gte(0, { message: 'must be ≥ 0' })
       .lte(Number.MAX_SAFE_INTEGER, { message: `must be ≤ ${Number.MAX_SAFE_INTEGER}` }).optional().describe('master seed (default 1)'),
     trials: finite('an integer').int({ message: 'must be an integer' }).gte(1, { message: 'must be ≥ 1' })
-      .lte(1e6, { message: 'must be ≤ 1000000' }).optional().describe('trials per protocol (default 10)'),
+      .lte(MAX_TRIALS, { message: `must be ≤ ${MAX_TRIALS}` }).optional().describe('trials per protocol (default 10)'),
     dt_ms: positive().lte(10, { message: 'must be ≤ 10' }).optional().describe('integration step, ms (default 0.2)'),
     fast_forward: z.boolean().optional().describe('fast-forward after the last stimulus (default true)'),
-    sample_interval_s: positive().optional().describe('grid of the ensemble traces, s (default 60)'),
+    sample_interval_s: time(positive()).optional().describe('grid of the ensemble traces, s (default 60)'),
     params: ParamsSchema.optional(),
     protocols: z.array(ProtocolEntrySchema).min(1, { message: 'must list at least one protocol' }),
     probes: z.array(ProbeSchema).optional(),

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ExperimentError, readExperimentFile, resolveExperiment, type ResolvedExperiment } from '../../experiments/experiment.js';
 import { runExperiment } from '../../experiments/experimentRun.js';
+import { estimateRun, largeRunProblem } from '../../experiments/limits.js';
 import { readRunFolder } from '../../experiments/runRecord.js';
 import { experimentFolder } from '../../io/experimentOutput.js';
 import { defaultRunDir } from '../../io/files.js';
@@ -26,12 +27,13 @@ export interface ExperimentFlags {
   fastForward?: boolean;
   out?: string;
   force?: boolean;
+  allowLarge?: boolean;
   json?: boolean;
   quiet?: boolean;
 }
 
 /** Flags that apply to an experiment file (others, such as --workers, are reported as ignored). */
-const HANDLED = new Set(['trials', 'seed', 'engine', 'param', 'dt', 'fastForward', 'out', 'force', 'json', 'quiet']);
+const HANDLED = new Set(['trials', 'seed', 'engine', 'param', 'dt', 'fastForward', 'out', 'force', 'allowLarge', 'json', 'quiet']);
 
 /** Prints every problem of a malformed experiment and exits with 2 (nothing has been written). */
 function reject(e: ExperimentError): never {
@@ -81,6 +83,13 @@ export async function runExperimentFile(path: string, flags: ExperimentFlags, co
   } catch (e) {
     if (e instanceof ExperimentError) reject(e);
     throw e;
+  }
+
+  // memory and output size, estimated before anything runs
+  const large = largeRunProblem(estimateRun(exp));
+  if (large && !flags.allowLarge) {
+    process.stderr.write(`calcitag: ${path}: ${large}\n`);
+    process.exit(USAGE);
   }
 
   // as with protocol names, --json without --out prints the summary and writes no files

@@ -12,6 +12,7 @@ import { defaultRunDir, RunDirectory } from '../../io/files.js';
 import { renderSvg, svgToPng } from '../../io/plots.js';
 import { outputFolder, usageError } from '../errors.js';
 import { parseInteger } from './run.js';
+import { MAX_TRIALS } from '../../experiments/limits.js';
 
 interface StudyFlags {
   protocols: string[];
@@ -121,9 +122,9 @@ export function registerHwStudy(program: Command): void {
     .command('hw-study')
     .description('BrainScaleS-2 study: sweep the PPU solver period, rounding mode and number format against the reference engine')
     .option('--protocols <names...>', 'protocols (STET, WTET, SLFS, WLFS or all)', ['all'])
-    .option('--trials <n>', 'bss2 trials per configuration (periods ≥ 1 ms)', parseInteger('--trials', 1), 3)
-    .option('--short-period-trials <n>', 'bss2 trials per configuration for periods below 1 ms (infeasible on the chip, slow to emulate)', parseInteger('--short-period-trials', 1), 1)
-    .option('--reference-trials <n>', 'reference-engine trials per protocol', parseInteger('--reference-trials', 2), 10)
+    .option('--trials <n>', 'bss2 trials per configuration (periods ≥ 1 ms)', parseInteger('--trials', 1, MAX_TRIALS), 3)
+    .option('--short-period-trials <n>', 'bss2 trials per configuration for periods below 1 ms (infeasible on the chip, slow to emulate)', parseInteger('--short-period-trials', 1, MAX_TRIALS), 1)
+    .option('--reference-trials <n>', 'reference-engine trials per protocol', parseInteger('--reference-trials', 2, MAX_TRIALS), 10)
     .option('--seed <s>', 'master seed', parseInteger('--seed', 0), 1)
     .option('--periods <ms,...>', `solver periods in ms of biological time (default ${DEFAULT_PERIODS_MS.join(',')})`, parsePeriods)
     .addOption(new Option('--formats <f,...>', `number formats (default ${FORMAT_NAMES.join(',')})`).argParser(parseList('--formats', FORMAT_NAMES)))

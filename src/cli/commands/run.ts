@@ -12,16 +12,17 @@ import { resultsTable } from '../../io/table.js';
 import { outputFolder, stopNonFinite, usageError } from '../errors.js';
 import { NonFiniteStateError } from '../../experiments/ensemble.js';
 import { existsSync } from 'node:fs';
-import { looksLikeExperimentFile } from '../../experiments/experiment.js';
+import { experimentFromRunConfig, looksLikeExperimentFile } from '../../experiments/experiment.js';
+import { estimateRun, largeRunProblem, MAX_TRIALS } from '../../experiments/limits.js';
 import { runExperimentFile } from './experiment.js';
 import { createProgressReporter, protocolProgress } from '../../io/progress.js';
 import { addEngineOptions, engineOptionsFromFlags } from './engineFlags.js';
 
-export function parseInteger(flag: string, min: number) {
+export function parseInteger(flag: string, min: number, max?: number) {
   return (raw: string): number => {
     const v = Number(raw);
-    if (!/^\s*-?\d+\s*$/.test(raw) || !Number.isSafeInteger(v) || v < min) {
-      throw new InvalidArgumentError(`${flag} '${raw}' is invalid; allowed: an integer ≥ ${min}`);
+    if (!/^\s*-?\d+\s*$/.test(raw) || !Number.isSafeInteger(v) || v < min || (max !== undefined && v > max)) {
+      throw new InvalidArgumentError(`${flag} '${raw}' is invalid; allowed: an integer ≥ ${min}${max !== undefined ? ` and ≤ ${max}` : ''}`);
     }
     return v;
   };
@@ -53,6 +54,7 @@ interface RunFlags {
   fastForward: boolean;
   out?: string;
   force?: boolean;
+  allowLarge?: boolean;
   json?: boolean;
   quiet?: boolean;
   workers: number;
@@ -74,6 +76,9 @@ async function runCommand(protocols: string[], flags: RunFlags, command?: Comman
     if (e instanceof ConfigError || e instanceof ParameterError || e instanceof InvalidArgumentError) usageError(e.message);
     throw e;
   }
+  // memory and output size, estimated before anything runs (the same limits as experiment files)
+  const large = largeRunProblem(estimateRun(experimentFromRunConfig(cfg)));
+  if (large && !flags.allowLarge) usageError(large);
   // what the engine says about the run besides the results (e.g. bss2: hardware time, processor budget)
   const engine = getEngine(cfg.engine);
   const report = engine.report?.(cfg.engine_options, { params: cfg.params, dt_ms: cfg.dt_ms, protocols: cfg.protocols });
@@ -156,7 +161,7 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('run the single-synapse protocols (STET, WTET, SLFS, WLFS or all) as trial ensembles, or an experiment file')
     .argument('<protocols...>', 'protocol names: STET, WTET, SLFS, WLFS, or all; or one experiment file (.yaml, .yml, .json)')
-    .option('--trials <n>', 'independent trials per protocol', parseInteger('--trials', 1), 10)
+    .option('--trials <n>', `independent trials per protocol (at most ${MAX_TRIALS})`, parseInteger('--trials', 1, MAX_TRIALS), 10)
     .option('--seed <s>', 'master seed (integer ≥ 0); every random stream derives from it', parseInteger('--seed', 0), 1)
     .addOption(new Option('--engine <name>', 'integration engine').default('exact').argParser((v: string) => {
       if (!engineNames().includes(v)) throw new InvalidArgumentError(`--engine '${v}' is unknown; allowed: ${engineNames().join(', ')}`);
@@ -167,6 +172,7 @@ export function registerRun(program: Command): void {
     .option('--no-fast-forward', 'integrate every step for the whole run (no fast-forward after stimulation)')
     .option('--out <dir>', 'output folder (default runs/<timestamp>-<protocol>)')
     .option('--force', 'write into an --out folder that already holds files (files of the same name are replaced)')
+    .option('--allow-large', 'run even if the estimated memory or output size passes 4 GiB')
     .option('--json', 'print one JSON object on stdout and nothing else')
     .option('--quiet', 'no progress output')
     .option('--workers <n>', 'worker threads for the trials (default: all cores; 0: in the main thread); results do not depend on it', parseInteger('--workers', 0), availableParallelism());
