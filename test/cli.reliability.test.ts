@@ -256,3 +256,28 @@ describe('sizes: one set of limits, an estimate before the run', () => {
     expect(probes.output_bytes).toBeGreaterThan(2 * 2 * 28_800 * 8); // trials × variables × samples × 8 B
   });
 });
+
+describe('messages: one readable line, exit 2 for a path that cannot be used', () => {
+  it('schema --out onto a folder or through a file', () => {
+    const d = tmp();
+    mkdirSync(join(d, 'dir'));
+    writeFileSync(join(d, 'f'), 'x');
+    for (const [out, msg] of [[join(d, 'dir'), /is a folder, not a file/], [join(d, 'f', 'x.json'), /a file is in the way/]] as const) {
+      const r = run(['schema', '--out', out]);
+      expect(r.status).toBe(2);
+      expectOneLine(r.stderr);
+      expect(r.stderr).toMatch(msg);
+    }
+  });
+
+  it('readableError turns errno and allocation errors into words', async () => {
+    const { readableError } = await import('../src/cli/errors.js');
+    const errno = (code: string, syscall: string, path: string) => Object.assign(new Error(`${code}: raw, ${syscall} '${path}'`), { code, syscall, path });
+    expect(readableError(errno('EPERM', 'mkdir', '/x'))).toEqual(['cannot write /x: permission denied', 2]);
+    expect(readableError(errno('EEXIST', 'mkdir', '/f/x'))[0]).toMatch(/a file is in the way/);
+    expect(readableError(errno('ENOTDIR', 'open', '/f/x'))).toEqual(['cannot read or open /f/x: a part of the path is a file, not a folder', 2]);
+    expect(readableError(errno('ENOSPC', 'write', '/x'))).toEqual(['cannot write /x: no space left on the device', 1]);
+    expect(readableError(new RangeError('Invalid typed array length: 16666666666'))).toEqual([expect.stringMatching(/too large to hold in memory/), 2]);
+    expect(readableError(new Error('two\nlines'))).toEqual(['two', 1]);
+  });
+});

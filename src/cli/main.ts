@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
-import { USAGE } from './errors.js';
+import { readableError, USAGE } from './errors.js';
 import { registerRun } from './commands/run.js';
 import { registerHwStudy } from './commands/hwStudy.js';
 import { registerNetwork } from './commands/network.js';
@@ -39,8 +39,9 @@ async function main(argv: string[]): Promise<void> {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') process.exit(0);
       process.exit(USAGE);
     }
-    process.stderr.write(`calcitag: ${(e as Error).message}\n`);
-    process.exit(1);
+    const [line, code] = readableError(e);
+    process.stderr.write(`calcitag: ${line}\n`);
+    process.exit(code);
   }
 }
 
