@@ -3,7 +3,7 @@
  * are bounded, a non-finite state is an error, interrupts leave a folder that says how far it got,
  * parsing is bounded, and bad input gets one readable line with exit code 2. Built CLI in dist/.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -279,5 +279,60 @@ describe('messages: one readable line, exit 2 for a path that cannot be used', (
     expect(readableError(errno('ENOSPC', 'write', '/x'))).toEqual(['cannot write /x: no space left on the device', 1]);
     expect(readableError(new RangeError('Invalid typed array length: 16666666666'))).toEqual([expect.stringMatching(/too large to hold in memory/), 2]);
     expect(readableError(new Error('two\nlines'))).toEqual(['two', 1]);
+  });
+});
+
+describe('interrupts', () => {
+  it('a second Ctrl-C stops at once and leaves a folder that says how far it got, no orphan files', async () => {
+    const d = tmp();
+    const f = join(d, 'long.yaml');
+    // each trial of 'long' integrates 3000 s step by step (seconds of work): both signals land in one
+    writeFileSync(f, `trials: 20
+engine: reference
+fast_forward: false
+protocols:
+  - { name: quick, duration_s: 20, spike_times_s: [1, 1.01] }
+  - { name: long, duration_s: 3000, trains: [{ onset_s: 10, duration_s: 1, rate_Hz: 100 }] }
+probes:
+  - { name: all, variables: [h, z, c], interval_s: 0.01, trials: all }
+outputs: { npy: true }
+`);
+    const dir = join(d, 'run');
+    const child = spawn(process.execPath, [CLI, 'run', f, '--out', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no progress line:\n${stderr}`)), 60_000);
+      child.stderr.on('data', (b: Buffer) => {
+        stderr += b.toString();
+        if (/quick: all 20 trials done/.test(stderr)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 200)); // two presses, not one (a pending signal is not queued twice)
+    child.kill('SIGINT');
+    const code = await exited;
+    expect(code, stderr).toBe(130);
+    expect(stderr).toMatch(/stopped; completed quick/);
+    const s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+    expect(s.interrupted).toBe(true);
+    expect(s.progress.completed_protocols).toEqual(['quick']);
+    const log = readFileSync(join(dir, 'log.txt'), 'utf8');
+    expect(log).toMatch(/stopped at once/);
+    expect(log).toMatch(/interrupted: completed quick/);
+    const npy = readdirSync(join(dir, 'npy'));
+    const all = [...readdirSync(dir), ...npy];
+    expect(all.filter((x) => x.includes('.tmp-'))).toEqual([]);
+    // every time axis has its variables beside it (no orphan t_s.npy)
+    for (const t of npy.filter((x) => x.endsWith('_t_s.npy'))) {
+      const stem = t.slice(0, -'t_s.npy'.length);
+      expect(npy, t).toEqual(expect.arrayContaining(['h', 'z', 'c'].map((v) => `${stem}${v}.npy`)));
+    }
+    const py = spawnSync('/usr/bin/python3', ['-c', `import h5py,sys; f=h5py.File(sys.argv[1]); print(f.attrs['complete'], f['traces/all/quick/h'].shape[0])`, join(dir, 'results.h5')], { encoding: 'utf8' });
+    if (py.status === 0) expect(py.stdout.trim()).toBe('0 20');
   });
 });

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ExperimentError, readExperimentFile, resolveExperiment, type ResolvedExperiment } from '../../experiments/experiment.js';
-import { runExperiment } from '../../experiments/experimentRun.js';
+import { runExperiment, type ExperimentProgress, type ExperimentSink, type ExperimentSinkFactory, type RunProgressNote } from '../../experiments/experimentRun.js';
 import { estimateRun, largeRunProblem } from '../../experiments/limits.js';
 import { readRunFolder } from '../../experiments/runRecord.js';
 import { experimentFolder } from '../../io/experimentOutput.js';
@@ -105,6 +105,21 @@ export async function runExperimentFile(path: string, flags: ExperimentFlags, co
     process.stderr.write(`calcitag: ignored with an experiment file: ${ignored.join(', ')} (set engine settings under engine_options in the file; trials run in order in one thread)\n`);
   }
   const controller = new AbortController();
+  // the run folder, and how far the run got: a second Ctrl-C closes the folder with a note of it
+  let sink: ExperimentSink | undefined;
+  const output: ExperimentSinkFactory | undefined = outDir !== undefined
+    ? async (e, c) => (sink = await experimentFolder(outDir)(e, c))
+    : undefined;
+  const completed: string[] = [];
+  let current: { protocol: string; trialsDone: number; trials: number } | undefined;
+  const onProgress = (p: ExperimentProgress) => {
+    if (p.phase === 'trial' && p.protocol) current = { protocol: p.protocol, trialsDone: p.trialsDone, trials: p.trials };
+    if (p.phase === 'protocol' && p.protocol) {
+      completed.push(p.protocol);
+      current = undefined;
+    }
+    progress.onProgress(p);
+  };
   let sigints = 0;
   const onSigint = () => {
     sigints++;
@@ -113,8 +128,24 @@ export async function runExperimentFile(path: string, flags: ExperimentFlags, co
       progress.log('calcitag: interrupted — finishing the current trial and writing what is complete (Ctrl-C again to stop at once)');
     } else {
       progress.stop();
+      // signals are handled between trials and writes, so the folder is consistent here: close every
+      // file at the rows that finished, and say how far the run got (summary.json, log.txt)
+      if (sink) {
+        const partial = current && current.trialsDone > 0 && !completed.includes(current.protocol)
+          ? { protocol: current.protocol, trials_done: current.trialsDone, trials: current.trials } : undefined;
+        const note: RunProgressNote = {
+          complete: false, interrupted: true, completed_protocols: [...completed], ...(partial ? { partial } : {}),
+          not_started: exp.protocols.map((p) => p.name).filter((n) => !completed.includes(n) && n !== partial?.protocol),
+        };
+        try {
+          sink.note('stopped at once (Ctrl-C twice)');
+          sink.finish(note);
+        } catch {
+          sink.abort();
+        }
+      }
       if (outDir !== undefined) removeTemporaries(outDir);
-      process.stderr.write('calcitag: stopped; complete files are kept, unfinished ones removed\n');
+      process.stderr.write(`calcitag: stopped; completed ${completed.join(', ') || 'no protocol'}; complete files are kept, unfinished ones removed\n`);
       process.exit(130);
     }
   };
@@ -123,7 +154,7 @@ export async function runExperimentFile(path: string, flags: ExperimentFlags, co
   try {
     let res;
     try {
-      res = await runExperiment(exp, { output: outDir !== undefined ? experimentFolder(outDir) : undefined, onProgress: progress.onProgress, signal: controller.signal, source: path });
+      res = await runExperiment(exp, { output, onProgress, signal: controller.signal, source: path });
     } catch (e) {
       progress.stop();
       if (e instanceof NonFiniteStateError) stopNonFinite(e, exp.params, outDir);
