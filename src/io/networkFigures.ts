@@ -160,6 +160,7 @@ export function seedComparisonSpec(
     addCpp('h (mV)', cpp.weights, 't_s', { assembly: 'h_mean_CA_mV', control: 'h_mean_ctrl_mV' });
     addCpp('z·h0 (mV)', cpp.weights, 't_s', { assembly: 'zh0_mean_CA_mV', control: 'zh0_mean_ctrl_mV' });
   }
+  const sources = [`calcitag (${rates.length} seeds)`, 'C++ reference (1 run)'];
   const panel = (name: string, log: boolean) => ({
     width: 640, height: 150, title: name,
     transform: [{ filter: `datum.panel === '${name}'` }],
@@ -171,7 +172,7 @@ export function seedComparisonSpec(
           x: { field: 't', type: 'quantitative', title: 'time (s)' },
           y: { field: 'mean', type: 'quantitative', title: name, scale: log ? { type: 'symlog' } : { zero: false } },
           color: { field: 'series', type: 'nominal', title: null },
-          strokeDash: { field: 'source', type: 'nominal', title: null, scale: { range: [[1, 0], [4, 3]] } },
+          strokeDash: { field: 'source', type: 'nominal', title: null, legend: { labelLimit: 260 }, scale: { domain: sources, range: [[1, 0], [4, 3]] } },
         },
       },
     ],
