@@ -336,3 +336,21 @@ outputs: { npy: true }
     if (py.status === 0) expect(py.stdout.trim()).toBe('0 20');
   });
 });
+
+describe('examples', () => {
+  it('set no parameter to a rounded default (the dashboard would list it as changed)', async () => {
+    const { readExperimentFile, resolveExperiment } = await import('../src/experiments/experiment.js');
+    const { defaultParams } = await import('../src/model/parameters.js');
+    const dir = join(import.meta.dirname, '..', 'examples');
+    const d = defaultParams('single') as Record<string, number>;
+    for (const f of readdirSync(dir).filter((x) => /\.(ya?ml|json)$/.test(x))) {
+      const raw = readExperimentFile(join(dir, f));
+      if (raw && typeof raw === 'object' && 'populations' in raw) continue; // network descriptions: their own defaults
+      const p = resolveExperiment(raw, f).params as Record<string, number>;
+      for (const [k, v] of Object.entries(p)) {
+        const near = Math.abs(v - d[k]!) <= 1e-4 * Math.max(1, Math.abs(d[k]!));
+        if (near) expect(v, `${f}: ${k}`).toBe(d[k]);
+      }
+    }
+  });
+});
