@@ -47,17 +47,39 @@ function timeCpp(bin: string): Measured {
   }
 }
 
+/**
+ * The engine alone, in this process (started with --engine-only by the bench itself): the paradigm's
+ * description run by the reference engine with no CLI, figure or HDF5 library loaded, so that its peak
+ * memory is the simulation's own.
+ */
+async function engineOnly(seed: number): Promise<void> {
+  const { memoryParadigm } = await import('../src/model/network/memoryParadigm.js');
+  const { runReferenceNetwork } = await import('../src/engines/reference/networkEngine.js');
+  const base = process.resourceUsage().maxRSS / 1024;
+  const cpu0 = process.cpuUsage();
+  const r = runReferenceNetwork({ description: memoryParadigm().description, seed, trial: 0, dt_ms: 0.2, fastForward: true });
+  const cpu = process.cpuUsage(cpu0);
+  process.stdout.write(`${JSON.stringify({ cpu_s: (cpu.user + cpu.system) / 1e6, peak_rss_mb: process.resourceUsage().maxRSS / 1024, node_baseline_mb: base, spikes: r.spikes.t_s.length })}\n`);
+}
+
+function timeEngineOnly(seed: number): { cpu_s: number; peak_rss_mb: number; node_baseline_mb: number } {
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--engine-only', '--seed', String(seed)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`engine-only run failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
 function main(): void {
-  const argv = process.argv.slice(2);
   const seedAt = argv.indexOf('--seed');
   const seed = seedAt >= 0 ? Number(argv[seedAt + 1]) : 1;
   const jsonAt = argv.indexOf('--json');
   console.log(`calcitag network benchmark — ${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, load ${loadavg()[0]!.toFixed(2)}`);
   console.log('1. memory paradigm, 10 s recall, reference engine (dt 0.2 ms, fast-forward from 21.35 s)');
   const ours = timeCalcitag(seed);
+  const alone = timeEngineOnly(seed);
   const synSteps = ours.plastic * ours.steps;
   console.log(`   ${ours.synapses} synapses (${ours.plastic} plastic), ${ours.steps} detailed steps: CPU ${ours.cpu_s.toFixed(1)} s, wall ${ours.wall_s.toFixed(1)} s, ` +
     `peak ${ours.peak_rss_mb.toFixed(0)} MB; ${(ours.cpu_s / 30).toFixed(2)} CPU-s per simulated s; ${((1e9 * ours.cpu_s) / synSteps).toFixed(2)} ns per plastic synapse-step; Q ${ours.Q.toFixed(4)}, MI ${ours.MI.toFixed(3)}`);
+  console.log(`   the engine alone (no CLI, figure or HDF5 libraries loaded): CPU ${alone.cpu_s.toFixed(1)} s, peak ${alone.peak_rss_mb.toFixed(0)} MB (Node.js itself ${alone.node_baseline_mb.toFixed(0)} MB)`);
   const bin = process.env.CALCITAG_CPP_NETWORK;
   let cpp: (Measured & { measured: boolean }) | undefined;
   if (bin) {
@@ -71,7 +93,9 @@ function main(): void {
     ? `C++/calcitag CPU ${(cpp.cpu_s / ours.cpu_s).toFixed(1)}×`
     : `C++/calcitag CPU ${(CPP_RECORDED.cpu_s[0]! / ours.cpu_s).toFixed(1)}–${(CPP_RECORDED.cpu_s[1]! / ours.cpu_s).toFixed(1)}× (recorded C++ ${CPP_RECORDED.cpu_s.join('–')} CPU-s)`;
   console.log(`   C++ CPU ${cpp.cpu_s.toFixed(1)} s, peak ${cpp.peak_rss_mb.toFixed(0)} MB${cpp.measured ? '' : ' (recorded)'}; ${ratios}; memory calcitag/C++ ${(ours.peak_rss_mb / cpp.peak_rss_mb).toFixed(1)}×`);
-  if (jsonAt >= 0) writeFileSync(argv[jsonAt + 1]!, `${JSON.stringify({ calcitag: ours, cpp, cpp_recorded: CPP_RECORDED }, null, 1)}\n`);
+  if (jsonAt >= 0) writeFileSync(argv[jsonAt + 1]!, `${JSON.stringify({ calcitag: ours, engine_only: alone, cpp, cpp_recorded: CPP_RECORDED }, null, 1)}\n`);
 }
 
-main();
+const argv = process.argv.slice(2);
+if (argv.includes('--engine-only')) await engineOnly(Number(argv[argv.indexOf('--seed') + 1] ?? 1));
+else main();

@@ -63,50 +63,36 @@ export function compileNetwork(d: NetworkDescription, seed: number, dt: number):
   const neurons = membraneCoefficients(d, layout, popOf, dt);
 
   const drawn = drawProjections(d, seed);
-  // Plastic synapses, sorted by (target, source) so each neuron's incoming synapses are contiguous.
-  const plastic: Array<[number, number]> = [];
-  for (const pr of drawn) {
-    if (!pr.spec.plastic) continue;
-    for (let k = 0; k < pr.edges.source.length; k++) plastic.push([pr.edges.target[k]!, pr.edges.source[k]!]);
-  }
-  plastic.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  const nSyn = plastic.length;
-  const synPre = new Int32Array(nSyn), synPost = new Int32Array(nSyn), inStart = new Int32Array(n + 1);
-  const synIndex = new Map<number, number>();
-  plastic.forEach(([post, pre], s) => {
-    synPre[s] = pre;
-    synPost[s] = post;
-    inStart[post + 1]++;
-    synIndex.set(pre * n + post, s);
-  });
-  for (let i = 0; i < n; i++) inStart[i + 1] += inStart[i]!;
+  const { inStart, synPre, synPost } = plasticSynapses(drawn, n);
+  const nSyn = synPre.length;
+  const plasticOut = bySource(synPre, n);
 
-  // Outgoing edges grouped by delay.
-  const byDelay = new Map<number, Array<[number, number, number, number]>>();
-  for (const pr of drawn) {
+  // Outgoing edges grouped by delay, each neuron's sorted by target.
+  const delayOf = drawn.map((pr) => {
     const steps = delaySteps(pr.spec.delay_ms !== undefined ? pr.spec.delay_ms * 1e-3 : toSeconds(P, 't_syn_delay'), dt);
     if (steps < 1) throw new Error(`projection '${pr.spec.name}': delay must be at least one step (${dt * 1e3} ms)`);
-    const list = byDelay.get(steps) ?? [];
-    byDelay.set(steps, list);
-    const inh = d.populations.find((p) => p.name === pr.spec.source)!.inhibitory === true;
-    for (let k = 0; k < pr.edges.source.length; k++) {
-      const m = pr.edges.source[k]!, t = pr.edges.target[k]!;
-      const kick = pr.spec.plastic ? 0 : ((inh ? -1 : 1) * pr.spec.weight_mV!) / neurons.rMem[t]!;
-      list.push([m, t, kick, pr.spec.plastic ? synIndex.get(m * n + t)! : -1]);
-    }
-  }
-  const delays: DelayGroup[] = [...byDelay.entries()].sort((a, b) => a[0] - b[0]).map(([steps, list]) => {
-    list.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    return steps;
+  });
+  const delays: DelayGroup[] = [...new Set(delayOf)].sort((a, b) => a - b).map((steps) => {
+    const members = drawn.filter((_, i) => delayOf[i] === steps);
     const outStart = new Int32Array(n + 1);
-    for (const e of list) outStart[e[0] + 1]++;
+    for (const pr of members) for (const m of pr.edges.source) outStart[m + 1]++;
     for (let i = 0; i < n; i++) outStart[i + 1] += outStart[i]!;
-    return {
-      delaySteps: steps,
-      outStart,
-      target: Int32Array.from(list, (e) => e[1]),
-      kick_nA: Float64Array.from(list, (e) => e[2]),
-      synapse: Int32Array.from(list, (e) => e[3]),
-    };
+    const total = outStart[n]!;
+    const target = new Int32Array(total), kick_nA = new Float64Array(total), synapse = new Int32Array(total);
+    const fill = outStart.slice(0, n);
+    for (const pr of members) {
+      const inh = d.populations.find((p) => p.name === pr.spec.source)!.inhibitory === true;
+      const { source, target: tgt } = pr.edges;
+      for (let k = 0; k < source.length; k++) {
+        const m = source[k]!, t = tgt[k]!, e = fill[m]!++;
+        target[e] = t;
+        kick_nA[e] = pr.spec.plastic ? 0 : ((inh ? -1 : 1) * pr.spec.weight_mV!) / neurons.rMem[t]!;
+        synapse[e] = pr.spec.plastic ? findSynapse(plasticOut, synPost, m, t) : -1;
+      }
+    }
+    for (let m = 0; m < n; m++) sortSegment(target, kick_nA, synapse, outStart[m]!, outStart[m + 1]!);
+    return { delaySteps: steps, outStart, target, kick_nA, synapse };
   });
 
   const driven = new Uint8Array(n);
@@ -135,6 +121,67 @@ export function compileNetwork(d: NetworkDescription, seed: number, dt: number):
     ou, spikeTrains,
     caDelay: delaySteps(toSeconds(P, 't_c_delay'), dt),
   };
+}
+
+/**
+ * Plastic synapses grouped by target neuron (counting sort), each target's sorted by source, so that a
+ * neuron's incoming synapses are contiguous: synapses inStart[t] … inStart[t+1] − 1.
+ */
+function plasticSynapses(drawn: ReturnType<typeof drawProjections>, n: number): { inStart: Int32Array; synPre: Int32Array; synPost: Int32Array } {
+  const inStart = new Int32Array(n + 1);
+  for (const pr of drawn) if (pr.spec.plastic) for (const t of pr.edges.target) inStart[t + 1]++;
+  for (let i = 0; i < n; i++) inStart[i + 1] += inStart[i]!;
+  const synPre = new Int32Array(inStart[n]!), synPost = new Int32Array(inStart[n]!);
+  const fill = inStart.slice(0, n);
+  for (const pr of drawn) {
+    if (!pr.spec.plastic) continue;
+    for (let k = 0; k < pr.edges.source.length; k++) {
+      const t = pr.edges.target[k]!, s = fill[t]!++;
+      synPre[s] = pr.edges.source[k]!;
+      synPost[s] = t;
+    }
+  }
+  for (let t = 0; t < n; t++) synPre.subarray(inStart[t]!, inStart[t + 1]!).sort();
+  return { inStart, synPre, synPost };
+}
+
+/** Plastic synapses by source neuron: outSyn[outStart[m]] … (ascending synapse index, hence ascending target). */
+function bySource(synPre: Int32Array, n: number): { outStart: Int32Array; outSyn: Int32Array } {
+  const outStart = new Int32Array(n + 1);
+  for (const m of synPre) outStart[m + 1]++;
+  for (let i = 0; i < n; i++) outStart[i + 1] += outStart[i]!;
+  const fill = outStart.slice(0, n), outSyn = new Int32Array(synPre.length);
+  for (let s = 0; s < synPre.length; s++) outSyn[fill[synPre[s]!]!++] = s;
+  return { outStart, outSyn };
+}
+
+/** The plastic synapse from m to t (binary search among m's synapses, which ascend by target). */
+function findSynapse(out: { outStart: Int32Array; outSyn: Int32Array }, synPost: Int32Array, m: number, t: number): number {
+  let lo = out.outStart[m]!, hi = out.outStart[m + 1]! - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1, s = out.outSyn[mid]!, post = synPost[s]!;
+    if (post === t) return s;
+    if (post < t) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  throw new Error(`internal: no plastic synapse ${m} → ${t}`);
+}
+
+/** Sorts edges [from, to) by target, carrying their kick and synapse along (insertion sort: nearly sorted input). */
+function sortSegment(target: Int32Array, kick: Float64Array, syn: Int32Array, from: number, to: number): void {
+  for (let i = from + 1; i < to; i++) {
+    const t = target[i]!, k = kick[i]!, s = syn[i]!;
+    let j = i - 1;
+    while (j >= from && target[j]! > t) {
+      target[j + 1] = target[j]!;
+      kick[j + 1] = kick[j]!;
+      syn[j + 1] = syn[j]!;
+      j--;
+    }
+    target[j + 1] = t;
+    kick[j + 1] = k;
+    syn[j + 1] = s;
+  }
 }
 
 /** The resolved parameters of one population (the description's, with the population's overrides). */
