@@ -354,3 +354,17 @@ describe('examples', () => {
     }
   });
 });
+
+describe('run folder: nothing written outside it', () => {
+  it('RunDirectory refuses a name that leaves the folder', async () => {
+    const { RunDirectory } = await import('../src/io/files.js');
+    const d = tmp();
+    const dir = new RunDirectory(join(d, 'run'));
+    expect(() => dir.write('../evil.txt', 'x')).toThrow(/outside the run folder/);
+    expect(() => dir.write('/tmp/evil.txt', 'x')).toThrow(/outside the run folder/);
+    expect(() => dir.write('sub/../../evil.txt', 'x')).toThrow(/outside the run folder/);
+    expect(readdirSync(d)).toEqual([]);
+    dir.write('npy/ok.txt', 'x');
+    expect(readFileSync(join(d, 'run', 'npy', 'ok.txt'), 'utf8')).toBe('x');
+  });
+});

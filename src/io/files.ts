@@ -28,11 +28,13 @@ export class RunDirectory {
     this.path = resolve(path);
   }
   write(name: string, data: string | Uint8Array): string {
+    // a run writes inside its own folder only: a name that leaves it (../x, /etc/x) is a bug, never a file
+    const p = resolve(this.path, name);
+    if (!p.startsWith(this.path + sep)) throw new Error(`refusing to write '${name}' outside the run folder ${this.path}`);
     if (!this.created) {
       mkdirSync(this.path, { recursive: true });
       this.created = true;
     }
-    const p = join(this.path, name);
     writeFileAtomic(p, data);
     return p;
   }
