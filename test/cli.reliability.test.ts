@@ -368,3 +368,29 @@ describe('run folder: nothing written outside it', () => {
     expect(readFileSync(join(d, 'run', 'npy', 'ok.txt'), 'utf8')).toBe('x');
   });
 });
+
+describe('bad input found after the run started is now refused up front', () => {
+  it.each([
+    ['a train starting after its protocol ends', 'engine: exact\ntrials: 1\nprotocols:\n  - name: a\n    duration_s: 1.2\n    trains:\n      - {onset_s: 5, duration_s: 0.01, rate_Hz: 100}\n', /trains\[0\]\.onset_s: must be < the protocol's duration_s/],
+    ['a spike time after its protocol ends', 'engine: reference\ntrials: 1\nprotocols:\n  - name: a\n    duration_s: 1.2\n    spike_times_s: [5]\n', /spike_times_s\[0\]: must be < the protocol's duration_s/],
+    ['background noise on the exact engine', 'engine: exact\ntrials: 1\nparams:\n  sigma_wn: 1.5\nprotocols:\n  - name: a\n    duration_s: 2\n    trains:\n      - {onset_s: 0, duration_s: 0.1, rate_Hz: 10}\n', /engine 'exact' cannot run.*sigma_wn/],
+  ])('%s: exit 2, nothing written, never "Invalid typed array length"', (_, text, msg) => {
+    const d = tmp();
+    const f = join(d, 'e.yaml');
+    writeFileSync(f, text);
+    const r = run(['run', f, '--out', join(d, 'o')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(msg);
+    expect(r.stderr).not.toMatch(/typed array|too large to hold/i);
+    expect(readdirSync(d)).toEqual(['e.yaml']);
+  });
+
+  it('run --engine bss2 --param sigma_wn=0.1: exit 2 before anything runs', () => {
+    const d = tmp();
+    const r = run(['run', 'SLFS', '--engine', 'bss2', '--param', 'sigma_wn=0.1', '--trials', '1', '--workers', '0', '--out', join(d, 'o')]);
+    expect(r.status).toBe(2);
+    expectOneLine(r.stderr);
+    expect(r.stderr).toMatch(/sigma_wn/);
+    expect(readdirSync(d)).toEqual([]);
+  });
+});

@@ -8,7 +8,9 @@ import { readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { resolveEngineOptions } from '../engines/options.js';
+import { whyEngineCannotRun } from '../engines/capabilities.js';
 import { engineNames, getEngine } from '../engines/registry.js';
+import { singleSynapseDescription } from '../model/network/singleSynapse.js';
 import type { ProbeVariable } from '../engines/types.js';
 import { defaultParams, PARAM_SPECS, resolveParams, type ModelParams } from '../model/parameters.js';
 import { isPresetName, PRESET_NAMES, PRESET_PROTOCOLS, type OutcomeClass, type Protocol, type StimulusTrain } from '../model/protocols.js';
@@ -235,6 +237,13 @@ export function resolveExperiment(input: unknown, source?: string): ResolvedExpe
       return;
     }
     seen.set(p.name, i);
+    // stimulation must start within the protocol (an onset past its end left nothing to run)
+    p.trains.forEach((t, j) => {
+      if (t.onset_s >= p.duration_s) issues.push(`${formatPath(['protocols', i, 'trains', j, 'onset_s'])}: must be < the protocol's duration_s (${p.duration_s} s) (got ${t.onset_s})`);
+    });
+    p.spike_times_s.forEach((t, k) => {
+      if (t >= p.duration_s) issues.push(`${formatPath(['protocols', i, 'spike_times_s', k])}: must be < the protocol's duration_s (${p.duration_s} s) (got ${t})`);
+    });
     protocols.push(p);
   };
   rawProtocols.forEach((entry: unknown, i: number) => {
@@ -262,6 +271,12 @@ export function resolveExperiment(input: unknown, source?: string): ResolvedExpe
       }
     }
   });
+
+  // --- can the engine run this parameter set at all (e.g. background noise on an event-driven engine)?
+  if (engineNames().includes(engine) && protocols.length > 0 && !issues.some((i) => i.startsWith('params'))) {
+    const why = whyEngineCannotRun(getEngine(engine), singleSynapseDescription(toProtocol(protocols[0]!), resolvedParams));
+    if (why) issues.push(`engine: ${why}`);
+  }
 
   const trials = typeof raw.trials === 'number' ? raw.trials : DEFAULT_TRIALS;
   const dt_ms = typeof raw.dt_ms === 'number' ? raw.dt_ms : DEFAULT_DT_MS;

@@ -2,6 +2,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ParameterError, parseParamAssignment } from '../../model/parameters.js';
 import { engineNames, getEngine } from '../../engines/registry.js';
+import { whyEngineCannotRun } from '../../engines/capabilities.js';
+import { singleSynapseDescription } from '../../model/network/singleSynapse.js';
 import { ConfigError, resolveRunConfig, summaryJson, type RunConfig } from '../../experiments/protocolRun.js';
 import { runProtocolsParallel } from '../../experiments/parallel.js';
 import { availableParallelism } from 'node:os';
@@ -76,6 +78,9 @@ async function runCommand(protocols: string[], flags: RunFlags, command?: Comman
     if (e instanceof ConfigError || e instanceof ParameterError || e instanceof InvalidArgumentError) usageError(e.message);
     throw e;
   }
+  // an engine that cannot run this parameter set (e.g. background noise on exact or bss2): refused up front
+  const why = whyEngineCannotRun(getEngine(cfg.engine), singleSynapseDescription(cfg.protocols[0]!, cfg.params));
+  if (why) usageError(`--engine: ${why}`);
   // memory and output size, estimated before anything runs (the same limits as experiment files)
   const large = largeRunProblem(estimateRun(experimentFromRunConfig(cfg)));
   if (large && !flags.allowLarge) usageError(large);
