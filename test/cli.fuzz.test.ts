@@ -310,8 +310,8 @@ describe('calcitag CLI fuzz (in process)', () => {
 });
 
 /**
- * What the fuzz found in the CLI's own code (src/cli, src/experiments: fixed by whoever owns them;
- * these turn green, and `it.fails` then red, once they are fixed — drop the `.fails` then).
+ * What the fuzz found in the CLI's own code (src/cli, src/experiments), as tests: plain `it` once fixed,
+ * `it.fails` while open (it turns red when the fix lands: drop the `.fails` then).
  */
 describe('calcitag CLI fuzz: findings', () => {
   /** Runs one case by hand: exit code, stderr, and the files of the --out folder. */
@@ -329,17 +329,16 @@ describe('calcitag CLI fuzz: findings', () => {
   const EXACT_NOISE = 'engine: exact\ntrials: 1\nparams:\n  sigma_wn: 1.5\nprotocols:\n  - name: a\n    duration_s: 2\n    trains:\n      - {onset_s: 0, duration_s: 0.1, rate_Hz: 10}\n';
 
   // Found by the fuzz: an engine that cannot run the parameter set (exact or bss2 with background
-  // noise, sigma_wn > 0) is noticed only once the run has started: "starting: …", then the engine's
-  // message with exit 1, and a run folder holding log.txt and run.json but no results. Bad input
-  // should be refused before any work: one line, exit 2, nothing written (README's promise).
-  it.fails('an experiment file the engine cannot run (exact, sigma_wn > 0) is refused up front: exit 2, nothing written', async () => {
+  // noise, sigma_wn > 0) was noticed only once the run had started: "starting: …", then the engine's
+  // message with exit 1, and a run folder holding log.txt and run.json but no results. Fixed in 427c81c.
+  it('an experiment file the engine cannot run (exact, sigma_wn > 0) is refused up front: exit 2, nothing written', async () => {
     const r = await once((out) => ['run', 'e.yaml', '--out', out], EXACT_NOISE);
     expect(r.stderr).toMatch(/sigma_wn/);
     expect(r.code).toBe(2);
     expect(r.files).toEqual([]);
   });
 
-  it.fails('run --engine bss2 --param sigma_wn=0.1 is refused up front: exit 2, nothing written', async () => {
+  it('run --engine bss2 --param sigma_wn=0.1 is refused up front: exit 2, nothing written', async () => {
     const r = await once((out) => ['run', 'SLFS', '--engine', 'bss2', '--param', 'sigma_wn=0.1', '--trials', '1', '--workers', '0', '--out', out]);
     expect(r.stderr).toMatch(/sigma_wn/);
     expect(r.code).toBe(2);
@@ -347,14 +346,24 @@ describe('calcitag CLI fuzz: findings', () => {
   });
 
   // Found by the fuzz: a train whose onset lies after the protocol's end (onset_s 5, duration_s 1.2)
-  // passes validation; every engine then dies with "Invalid typed array length: -3699", exit 1, a run
-  // folder with log.txt and run.json but no results. It should be a one-line refusal naming
-  // protocols[0].trains[0].onset_s, exit 2, nothing written (or a run with the train cut off).
-  it.fails.each(['reference', 'exact', 'bss2'])('a train starting after its protocol ends is refused (or run), never "Invalid typed array length" (%s)', async (engine) => {
+  // passed validation; every engine then died with "Invalid typed array length: -3699", exit 1, a run
+  // folder with log.txt and run.json but no results. Fixed in 427c81c (refused, exit 2).
+  it.each(['reference', 'exact', 'bss2'])('a train starting after its protocol ends is refused (or run), never "Invalid typed array length" (%s)', async (engine) => {
     const file = `engine: ${engine}\ntrials: 1\nprotocols:\n  - name: a\n    duration_s: 1.2\n    trains:\n      - {onset_s: 5, duration_s: 0.01, rate_Hz: 100}\n`;
     const r = await once((out) => ['run', 'e.yaml', '--out', out, '--quiet'], file);
     expect(r.stderr).not.toMatch(/typed array/i);
     expect([0, 2]).toContain(r.code);
     if (r.code === 2) expect(r.files).toEqual([]);
+  });
+
+  // Found by the fuzz (10 000-case run): dt_ms: 1e-320 (positive, so valid for the schema) is accepted;
+  // the bss2 run then fails with "The number NaN cannot be converted to a BigInt …", exit 1, a folder
+  // with log.txt and run.json. dt needs a lower bound (one shared with --dt), refused with exit 2.
+  it.fails('an integration step of 1e-320 ms is refused: exit 2, nothing written', async () => {
+    const file = 'engine: bss2\ntrials: 1\ndt_ms: 1e-320\nprotocols:\n  - name: a\n    duration_s: 1\n    trains:\n      - {onset_s: 0, duration_s: 0.1, rate_Hz: 50}\n';
+    const r = await once((out) => ['run', 'e.yaml', '--out', out, '--quiet'], file);
+    expect(r.stderr).not.toMatch(/BigInt/);
+    expect(r.code).toBe(2);
+    expect(r.files).toEqual([]);
   });
 });
