@@ -185,6 +185,29 @@ export function parseExperimentText(text: string, source = 'experiment'): unknow
   }
 }
 
+/**
+ * What stops a valid, resolved experiment from running (empty when it can run): stimulation that starts
+ * at or after its protocol's end, an engine that cannot run the parameter set (e.g. background noise on
+ * an event-driven engine). `runExperiment` checks it before anything is written; front ends call it to
+ * refuse such a run up front.
+ */
+export function experimentRunProblems(exp: ResolvedExperiment): string[] {
+  const issues: string[] = [];
+  exp.protocols.forEach((p, i) => {
+    p.trains.forEach((t, j) => {
+      if (t.onset_s >= p.duration_s) issues.push(`${formatPath(['protocols', i, 'trains', j, 'onset_s'])}: must be < the protocol's duration_s (${p.duration_s} s) (got ${t.onset_s})`);
+    });
+    p.spike_times_s.forEach((t, k) => {
+      if (t >= p.duration_s) issues.push(`${formatPath(['protocols', i, 'spike_times_s', k])}: must be < the protocol's duration_s (${p.duration_s} s) (got ${t})`);
+    });
+  });
+  if (engineNames().includes(exp.engine) && exp.protocols.length > 0) {
+    const why = whyEngineCannotRun(getEngine(exp.engine), singleSynapseDescription(toProtocol(exp.protocols[0]!), exp.params));
+    if (why) issues.push(`engine: ${why}`);
+  }
+  return issues;
+}
+
 /** Validates and resolves an experiment; throws an {@link ExperimentError} listing every violation. */
 export function resolveExperiment(input: unknown, source?: string): ResolvedExperiment {
   const parsed = ExperimentSchema.safeParse(input);
@@ -237,13 +260,6 @@ export function resolveExperiment(input: unknown, source?: string): ResolvedExpe
       return;
     }
     seen.set(p.name, i);
-    // stimulation must start within the protocol (an onset past its end left nothing to run)
-    p.trains.forEach((t, j) => {
-      if (t.onset_s >= p.duration_s) issues.push(`${formatPath(['protocols', i, 'trains', j, 'onset_s'])}: must be < the protocol's duration_s (${p.duration_s} s) (got ${t.onset_s})`);
-    });
-    p.spike_times_s.forEach((t, k) => {
-      if (t >= p.duration_s) issues.push(`${formatPath(['protocols', i, 'spike_times_s', k])}: must be < the protocol's duration_s (${p.duration_s} s) (got ${t})`);
-    });
     protocols.push(p);
   };
   rawProtocols.forEach((entry: unknown, i: number) => {
@@ -271,12 +287,6 @@ export function resolveExperiment(input: unknown, source?: string): ResolvedExpe
       }
     }
   });
-
-  // --- can the engine run this parameter set at all (e.g. background noise on an event-driven engine)?
-  if (engineNames().includes(engine) && protocols.length > 0 && !issues.some((i) => i.startsWith('params'))) {
-    const why = whyEngineCannotRun(getEngine(engine), singleSynapseDescription(toProtocol(protocols[0]!), resolvedParams));
-    if (why) issues.push(`engine: ${why}`);
-  }
 
   const trials = typeof raw.trials === 'number' ? raw.trials : DEFAULT_TRIALS;
   const dt_ms = typeof raw.dt_ms === 'number' ? raw.dt_ms : DEFAULT_DT_MS;

@@ -7,7 +7,7 @@
 import { getEngine } from '../engines/registry.js';
 import type { ProbeSink, ProbeSpec, ProbeTrace } from '../engines/types.js';
 import { EnsembleAccumulator, type EnsembleResult } from './ensemble.js';
-import { experimentRunConfig, resolveExperiment, type ResolvedExperiment, type ResolvedProbe, type ResolvedProtocol } from './experiment.js';
+import { ExperimentError, experimentRunConfig, experimentRunProblems, resolveExperiment, type ResolvedExperiment, type ResolvedProbe, type ResolvedProtocol } from './experiment.js';
 import type { ExperimentInput } from './experimentSchema.js';
 import { summaryJson, type RunConfig } from './protocolRun.js';
 
@@ -143,6 +143,8 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
  */
 export async function runExperiment(experiment: ExperimentInput | ResolvedExperiment | unknown, options: RunExperimentOptions = {}): Promise<ExperimentResult> {
   const exp = resolveExperiment(experiment, options.source);
+  const problems = experimentRunProblems(exp);
+  if (problems.length > 0) throw new ExperimentError(problems, options.source); // before anything is written
   const cfg = experimentRunConfig(exp);
   const engine = getEngine(cfg.engine);
   const output = options.output ? await options.output(exp, cfg) : undefined;

@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { ExperimentError, readExperimentFile, resolveExperiment, type ResolvedExperiment } from '../../experiments/experiment.js';
+import { ExperimentError, experimentRunProblems, readExperimentFile, resolveExperiment, type ResolvedExperiment } from '../../experiments/experiment.js';
 import { runExperiment, type ExperimentProgress, type ExperimentSink, type ExperimentSinkFactory, type RunProgressNote } from '../../experiments/experimentRun.js';
 import { estimateRun, largeRunProblem } from '../../experiments/limits.js';
 import { readRunFolder } from '../../experiments/runRecord.js';
@@ -80,6 +80,8 @@ export async function runExperimentFile(path: string, flags: ExperimentFlags, co
     else raw = readExperimentFile(path);
     const fromCli = (name: string) => command?.getOptionValueSource(name) === 'cli';
     exp = resolveExperiment(applyOverrides(raw, flags, fromCli), path);
+    const problems = experimentRunProblems(exp); // valid, but not runnable as it stands
+    if (problems.length > 0) throw new ExperimentError(problems, path);
   } catch (e) {
     if (e instanceof ExperimentError) reject(e);
     throw e;
