@@ -12,7 +12,7 @@ import { zodToJsonSchema } from 'zod-to-json-schema';
 import { PARAM_NAMES, PARAM_SPECS, checkParam, type ParamSpec } from '../model/parameters.js';
 import { OUTCOME_CLASSES, PRESET_NAMES } from '../model/protocols.js';
 import { PROBE_VARIABLES, PROBE_UNITS } from '../engines/types.js';
-import { MAX_DURATION_S, MAX_RATE_HZ, MAX_SPIKE_TIMES, MAX_TRAIN_COUNT, MAX_TRIALS } from './limits.js';
+import { MAX_DT_MS, MIN_DT_MS, MAX_DURATION_S, MAX_RATE_HZ, MAX_SPIKE_TIMES, MAX_TRAIN_COUNT, MAX_TRIALS } from './limits.js';
 
 /** Unit suffixes a parameter key may carry, with the factor to the parameter's documented unit. */
 export function unitSuffixes(spec: ParamSpec): ReadonlyArray<readonly [suffix: string, factor: number]> {
@@ -154,7 +154,7 @@ export const ExperimentSchema = z
       .lte(Number.MAX_SAFE_INTEGER, { message: `must be ≤ ${Number.MAX_SAFE_INTEGER}` }).optional().describe('master seed (default 1)'),
     trials: finite('an integer').int({ message: 'must be an integer' }).gte(1, { message: 'must be ≥ 1' })
       .lte(MAX_TRIALS, { message: `must be ≤ ${MAX_TRIALS}` }).optional().describe('trials per protocol (default 10)'),
-    dt_ms: positive().lte(10, { message: 'must be ≤ 10' }).optional().describe('integration step, ms (default 0.2)'),
+    dt_ms: positive().gte(MIN_DT_MS, { message: `must be ≥ ${MIN_DT_MS}` }).lte(MAX_DT_MS, { message: `must be ≤ ${MAX_DT_MS}` }).optional().describe('integration step, ms (default 0.2)'),
     fast_forward: z.boolean().optional().describe('fast-forward after the last stimulus (default true)'),
     sample_interval_s: time(positive()).optional().describe('grid of the ensemble traces, s (default 60)'),
     params: ParamsSchema.optional(),

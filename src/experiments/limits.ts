@@ -15,6 +15,9 @@ export const MAX_RATE_HZ = 10_000;
 export const MAX_TRAIN_COUNT = 1_000_000;
 /** Explicit spike times of one protocol. */
 export const MAX_SPIKE_TIMES = 10_000_000;
+/** Integration step, ms: at least 1 µs (a smaller step is no model of anything and overflows counts), at most 10 ms. */
+export const MIN_DT_MS = 1e-3;
+export const MAX_DT_MS = 10;
 /** Memory or output size past which a run needs an explicit confirmation (4 GiB). */
 export const LARGE_RUN_BYTES = 4 * 2 ** 30;
 

@@ -2,6 +2,7 @@
  * A protocol run: the validated, fully resolved configuration of `calcitag run` and its execution
  * (one ensemble per protocol). No I/O here: writers and front ends live in io/ and cli/.
  */
+import { MAX_DT_MS, MIN_DT_MS } from './limits.js';
 import { resolveParams, type ModelParams } from '../model/parameters.js';
 import { isPresetName, PRESET_NAMES, PRESET_PROTOCOLS, type Protocol } from '../model/protocols.js';
 import { EngineOptionError, resolveEngineOptions } from '../engines/options.js';
@@ -89,7 +90,7 @@ export function resolveRunConfig(req: RunRequest): RunConfig {
   if (!Number.isSafeInteger(seed) || seed < 0) throw new ConfigError('--seed', `seed ${seed} is invalid; allowed: an integer from 0 to ${Number.MAX_SAFE_INTEGER}`);
   const trials = positiveInteger('--trials', req.trials ?? DEFAULT_TRIALS);
   const dt_ms = req.dt_ms ?? DEFAULT_DT_MS;
-  if (!Number.isFinite(dt_ms) || dt_ms <= 0 || dt_ms > 10) throw new ConfigError('--dt', `dt ${dt_ms} ms is invalid; allowed: a number > 0 and ≤ 10 ms`);
+  if (!Number.isFinite(dt_ms) || dt_ms < MIN_DT_MS || dt_ms > MAX_DT_MS) throw new ConfigError('--dt', `dt ${dt_ms} ms is invalid; allowed: a number ≥ ${MIN_DT_MS} and ≤ ${MAX_DT_MS} ms`);
   const sample = req.sampleInterval_s ?? 60;
   if (!Number.isFinite(sample) || sample <= 0) throw new ConfigError('sample_interval_s', `sample interval ${sample} s is invalid; allowed: a number > 0`);
   let params: ModelParams;
