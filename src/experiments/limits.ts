@@ -3,7 +3,31 @@
  * and an estimate of a run's memory and output size, made before anything runs. A run past
  * {@link LARGE_RUN_BYTES} of either is refused unless the user confirms it (`--allow-large`).
  */
-import type { ResolvedExperiment } from './experiment.js';
+
+/**
+ * What the estimate reads of a resolved experiment (structurally a `ResolvedExperiment`; declared here so
+ * that this module imports nothing — protocolRun, in the browser entry, uses its limits).
+ */
+export interface EstimatedExperiment {
+  readonly trials: number;
+  readonly dt_ms: number;
+  readonly sample_interval_s: number;
+  readonly protocols: ReadonlyArray<{
+    readonly name: string;
+    readonly duration_s: number;
+    readonly spike_times_s: readonly number[];
+    readonly trains: ReadonlyArray<{ readonly count: number; readonly duration_s: number; readonly rate_Hz: number }>;
+  }>;
+  readonly probes: ReadonlyArray<{
+    readonly variables: readonly string[];
+    readonly protocols: readonly string[];
+    readonly trials: readonly number[];
+    readonly interval_s: number;
+    readonly from_s: number;
+    readonly to_s?: number;
+  }>;
+  readonly outputs: { readonly hdf5: boolean; readonly npy: boolean; readonly chunk_samples: number };
+}
 
 /** Trials per protocol. */
 export const MAX_TRIALS = 1_000_000;
@@ -36,14 +60,14 @@ export interface RunEstimate {
 }
 
 /** Expected presynaptic spikes of a protocol's trial. */
-export function expectedSpikes(p: ResolvedExperiment['protocols'][number]): number {
+export function expectedSpikes(p: EstimatedExperiment['protocols'][number]): number {
   let n = p.spike_times_s.length;
   for (const t of p.trains) n += t.count * t.duration_s * t.rate_Hz;
   return n;
 }
 
 /** Memory and output size of a resolved experiment, estimated from its counts (nothing is run). */
-export function estimateRun(exp: ResolvedExperiment): RunEstimate {
+export function estimateRun(exp: EstimatedExperiment): RunEstimate {
   const dt_s = exp.dt_ms * 1e-3;
   const files = (exp.outputs.hdf5 ? 1 : 0) + (exp.outputs.npy ? 1 : 0);
   let spikesMax = 0, gridMax = 0, output = 0, probeBuffers = 0;
