@@ -297,13 +297,13 @@ describe('interrupts', () => {
   it('a second Ctrl-C stops at once and leaves a folder that says how far it got, no orphan files', async () => {
     const d = tmp();
     const f = join(d, 'long.yaml');
-    // each trial of 'long' integrates 3000 s step by step (seconds of work): both signals land in one
+    // each trial of 'long' integrates 12 000 s step by step (seconds of work): both signals land in one
     writeFileSync(f, `trials: 20
 engine: reference
 fast_forward: false
 protocols:
   - { name: quick, duration_s: 20, spike_times_s: [1, 1.01] }
-  - { name: long, duration_s: 3000, trains: [{ onset_s: 10, duration_s: 1, rate_Hz: 100 }] }
+  - { name: long, duration_s: 12000, trains: [{ onset_s: 10, duration_s: 1, rate_Hz: 100 }] }
 probes:
   - { name: all, variables: [h, z, c], interval_s: 0.01, trials: all }
 outputs: { npy: true }
