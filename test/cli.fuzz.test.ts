@@ -16,9 +16,17 @@
  * (custom protocols of ≤ 10 s, ≤ 2 trials); the few preset runs take ~1.5 s each.
  *
  *   npx vitest run test/cli.fuzz.test.ts                         # FUZZ_CASES=300 (default; ~40 s on 2 cores)
- *   FUZZ_CASES=10000 FUZZ_SEED=<n> npx vitest run test/cli.fuzz.test.ts   # the long run
+ *   FUZZ_CASES=10000 FUZZ_SEED=2026 npx vitest run test/cli.fuzz.test.ts -t 'in process'   # the long run
  *
- * The long run (10 000 cases) is recorded in docs/fuzzing.md.
+ * FUZZ_LOG=1 prints one line per case; FUZZ_KEEP=1 keeps the folders of failed cases. Every case runs
+ * (no stop at the first failure); the distinct problems are listed at the end with a case to replay.
+ *
+ * Last 10 000-case run (seed 2026, 2026-12-01, tree of 450ddf7, 32 min on 2 busy cores): 8 cases
+ * failed, two kinds — 7 × a train starting after its protocol's end ("Invalid typed array length",
+ * fixed in 427c81c, test below) and 1 × dt_ms 1e-320 ("NaN cannot be converted to a BigInt", open:
+ * it.fails below). Exit codes 0: 2778, 1: 162, 2: 6586, 130: 474; no stack trace, nothing written
+ * outside a run folder or on exit 2, no temporaries left; heap at most 478 MB (43 MB at the start).
+ * Details in docs/fuzzing.md.
  */
 import fc from 'fast-check';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -301,7 +309,7 @@ describe('calcitag CLI fuzz (in process)', () => {
     );
     const kinds = new Map<string, Outcome>();
     for (const f of failures) for (const p of f.problems) if (!kinds.has(p.replace(/\d+/g, '#').slice(0, 60))) kinds.set(p.replace(/\d+/g, '#').slice(0, 60), f);
-    const report = [...kinds.values()].slice(0, 8).map((f) =>
+    const report = [...new Set(kinds.values())].slice(0, 8).map((f) =>
       `${f.problems.join('; ')}\n  command: calcitag ${f.c.args.map((a) => JSON.stringify(a)).join(' ')}\n${f.c.file ? `  experiment file:\n${f.c.file.text.slice(0, 1500).replace(/^/gm, '    ')}\n` : ''}  exit ${f.r.code}\n  stdout: ${f.r.stdout.slice(0, 500)}\n  stderr: ${f.r.stderr.slice(0, 1000)}`);
     if (failures.length) process.stdout.write(`calcitag fuzz: ${failures.length} of ${CASES} cases failed:\n${report.join('\n')}\n`);
     expect(failures.map((f) => f.problems).flat(), report.join('\n')).toEqual([]);
