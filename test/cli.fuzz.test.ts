@@ -23,8 +23,8 @@
  *
  * Last 10 000-case run (seed 2026, 2026-12-01, tree of 450ddf7, 32 min on 2 busy cores): 8 cases
  * failed, two kinds — 7 × a train starting after its protocol's end ("Invalid typed array length",
- * fixed in 427c81c, test below) and 1 × dt_ms 1e-320 ("NaN cannot be converted to a BigInt", open:
- * it.fails below). Exit codes 0: 2778, 1: 162, 2: 6586, 130: 474; no stack trace, nothing written
+ * fixed in 427c81c, test below) and 1 × dt_ms 1e-320 ("NaN cannot be converted to a BigInt", fixed
+ * in 1b2d3a4, test below). Exit codes 0: 2778, 1: 162, 2: 6586, 130: 474; no stack trace, nothing written
  * outside a run folder or on exit 2, no temporaries left; heap at most 478 MB (43 MB at the start).
  * Details in docs/fuzzing.md.
  */
@@ -364,10 +364,10 @@ describe('calcitag CLI fuzz: findings', () => {
     if (r.code === 2) expect(r.files).toEqual([]);
   });
 
-  // Found by the fuzz (10 000-case run): dt_ms: 1e-320 (positive, so valid for the schema) is accepted;
-  // the bss2 run then fails with "The number NaN cannot be converted to a BigInt …", exit 1, a folder
-  // with log.txt and run.json. dt needs a lower bound (one shared with --dt), refused with exit 2.
-  it.fails('an integration step of 1e-320 ms is refused: exit 2, nothing written', async () => {
+  // Found by the fuzz (10 000-case run): dt_ms: 1e-320 (positive, so valid for the schema) was accepted;
+  // the bss2 run then failed with "The number NaN cannot be converted to a BigInt …", exit 1, a folder
+  // with log.txt and run.json. Fixed in 1b2d3a4 (one dt range for --dt and dt_ms).
+  it('an integration step of 1e-320 ms is refused: exit 2, nothing written', async () => {
     const file = 'engine: bss2\ntrials: 1\ndt_ms: 1e-320\nprotocols:\n  - name: a\n    duration_s: 1\n    trains:\n      - {onset_s: 0, duration_s: 0.1, rate_Hz: 50}\n';
     const r = await once((out) => ['run', 'e.yaml', '--out', out, '--quiet'], file);
     expect(r.stderr).not.toMatch(/BigInt/);
