@@ -135,7 +135,7 @@ export function runReferenceTrial(spec: TrialSpec): TrialResult {
   }
   const steps = Math.max(0, detailedLast - jStart + 1);
 
-  let h = st[S_H]!, z = st[S_Z]!, p = st[S_P]!;
+  const h = st[S_H]!, z = st[S_Z]!, p = st[S_P]!;
   let tagged = st[S_TAGGED] === 1, proteinSynthesis = st[S_SYNTHESIS] === 1;
   let pMax = st[S_P_MAX]!, jPMax = st[S_J_P_MAX]!;
   if (ffStep <= nLast) {
@@ -144,9 +144,6 @@ export function runReferenceTrial(spec: TrialSpec): TrialResult {
     // Fast-forward fills the coarse grid through rec.interpolate; the probes follow the same states.
     if (probeRec && probeRec.next >= 0) probeRec.followGrid(rec, k.vRev);
     const ff = fastForward(P, { t: ffStep * dt, h, z, p, sumDev: st[S_SUM]!, tagged, proteinSynthesis, pMax, tPMax: jPMax * dt }, T, rec);
-    h = ff.h;
-    z = ff.z;
-    p = ff.p;
     tagged = ff.tagged;
     proteinSynthesis = ff.proteinSynthesis;
     if (ff.pMax > pMax) {
