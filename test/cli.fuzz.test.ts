@@ -26,7 +26,8 @@
  * fixed in 427c81c, test below) and 1 × dt_ms 1e-320 ("NaN cannot be converted to a BigInt", fixed
  * in 1b2d3a4, test below). Exit codes 0: 2778, 1: 162, 2: 6586, 130: 474; no stack trace, nothing written
  * outside a run folder or on exit 2, no temporaries left; heap at most 478 MB (43 MB at the start).
- * Details in docs/fuzzing.md.
+ * Rerun after those fixes (seed 2026, ffcf9c5, 646 s): 10 000 cases, no failure (exit 0: 2893,
+ * 2: 6763, 130: 344; heap ≤ 493 MB). Details in docs/fuzzing.md.
  */
 import fc from 'fast-check';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
