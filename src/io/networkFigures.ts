@@ -4,6 +4,7 @@
  * the early-phase weight h, the late phase z·h0 and the protein p.
  */
 import type { MemoryRunResult } from '../experiments/network/memoryRun.js';
+import { meanSd } from '../experiments/network/published.js';
 import type { VegaLiteSpec } from './plots.js';
 
 const FONT = 'DejaVu Sans';
@@ -139,8 +140,7 @@ export function seedComparisonSpec(
       for (let i = 0; i < n; i++) {
         const xs = tables.map((c) => c[col]?.[i] ?? NaN).filter(Number.isFinite);
         if (xs.length === 0) continue;
-        const m = xs.reduce((a, b) => a + b, 0) / xs.length;
-        const sd = Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, xs.length - 1));
+        const { mean: m, sd } = meanSd(xs);
         rows.push({ panel, t: tables[0]![t]![i]!, series: label, source: `calcitag (${tables.length} seeds)`, mean: m, lo: m - sd, hi: m + sd });
       }
     }

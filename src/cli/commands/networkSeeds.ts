@@ -73,8 +73,7 @@ function backgroundRates(ours: readonly Columns[], cpp?: Columns): Record<string
   const groups = { assembly: ['rate_assembly_Hz', 'rate_CA_Hz'], control: ['rate_ctrl_Hz', 'rate_exc_nonCA_Hz'], inhibitory: ['rate_inh_Hz', 'rate_inh_Hz'] } as const;
   return Object.fromEntries(Object.entries(groups).map(([g, [col, cppCol]]) => {
     const xs = ours.map((r) => backgroundRate(r, col));
-    const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-    const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, xs.length - 1));
+    const { mean, sd } = meanSd(xs);
     return [g, { ours: { mean, sd }, ...(cpp ? { cpp: backgroundRate(cpp, cppCol) } : {}) }];
   }));
 }
