@@ -32,3 +32,9 @@ export function presynapticSpikeSteps(protocol: Protocol, dt: number, rng: Rando
   for (const s of steps) if (s >= 0 && (out.length === 0 || out[out.length - 1] !== s)) out.push(s);
   return Int32Array.from(out);
 }
+
+/** Forced postsynaptic spike times (Protocol.postSpikeTimes_s) as sorted, distinct step indices ≥ 0. */
+export function forcedSpikeSteps(times_s: readonly number[], dt: number): Int32Array {
+  const steps = times_s.map((t) => Math.round(t / dt)).filter((s) => s >= 0).sort((a, b) => a - b);
+  return Int32Array.from(steps.filter((s, i) => i === 0 || steps[i - 1] !== s));
+}

@@ -29,6 +29,13 @@ export interface Protocol {
   readonly trains: readonly StimulusTrain[];
   /** Extra presynaptic spikes at explicit times, s. */
   readonly spikeTimes_s?: readonly number[];
+  /**
+   * Postsynaptic spikes forced at these times, s (pairing protocols, docs/timing.md). When given, the
+   * postsynaptic neuron is driven, as a spike-train stimulus drives a network neuron: it spikes exactly
+   * at these times (each adds c_post to the calcium) and never by its own membrane, which is held at
+   * V_reset (no threshold, no refractoriness) so that Δt = t_post − t_pre is exact on every engine.
+   */
+  readonly postSpikeTimes_s?: readonly number[];
   /** Simulated duration, s. */
   readonly duration_s: number;
   /** The class the published model produces, if known. */
@@ -116,7 +123,7 @@ export function stimulationSpan(protocol: Protocol): { first_s: number; last_s: 
     first = Math.min(first, tr.onset_s);
     last = Math.max(last, tr.onset_s + (count - 1) * (tr.period_s ?? 0) + tr.duration_s);
   }
-  for (const t of protocol.spikeTimes_s ?? []) {
+  for (const t of [...(protocol.spikeTimes_s ?? []), ...(protocol.postSpikeTimes_s ?? [])]) {
     first = Math.min(first, t);
     last = Math.max(last, t);
   }

@@ -101,6 +101,11 @@ export class AnalogFrontend {
   readonly eC: number;
   /** Step in hardware time, s. */
   readonly dt_hw: number;
+  /**
+   * A driven neuron (forced postsynaptic spikes, Protocol.postSpikeTimes_s): it spikes only when `step`
+   * is told to, into the calcium circuit, and its membrane is held at the reset potential.
+   */
+  driven = false;
 
   constructor(readonly circuit: AnalogCircuit, dt_bio_s: number, acceleration: number, weightLsb_mV: number) {
     this.dt_hw = dt_bio_s / acceleration;
@@ -115,19 +120,25 @@ export class AnalogFrontend {
    * One step: neuron (threshold/reset/refractory), synaptic current decay, the delayed PSP, then calcium
    * decay and the delayed presynaptic and postsynaptic jumps. Returns whether the neuron spiked.
    */
-  step(psp: boolean, caPre: boolean): boolean {
+  step(psp: boolean, caPre: boolean, forced = false): boolean {
     const K = this.circuit;
-    this.v = this.v * this.eMem + (K.vRest + K.rMem * this.iSyn) * (1 - this.eMem);
     let spike = false;
-    if (this.refractory > 1e-15) {
+    if (this.driven) {
+      // no threshold, no refractoriness: the spikes are the forced ones
       this.v = K.vReset;
-      this.refractory -= this.dt_hw;
-    } else if (this.v >= K.vTh) {
-      this.v = K.vReset;
-      this.refractory = K.tRef_hw;
-      spike = true;
-      this.postSpikes++;
+      spike = forced;
+    } else {
+      this.v = this.v * this.eMem + (K.vRest + K.rMem * this.iSyn) * (1 - this.eMem);
+      if (this.refractory > 1e-15) {
+        this.v = K.vReset;
+        this.refractory -= this.dt_hw;
+      } else if (this.v >= K.vTh) {
+        this.v = K.vReset;
+        this.refractory = K.tRef_hw;
+        spike = true;
+      }
     }
+    if (spike) this.postSpikes++;
     this.iSyn *= this.eSyn;
     if (this.iSyn < TINY && this.iSyn > -TINY) this.iSyn = 0;
     if (psp) this.iSyn += this.weightCode * this.nAPerCode;
@@ -140,12 +151,13 @@ export class AnalogFrontend {
 
   /** True when neuron and synapse are at rest, so only calcium changes (by pure decay). */
   quiet(): boolean {
+    if (this.driven) return Math.abs(this.iSyn) < 1e-9;
     return this.refractory <= 1e-15 && Math.abs(this.iSyn) < 1e-9 && Math.abs(this.v - this.circuit.vRest) < 1e-6 && this.circuit.vTh > this.circuit.vRest;
   }
 
   /** Advances a quiet front end by n steps: the neuron is put exactly at rest, calcium decays. */
   decayQuiet(n: number): void {
-    this.v = this.circuit.vRest;
+    this.v = this.driven ? this.circuit.vReset : this.circuit.vRest;
     this.iSyn = 0;
     this.c *= this.eC ** n;
     if (this.c < TINY) this.c = 0;

@@ -16,7 +16,7 @@ import { stimulationSpan } from '../../model/protocols.js';
 import { streamFor } from '../../random/streams.js';
 import { StepCalciumWindow } from '../calciumWindow.js';
 import { GridRecorder } from '../gridRecorder.js';
-import { presynapticSpikeSteps } from '../presynapticSpikes.js';
+import { forcedSpikeSteps, presynapticSpikeSteps } from '../presynapticSpikes.js';
 import type { Engine, TrialResult, TrialSpec } from '../types.js';
 import { Cadc } from './adc.js';
 import { AnalogFrontend, analogCircuit, effectiveMismatch } from './analogFrontend.js';
@@ -61,6 +61,11 @@ export function runBss2Trial(spec: TrialSpec): TrialResult {
   let iPsp = 0, iCa = 0;
   let nextPsp = nSpikes > 0 ? spikes[0]! + synDelay : Infinity;
   let nextCa = nSpikes > 0 ? spikes[0]! + caDelay : Infinity;
+  // forced postsynaptic spikes (pairing protocols): the neuron is driven, it fires at these steps only
+  const forced = forcedSpikeSteps(spec.protocol.postSpikeTimes_s ?? [], dt);
+  analog.driven = spec.protocol.postSpikeTimes_s !== undefined;
+  let iForced = 0;
+  let nextForced = forced.length > 0 ? forced[0]! : Infinity;
 
   // --- recording
   const rec = new GridRecorder(T, spec.sampleInterval_s);
@@ -86,7 +91,7 @@ export function runBss2Trial(spec: TrialSpec): TrialResult {
   let k = 0;
   while (k < K) {
     const j0 = k * m, j1 = j0 + m;
-    const nextEvent = Math.min(nextPsp, nextCa);
+    const nextEvent = Math.min(nextPsp, nextCa, nextForced);
     const inWindow = j1 >= caFrom && j0 <= caTo;
     if (!inWindow && nextEvent > j1 && analog.quiet() && adc.surelyBelow(analog.c, codeD)) {
       // Quiet stretch: no input until nextEvent, calcium below θ_d. Run the processor alone.
@@ -129,7 +134,9 @@ export function runBss2Trial(spec: TrialSpec): TrialResult {
           iCa++;
           nextCa = iCa < nSpikes ? spikes[iCa]! + caDelay : Infinity;
         }
-        const fired = analog.step(psp, ca);
+        const post = j === nextForced;
+        if (post) nextForced = ++iForced < forced.length ? forced[iForced]! : Infinity;
+        const fired = analog.step(psp, ca, post);
         analogSteps++;
         if (probes !== undefined) {
           if (fired) probes.postSpike(j);

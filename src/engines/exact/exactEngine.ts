@@ -74,6 +74,7 @@ const enum Ev {
   Cross,
   Calcium,
   Post,
+  ForcedPost,
   RefractoryEnd,
   Psp,
   RestSwitch,
@@ -100,6 +101,7 @@ function run(tr: ExactTrial): TrialResult {
     let ev = Ev.Cross;
     if (tCa < tn) { tn = tCa; ev = Ev.Calcium; }
     if (tr.s[S_T_POST] < tn) { tn = tr.s[S_T_POST]; ev = Ev.Post; }
+    if (tr.iForced < tr.nForced && tr.forced[tr.iForced]! < tn) { tn = tr.forced[tr.iForced]!; ev = Ev.ForcedPost; }
     if (tr.s[S_T_REF_END] < tn) { tn = tr.s[S_T_REF_END]; ev = Ev.RefractoryEnd; }
     if (tPsp < tn) { tn = tPsp; ev = Ev.Psp; }
     if (tr.s[S_T_REST] < tn) { tn = tr.s[S_T_REST]; ev = Ev.RestSwitch; }
@@ -130,6 +132,7 @@ function run(tr: ExactTrial): TrialResult {
       case Ev.Cross: onCrossing(tr); break;
       case Ev.Calcium: tr.iCa++; onCalciumJump(tr, false); break;
       case Ev.Post: onPostSpike(tr); break;
+      case Ev.ForcedPost: tr.iForced++; onPostSpike(tr); break; // the neuron has no threshold: only forced spikes
       case Ev.RefractoryEnd: onRefractoryEnd(tr); break;
       case Ev.Psp: onPsp(tr); break;
       case Ev.RestSwitch: onRestSwitch(tr); break;

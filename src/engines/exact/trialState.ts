@@ -72,6 +72,8 @@ export const enum St {
 }
 const STATE_LENGTH = 19;
 
+const NO_FORCED = new Float64Array(0);
+
 /** Spike buffer reused across trials of this thread. */
 const SPIKES = new SpikeBuffer();
 
@@ -121,6 +123,10 @@ export class ExactTrial {
   readonly caBridge: RandomStream;
   readonly spikes: Float64Array;
   readonly nSpikes: number;
+  /** Forced postsynaptic spike times, sorted (Protocol.postSpikeTimes_s; empty when the neuron is free). */
+  readonly forced: Float64Array;
+  readonly nForced: number;
+  iForced = 0;
 
   // --- state: doubles in `s` (see the {@link St} indices): early phase h (valid at tH), calcium (cJ just after
   // the last jump at tJ), slow variables (pS, zS at tS), membrane (uL, iL at tL), pending event times
@@ -189,7 +195,11 @@ export class ExactTrial {
     for (let r = 0; r <= 2; r++) this.diffusion[r] = 2 * this.ou[r]!.k * this.ou[r]!.varInf;
     this.regions = makeRegions(P.theta_tag, P.theta_pro);
     this.slowK = slowConstants(P);
-    this.lif = makeLifConstants(toSeconds(P, 'tau_mem'), toSeconds(P, 'tau_syn'), P.r_mem, P.i_0, P.v_th, P.v_rev);
+    // a driven neuron (forced postsynaptic spikes) has no threshold of its own: it never fires by its membrane
+    const post = spec.protocol.postSpikeTimes_s;
+    this.lif = makeLifConstants(toSeconds(P, 'tau_mem'), toSeconds(P, 'tau_syn'), P.r_mem, P.i_0, post ? Infinity : P.v_th, P.v_rev);
+    this.forced = post ? Float64Array.from(post).sort() : NO_FORCED;
+    this.nForced = this.forced.length;
     this.s[St.U_L] = this.lif.drive; // resting membrane with the constant drive R·I_0
 
     this.noise = streamFor(spec.seed, [spec.trial], 'plasticityNoise');

@@ -67,7 +67,7 @@ export function stepCoefficients(P: ModelParams, dt: number): StepCoefficients {
 /** Slots of the loop state vector. Booleans are stored as 0/1. */
 export const S_V = 0, S_I_SYN = 1, S_I_BG = 2, S_REF = 3, S_C = 4, S_H = 5, S_Z = 6, S_P = 7, S_SUM = 8,
   S_MAX_DEV = 9, S_P_MAX = 10, S_J_P_MAX = 11, S_POST_SPIKES = 12, S_TAGGED = 13, S_SYNTHESIS = 14,
-  S_I_PSP = 15, S_I_CA = 16, STATE_SIZE = 17;
+  S_I_PSP = 15, S_I_CA = 16, S_I_FORCED = 17, STATE_SIZE = 18;
 
 /** Initial state: V at rest, h = h0, everything else zero. */
 export function initialState(k: StepCoefficients): Float64Array {
@@ -87,11 +87,13 @@ export interface StepObserver {
 /**
  * Integrates steps jFrom … jTo (inclusive) in the reference's order of operations (see
  * referenceEngine.ts), reading and writing the state vector `st`. `never` is a step index larger
- * than any step of the run.
+ * than any step of the run. `forced`, when given, drives the postsynaptic neuron (Protocol.postSpikeTimes_s):
+ * it spikes at exactly these sorted, distinct steps and its membrane is held at V_reset, as the network
+ * loop does for a neuron of a spike-train stimulus.
  */
 export function integrateDetailed(
   k: StepCoefficients, st: Float64Array, spikes: Int32Array, noise: RandomStream, background: RandomStream,
-  obs: StepObserver, nextObserve: number, jFrom: number, jTo: number, never: number,
+  obs: StepObserver, nextObserve: number, jFrom: number, jTo: number, never: number, forced?: Int32Array,
 ): void {
   const dt = k.dt, eMem = k.eMem, eSyn = k.eSyn, eOU = k.eOU, ouNoise = k.ouNoise, tRef = k.tRef;
   const vRev = k.vRev, vTh = k.vTh, vReset = k.vReset, rMem = k.rMem, i0 = k.i0;
@@ -110,22 +112,37 @@ export function integrateDetailed(
   let nextPsp = iPsp < nSpikes ? spikes[iPsp]! + synDelay : never;
   let nextCa = iCa < nSpikes ? spikes[iCa]! + caDelay : never;
   let nextObs = nextObserve;
+  const driven = forced !== undefined;
+  const nForced = driven ? forced.length : 0;
+  let iForced = st[S_I_FORCED]! | 0;
+  let nextForced = iForced < nForced ? forced![iForced]! : never;
 
   for (let j = jFrom; j <= jTo; j++) {
     // 1. postsynaptic neuron: background (= backgroundStep), membrane (= membraneStep), refractory hold
     //    or threshold; current decay
-    if (ouNoise > 0) iBg = (iBg - i0) * eOU + ouNoise * background.gaussian() + i0;
-    v = v * eMem + (vRev + rMem * (iBg + iSyn)) * (1 - eMem);
     let postSpike = false;
-    if (refractory > EPS) {
+    if (driven) {
       v = vReset;
-      refractory -= dt;
-    } else if (v >= vTh) {
-      v = vReset;
-      refractory = tRef;
-      postSpike = true;
-      postSpikes++;
-      obs.postSpike(j);
+      if (j === nextForced) {
+        postSpike = true;
+        postSpikes++;
+        obs.postSpike(j);
+        iForced++;
+        nextForced = iForced < nForced ? forced![iForced]! : never;
+      }
+    } else {
+      if (ouNoise > 0) iBg = (iBg - i0) * eOU + ouNoise * background.gaussian() + i0;
+      v = v * eMem + (vRev + rMem * (iBg + iSyn)) * (1 - eMem);
+      if (refractory > EPS) {
+        v = vReset;
+        refractory -= dt;
+      } else if (v >= vTh) {
+        v = vReset;
+        refractory = tRef;
+        postSpike = true;
+        postSpikes++;
+        obs.postSpike(j);
+      }
     }
     iSyn *= eSyn;
     if (iSyn < TINY && iSyn > -TINY) iSyn = 0;
@@ -185,5 +202,5 @@ export function integrateDetailed(
   st[S_V] = v; st[S_I_SYN] = iSyn; st[S_I_BG] = iBg; st[S_REF] = refractory;
   st[S_C] = c; st[S_H] = h; st[S_Z] = z; st[S_P] = p; st[S_SUM] = sumDev;
   st[S_MAX_DEV] = maxDev; st[S_P_MAX] = pMax; st[S_J_P_MAX] = jPMax; st[S_POST_SPIKES] = postSpikes;
-  st[S_TAGGED] = tagged ? 1 : 0; st[S_SYNTHESIS] = synthesis ? 1 : 0; st[S_I_PSP] = iPsp; st[S_I_CA] = iCa;
+  st[S_TAGGED] = tagged ? 1 : 0; st[S_SYNTHESIS] = synthesis ? 1 : 0; st[S_I_PSP] = iPsp; st[S_I_CA] = iCa; st[S_I_FORCED] = iForced;
 }

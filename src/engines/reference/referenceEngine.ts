@@ -21,7 +21,7 @@ import { streamFor } from '../../random/streams.js';
 import { StepCalciumWindow } from '../calciumWindow.js';
 import { GridRecorder } from '../gridRecorder.js';
 import { ProbeRecorder } from '../probeRecorder.js';
-import { presynapticSpikeSteps } from '../presynapticSpikes.js';
+import { forcedSpikeSteps, presynapticSpikeSteps } from '../presynapticSpikes.js';
 import type { Engine, TrialResult, TrialSpec } from '../types.js';
 import {
   initialState, integrateDetailed, stepCoefficients, type StepObserver,
@@ -106,6 +106,9 @@ export function runReferenceTrial(spec: TrialSpec): TrialResult {
   const spikes = presynapticSpikeSteps(spec.protocol, dt, streamFor(spec.seed, [spec.trial], 'presynapticSpikes'));
   const noiseRng = streamFor(spec.seed, [spec.trial], 'plasticityNoise');
   const bgRng = streamFor(spec.seed, [spec.trial], 'backgroundNoise');
+  // forced postsynaptic spikes (pairing protocols): sorted, distinct steps; no random draws
+  const post = spec.protocol.postSpikeTimes_s;
+  const forced = post ? forcedSpikeSteps(post, dt) : undefined;
 
   // --- fast-forward entry: FF_BUFFER_S after the end of the last stimulation
   const span = stimulationSpan(spec.protocol);
@@ -124,14 +127,15 @@ export function runReferenceTrial(spec: TrialSpec): TrialResult {
   // Idle start: the state is at its fixed point until the first spike's PSP arrives.
   let jStart = 0;
   if (backgroundOff) {
-    const firstEvent = spikes.length > 0 ? spikes[0]! + Math.min(k.synDelay, k.caDelay) : detailedLast + 1;
+    const firstPre = spikes.length > 0 ? spikes[0]! + Math.min(k.synDelay, k.caDelay) : detailedLast + 1;
+    const firstEvent = forced && forced.length > 0 ? Math.min(firstPre, forced[0]!) : firstPre;
     jStart = Math.max(0, Math.min(firstEvent - 1, detailedLast + 1, ca ? ca.from : NEVER));
-    obs.hold(jStart - 1, k.vRev, 0, k.h0, 0, 0);
+    obs.hold(jStart - 1, forced ? k.vReset : k.vRev, 0, k.h0, 0, 0);
   }
   // In chunks: the first chunk trains V8's type feedback for the code around the loop, so the
   // optimised loop of every later chunk and trial runs without de-optimisations.
   for (let j0 = jStart; j0 <= detailedLast; j0 += CHUNK_STEPS) {
-    integrateDetailed(k, st, spikes, noiseRng, bgRng, obs, obs.next(), j0, Math.min(detailedLast, j0 + CHUNK_STEPS - 1), NEVER);
+    integrateDetailed(k, st, spikes, noiseRng, bgRng, obs, obs.next(), j0, Math.min(detailedLast, j0 + CHUNK_STEPS - 1), NEVER, forced);
   }
   const steps = Math.max(0, detailedLast - jStart + 1);
 

@@ -19,7 +19,10 @@ export function singleSynapseDescription(protocol: Protocol, params: ModelParams
     stimuli: [{
       kind: 'spike-trains', name: protocol.name, target: { population: 'pre' }, trains: protocol.trains,
       ...(protocol.spikeTimes_s ? { spikeTimes_s: protocol.spikeTimes_s } : {}),
-    }],
+    }, ...(protocol.postSpikeTimes_s
+      // forced postsynaptic spikes: the same imposed-spike stimulus, on the postsynaptic neuron
+      ? [{ kind: 'spike-trains' as const, name: `${protocol.name}-post`, target: { population: 'post' }, trains: [], spikeTimes_s: protocol.postSpikeTimes_s }]
+      : [])],
     probes: [],
     duration_s: protocol.duration_s,
   };
@@ -39,8 +42,12 @@ export function asSingleSynapse(d: NetworkDescription): { protocol: Protocol; pa
   const c = pr!.connectivity;
   if (c.rule === 'fixed-probability' || (c.rule === 'explicit' && c.edges.source.length !== 1)) return { reason: 'its one synapse is not certain to exist' };
   const s = d.stimuli[0];
-  if (d.stimuli.length !== 1 || s!.kind !== 'spike-trains' || s!.target.population !== pre!.name) {
+  if (d.stimuli.length < 1 || d.stimuli.length > 2 || s!.kind !== 'spike-trains' || s!.target.population !== pre!.name) {
     return { reason: 'it is not driven by one spike-train stimulus of the presynaptic neuron' };
+  }
+  const forced = d.stimuli[1];
+  if (forced && (forced.kind !== 'spike-trains' || forced.target.population !== post!.name || forced.trains.length > 0)) {
+    return { reason: 'its second stimulus is not a list of forced spike times of the postsynaptic neuron' };
   }
   return {
     params: d.params,
@@ -49,6 +56,7 @@ export function asSingleSynapse(d: NetworkDescription): { protocol: Protocol; pa
       description: d.description ?? '',
       trains: s!.trains,
       ...(s!.spikeTimes_s ? { spikeTimes_s: s!.spikeTimes_s } : {}),
+      ...(forced?.kind === 'spike-trains' ? { postSpikeTimes_s: forced.spikeTimes_s ?? [] } : {}),
       duration_s: d.duration_s,
     },
   };
