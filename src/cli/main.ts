@@ -12,6 +12,8 @@ import { registerNetwork } from './commands/network.js';
 import { registerSchema } from './commands/schema.js';
 import { registerServe } from './commands/serve.js';
 import { registerValidate } from './commands/validate.js';
+import { registerSweep } from './commands/sweep.js';
+import { registerWorker } from './commands/worker.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -27,6 +29,8 @@ export function buildProgram(): Command {
   registerSchema(program);
   registerServe(program);
   registerValidate(program);
+  registerSweep(program);
+  registerWorker(program);
   return program;
 }
 

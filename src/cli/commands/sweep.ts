@@ -1,0 +1,202 @@
+/**
+ * `calcitag sweep plan|run|run-job|collect|status|submit|slurm`: parameter sweeps from an experiment
+ * file with a `sweep` section (docs/sweeps.md). A sweep folder holds the manifest and one result file
+ * per finished job; every way of running it — all local cores, BullMQ workers on Redis, SLURM array
+ * tasks — writes the same files, and `collect` turns them into the same table and class map.
+ */
+import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { ExperimentError, readExperimentFile } from '../../experiments/experiment.js';
+import { planSweep, type SweepManifest } from '../../experiments/sweep/plan.js';
+import { sweepTable } from '../../experiments/sweep/results.js';
+import { runSweepJobs } from '../../experiments/sweep/run.js';
+import { SweepSpecError } from '../../experiments/sweep/spec.js';
+import { VERSION } from '../../version.js';
+import { writeFileAtomic } from '../../io/files.js';
+import { collectResults, pendingJobs, readJobResult, readManifest, SweepFolderError, writeJobResult, writeManifest, writeSweepTable } from '../../io/sweepFiles.js';
+import { writeSweepFigure } from '../../io/sweepPlot.js';
+import { slurmScript } from '../../io/sweepSlurm.js';
+import { BrokerError, brokerStatus, DEFAULT_QUEUE, submitSweep } from '../../distributed/broker.js';
+import { outputFolder, usageError } from '../errors.js';
+import { parseInteger } from './run.js';
+
+/** The manifest of a sweep folder, or exit 2 with one line. */
+function manifestOf(dir: string): SweepManifest {
+  try {
+    return readManifest(dir);
+  } catch (e) {
+    if (e instanceof SweepFolderError) usageError(e.message);
+    throw e;
+  }
+}
+
+/** Runs a broker call; an unreachable or malformed broker is bad input (exit 2, one line). */
+async function viaBroker<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof BrokerError) usageError(e.message);
+    throw e;
+  }
+}
+
+function planCommand(spec: string, flags: { out: string; force?: boolean }): void {
+  const dir = outputFolder(flags.out, { force: flags.force });
+  let m: SweepManifest;
+  try {
+    m = planSweep(readExperimentFile(spec), spec);
+  } catch (e) {
+    if (e instanceof SweepSpecError) usageError(`${spec}: ${e.message}`);
+    if (e instanceof ExperimentError) usageError(e.message);
+    throw e;
+  }
+  const path = writeManifest(dir, m);
+  const trials = m.jobs.length * m.protocols.length * m.trials_per_point;
+  process.stdout.write(`${m.jobs.length} jobs (${m.fields.map((f) => f.path).join(' × ')}), ${m.protocols.length} protocol(s), ${m.trials_per_point} trials each: ${trials} trials; manifest ${path}\n`);
+}
+
+/** Writes the table and the figure of complete results; returns the paths. */
+async function aggregate(dir: string, m: SweepManifest): Promise<{ paths: string[]; missing: number }> {
+  const { results, missing } = collectResults(dir, m);
+  if (missing.length > 0) return { paths: [], missing: missing.length };
+  const table = sweepTable(m, results);
+  return { paths: [...writeSweepTable(dir, table), ...(await writeSweepFigure(dir, m, table))], missing: 0 };
+}
+
+async function runCommand(dir: string, flags: { workers?: number; quiet?: boolean }): Promise<void> {
+  const m = manifestOf(dir);
+  const todo = pendingJobs(dir, m);
+  const skipped = m.jobs.length - todo.length;
+  const say = (line: string) => { if (!flags.quiet) process.stderr.write(`${line}\n`); };
+  say(`${m.jobs.length} jobs: ${skipped} already complete, ${todo.length} to run`);
+  const t0 = performance.now();
+  let done = 0;
+  let last = t0;
+  process.once('SIGINT', () => {
+    process.stderr.write(`\ncalcitag: interrupted; ${skipped + done} of ${m.jobs.length} jobs are complete in ${dir}/results; run the same command again to resume\n`);
+    process.exit(130);
+  });
+  await runSweepJobs(m, todo, {
+    workers: flags.workers, ranOn: `${hostname()}:${process.pid}`,
+    onJobDone: (_job, r) => {
+      writeJobResult(dir, r);
+      done++;
+      const now = performance.now();
+      if (now - last > 2000 || done === todo.length) {
+        last = now;
+        say(`${skipped + done}/${m.jobs.length} jobs complete (${((now - t0) / 1000).toFixed(1)} s)`);
+      }
+    },
+  });
+  const { paths } = await aggregate(dir, m);
+  process.stdout.write(`${m.jobs.length} jobs complete (${todo.length} run now, ${((performance.now() - t0) / 1000).toFixed(1)} s); ${paths.join(', ')}\n`);
+}
+
+async function runJobCommand(dir: string, flags: { index: number; workers?: number }): Promise<void> {
+  const m = manifestOf(dir);
+  const job = m.jobs[flags.index];
+  if (!job) usageError(`--index ${flags.index} is invalid; allowed: 0 to ${m.jobs.length - 1} (the manifest has ${m.jobs.length} jobs)`);
+  if (readJobResult(dir, m, job)) {
+    process.stdout.write(`job ${job.index} (${job.id}) is already complete\n`);
+    return;
+  }
+  await runSweepJobs(m, [job], { workers: flags.workers ?? 1, ranOn: `${hostname()}:${process.pid}`, onJobDone: (_j, r) => writeJobResult(dir, r) });
+  process.stdout.write(`job ${job.index} (${job.id}) complete\n`);
+}
+
+interface BrokerFlags { broker?: string; queue: string }
+
+async function collectCommand(dir: string, flags: BrokerFlags): Promise<void> {
+  const m = manifestOf(dir);
+  const { paths, missing } = await aggregate(dir, m);
+  if (missing > 0) {
+    let why = '';
+    if (flags.broker) {
+      const s = await viaBroker(() => brokerStatus(dir, m, { broker: flags.broker!, queue: flags.queue }));
+      why = `; queue: ${Object.entries(s.states).map(([k, v]) => `${k} ${v}`).join(', ')}${s.failures.map((f) => `\n  failed job ${f.index} (${f.id}): ${f.reason}`).join('')}`;
+    }
+    process.stderr.write(`calcitag: ${missing} of ${m.jobs.length} jobs have no result yet in ${dir}/results; nothing collected${why}\n`);
+    process.exit(1);
+  }
+  process.stdout.write(`${m.jobs.length} jobs collected: ${paths.join(', ')}\n`);
+}
+
+async function statusCommand(dir: string, flags: BrokerFlags & { json?: boolean }): Promise<void> {
+  const m = manifestOf(dir);
+  const complete = m.jobs.length - pendingJobs(dir, m).length;
+  const queue = flags.broker ? await viaBroker(() => brokerStatus(dir, m, { broker: flags.broker!, queue: flags.queue })) : undefined;
+  if (flags.json) {
+    process.stdout.write(JSON.stringify({ jobs: m.jobs.length, complete, ...(queue ? { queue } : {}) }) + '\n');
+    return;
+  }
+  const lines = [`${m.name}: ${complete} of ${m.jobs.length} jobs complete (results in ${join(dir, 'results')})`];
+  if (queue) {
+    lines.push(`queue ${flags.queue}: ${Object.entries(queue.states).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    for (const a of queue.active) lines.push(`  running job ${a.index} (${a.id}): ${JSON.stringify(a.progress)}`);
+    for (const f of queue.failures) lines.push(`  failed job ${f.index} (${f.id}): ${f.reason}`);
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+async function submitCommand(dir: string, flags: BrokerFlags & { attempts: number }): Promise<void> {
+  const m = manifestOf(dir);
+  const todo = pendingJobs(dir, m);
+  const r = await viaBroker(() => submitSweep(dir, m, todo, { broker: flags.broker!, queue: flags.queue, attempts: flags.attempts }));
+  process.stdout.write(`${m.jobs.length - todo.length} jobs already complete; queued ${r.added} new, retried ${r.retried} failed, ${r.queued} already waiting or running, on queue '${flags.queue}' of ${flags.broker}\n`);
+}
+
+function slurmCommand(dir: string, flags: { out?: string; cpusPerTask: number; time?: string; partition?: string; account?: string; mem?: string; maxParallel?: number }): void {
+  const m = manifestOf(dir);
+  if (flags.time !== undefined && !/^(\d+-)?\d{1,2}(:\d{2}){0,2}$/.test(flags.time)) usageError(`--time '${flags.time}' is invalid; allowed: SLURM's [days-]hours:minutes:seconds, e.g. 00:30:00`);
+  const path = flags.out ?? join(dir, 'sweep.slurm');
+  mkdirSync(join(dir, 'slurm'), { recursive: true });
+  writeFileAtomic(path, slurmScript(dir, m, flags, VERSION));
+  process.stdout.write(`${path}: a job array of ${m.jobs.length} tasks; submit with \`sbatch ${path}\`, then \`calcitag sweep collect ${dir}\`\n`);
+}
+
+const brokerOption = (c: Command, required: boolean) => {
+  const desc = 'Redis URL of the BullMQ broker, e.g. redis://host:6379';
+  (required ? c.requiredOption('--broker <url>', desc) : c.option('--broker <url>', desc))
+    .option('--queue <name>', 'BullMQ queue name', DEFAULT_QUEUE);
+  return c;
+};
+
+export function registerSweep(program: Command): void {
+  const sweep = program.command('sweep').description('parameter sweeps: plan a manifest, run it on all cores, on BullMQ workers or as a SLURM array, collect the table');
+  sweep.command('plan').description('expand an experiment file with a sweep section into DIR/manifest.json')
+    .argument('<spec>', 'experiment file (YAML or JSON) with a sweep section')
+    .requiredOption('--out <dir>', 'sweep folder to create')
+    .option('--force', 'write into a folder that already holds files (results that still match are kept)')
+    .action(planCommand);
+  sweep.command('run').description('run every job without a complete result on this machine\'s cores, then write the table and class map')
+    .argument('<dir>', 'sweep folder')
+    .option('--workers <n>', 'worker threads (default: all cores)', parseInteger('--workers', 0, 1024))
+    .option('--quiet', 'no progress lines')
+    .action(runCommand);
+  sweep.command('run-job').description('run one job of the manifest (a SLURM array task)')
+    .argument('<dir>', 'sweep folder')
+    .requiredOption('--index <i>', 'job index in the manifest (0-based)', parseInteger('--index', 0))
+    .option('--workers <n>', 'worker threads (default 1)', parseInteger('--workers', 0, 1024))
+    .action(runJobCommand);
+  brokerOption(sweep.command('collect').description('gather the result files into sweep.csv, sweep.arrow and the class map')
+    .argument('<dir>', 'sweep folder'), false).action(collectCommand);
+  brokerOption(sweep.command('status').description('how many jobs are complete (and, with --broker, where the others stand in the queue)')
+    .argument('<dir>', 'sweep folder'), false).option('--json', 'print one JSON object').action(statusCommand);
+  brokerOption(sweep.command('submit').description('enqueue every job without a complete result on BullMQ (run `calcitag worker` to process them)')
+    .argument('<dir>', 'sweep folder on a file system every worker sees'), true)
+    .option('--attempts <n>', 'tries per job (after an error or a lost worker)', parseInteger('--attempts', 1, 100), 3)
+    .action(submitCommand);
+  sweep.command('slurm').description('write a SLURM job-array script: array task i runs `calcitag sweep run-job DIR --index i`')
+    .argument('<dir>', 'sweep folder on the cluster\'s shared file system')
+    .option('--out <file>', 'script path (default DIR/sweep.slurm)')
+    .option('--cpus-per-task <n>', 'CPUs per array task (its worker threads)', parseInteger('--cpus-per-task', 1, 1024), 1)
+    .option('--time <limit>', 'wall-time limit per task, e.g. 00:30:00')
+    .option('--partition <name>', 'SLURM partition')
+    .option('--account <name>', 'SLURM account')
+    .option('--mem <size>', 'memory per task, e.g. 2G')
+    .option('--max-parallel <n>', 'array tasks running at once', parseInteger('--max-parallel', 1))
+    .action(slurmCommand);
+}
+

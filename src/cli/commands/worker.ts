@@ -1,0 +1,55 @@
+/**
+ * `calcitag worker --broker redis://… [--concurrency N]`: processes sweep jobs from BullMQ until stopped
+ * (Ctrl-C or SIGTERM: finishes the running jobs first; a second signal stops at once, and those jobs are
+ * rerun elsewhere once their locks run out). Start one per machine; all of them share the queue.
+ */
+import type { Command } from 'commander';
+import { BrokerError, DEFAULT_QUEUE } from '../../distributed/broker.js';
+import { startSweepWorker } from '../../distributed/worker.js';
+import { defaultWorkerCount } from '../../experiments/parallel.js';
+import { usageError } from '../errors.js';
+import { parseInteger } from './run.js';
+
+interface WorkerFlags {
+  broker: string;
+  queue: string;
+  concurrency?: number;
+  lockMs: number;
+  stalledMs?: number;
+  quiet?: boolean;
+}
+
+async function workerCommand(flags: WorkerFlags): Promise<void> {
+  const concurrency = flags.concurrency ?? (await defaultWorkerCount());
+  const log = (line: string) => { if (!flags.quiet || !line.startsWith('progress')) process.stdout.write(`${new Date().toISOString()} ${line}\n`); };
+  let worker;
+  try {
+    worker = await startSweepWorker({ broker: flags.broker, queue: flags.queue, concurrency, lockMs: flags.lockMs, stalledMs: flags.stalledMs, log });
+  } catch (e) {
+    if (e instanceof BrokerError) usageError(e.message);
+    usageError(`cannot reach the broker ${flags.broker}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  log(`worker ready: queue '${flags.queue}' on ${flags.broker}, ${concurrency} job(s) at once`);
+  let stopping = false;
+  const stop = () => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    log('stopping after the running jobs (signal again to stop now)');
+    void worker.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+export function registerWorker(program: Command): void {
+  program
+    .command('worker')
+    .description('process sweep jobs from a BullMQ queue on Redis (results go to each sweep folder; see docs/sweeps.md)')
+    .requiredOption('--broker <url>', 'Redis URL of the BullMQ broker, e.g. redis://host:6379')
+    .option('--queue <name>', 'BullMQ queue name', DEFAULT_QUEUE)
+    .option('--concurrency <n>', 'jobs at once, each in its own thread (default: all cores)', parseInteger('--concurrency', 1, 1024))
+    .option('--lock-ms <ms>', 'job lock time: a lost worker\'s job is rerun this long after it died', parseInteger('--lock-ms', 1000), 30000)
+    .option('--stalled-ms <ms>', 'how often to look for jobs of lost workers (default: the lock time)', parseInteger('--stalled-ms', 500))
+    .option('--quiet', 'no progress lines')
+    .action(workerCommand);
+}

@@ -1,0 +1,108 @@
+/**
+ * A finished job's summary (what results/<id>.json holds) and the sweep table built from all of them:
+ * one row per job and protocol, the swept values, the class counts and the checkpoint statistics.
+ * Only deterministic quantities enter the table (no wall times), so the same manifest gives the same
+ * table on one core, on all cores, through Redis or as SLURM array tasks.
+ */
+import { OUTCOME_CLASSES, type OutcomeClass } from '../../model/protocols.js';
+import { CHECKPOINTS, type EnsembleResult } from '../ensemble.js';
+import type { MeanSd } from '../statistics.js';
+import type { SweepJob, SweepManifest } from './plan.js';
+import type { SweepValue } from './spec.js';
+
+export const RESULT_FORMAT = 'calcitag-sweep-result';
+
+export interface ProtocolSummary {
+  readonly protocol: string;
+  readonly trials: number;
+  readonly class: OutcomeClass;
+  readonly classes: Partial<Record<OutcomeClass, number>>;
+  readonly tagged: number;
+  readonly w_rel: Record<string, MeanSd>;
+  readonly h_mV: Record<string, MeanSd>;
+  readonly z: Record<string, MeanSd>;
+  readonly p_max: MeanSd;
+}
+
+export interface JobResult {
+  readonly format: typeof RESULT_FORMAT;
+  readonly id: string;
+  readonly index: number;
+  readonly seed: number;
+  readonly experiment_hash: string;
+  readonly calcitag_version: string;
+  readonly point: Record<string, SweepValue>;
+  readonly protocols: ProtocolSummary[];
+  /** Wall time of the job's trials, ms (informational: not in the table). */
+  readonly wall_ms: number;
+  /** Where it ran (informational): host and process id. */
+  readonly ran_on?: string;
+}
+
+export function summarizeJob(job: SweepJob, version: string, results: readonly EnsembleResult[], ranOn?: string): JobResult {
+  return {
+    format: RESULT_FORMAT, id: job.id, index: job.index, seed: job.seed, experiment_hash: job.experiment_hash,
+    calcitag_version: version, point: job.point,
+    protocols: results.map((r) => ({
+      protocol: r.protocol, trials: r.trials, class: r.class, classes: r.classes, tagged: r.tagged,
+      w_rel: r.w_rel, h_mV: r.h_mV, z: r.z, p_max: r.pMax,
+    })),
+    wall_ms: results.reduce((s, r) => s + r.wall_ms, 0),
+    ...(ranOn ? { ran_on: ranOn } : {}),
+  };
+}
+
+/** Whether a parsed result file is the complete result of `job` (same id, experiment and protocols). */
+export function isCompleteResult(raw: unknown, job: SweepJob, m: SweepManifest): raw is JobResult {
+  const r = raw as Partial<JobResult> | null;
+  return !!r && r.format === RESULT_FORMAT && r.id === job.id && r.experiment_hash === job.experiment_hash &&
+    Array.isArray(r.protocols) && r.protocols.length === m.protocols.length &&
+    r.protocols.every((p, i) => p.protocol === m.protocols[i] && p.trials === m.trials_per_point);
+}
+
+export type Column = { readonly name: string; readonly kind: 'number' } | { readonly name: string; readonly kind: 'string' };
+export interface SweepTable {
+  readonly columns: Column[];
+  /** Rows in manifest order, then protocol order; cells match `columns`. */
+  readonly rows: Array<Array<number | string>>;
+}
+
+const CP_NAMES = CHECKPOINTS.map(([n]) => n);
+
+/** The sweep table of complete results (one per job, in manifest order). */
+export function sweepTable(m: SweepManifest, results: readonly JobResult[]): SweepTable {
+  const fieldKind = (path: string): Column['kind'] =>
+    results.every((r) => typeof r.point[path] === 'number' || r.point[path] === undefined) ? 'number' : 'string';
+  const cps = CP_NAMES.filter((n) => results.some((r) => r.protocols.some((p) => p.w_rel[n] !== undefined)));
+  const columns: Column[] = [
+    { name: 'job', kind: 'string' }, { name: 'index', kind: 'number' }, { name: 'seed', kind: 'number' },
+    ...m.fields.map((f) => ({ name: f.path, kind: fieldKind(f.path) })),
+    { name: 'protocol', kind: 'string' }, { name: 'trials', kind: 'number' }, { name: 'class', kind: 'string' },
+    ...OUTCOME_CLASSES.map((c) => ({ name: `n_${c}`, kind: 'number' as const })),
+    { name: 'tagged', kind: 'number' },
+    ...cps.flatMap((cp) => ['w_rel', 'h_mV', 'z'].flatMap((q) => [`${q}_${cp}_mean`, `${q}_${cp}_sd`]).map((name) => ({ name, kind: 'number' as const }))),
+    { name: 'p_max_mean', kind: 'number' }, { name: 'p_max_sd', kind: 'number' },
+  ];
+  const rows: Array<Array<number | string>> = [];
+  for (const r of results) {
+    for (const p of r.protocols) {
+      const stat = (q: 'w_rel' | 'h_mV' | 'z', cp: string): number[] => {
+        const s = p[q][cp];
+        return s ? [s.mean, s.sd] : [NaN, NaN];
+      };
+      rows.push([
+        r.id, r.index, r.seed,
+        ...m.fields.map((f) => {
+          const v = r.point[f.path];
+          return v === undefined ? (fieldKind(f.path) === 'number' ? NaN : '') : typeof v === 'boolean' ? String(v) : v;
+        }),
+        p.protocol, p.trials, p.class,
+        ...OUTCOME_CLASSES.map((c) => p.classes[c] ?? 0),
+        p.tagged,
+        ...cps.flatMap((cp) => [...stat('w_rel', cp), ...stat('h_mV', cp), ...stat('z', cp)]),
+        p.p_max.mean, p.p_max.sd,
+      ]);
+    }
+  }
+  return { columns, rows };
+}
