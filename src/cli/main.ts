@@ -13,6 +13,7 @@ import { registerSchema } from './commands/schema.js';
 import { registerServe } from './commands/serve.js';
 import { registerValidate } from './commands/validate.js';
 import { registerSweep } from './commands/sweep.js';
+import { registerTiming } from './commands/timing.js';
 import { registerWorker } from './commands/worker.js';
 
 export function buildProgram(): Command {
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerValidate(program);
   registerSweep(program);
+  registerTiming(program);
   registerWorker(program);
   return program;
 }
