@@ -1,0 +1,153 @@
+/**
+ * Distributed sweeps with real parts: Debian's redis-server on loopback (started here on a free port,
+ * no persistence), `calcitag sweep submit`, two `calcitag worker` processes, one killed (SIGKILL) in the
+ * middle of a job. Every job must complete exactly once (the lost job is found stalled and rerun by the
+ * other worker), and the collected table must equal a local run of the same manifest byte for byte.
+ * Skipped, with the reason, when redis-server is not installed (.ci/run installs it).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const CLI = join(import.meta.dirname, '..', 'dist', 'src', 'cli', 'main.js');
+const run = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+const REDIS = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => existsSync(p));
+if (!REDIS) console.warn('test/redis.sweep.test.ts skipped: no redis-server binary (apt-get install redis-server)');
+
+const freePort = () => new Promise<number>((resolve, reject) => {
+  const s = createServer();
+  s.once('error', reject);
+  s.listen(0, '127.0.0.1', () => {
+    const port = (s.address() as { port: number }).port;
+    s.close(() => resolve(port));
+  });
+});
+
+const SPEC = `
+name: redis-fault
+engine: exact
+seed: 11
+protocols: [STET]
+sweep:
+  trials: 500
+  grid:
+    params.theta_p: [2.6, 2.8, 3.0, 3.2]
+    params.c_post: [0.2, 0.3]
+`;
+
+/** A process whose stdout lines are collected; `waitFor` resolves on the first line matching. */
+class Proc {
+  readonly lines: string[] = [];
+  private waiters: Array<[RegExp, (line: string) => void]> = [];
+  constructor(readonly child: ChildProcess) {
+    let buf = '';
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      buf += d;
+      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        this.lines.push(line);
+        this.waiters = this.waiters.filter(([re, f]) => (re.test(line) ? (f(line), false) : true));
+      }
+    });
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => this.lines.push(`stderr: ${d}`));
+  }
+  waitFor(re: RegExp, ms: number): Promise<string> {
+    const seen = this.lines.find((l) => re.test(l));
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`timed out waiting for ${re}; output:\n${this.lines.join('\n')}`)), ms);
+      this.waiters.push([re, (l) => { clearTimeout(t); resolve(l); }]);
+    });
+  }
+}
+
+const started: ChildProcess[] = [];
+afterAll(() => {
+  for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+
+describe.skipIf(!REDIS)('sweeps on BullMQ with a real redis-server', () => {
+  it('completes every job exactly once when a worker dies mid-job, and collects the local table', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'calcitag-redis-'));
+    const port = await freePort();
+    const redis = spawn(REDIS!, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', root], { stdio: 'ignore' });
+    started.push(redis);
+    const broker = `redis://127.0.0.1:${port}`;
+    writeFileSync(join(root, 'spec.yaml'), SPEC);
+    const dir = join(root, 'dist'), local = join(root, 'local');
+    for (const d of [dir, local]) expect(run(['sweep', 'plan', join(root, 'spec.yaml'), '--out', d]).status).toBe(0);
+
+    // the broker takes a moment to listen
+    let sub;
+    for (let i = 0; i < 50; i++) {
+      sub = run(['sweep', 'submit', dir, '--broker', broker]);
+      if (sub.status === 0) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(sub!.stderr).toBe('');
+    expect(sub!.stdout).toContain('queued 8 new');
+    // submitting again adds nothing (the jobs are waiting)
+    expect(run(['sweep', 'submit', dir, '--broker', broker]).stdout).toContain('queued 0 new, retried 0 failed, 8 already waiting or running');
+
+    const worker = () => {
+      const c = spawn(process.execPath, [CLI, 'worker', '--broker', broker, '--concurrency', '1', '--lock-ms', '2000', '--stalled-ms', '1000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      started.push(c);
+      return new Proc(c);
+    };
+    // a takes a job first, then b joins; a is killed in the middle of the job it is running then
+    const a = worker();
+    await a.waitFor(/ started j[0-9a-f]{16}/, 60_000);
+    const b = worker();
+    await b.waitFor(/ worker ready/, 60_000);
+    const running = (p: Proc) => {
+      const ids = p.lines.flatMap((l) => /started (j[0-9a-f]{16})/.exec(l)?.[1] ?? []);
+      return ids.filter((id) => !p.lines.some((l) => l.includes(`completed ${id}`)));
+    };
+    const lostId = running(a)[0]!;
+    expect(lostId).toBeDefined();
+    a.child.kill('SIGKILL'); // mid-job: its result file is never written, its lock is never released
+    await new Promise((r) => a.child.once('exit', r));
+    expect(a.lines.some((l) => l.includes(`completed ${lostId}`))).toBe(false);
+
+    // b finds the lost job stalled once its lock runs out, and runs it
+    await b.waitFor(new RegExp(`completed ${lostId}`), 120_000);
+    const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { jobs: Array<{ id: string }> };
+    for (let i = 0; i < 600; i++) {
+      const s = JSON.parse(run(['sweep', 'status', dir, '--broker', broker, '--json']).stdout);
+      if (s.complete === 8 && s.queue.states.completed === 8) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const status = JSON.parse(run(['sweep', 'status', dir, '--broker', broker, '--json']).stdout);
+    expect(status).toMatchObject({ jobs: 8, complete: 8, queue: { states: { completed: 8 }, failures: [] } });
+    b.child.kill('SIGTERM');
+    await new Promise((r) => b.child.once('exit', r));
+
+    // exactly once: each job completed by one worker, one time
+    const completions = [...a.lines, ...b.lines].flatMap((l) => /completed (j[0-9a-f]{16})/.exec(l)?.[1] ?? []);
+    expect(completions.sort()).toEqual(m.jobs.map((j) => j.id).sort());
+    expect(b.lines.some((l) => / stalled /.test(l))).toBe(true);
+    expect(readdirSync(join(dir, 'results')).sort()).toEqual(m.jobs.map((j) => `${j.id}.json`).sort());
+
+    const collected = run(['sweep', 'collect', dir, '--broker', broker]);
+    expect(collected.stderr).toBe('');
+    expect(run(['sweep', 'run', local, '--workers', '2', '--quiet']).status).toBe(0);
+    expect(readFileSync(join(dir, 'sweep.csv'), 'utf8')).toBe(readFileSync(join(local, 'sweep.csv'), 'utf8'));
+    expect(readFileSync(join(dir, 'sweep.arrow'))).toEqual(readFileSync(join(local, 'sweep.arrow')));
+  });
+
+  it('refuses a broker URL it cannot use with one line and exit 2', () => {
+    const root = mkdtempSync(join(tmpdir(), 'calcitag-redis-'));
+    writeFileSync(join(root, 'spec.yaml'), SPEC);
+    expect(run(['sweep', 'plan', join(root, 'spec.yaml'), '--out', join(root, 's')]).status).toBe(0);
+    const bad = run(['sweep', 'submit', join(root, 's'), '--broker', 'http://localhost:6379']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("--broker 'http://localhost:6379' is invalid: the scheme is 'http'; allowed: redis, rediss");
+    const w = run(['worker', '--broker', 'nonsense']);
+    expect(w.status).toBe(2);
+    expect(w.stderr).toMatch(/--broker 'nonsense' is invalid/);
+  });
+});
