@@ -4,6 +4,7 @@
  */
 import { bss2Engine } from './bss2/bss2Engine.js';
 import { exactEngine } from './exact/exactEngine.js';
+import { fastEngine } from './fast/fastEngine.js';
 import { referenceEngine } from './reference/referenceEngine.js';
 import type { Engine } from './types.js';
 
@@ -26,3 +27,4 @@ export function engineNames(): string[] {
 registerEngine(referenceEngine);
 registerEngine(exactEngine);
 registerEngine(bss2Engine);
+registerEngine(fastEngine);

@@ -174,6 +174,18 @@ export class NetworkProbes {
     this.recorders = d.probes.map((p, i) => new ProbeRecorder(p, net, d.params, d, seed, i, dt));
   }
 
+  /** The plastic synapses some probe samples (sorted, distinct): a lazy engine brings only these up to date. */
+  probedSynapses(): Int32Array {
+    const all = new Set<number>();
+    for (const r of this.recorders) if (r.spec.kind === 'synapses') for (const s of r.elements) all.add(s);
+    return Int32Array.from(all).sort();
+  }
+
+  /** Whether some synapse probe records variable `v`. */
+  probesSynapseVariable(v: string): boolean {
+    return this.recorders.some((r) => r.spec.kind === 'synapses' && r.spec.variables.includes(v as never));
+  }
+
   nextStep(never: number): number {
     let m = never;
     for (const r of this.recorders) if (r.next >= 0 && r.next < m) m = r.next;

@@ -22,7 +22,7 @@ import { catchUp, resetRest } from './networkSynapses.js';
 const CHUNK = 5_000;
 
 /** The imposed spikes of every spike-train stimulus, as (step, neuron) sorted by step then neuron. */
-function imposedSpikes(spec: NetworkRunSpec, net: CompiledNetwork, dt: number): ImposedSpikes {
+export function imposedSpikes(spec: NetworkRunSpec, net: CompiledNetwork, dt: number): ImposedSpikes {
   const d = spec.description;
   const pairs: number[][] = [];
   for (const st of net.spikeTrains) {
@@ -38,7 +38,7 @@ function imposedSpikes(spec: NetworkRunSpec, net: CompiledNetwork, dt: number): 
 }
 
 /** Sets each neuron's OU stimulus current for step j (zero outside its windows). */
-function ouStimulator(spec: NetworkRunSpec, net: CompiledNetwork, st: NetworkState, dt: number): (j: number) => void {
+export function ouStimulator(spec: NetworkRunSpec, net: CompiledNetwork, st: NetworkState, dt: number): (j: number) => void {
   const parts = net.ou.map((o) => ({
     o,
     e: Math.exp(-dt / o.tau_s),

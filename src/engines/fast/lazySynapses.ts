@@ -1,0 +1,287 @@
+/**
+ * The plastic synapses of the fast network engine, advanced lazily: a synapse is touched only when a
+ * calcium jump reaches it (a presynaptic spike t_c,delay ago, a postsynaptic spike now), when its
+ * weight is read for a PSP, when a probe samples it, or when it asked to be woken (the end of a
+ * calcium episode, the end of its tag). In between its state follows closed forms:
+ *
+ *  - calcium: the reference's c_j = c·e_c^n between jumps, so the number of steps in each calcium
+ *    regime after a jump is ⌊τ_c ln(c/θ)/dt⌋ + 1 (exact/calcium.ts's threshold-crossing time);
+ *  - early phase: in the potentiation and depression regimes an exact Ornstein–Uhlenbeck transition
+ *    over the whole stretch (exact/ornsteinUhlenbeck.ts), at rest the deterministic relaxation
+ *    h0 + (h − h0)·e_0^n of the reference;
+ *  - late phase: z relaxes towards its tag's bound with rate ρ·∫p, the target neuron's protein
+ *    integrated step by step (Λ, the sum of p_j·dt the reference's z steps use), so a tagged synapse at
+ *    rest costs nothing until its tag ends; the step where |h − h0| falls below θ_tag at rest is
+ *    known in closed form (restCrossingTime) and scheduled.
+ *
+ * State per synapse: h and c at step ts (c is the calcium governing the step after ts, before any
+ * jump there), z with the Λ it was brought to, the tag found at ts, and the pending wake-up step.
+ * Each neuron's Σ|h − h0| is kept incrementally: every synapse contributes |h(ts) − h0|·e_0^{j − ts}
+ * (exact at rest), the whole sum decays by e_0 per step, and a synapse's share is replaced whenever it
+ * is advanced. While a synapse is in a calcium episode its share is the one of its last update (the
+ * episode's end is a wake-up): the approximation lasts at most one episode (tens of ms).
+ *
+ * Plasticity noise: one stream per target neuron, drawn in the order the synapses are touched, which
+ * depends only on the spikes (not on how the work is split).
+ */
+import {
+  earlyPhaseDiffusion, earlyPhaseDrift, earlyPhaseRelaxationRate, latePhaseStep, restCrossingTime, type Tag,
+} from '../../model/equations.js';
+import { toSeconds, type ModelParams } from '../../model/parameters.js';
+import type { RandomStream } from '../../random/streams.js';
+import { calciumCrossingTime } from '../exact/calcium.js';
+import { ouTransition, type OuRegime } from '../exact/ornsteinUhlenbeck.js';
+import type { CompiledNetwork } from '../network/compile.js';
+import { PowerTable } from '../reference/networkSynapses.js';
+import { WakeQueue } from './wakeQueue.js';
+
+const TINY = 1e-300;
+/** Stretches up to this many steps have their OU transition coefficients cached. */
+const OU_CACHE = 4096;
+
+/** Per-neuron arrays the synapses read: protein now, Λ = Σ p_j dt through the current step. */
+export interface NeuronSlow {
+  readonly p: Float64Array;
+  readonly lam: Float64Array;
+}
+
+export class LazySynapses {
+  readonly n: number;
+  readonly c: Float64Array;
+  readonly h: Float64Array;
+  readonly z: Float64Array;
+  /** Λ of the target neuron that z has been brought to. */
+  private readonly lamMark: Float64Array;
+  readonly ts: Int32Array;
+  private readonly tag: Int8Array;
+  private readonly wake: Int32Array;
+  /** Plastic synapses by presynaptic neuron: outSyn[outStart[m]] … */
+  readonly outStart: Int32Array;
+  readonly outSyn: Int32Array;
+  private readonly post: Int32Array;
+  private readonly queue = new WakeQueue();
+  /** The step being integrated: shares of Σ|h − h0| are held for it, Λ is the neurons' Λ of this step. */
+  step = 0;
+  maxDev = 0;
+  everTagged = false;
+  /** Synapse advances and noisy OU transitions (cost measures). */
+  advances = 0;
+  ouSamples = 0;
+
+  private readonly dt: number;
+  private readonly h0: number;
+  private readonly thetaD: number;
+  private readonly thetaP: number;
+  private readonly thetaTag: number;
+  private readonly tauC: number;
+  private readonly k0: number;
+  private readonly ou: readonly OuRegime[];
+  private readonly cPow: PowerTable;
+  private readonly hPow: PowerTable;
+  /** Cached OU transitions [decay, sd] over k steps, regime 1 at 2k, regime 2 at 2k + 1 (NaN: not yet). */
+  private readonly ouDecay = new Float64Array(2 * OU_CACHE).fill(NaN);
+  private readonly ouSd = new Float64Array(2 * OU_CACHE);
+  private readonly tmp = new Float64Array(2);
+
+  constructor(
+    net: CompiledNetwork, private readonly P: ModelParams, dt: number, eC: number, hE0: number,
+    private readonly neurons: NeuronSlow, private readonly sumDev: Float64Array, private readonly noise: readonly RandomStream[],
+  ) {
+    const s = net.nSyn;
+    this.n = s;
+    this.c = new Float64Array(s);
+    this.h = new Float64Array(s).fill(P.h0);
+    this.z = new Float64Array(s);
+    this.lamMark = new Float64Array(s);
+    this.ts = new Int32Array(s);
+    this.tag = new Int8Array(s);
+    this.wake = new Int32Array(s).fill(-1);
+    this.post = net.synPost;
+    const outStart = new Int32Array(net.n + 1);
+    for (let k = 0; k < s; k++) outStart[net.synPre[k]! + 1]++;
+    for (let i = 0; i < net.n; i++) outStart[i + 1] += outStart[i]!;
+    const fill = outStart.slice(0, net.n), outSyn = new Int32Array(s);
+    for (let k = 0; k < s; k++) outSyn[fill[net.synPre[k]!]!++] = k;
+    this.outStart = outStart;
+    this.outSyn = outSyn;
+    this.dt = dt;
+    this.h0 = P.h0;
+    this.thetaD = P.theta_d;
+    this.thetaP = P.theta_p;
+    this.thetaTag = P.theta_tag;
+    this.tauC = toSeconds(P, 'tau_c');
+    this.k0 = earlyPhaseRelaxationRate(P, 0);
+    this.ou = ([0, 1, 2] as const).map((r) => {
+      const k = earlyPhaseRelaxationRate(P, r);
+      return { k, m: earlyPhaseDrift(P, r).target, varInf: earlyPhaseDiffusion(P, r) / (2 * k) };
+    });
+    this.cPow = new PowerTable(eC);
+    this.hPow = new PowerTable(hE0);
+  }
+
+  /** h after `k` steps of noisy regime r (1 or 2) from h: one exact OU transition. */
+  private ouStretch(r: 1 | 2, h: number, k: number, t: number): number {
+    const o = this.ou[r]!;
+    let decay: number, sd: number;
+    if (k < OU_CACHE) {
+      const at = 2 * k + r - 1;
+      decay = this.ouDecay[at]!;
+      if (decay !== decay) {
+        ouTransition(o, k * this.dt, this.tmp);
+        this.ouDecay[at] = decay = this.tmp[0]!;
+        this.ouSd[at] = this.tmp[1]!;
+      }
+      sd = this.ouSd[at]!;
+    } else {
+      ouTransition(o, k * this.dt, this.tmp);
+      decay = this.tmp[0]!;
+      sd = this.tmp[1]!;
+    }
+    this.ouSamples++;
+    const hb = o.m + (h - o.m) * decay + (sd > 0 ? sd * this.noise[t]!.gaussian() : 0);
+    const d = hb - this.h0;
+    if ((d < 0 ? -d : d) > (this.maxDev < 0 ? -this.maxDev : this.maxDev)) this.maxDev = d;
+    return hb;
+  }
+
+  /**
+   * Brings synapse s to step T (≥ its ts; T is the current step or the one before): calcium, early
+   * phase through each regime, late phase with the tag it had, the tag at T, and its neuron's sum.
+   */
+  advance(s: number, T: number): void {
+    const ts = this.ts[s]!;
+    const n = T - ts;
+    if (n <= 0) return;
+    this.advances++;
+    const t = this.post[s]!, h0 = this.h0, j = this.step;
+    let hs = this.h[s]!;
+    const dev0 = hs - h0;
+    const old = (dev0 < 0 ? -dev0 : dev0) * this.hPow.pow(j - ts);
+    const c1 = this.c[s]!;
+    let rest = n;
+    if (c1 >= this.thetaD) {
+      const kd = Math.min(n, Math.floor(calciumCrossingTime(c1, this.thetaD, this.tauC) / this.dt) + 1);
+      const kp = c1 >= this.thetaP ? Math.min(kd, Math.floor(calciumCrossingTime(c1, this.thetaP, this.tauC) / this.dt) + 1) : 0;
+      if (kp > 0) hs = this.ouStretch(2, hs, kp, t);
+      if (kd > kp) hs = this.ouStretch(1, hs, kd - kp, t);
+      rest = n - kd;
+    }
+    if (rest > 0) hs = h0 + (hs - h0) * this.hPow.pow(rest);
+    let ca = c1 === 0 ? 0 : c1 * this.cPow.pow(n);
+    if (ca < TINY) ca = 0;
+    this.c[s] = ca;
+    const lam = T === j ? this.neurons.lam[t]! : this.neurons.lam[t]! - this.neurons.p[t]! * this.dt;
+    const tg = this.tag[s]! as Tag;
+    if (tg !== 0) this.z[s] = latePhaseStep(this.z[s]!, lam - this.lamMark[s]!, tg, 1, this.P);
+    this.lamMark[s] = lam;
+    this.h[s] = hs;
+    this.ts[s] = T;
+    const dev = hs - h0;
+    const abs = dev < 0 ? -dev : dev;
+    const tagNow = dev >= this.thetaTag ? 1 : -dev >= this.thetaTag ? -1 : 0;
+    this.tag[s] = tagNow;
+    if (tagNow !== 0) this.everTagged = true;
+    const sum = this.sumDev[t]! + abs * this.hPow.pow(j - T) - old;
+    this.sumDev[t] = sum > 0 ? sum : 0;
+  }
+
+  /** The next step at which s must be looked at without a spike: its calcium episode's end, or its tag's end at rest. */
+  private schedule(s: number): void {
+    const ts = this.ts[s]!;
+    let w: number;
+    const ca = this.c[s]!;
+    if (ca >= this.thetaD) {
+      w = ts + Math.floor(calciumCrossingTime(ca, this.thetaD, this.tauC) / this.dt) + 1;
+    } else if (this.tag[s] !== 0) {
+      const level = this.h0 + this.tag[s]! * this.thetaTag;
+      const off = restCrossingTime(this.h[s]!, this.h0, level, this.k0);
+      if (off === Infinity) return;
+      w = ts + Math.max(1, Math.ceil(off / this.dt));
+    } else {
+      return;
+    }
+    const cur = this.wake[s]!;
+    if (cur > ts && cur <= w) return; // an earlier wake-up is pending: it reschedules
+    this.wake[s] = w;
+    this.queue.push(w, s);
+  }
+
+  /** A calcium jump of `amount` at step j (the reference's step j runs with the new calcium). */
+  jump(s: number, j: number, amount: number): void {
+    this.advance(s, j - 1);
+    this.c[s] = this.c[s]! + amount;
+    this.schedule(s);
+  }
+
+  /** The weight h + h0·z at step T, as a PSP reads it. */
+  weight(s: number, T: number): number {
+    this.advance(s, T);
+    return this.h[s]! + this.h0 * this.z[s]!;
+  }
+
+  /** Handles the wake-ups due at or before step j, in (step, synapse) order; each is advanced to its step. */
+  wakeThrough(j: number): void {
+    const q = this.queue;
+    while (q.size > 0 && q.peekStep() <= j) {
+      const w = q.peekStep(), s = q.peekSynapse();
+      q.pop();
+      if (this.wake[s] !== w) continue; // superseded
+      this.wake[s] = -1;
+      this.advance(s, w);
+      this.schedule(s);
+    }
+  }
+
+  /**
+   * Handles the wake-ups up to step j during a fast-forward stretch: each at its own step with the Λ
+   * of the stretch's start (a tag that ends within a fast-forward step gives no z growth in it, as the
+   * reference tests the tag at the step's end).
+   */
+  wakeThroughAtRest(j: number): void {
+    const q = this.queue, saved = this.step;
+    while (q.size > 0 && q.peekStep() <= j) {
+      const w = q.peekStep(), s = q.peekSynapse();
+      q.pop();
+      if (this.wake[s] !== w) continue;
+      this.wake[s] = -1;
+      this.step = w;
+      this.advance(s, w);
+      this.schedule(s);
+    }
+    this.step = saved;
+  }
+
+  /** Brings every synapse to step j (the current step), with calcium set to zero: the fast-forward's entry. */
+  enterRest(j: number): void {
+    this.step = j;
+    for (let s = 0; s < this.n; s++) this.advance(s, j);
+    this.c.fill(0);
+    this.queue.clear();
+    this.wake.fill(-1);
+    for (let s = 0; s < this.n; s++) this.schedule(s);
+  }
+
+  /** Brings the listed synapses to step j (the current step), for probes. */
+  advanceAll(list: Int32Array, j: number): void {
+    for (let k = 0; k < list.length; k++) this.advance(list[k]!, j);
+  }
+
+  /** Recomputes each neuron's Σ|h − h0| at the current step from scratch (removes accumulated rounding). */
+  recomputeSums(inStart: Int32Array): void {
+    const j = this.step, h0 = this.h0;
+    for (let t = 0; t + 1 < inStart.length; t++) {
+      let sum = 0;
+      for (let s = inStart[t]!, end = inStart[t + 1]!; s < end; s++) sum += Math.abs(this.h[s]! - h0) * this.hPow.pow(j - this.ts[s]!);
+      if (inStart[t + 1]! > inStart[t]!) this.sumDev[t] = sum;
+    }
+  }
+
+  /** Multiplies every neuron's sum by e_0^k (k steps of rest for all shares). */
+  decaySums(k: number): void {
+    const f = this.hPow.pow(k), sd = this.sumDev;
+    for (let t = 0; t < sd.length; t++) sd[t] = sd[t]! * f;
+  }
+
+  /** Bytes held per synapse by this state (typed arrays only). */
+  static readonly BYTES_PER_SYNAPSE = 8 * 4 + 4 * 2 + 1 + 4; // c, h, z, Λ mark; ts, wake; tag; outSyn
+}
