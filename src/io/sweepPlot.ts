@@ -56,7 +56,7 @@ export function sweepFigureSpec(m: SweepManifest, t: SweepTable): VegaLiteSpec |
   }
   const grid = fx!.source === 'grid' && fy.source === 'grid';
   const domain = Object.keys(CLASS_COLORS);
-  const xEnc = grid ? { field: 'x', type: 'ordinal', title: fx!.path, sort: 'ascending' } : { field: 'x', type: 'quantitative', title: fx!.path, scale: { zero: false } };
+  const xEnc = grid ? { field: 'x', type: 'ordinal', title: fx!.path, sort: 'ascending', axis: { labelAngle: 0 } } : { field: 'x', type: 'quantitative', title: fx!.path, scale: { zero: false } };
   const yEnc = grid ? { field: 'y', type: 'ordinal', title: fy.path, sort: 'descending' } : { field: 'y', type: 'quantitative', title: fy.path, scale: { zero: false } };
   return {
     ...BASE,
