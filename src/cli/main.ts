@@ -8,6 +8,7 @@ import { VERSION } from '../version.js';
 import { readableError, USAGE } from './errors.js';
 import { registerRun } from './commands/run.js';
 import { registerHwStudy } from './commands/hwStudy.js';
+import { registerBss2 } from './commands/bss2.js';
 import { registerNetwork } from './commands/network.js';
 import { registerSchema } from './commands/schema.js';
 import { registerServe } from './commands/serve.js';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (str, write) => write(`calcitag: ${str.replace(/^error: /, '')}`) });
   registerRun(program);
   registerHwStudy(program);
+  registerBss2(program);
   registerNetwork(program);
   registerSchema(program);
   registerServe(program);

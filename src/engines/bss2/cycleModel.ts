@@ -76,7 +76,7 @@ export interface CycleReport {
   readonly reasons: string[];
 }
 
-function roundingCycles(mode: RoundingMode, bits: number): number {
+export function roundingCycles(mode: RoundingMode, bits: number): number {
   if (mode === 'truncate') return 0;
   if (mode === 'nearest') return 1;
   return 2 + Math.ceil(bits / 8); // random reads, compare, conditional add
