@@ -74,7 +74,7 @@ export function timingMapSpec(r: TimingResult): VegaLiteSpec {
     height: Math.max(120, 36 * r.config.freqs_Hz.length),
     mark: { type: 'rect' },
     encoding: {
-      x: { field: 'dt0', type: 'quantitative', title: 'Δt = t_post − t_pre (ms)' },
+      x: { field: 'dt0', type: 'quantitative', scale: { nice: false }, title: 'Δt = t_post − t_pre (ms)' },
       x2: { field: 'dt1' },
       y: { field: 'freq', type: 'ordinal', sort: { field: 'f', order: 'descending' }, title: 'pairing frequency' },
       color: { field: 'class', type: 'nominal', scale: { domain: [...OUTCOME_CLASSES], range: CLASS_COLORS }, title: 'outcome class' },

@@ -7,7 +7,7 @@
 import { OUTCOME_CLASSES } from '../model/protocols.js';
 import { PAIRING_LAST_SPIKE_S, PAIRING_READOUT_S, PAIRING_DURATION_S } from '../model/timing/pairing.js';
 import type { TimingResult } from '../experiments/timing/grid.js';
-import { zeroCrossings } from '../experiments/timing/grid.js';
+import { windowEdges, zeroCrossings } from '../experiments/timing/grid.js';
 import { VERSION } from '../version.js';
 import { toCsv } from './csv.js';
 import type { RunDirectory } from './files.js';
@@ -40,7 +40,7 @@ export function timingJson(results: readonly TimingResult[]): Record<string, unk
     results: results.map((r) => ({
       engine: r.config.engine,
       wall_s: r.wall_s,
-      zero_crossings_ms: Object.fromEntries(r.config.freqs_Hz.map((f) => [`${f}`, { early: zeroCrossings(r.points, f, 'early'), w8h: zeroCrossings(r.points, f, 'w8h') }])),
+      zero_crossings_ms: Object.fromEntries(r.config.freqs_Hz.map((f) => [`${f}`, { early: zeroCrossings(r.points, f, 'early'), w8h: zeroCrossings(r.points, f, 'w8h'), window_edges: windowEdges(r.points, f) }])),
       points: r.points,
     })),
   };

@@ -10,7 +10,7 @@ import { engineNames } from '../../engines/registry.js';
 import { NonFiniteStateError } from '../../experiments/ensemble.js';
 import { MAX_TRIALS } from '../../experiments/limits.js';
 import { parseBurst, parseDtRange, parseFrequencies, resolveTiming, TimingConfigError } from '../../experiments/timing/config.js';
-import { runTimingGrid, zeroCrossings, type TimingGridConfig, type TimingResult } from '../../experiments/timing/grid.js';
+import { runTimingGrid, windowEdges, zeroCrossings, type TimingGridConfig, type TimingResult } from '../../experiments/timing/grid.js';
 import { defaultRunDir, RunDirectory } from '../../io/files.js';
 import { timingJson, writeTimingRun } from '../../io/timingOutput.js';
 import { outputFolder, stopNonFinite, usageError } from '../errors.js';
@@ -75,7 +75,8 @@ function summaryText(results: readonly TimingResult[]): string {
       const w = ps.map((p) => p.w8h.mean);
       const counts = new Map<string, number>();
       for (const p of ps) counts.set(p.class, (counts.get(p.class) ?? 0) + 1);
-      const zc = zeroCrossings(r.points, f).map((x) => x.toFixed(1)).join(', ') || '—';
+      const edges = windowEdges(r.points, f);
+      const zc = [...zeroCrossings(r.points, f).map((x) => x.toFixed(1)), ...edges.map((x) => `edge ${x.toFixed(1)}`)].join(', ') || '—';
       lines.push(`  ${String(f).padEnd(6)}  ${pct(lo.early.mean).padStart(8)} (${lo.dt_ms})`.padEnd(36) + `${pct(hi.early.mean).padStart(8)} (${hi.dt_ms})`.padEnd(16)
         + `${zc}`.padEnd(22) + `${Math.min(...w).toFixed(3)}–${Math.max(...w).toFixed(3)}`.padEnd(19) + [...counts].map(([k, v]) => `${k} ${v}`).join(', '));
     }

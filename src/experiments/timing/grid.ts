@@ -147,3 +147,17 @@ export function zeroCrossings(points: readonly TimingPoint[], freq_Hz: number, k
   }
   return out;
 }
+
+/**
+ * Edges of one frequency's window: where the mean early change goes from exactly none (calcium never
+ * reached θ_d in any trial) to some, as the midpoint between the two grid points. At low frequencies the
+ * window is a single stretch of depression whose edges are set by c_pre, c_post, τ_c and θ_d alone.
+ */
+export function windowEdges(points: readonly TimingPoint[], freq_Hz: number): number[] {
+  const ps = points.filter((p) => p.freq_Hz === freq_Hz).sort((a, b) => a.dt_ms - b.dt_ms);
+  const out: number[] = [];
+  for (let i = 1; i < ps.length; i++) {
+    if ((ps[i - 1]!.early.mean === 0) !== (ps[i]!.early.mean === 0)) out.push((ps[i - 1]!.dt_ms + ps[i]!.dt_ms) / 2);
+  }
+  return out;
+}
