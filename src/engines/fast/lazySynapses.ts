@@ -170,19 +170,33 @@ export class LazySynapses {
     let ca = c1 === 0 ? 0 : c1 * this.cPow.pow(n);
     if (ca < TINY) ca = 0;
     this.c[s] = ca;
-    const lam = T === j ? this.neurons.lam[t]! : this.neurons.lam[t]! - this.neurons.p[t]! * this.dt;
-    const tg = this.tag[s]! as Tag;
-    if (tg !== 0) this.z[s] = latePhaseStep(this.z[s]!, lam - this.lamMark[s]!, tg, 1, this.P);
-    this.lamMark[s] = lam;
-    this.h[s] = hs;
-    this.ts[s] = T;
     const dev = hs - h0;
     const abs = dev < 0 ? -dev : dev;
     const tagNow = dev >= this.thetaTag ? 1 : -dev >= this.thetaTag ? -1 : 0;
+    const lam = T === j ? this.neurons.lam[t]! : this.neurons.lam[t]! - this.neurons.p[t]! * this.dt;
+    const tg = this.tag[s]! as Tag;
+    if (tg !== 0 || tagNow !== 0) this.z[s] = this.lateAdvance(this.z[s]!, lam - this.lamMark[s]!, tg, tagNow, dev0, dev);
+    this.lamMark[s] = lam;
+    this.h[s] = hs;
+    this.ts[s] = T;
     this.tag[s] = tagNow;
     if (tagNow !== 0) this.everTagged = true;
     const sum = this.sumDev[t]! + abs * this.hPow.pow(j - T) - old;
     this.sumDev[t] = sum > 0 ? sum : 0;
+  }
+
+  /**
+   * z after a protein integral dLam during which the tag went from tg to tagNow (h − h0 from dev0 to
+   * dev). When the tag changed, the change is placed where the straight line between the two
+   * deviations meets the threshold, and the integral split in that ratio: the reference tests the tag
+   * every step, and without the split a tag would take effect only at the next update of its synapse.
+   */
+  private lateAdvance(z: number, dLam: number, tg: Tag, tagNow: Tag, dev0: number, dev: number): number {
+    if (tg === tagNow) return latePhaseStep(z, dLam, tg, 1, this.P);
+    const level = (tagNow !== 0 ? tagNow : tg) * this.thetaTag;
+    let f = dev !== dev0 ? (level - dev0) / (dev - dev0) : 1;
+    f = f > 0 ? (f < 1 ? f : 1) : 0;
+    return latePhaseStep(latePhaseStep(z, f * dLam, tg, 1, this.P), (1 - f) * dLam, tagNow, 1, this.P);
   }
 
   /** The next step at which s must be looked at without a spike: its calcium episode's end, or its tag's end at rest. */
