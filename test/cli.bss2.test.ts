@@ -43,6 +43,21 @@ describe('calcitag bss2 map', () => {
     expect(s.violations).toEqual([expect.objectContaining({ constraint: 'solver period', available: 10 })]);
   });
 
+  it('network --engine bss2 runs the one-chip example end to end: readouts as from every engine', () => {
+    const r = run(['network', 'examples/memory-network-1chip.yaml', '--engine', 'bss2', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s).toMatchObject({ kind: 'network', engine: 'bss2', neurons: 250 });
+    for (const k of ['Q', 'MI']) expect(Number.isFinite(s.readouts[k])).toBe(true);
+    expect(s.readouts.rates_Hz.as).toBeGreaterThan(50); // the recalled half is driven at recall
+  });
+
+  it('network --engine bss2 refuses the 2000-neuron network up front (exit 2), naming what breaks', () => {
+    const r = run(['network', 'examples/memory-network.yaml', '--engine', 'bss2', '--json']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/neuron circuits needs 2000, has 512/);
+  });
+
   it('bad input: one line, exit 2', () => {
     const dir = mkdtempSync(join(tmpdir(), 'calcitag-bss2-'));
     writeFileSync(join(dir, 'bad.yaml'), 'name: x\npopulations: []\n');

@@ -17,12 +17,15 @@ import { streamFor } from '../../random/streams.js';
 import { StepCalciumWindow } from '../calciumWindow.js';
 import { GridRecorder } from '../gridRecorder.js';
 import { forcedSpikeSteps, presynapticSpikeSteps } from '../presynapticSpikes.js';
+import type { NetworkDescription } from '../../model/network/description.js';
+import { asSingleSynapse } from '../../model/network/singleSynapse.js';
 import type { Engine, TrialResult, TrialSpec } from '../types.js';
 import { Cadc } from './adc.js';
 import { AnalogFrontend, analogCircuit, effectiveMismatch } from './analogFrontend.js';
 import { Bss2ConfigError, resolveBss2Config } from './config.js';
 import { IdealRandom, LfsrSequence, LFSR_PERIOD } from './lfsr.js';
 import { bss2OptionSupport } from './options.js';
+import { planBss2Network, runBss2Network } from './network/bss2Network.js';
 import { PlasticityProcessor, ppuConstants } from './ppu.js';
 import { Bss2Probes } from './probes.js';
 import type { RandomBits } from './rounding.js';
@@ -215,5 +218,22 @@ export const bss2Engine: Engine = {
   recordsProbes: true,
   runTrial: runBss2Trial,
   ...bss2OptionSupport,
-  cannotRun: (d) => (d.params.sigma_wn !== 0 ? `the chip emulation has no background noise source (sigma_wn = ${d.params.sigma_wn}, must be 0)` : undefined),
+  cannotRun: bss2CannotRun,
+  runNetwork: (spec) => runBss2Network(spec),
 };
+
+/**
+ * One synapse: no background noise source. A network: it must fit one chip with the default settings
+ * (mapped with connectivity seed 1; a run maps its own seed and refuses if that one does not fit).
+ */
+function bss2CannotRun(d: NetworkDescription): string | undefined {
+  if (!('reason' in asSingleSynapse(d))) {
+    return d.params.sigma_wn !== 0 ? `the chip emulation has no background noise source (sigma_wn = ${d.params.sigma_wn}, must be 0)` : undefined;
+  }
+  try {
+    planBss2Network({ description: d, seed: 1, dt_ms: 0.2 }, {});
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
