@@ -17,6 +17,7 @@ import { stepCoefficients } from './detailedLoop.js';
 import { fastForwardNetwork } from './networkFastForward.js';
 import { initialNetworkState, integrateNetwork, type ImposedSpikes, type NetworkState } from './networkLoop.js';
 import { catchUp, resetRest } from './networkSynapses.js';
+import { captureCheckpoint, restoreCheckpoint, type CheckpointRunKey, type LoopCounters, type NetworkCheckpoint, type OuPart } from './networkCheckpoint.js';
 
 /** Steps per loop call: progress and stop requests are looked at between chunks. */
 const CHUNK = 5_000;
@@ -38,7 +39,7 @@ export function imposedSpikes(spec: NetworkRunSpec, net: CompiledNetwork, dt: nu
 }
 
 /** Sets each neuron's OU stimulus current for step j (zero outside its windows). */
-export function ouStimulator(spec: NetworkRunSpec, net: CompiledNetwork, st: NetworkState, dt: number): (j: number) => void {
+export function ouStimulator(spec: NetworkRunSpec, net: CompiledNetwork, st: NetworkState, dt: number): ((j: number) => void) & { readonly parts: OuPart[] } {
   const parts = net.ou.map((o) => ({
     o,
     e: Math.exp(-dt / o.tau_s),
@@ -47,9 +48,10 @@ export function ouStimulator(spec: NetworkRunSpec, net: CompiledNetwork, st: Net
     rng: Array.from({ length: o.to - o.from }, (_, k) => entityStream(spec.seed, spec.trial, 'neuron', o.from + k, 'stimulus')),
     on: false,
   }));
-  if (parts.length === 0) return () => {};
+  if (parts.length === 0) return Object.assign(() => {}, { parts });
   const iStim = st.iStim;
-  return (j: number) => {
+  // the processes' values and streams are exposed (`parts`) for checkpoints (networkCheckpoint.ts)
+  return Object.assign((j: number) => {
     for (const part of parts) {
       if (part.on) iStim.fill(0, part.o.from, part.o.to);
       part.on = false;
@@ -68,10 +70,21 @@ export function ouStimulator(spec: NetworkRunSpec, net: CompiledNetwork, st: Net
         iStim[o.from + i] = iStim[o.from + i]! + value[i]!;
       }
     }
-  };
+  }, { parts });
 }
 
-export function runReferenceNetwork(spec: NetworkRunSpec): NetworkResult {
+/**
+ * Checkpoints of a run: `save` gets the complete state at the first step boundary at or after each
+ * multiple of `every_s` of simulated time (at the end of a fast-forward stretch that passes one); a run
+ * given `resume` continues from that state and returns the uninterrupted run's result bit for bit.
+ */
+export interface NetworkCheckpointOptions {
+  readonly every_s?: number;
+  readonly save?: (cp: NetworkCheckpoint) => void;
+  readonly resume?: NetworkCheckpoint;
+}
+
+export function runReferenceNetwork(spec: NetworkRunSpec, checkpoints: NetworkCheckpointOptions = {}): NetworkResult {
   const d = spec.description;
   const issues = descriptionIssues(d);
   if (issues.length > 0) throw new Error(`network description '${d.name}': ${issues.join('; ')}`);
@@ -99,9 +112,27 @@ export function runReferenceNetwork(spec: NetworkRunSpec): NetworkResult {
     },
   };
 
-  let steps = 0, ffSteps = 0, maxDev = 0, lastStep = 0;
+  const parts = { st, streams, ou: stimulate.parts, imposed, probes, log };
+  const runKey: CheckpointRunKey = { seed: spec.seed, trial: spec.trial, dt_ms: spec.dt_ms, fast_forward: spec.fastForward, neurons: net.n, synapses: net.nSyn, duration_s: d.duration_s };
+  let at = { segment: 0, step: 0 };
+  let c: LoopCounters = { steps: 0, ffSteps: 0, maxDev: 0, lastStep: 0, ffIntervals: [] };
+  if (checkpoints.resume) ({ position: at, counters: c } = restoreCheckpoint(checkpoints.resume, runKey, parts));
+  let { steps, ffSteps, maxDev, lastStep } = c;
   const ffIntervals: Array<[number, number]> = [];
-  for (const seg of runSchedule(d, dt, spec.fastForward)) {
+  for (let q = 0; q < c.ffIntervals.length; q += 2) ffIntervals.push([c.ffIntervals[q]!, c.ffIntervals[q + 1]!]);
+  const every = checkpoints.save && checkpoints.every_s ? Math.max(1, Math.round(checkpoints.every_s / dt)) : 0;
+  let nextCp = every > 0 ? (Math.floor(at.step / every) + 1) * every : Infinity;
+  /** Saves a checkpoint when the run, about to continue at `step` of segment `segment`, has passed the next checkpoint time. */
+  const maybeSave = (segment: number, step: number) => {
+    if (step < nextCp) return;
+    while (nextCp <= step) nextCp += every;
+    const counters = { steps, ffSteps, maxDev, lastStep, ffIntervals: ffIntervals.flat() };
+    checkpoints.save!(captureCheckpoint(runKey, step * dt, { segment, step }, counters, parts));
+  };
+
+  const schedule = runSchedule(d, dt, spec.fastForward);
+  for (let si = at.segment; si < schedule.length; si++) {
+    const seg = schedule[si]!;
     if (seg.mode === 'fast-forward') {
       ffIntervals.push([seg.from * dt, seg.to * dt]);
       catchUp(st.rest, st.c, st.h, P.h0, st.cPow, st.hPow, seg.from);
@@ -111,16 +142,21 @@ export function runReferenceNetwork(spec: NetworkRunSpec): NetworkResult {
       });
       resetRest(net, st.rest, st.h, P.h0, P.theta_tag, st.hPow, seg.to);
       lastStep = seg.to;
+      if (every > 0) maybeSave(si + 1, schedule[si + 1]?.from ?? seg.to + 1);
       continue;
     }
-    for (let j0 = seg.from; j0 <= seg.to; j0 += CHUNK) {
+    const start = si === at.segment ? Math.max(at.step, seg.from) : seg.from;
+    for (let j0 = start; j0 <= seg.to;) {
       if (spec.shouldStop?.()) throw new Error(`run stopped at t = ${(j0 * dt).toFixed(3)} s`);
-      const j1 = Math.min(seg.to, j0 + CHUNK - 1);
+      // chunks end where a checkpoint is due (chunking changes no number: the loop keeps no per-chunk state)
+      const j1 = Math.min(seg.to, j0 + CHUNK - 1, nextCp > j0 ? nextCp - 1 : Infinity);
       const dev = integrateNetwork(net, k, st, j0, j1, streams, imposed, stimulate, obs, probes.nextStep(NEVER));
       if (Math.abs(dev) > Math.abs(maxDev)) maxDev = dev;
       steps += j1 - j0 + 1;
       lastStep = j1;
       spec.onProgress?.(j1 * dt);
+      if (every > 0) maybeSave(j1 < seg.to ? si : si + 1, j1 < seg.to ? j1 + 1 : schedule[si + 1]?.from ?? j1 + 1);
+      j0 = j1 + 1;
     }
   }
 

@@ -1,0 +1,184 @@
+/**
+ * Checkpoints of the reference engine's network run: the complete mutable state between two steps —
+ * every neuron and synapse array, the spike ring buffer, the rest bookkeeping, the position of every
+ * random stream (xoshiro words and the Gaussian spare), the OU stimulus processes, the read position
+ * in the imposed spikes, the spikes and probe samples recorded so far, and where the schedule stands.
+ * Restoring it into a freshly built run (same description, seed, trial, dt) and continuing gives the
+ * uninterrupted run's result bit for bit (networkCheckpoint.test.ts). Plain data (typed arrays and
+ * numbers): io writes it to a file (io/networkCheckpointFile.ts). Static parts (the compiled network,
+ * step coefficients, power tables) are rebuilt from the description, not stored.
+ */
+import type { PairBuffer } from '../../model/network/edges.js';
+import type { RandomStream } from '../../random/streams.js';
+import type { NetworkProbes } from '../network/probes.js';
+import type { ImposedSpikes, NetworkState } from './networkLoop.js';
+
+export const CHECKPOINT_FORMAT = 'calcitag-network-checkpoint';
+export const CHECKPOINT_FORMAT_VERSION = 1;
+
+export type StateArray = Float64Array | Int32Array | Uint8Array;
+
+/** Which run a checkpoint belongs to; a resume into another run is refused. */
+export interface CheckpointRunKey {
+  readonly seed: number;
+  readonly trial: number;
+  readonly dt_ms: number;
+  readonly fast_forward: boolean;
+  readonly neurons: number;
+  readonly synapses: number;
+  readonly duration_s: number;
+}
+
+export interface NetworkCheckpoint {
+  readonly format: typeof CHECKPOINT_FORMAT;
+  readonly format_version: number;
+  readonly run: CheckpointRunKey;
+  /** Simulated time at which the run continues, s. */
+  readonly t_s: number;
+  /** Schedule segment and the step within it to continue from. */
+  readonly position: { readonly segment: number; readonly step: number };
+  readonly counters: { readonly steps: number; readonly ffSteps: number; readonly maxDev: number; readonly lastStep: number; readonly ffIntervals: number[] };
+  readonly scalars: { readonly restCount: number; readonly imposedPos: number };
+  /** Per probe: next step wanted, and the series keys in recording order. */
+  readonly probes: Array<{ readonly next: number; readonly series: string[] }>;
+  readonly arrays: Record<string, StateArray>;
+}
+
+/** The OU stimulus processes of a run (networkEngine.ts ouStimulator): their current values and streams. */
+export interface OuPart {
+  readonly value: Float64Array;
+  on: boolean;
+  readonly rng: RandomStream[];
+}
+
+/** Everything mutable of a run, as networkEngine.ts holds it. */
+export interface RunParts {
+  readonly st: NetworkState;
+  readonly streams: { readonly background: readonly RandomStream[]; readonly plasticity: readonly RandomStream[] };
+  readonly ou: readonly OuPart[];
+  readonly imposed: ImposedSpikes;
+  readonly probes: NetworkProbes;
+  readonly log: PairBuffer;
+}
+
+/** The run-loop bookkeeping saved with the state. */
+export type LoopCounters = NetworkCheckpoint['counters'];
+
+const STATE_KEYS = ['v', 'iSyn', 'iBg', 'refractory', 'iStim', 'p', 'sumDev', 'c', 'h', 'z', 'ring', 'ringCount', 'spiked', 'preCa', 'synthesis', 'tagged', 'awakeSum'] as const;
+const REST_KEYS = ['since', 'awake', 'list', 'restSum'] as const;
+
+/** The stream's words, seen through its (TypeScript-private) fields: a checkpoint must hold them. */
+interface StreamWords { s0: number; s1: number; s2: number; s3: number; spare: number; hasSpare: boolean }
+const STREAM_WORDS = 6;
+
+function streamsToArray(rs: readonly RandomStream[]): Float64Array {
+  const out = new Float64Array(rs.length * STREAM_WORDS);
+  rs.forEach((r, i) => {
+    const w = r as unknown as StreamWords;
+    if (typeof w.s0 !== 'number' || typeof w.hasSpare !== 'boolean') throw new Error('checkpoint: the random stream layout changed (streams.ts); update networkCheckpoint.ts');
+    out.set([w.s0, w.s1, w.s2, w.s3, w.spare, w.hasSpare ? 1 : 0], i * STREAM_WORDS);
+  });
+  return out;
+}
+
+function arrayToStreams(a: Float64Array, rs: readonly RandomStream[], what: string): void {
+  if (a.length !== rs.length * STREAM_WORDS) throw new Error(`checkpoint: ${what} holds ${a.length / STREAM_WORDS} streams; this run has ${rs.length}`);
+  rs.forEach((r, i) => {
+    const w = r as unknown as StreamWords;
+    const o = i * STREAM_WORDS;
+    w.s0 = a[o]!; w.s1 = a[o + 1]!; w.s2 = a[o + 2]!; w.s3 = a[o + 3]!; w.spare = a[o + 4]!; w.hasSpare = a[o + 5] === 1;
+  });
+}
+
+/** A probe recorder's recorded samples (its fields are private to probes.ts; a checkpoint must hold them). */
+interface RecorderView {
+  next: number;
+  times: { data: Float64Array; length: number; push(x: number): void };
+  series: Map<string, { data: Float64Array; length: number }>;
+  put(key: string, x: number): void;
+}
+const recorders = (p: NetworkProbes) => (p as unknown as { recorders: RecorderView[] }).recorders;
+const pairs = (b: PairBuffer) => b as unknown as { a: Int32Array; b: Int32Array; length: number };
+
+/** Captures the state of a run paused before step `position.step` of segment `position.segment`. */
+export function captureCheckpoint(run: CheckpointRunKey, t_s: number, position: NetworkCheckpoint['position'], counters: LoopCounters, parts: RunParts): NetworkCheckpoint {
+  const arrays: Record<string, StateArray> = {};
+  const st = parts.st as unknown as Record<string, StateArray>;
+  for (const k of STATE_KEYS) arrays[`state.${k}`] = st[k]!.slice();
+  const rest = parts.st.rest as unknown as Record<string, StateArray>;
+  for (const k of REST_KEYS) arrays[`rest.${k}`] = rest[k]!.slice();
+  arrays['streams.background'] = streamsToArray(parts.streams.background);
+  arrays['streams.plasticity'] = streamsToArray(parts.streams.plasticity);
+  parts.ou.forEach((o, i) => {
+    arrays[`ou.${i}.value`] = o.value.slice();
+    arrays[`ou.${i}.rng`] = streamsToArray(o.rng);
+    arrays[`ou.${i}.on`] = Uint8Array.of(o.on ? 1 : 0);
+  });
+  const log = pairs(parts.log);
+  arrays['spikes.step'] = log.a.slice(0, log.length);
+  arrays['spikes.neuron'] = log.b.slice(0, log.length);
+  const probes = recorders(parts.probes).map((r, i) => {
+    arrays[`probe.${i}.t_s`] = r.times.data.slice(0, r.times.length);
+    const keys = [...r.series.keys()];
+    keys.forEach((key, k) => {
+      const g = r.series.get(key)!;
+      arrays[`probe.${i}.series.${k}`] = g.data.slice(0, g.length);
+    });
+    return { next: r.next, series: keys };
+  });
+  return {
+    format: CHECKPOINT_FORMAT, format_version: CHECKPOINT_FORMAT_VERSION, run, t_s, position,
+    counters: { ...counters, ffIntervals: [...counters.ffIntervals] },
+    scalars: { restCount: parts.st.rest.count, imposedPos: parts.imposed.pos }, probes, arrays,
+  };
+}
+
+function need(cp: NetworkCheckpoint, key: string): StateArray {
+  const a = cp.arrays[key];
+  if (!a) throw new Error(`checkpoint: '${key}' is missing`);
+  return a;
+}
+
+/** Why a checkpoint cannot be resumed into the run `run` (undefined when it can). */
+export function checkpointMismatch(cp: NetworkCheckpoint, run: CheckpointRunKey): string | undefined {
+  if (cp.format !== CHECKPOINT_FORMAT || cp.format_version !== CHECKPOINT_FORMAT_VERSION) return `not a calcitag network checkpoint of format version ${CHECKPOINT_FORMAT_VERSION}`;
+  for (const k of Object.keys(run) as Array<keyof CheckpointRunKey>) {
+    if (cp.run[k] !== run[k]) return `it belongs to another run: ${k} is ${String(cp.run[k])} there, ${String(run[k])} here`;
+  }
+  return undefined;
+}
+
+/** Puts a checkpoint's state into a freshly built run of the same network; returns where to continue. */
+export function restoreCheckpoint(cp: NetworkCheckpoint, run: CheckpointRunKey, parts: RunParts): { position: NetworkCheckpoint['position']; counters: LoopCounters } {
+  const why = checkpointMismatch(cp, run);
+  if (why) throw new Error(`cannot resume from this checkpoint: ${why}`);
+  const st = parts.st as unknown as Record<string, StateArray>;
+  const copy = (dst: StateArray, src: StateArray, key: string) => {
+    if (dst.length !== src.length || dst.constructor !== src.constructor) throw new Error(`checkpoint: '${key}' does not fit this run (${src.length} values, ${dst.length} expected)`);
+    dst.set(src as never);
+  };
+  for (const k of STATE_KEYS) copy(st[k]!, need(cp, `state.${k}`), `state.${k}`);
+  const rest = parts.st.rest as unknown as Record<string, StateArray>;
+  for (const k of REST_KEYS) copy(rest[k]!, need(cp, `rest.${k}`), `rest.${k}`);
+  parts.st.rest.count = cp.scalars.restCount;
+  parts.imposed.pos = cp.scalars.imposedPos;
+  arrayToStreams(need(cp, 'streams.background') as Float64Array, parts.streams.background, 'streams.background');
+  arrayToStreams(need(cp, 'streams.plasticity') as Float64Array, parts.streams.plasticity, 'streams.plasticity');
+  parts.ou.forEach((o, i) => {
+    copy(o.value, need(cp, `ou.${i}.value`), `ou.${i}.value`);
+    arrayToStreams(need(cp, `ou.${i}.rng`) as Float64Array, o.rng, `ou.${i}.rng`);
+    o.on = need(cp, `ou.${i}.on`)[0] === 1;
+  });
+  const step = need(cp, 'spikes.step'), neuron = need(cp, 'spikes.neuron');
+  for (let q = 0; q < step.length; q++) parts.log.push(step[q]!, neuron[q]!);
+  const recs = recorders(parts.probes);
+  if (recs.length !== cp.probes.length) throw new Error(`checkpoint: ${cp.probes.length} probes there, ${recs.length} here`);
+  recs.forEach((r, i) => {
+    r.next = cp.probes[i]!.next;
+    for (const t of need(cp, `probe.${i}.t_s`)) r.times.push(t);
+    cp.probes[i]!.series.forEach((key, k) => {
+      for (const x of need(cp, `probe.${i}.series.${k}`)) r.put(key, x);
+    });
+  });
+  return { position: cp.position, counters: { ...cp.counters, ffIntervals: [...cp.counters.ffIntervals] } };
+}
