@@ -229,6 +229,11 @@ export class LazySynapses {
 
   /** The weight h + h0·z at step T, as a PSP reads it. */
   weight(s: number, T: number): number {
+    const ts = this.ts[s]!;
+    if (T > ts && this.c[s]! < this.thetaD && this.tag[s] === 0) {
+      // at rest without a tag: h in closed form, z unchanged; nothing to write
+      return this.h0 + (this.h[s]! - this.h0) * this.hPow.pow(T - ts) + this.h0 * this.z[s]!;
+    }
     this.advance(s, T);
     return this.h[s]! + this.h0 * this.z[s]!;
   }
