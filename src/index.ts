@@ -61,3 +61,11 @@ export { readConnectionsTxt, loadConnectionsTxt, writeConnectionsTxt, formatConn
 export { writeSonataEdges, readSonataEdges, writeSonataSpikes, readSonataSpikes, writeSonataNodes } from './io/sonata.js';
 export { loadEdgesFile, localEdges } from './io/edgeFiles.js';
 export { writeNetworkRun, networkSummary, type NetworkRunRecord, type RunCost } from './io/networkOutput.js';
+/** Parameter sweeps (docs/sweeps.md): plan, run on a pool, the table; checkpoints of reference network runs. */
+export { planSweep, jobExperiment, jobSeed, type SweepManifest, type SweepJob } from './experiments/sweep/plan.js';
+export { runSweepJobs, type SweepRunOptions } from './experiments/sweep/run.js';
+export { sweepTable, type JobResult, type SweepTable } from './experiments/sweep/results.js';
+export { readManifest, writeManifest, collectResults, writeSweepTable } from './io/sweepFiles.js';
+export { runReferenceNetwork, type NetworkCheckpointOptions } from './engines/reference/networkEngine.js';
+export type { NetworkCheckpoint } from './engines/reference/networkCheckpoint.js';
+export { writeCheckpoint, readCheckpoint, latestCheckpoint, encodeCheckpoint, decodeCheckpoint } from './io/networkCheckpointFile.js';
