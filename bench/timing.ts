@@ -6,7 +6,8 @@
  *    worker pool (default 2 workers, the target machine's cores). Target: ≤ 30 s wall.
  * 2. The baseline, measured in the same run: the reference engine (fixed 0.2 ms step, fast-forward) on a
  *    subset — every 10th Δt (11 points) × the 5 frequencies × 10 trials — and the exact engine on the
- *    same subset; the ratio is CPU per trial, reference over exact, on identical trials.
+ *    same subset, both in this thread after a warm-up (no pool start-up in the numbers); the ratio is CPU
+ *    per trial, reference over exact, on identical trials.
  * With --figures DIR the full grid's window and class map are written there (docs/figures/timing_*.png).
  */
 import { cpus, loadavg } from 'node:os';
@@ -29,10 +30,10 @@ const grid = (engine: string, dts_ms: number[], trials: number): TimingGridConfi
 });
 
 /** Wall time and CPU of the whole process (main thread and workers) over one grid. */
-async function timed(cfg: TimingGridConfig): Promise<{ r: TimingResult; wall_s: number; cpu_s: number }> {
+async function timed(cfg: TimingGridConfig, threads = workers): Promise<{ r: TimingResult; wall_s: number; cpu_s: number }> {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const r = await runTimingGrid(cfg, { workers });
+  const r = await runTimingGrid(cfg, { workers: threads });
   const cpu = process.cpuUsage(cpu0);
   return { r, wall_s: (performance.now() - t0) / 1000, cpu_s: (cpu.user + cpu.system) / 1e6 };
 }
@@ -48,11 +49,13 @@ async function main(): Promise<void> {
     + `CPU ${full.cpu_s.toFixed(1)} s, ${((1000 * full.cpu_s) / n).toFixed(3)} ms CPU per trial`);
 
   const subset = dts.filter((_, i) => i % 10 === 0);
-  const ref = await timed(grid('reference', subset, 10));
-  const ex = await timed(grid('exact', subset, 10));
+  // warm-up of both engines in this thread on the subset itself (discarded)
+  for (const e of ['exact', 'reference']) await runTimingGrid(grid(e, subset, 10), { workers: 0 });
+  const ref = await timed(grid('reference', subset, 10), 0);
+  const ex = await timed(grid('exact', subset, 10), 0);
   const m = ref.r.trials;
   const perRef = ref.cpu_s / m, perEx = ex.cpu_s / m;
-  console.log(`2. baseline on a subset (11 Δt × 5 frequencies × 10 trials = ${m} trials), same run:`);
+  console.log(`2. baseline on a subset (11 Δt × 5 frequencies × 10 trials = ${m} trials), same run, one thread:`);
   console.log(`   reference engine: wall ${ref.wall_s.toFixed(1)} s, ${(1000 * perRef).toFixed(2)} ms CPU per trial; exact: wall ${ex.wall_s.toFixed(1)} s, ${(1000 * perEx).toFixed(3)} ms CPU per trial; `
     + `reference/exact ${(perRef / perEx).toFixed(1)}×`);
   console.log(`   the full grid on the reference engine would take ≈ ${((perRef * n) / workers).toFixed(0)} s wall on ${workers} workers (extrapolated from the subset)`);
