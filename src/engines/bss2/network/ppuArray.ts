@@ -68,27 +68,34 @@ export class NetworkPpu {
   idleNeuron(t: number, count: number): boolean {
     const R = this.R;
     const a = this.inStart[t]!, b = this.inStart[t + 1]!;
-    if (a === b) return true;
+    if (a === b || count <= 0) return a === b;
+    // once an update leaves every synapse as it was (no fraction discarded) and none is tagged, the
+    // synapses stay put whatever p does (calcium is below θ_d): only the protein is updated after that
+    let settled = false;
     for (let i = 0; i < count; i++) {
       R.exact = true;
       const p0 = this.P[t]!;
-      let changed = false;
       this.proteinStep(t);
-      let sum = 0;
-      for (let s = a; s < b; s++) {
-        const h0 = this.H[s]!, z0 = this.Z[s]!;
-        sum += this.synapseStep(s, t, 0);
-        if (this.H[s] !== h0 || this.Z[s] !== z0) changed = true;
+      const proteinExact = R.exact;
+      if (!settled) {
+        R.exact = true;
+        let changed = false, sum = 0;
+        for (let s = a; s < b; s++) {
+          const h0 = this.H[s]!, z0 = this.Z[s]!;
+          const dev = this.synapseStep(s, t, 0);
+          sum += dev;
+          if (this.H[s] !== h0 || this.Z[s] !== z0 || dev >= this.k.TAG) changed = true;
+        }
+        this.sumDev[t] = sum;
+        settled = !changed && (this.deterministic || R.exact);
       }
-      this.sumDev[t] = sum;
-      if (!changed && this.P[t] === p0 && (this.deterministic || R.exact)) break;
-      if (i === count - 1) {
+      if (settled && this.P[t] === p0 && (this.deterministic || proteinExact)) {
         this.writeWeights(a, b);
-        return false;
+        return true;
       }
     }
     this.writeWeights(a, b);
-    return true;
+    return false;
   }
 
   private proteinStep(t: number): void {
