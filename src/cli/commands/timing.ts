@@ -78,7 +78,7 @@ function summaryText(results: readonly TimingResult[]): string {
       const edges = windowEdges(r.points, f);
       const zc = [...zeroCrossings(r.points, f).map((x) => x.toFixed(1)), ...edges.map((x) => `edge ${x.toFixed(1)}`)].join(', ') || '—';
       lines.push(`  ${String(f).padEnd(6)}  ${pct(lo.early.mean).padStart(8)} (${lo.dt_ms})`.padEnd(36) + `${pct(hi.early.mean).padStart(8)} (${hi.dt_ms})`.padEnd(16)
-        + `${zc}`.padEnd(22) + `${Math.min(...w).toFixed(3)}–${Math.max(...w).toFixed(3)}`.padEnd(19) + [...counts].map(([k, v]) => `${k} ${v}`).join(', '));
+        + `${zc} `.padEnd(22) + `${Math.min(...w).toFixed(3)}–${Math.max(...w).toFixed(3)}`.padEnd(19) + [...counts].map(([k, v]) => `${k} ${v}`).join(', '));
     }
   }
   return lines.join('\n');
