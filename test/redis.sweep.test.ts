@@ -142,12 +142,13 @@ describe.skipIf(!REDIS)('sweeps on BullMQ with a real redis-server', () => {
   it('refuses a broker URL it cannot use with one line and exit 2', () => {
     const root = mkdtempSync(join(tmpdir(), 'calcitag-redis-'));
     writeFileSync(join(root, 'spec.yaml'), SPEC);
-    expect(run(['sweep', 'plan', join(root, 'spec.yaml'), '--out', join(root, 's')]).status).toBe(0);
+    const planned = run(['sweep', 'plan', join(root, 'spec.yaml'), '--out', join(root, 's')]);
+    expect(planned.status, planned.stderr).toBe(0);
     const bad = run(['sweep', 'submit', join(root, 's'), '--broker', 'http://localhost:6379']);
-    expect(bad.status).toBe(2);
+    expect(bad.status, bad.stderr).toBe(2);
     expect(bad.stderr).toContain("--broker 'http://localhost:6379' is invalid: the scheme is 'http'; allowed: redis, rediss");
     const w = run(['worker', '--broker', 'nonsense']);
-    expect(w.status).toBe(2);
+    expect(w.status, w.stderr).toBe(2);
     expect(w.stderr).toMatch(/--broker 'nonsense' is invalid/);
   });
 });

@@ -4,10 +4,13 @@
  * sweep folder, runs the job's trials and writes its result file atomically. A job whose complete
  * result already exists (e.g. written by a worker that died before it could report) is not run again.
  */
+import { statSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import type { SandboxedJob } from 'bullmq';
 import { runSweepJobs } from '../experiments/sweep/run.js';
-import { readJobResult, readManifest, writeJobResult } from '../io/sweepFiles.js';
+import type { SweepManifest } from '../experiments/sweep/plan.js';
+import { MANIFEST_FILE, readJobResult, readManifest, writeJobResult } from '../io/sweepFiles.js';
 import type { SweepJobMessage } from './broker.js';
 
 /** What a finished queue job returns (kept by BullMQ: small on purpose, the result is in the folder). */
@@ -16,22 +19,44 @@ export interface ProcessorReturn {
   readonly ran: boolean;
 }
 
+/** The last manifest read per sweep folder, reused while the file is unchanged (a thread runs many jobs of one sweep). */
+const manifests = new Map<string, { key: string; manifest: SweepManifest }>();
+
+function manifestOf(dir: string): SweepManifest {
+  let st;
+  try {
+    st = statSync(join(dir, MANIFEST_FILE));
+  } catch {
+    return readManifest(dir); // throws the one-line reason
+  }
+  const key = `${st.mtimeMs}:${st.size}:${st.ino}`;
+  const hit = manifests.get(dir);
+  if (hit && hit.key === key) return hit.manifest;
+  const manifest = readManifest(dir);
+  manifests.set(dir, { key, manifest });
+  return manifest;
+}
+
+/** Progress goes to the broker at most once a second (each report is a Redis round trip). */
+const PROGRESS_MS = 1000;
+
 export default async function processSweepJob(job: SandboxedJob<SweepJobMessage, ProcessorReturn>): Promise<ProcessorReturn> {
   const { dir, id, index } = job.data;
-  const m = readManifest(dir);
+  const m = manifestOf(dir);
   const spec = m.jobs[index];
   if (!spec || spec.id !== id) throw new Error(`job ${index} of ${dir} is not ${id}: the manifest changed since the sweep was submitted`);
   if (readJobResult(dir, m, spec)) return { id, ran: false };
   const total = m.trials_per_point * m.protocols.length;
   let done = 0;
-  let reported = 0;
+  let last = performance.now();
   await runSweepJobs(m, [spec], {
     workers: 0,
     ranOn: `${hostname()}:${process.pid}`,
     onTrial: () => {
       done++;
-      if (done - reported >= Math.max(1, total / 20)) {
-        reported = done;
+      const now = performance.now();
+      if (now - last >= PROGRESS_MS) {
+        last = now;
         void job.updateProgress({ trials_done: done, trials: total });
       }
     },
