@@ -58,7 +58,11 @@ export function mappingText(r: MappingReport): string {
   lines.push(`one plasticity update: ${r.cyclesPerUpdate} cycles on the busiest processor → shortest solver period ${r.minPeriod_ms.toFixed(2)} ms (biological); a run uses ${r.period_ms.toFixed(1)} ms`);
   lines.push(`hardware time of the run: ${r.hardware_s.toFixed(3)} s at ${r.resources.acceleration}× acceleration`);
   if (r.chips > 1) {
-    lines.push(`inter-chip traffic: ${r.interchipPairs} spikes cross chips per spike of every source${r.rate_Hz !== undefined ? ` (${(r.interchipPairs * r.rate_Hz * r.resources.acceleration / 1e6).toFixed(2)} M events/s of hardware time at ${r.rate_Hz} Hz)` : ''}; latency < ${(r.resources.linkLatency_s * r.resources.acceleration * 1e3).toFixed(1)} ms biological`);
+    const perSpike = r.interchipPairs / Math.max(1, r.neurons);
+    const rate = r.rate_Hz !== undefined
+      ? ` — at ${r.rate_Hz} Hz: ${((r.interchipPairs * r.rate_Hz * r.resources.acceleration) / 1e6).toFixed(2)} M events/s of hardware time in all, ${((r.interchipPairs * r.rate_Hz * r.resources.acceleration) / r.chips / 1e6).toFixed(2)} M per chip`
+      : ' (--rate gives events per second)';
+    lines.push(`inter-chip traffic: a spike goes to ${perSpike.toFixed(2)} other chips on average (${r.interchipPairs} crossings when every neuron spikes once)${rate}; latency < ${(r.resources.linkLatency_s * r.resources.acceleration * 1e3).toFixed(1)} ms biological`);
   }
   return lines.join('\n');
 }
