@@ -268,6 +268,32 @@ describe('sizes: one set of limits, an estimate before the run', () => {
   });
 });
 
+describe('sizes of network runs', () => {
+  it('estimateNetworkRun: synapses from the rules, spikes only where the run integrates step by step', async () => {
+    const { estimateNetworkRun, expectedSynapses, ESTIMATE_RATE_HZ } = await import('../src/experiments/network/estimate.js');
+    const { memoryParadigm } = await import('../src/model/network/memoryParadigm.js');
+    const { description } = memoryParadigm({ recall: '8h' });
+    // 2000 neurons, p = 0.1, no autapses: 0.1 · 2000 · 1999 plastic and static synapses together
+    expect(expectedSynapses(description)).toBeCloseTo(0.1 * 2000 * 1999, -2);
+    const ff = estimateNetworkRun(description, 0.2, true);
+    const full = estimateNetworkRun(description, 0.2, false);
+    expect(full.spikes_per_trial).toBeCloseTo(2000 * ESTIMATE_RATE_HZ * description.duration_s, -4);
+    expect(ff.spikes_per_trial).toBeLessThan(full.spikes_per_trial / 100); // fast-forward stretches are silent
+    expect(full.memory_bytes).toBeLessThan(4 * 2 ** 30); // the published 8 h run without fast-forward is allowed
+  });
+
+  it('network: refuses a run past 4 GiB without --allow-large, before drawing the network', () => {
+    const d = tmp();
+    const t0 = Date.now();
+    const r = run(['network', '--neurons-exc', '16000', '--neurons-inh', '4000', '--recall', '8h', '--no-fast-forward', '--out', join(d, 'o')]);
+    expect(r.status).toBe(2);
+    expectOneLine(r.stderr);
+    expect(r.stderr).toMatch(/about [\d.]+ GiB of memory.*fewer neurons, a shorter run, fast-forward.*--allow-large/);
+    expect(Date.now() - t0).toBeLessThan(30_000);
+    expect(readdirSync(d)).toEqual([]);
+  });
+});
+
 describe('messages: one readable line, exit 2 for a path that cannot be used', () => {
   it('schema --out onto a folder or through a file', () => {
     const d = tmp();
@@ -294,22 +320,28 @@ describe('messages: one readable line, exit 2 for a path that cannot be used', (
 });
 
 describe('interrupts', () => {
-  it('a second Ctrl-C stops at once and leaves a folder that says how far it got, no orphan files', async () => {
-    const d = tmp();
+  const longExperiment = (d: string) => {
     const f = join(d, 'long.yaml');
-    // each trial of 'long' integrates 12 000 s step by step (seconds of work): both signals land in one
+    // one trial of 'long' integrates 10⁶ s step by step (minutes of work): a stop that waited for the
+    // trial's end would time the test out
     writeFileSync(f, `trials: 20
 engine: reference
 fast_forward: false
 protocols:
   - { name: quick, duration_s: 20, spike_times_s: [1, 1.01] }
-  - { name: long, duration_s: 12000, trains: [{ onset_s: 10, duration_s: 1, rate_Hz: 100 }] }
+  - { name: long, duration_s: 1000000, trains: [{ onset_s: 10, duration_s: 1, rate_Hz: 100 }] }
 probes:
-  - { name: all, variables: [h, z, c], interval_s: 0.01, trials: all }
+  - { name: all, variables: [h, z, c], interval_s: 0.01, protocols: [quick], trials: all }
+  - { name: slow, variables: [h], interval_s: 10, protocols: [long], trials: all }
 outputs: { npy: true }
 `);
+    return f;
+  };
+
+  it('Ctrl-C inside a long trial stops it at once and leaves a folder that says how far it got', async () => {
+    const d = tmp();
     const dir = join(d, 'run');
-    const child = spawn(process.execPath, [CLI, 'run', f, '--out', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'run', longExperiment(d), '--out', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     await new Promise<void>((resolve, reject) => {
@@ -322,29 +354,50 @@ outputs: { npy: true }
         }
       });
     });
-    await new Promise((r) => setTimeout(r, 300));
-    child.kill('SIGINT');
-    await new Promise((r) => setTimeout(r, 200)); // two presses, not one (a pending signal is not queued twice)
+    await new Promise((r) => setTimeout(r, 500)); // inside the first trial of 'long'
+    const t0 = Date.now();
     child.kill('SIGINT');
     const code = await exited;
+    expect(Date.now() - t0, 'the trial was not stopped inside').toBeLessThan(20_000);
     expect(code, stderr).toBe(130);
-    expect(stderr).toMatch(/stopped; completed quick/);
+    expect(stderr).toMatch(/stopping the running trial/);
     const s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
     expect(s.interrupted).toBe(true);
     expect(s.progress.completed_protocols).toEqual(['quick']);
-    const log = readFileSync(join(dir, 'log.txt'), 'utf8');
-    expect(log).toMatch(/stopped at once/);
-    expect(log).toMatch(/interrupted: completed quick/);
+    expect(s.progress.partial).toBeUndefined(); // the stopped trial is dropped, not summarised
+    expect(readFileSync(join(dir, 'log.txt'), 'utf8')).toMatch(/interrupted: completed quick; not started: long/);
     const npy = readdirSync(join(dir, 'npy'));
-    const all = [...readdirSync(dir), ...npy];
-    expect(all.filter((x) => x.includes('.tmp-'))).toEqual([]);
-    // every time axis has its variables beside it (no orphan t_s.npy)
+    expect([...readdirSync(dir), ...npy].filter((x) => x.includes('.tmp-'))).toEqual([]);
     for (const t of npy.filter((x) => x.endsWith('_t_s.npy'))) {
       const stem = t.slice(0, -'t_s.npy'.length);
-      expect(npy, t).toEqual(expect.arrayContaining(['h', 'z', 'c'].map((v) => `${stem}${v}.npy`)));
+      expect(npy, t).toEqual(expect.arrayContaining([`${stem}h.npy`]));
     }
-    const py = spawnSync('/usr/bin/python3', ['-c', `import h5py,sys; f=h5py.File(sys.argv[1]); print(f.attrs['complete'], f['traces/all/quick/h'].shape[0])`, join(dir, 'results.h5')], { encoding: 'utf8' });
-    if (py.status === 0) expect(py.stdout.trim()).toBe('0 20');
+    // the stopped trial's streamed samples are not kept as a row
+    const py = spawnSync('/usr/bin/python3', ['-c', `import h5py,sys; f=h5py.File(sys.argv[1]); print(f.attrs['complete'], f['traces/all/quick/h'].shape[0], f['traces/slow/long/h'].shape[0])`, join(dir, 'results.h5')], { encoding: 'utf8' });
+    if (py.status === 0) expect(py.stdout.trim()).toBe('0 20 0');
+  });
+
+  it('a forced stop (Ctrl-C twice) terminates the run thread and closes the folder: no temporaries, a note', async () => {
+    const { runExperimentInWorker, closeStoppedFolder, StoppedAtOnce } = await import('../src/cli/experimentRunner.js');
+    const { checkOutputDir } = await import('../src/io/files.js');
+    const d = tmp();
+    const dir = checkOutputDir(join(d, 'run'));
+    const { readExperimentFile } = await import('../src/experiments/experiment.js');
+    const seen: string[] = [];
+    const run = runExperimentInWorker({ experiment: readExperimentFile(longExperiment(d)), outDir: dir }, (p) => {
+      if (p.phase === 'protocol' && p.protocol) seen.push(p.protocol);
+    });
+    while (seen.length === 0) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300));
+    await run.stopNow();
+    await expect(run.done).rejects.toBeInstanceOf(StoppedAtOnce);
+    expect(readdirSync(dir).some((x) => x.includes('.tmp-'))).toBe(true); // results.h5 was being written
+    closeStoppedFolder(dir, { protocols: ['quick', 'long'], trials: 20, completed: seen, current: { protocol: 'long', trialsDone: 0 }, emptySummary: {} });
+    expect([...readdirSync(dir), ...readdirSync(join(dir, 'npy'))].filter((x) => x.includes('.tmp-'))).toEqual([]);
+    const s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+    expect(s).toMatchObject({ interrupted: true, stopped_at_once: true, progress: { completed_protocols: ['quick'], not_started: ['long'] } });
+    expect(s.results.map((r: { protocol: string }) => r.protocol)).toEqual(['quick']); // the finished protocol's summary kept
+    expect(readFileSync(join(dir, 'log.txt'), 'utf8')).toMatch(/stopped at once \(Ctrl-C twice\): completed quick; not started: long/);
   });
 });
 

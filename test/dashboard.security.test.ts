@@ -183,3 +183,51 @@ describe('dashboard: hardware page', () => {
     }
   });
 });
+
+describe('calcitag serve: --allow-host and the addresses it prints', () => {
+  const CLI = join(import.meta.dirname, '..', 'dist', 'src', 'cli', 'main.js');
+
+  it('answers an allowed name, refuses others (421), and prints the network addresses when bound beyond loopback', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [CLI, 'serve', join(dir, 'runs'), '--port', '0', '--host', '0.0.0.0', '--allow-host', 'labbox.example,alias.lab'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let out = '';
+      let err = '';
+      child.stderr.on('data', (b: Buffer) => void (err += b.toString()));
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no start line:\n${out}\n${err}`)), 30_000);
+        child.stdout.on('data', (b: Buffer) => {
+          out += b.toString();
+          if (/also answering/.test(out)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+      expect(err).toMatch(/WARNING: --host 0\.0\.0\.0 exposes the dashboard/);
+      expect(out).toMatch(/also answering to the names: labbox\.example, alias\.lab/);
+      const port = Number(/127\.0\.0\.1:(\d+)\//.exec(out)![1]);
+      const status = (host: string) => new Promise<number>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path: '/api/health', headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(await status(`labbox.example:${port}`)).toBe(200);
+      expect(await status(`alias.lab:${port}`)).toBe(200);
+      expect(await status(`evil.example:${port}`)).toBe(421);
+    } finally {
+      child.kill('SIGINT');
+    }
+  });
+
+  it('refuses a malformed --allow-host with one line, exit 2', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(process.execPath, [CLI, 'serve', join(dir, 'runs'), '--allow-host', 'http://evil:80'], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/--allow-host 'http:\/\/evil:80' is invalid/);
+  });
+});

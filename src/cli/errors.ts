@@ -35,7 +35,7 @@ export function changedParams(params: ModelParams): string {
  * A trial's state became NaN or infinite: one line naming the protocol, trial, variable, time and the
  * parameter set, exit code 1. No result is reported.
  */
-export function stopNonFinite(e: NonFiniteStateError, params: ModelParams, dir?: string): never {
+export function stopNonFinite(e: Pick<NonFiniteStateError, 'message'>, params: ModelParams, dir?: string): never {
   process.stderr.write(`calcitag: the run stopped, no result is reported: ${e.message} (parameters changed from the defaults: ${changedParams(params)})${dir ? `; see ${dir}/log.txt` : ''}\n`);
   process.exit(1);
 }

@@ -1,7 +1,10 @@
 /**
  * Records h, z and p on a coarse time grid (t = k · interval, plus the final time). Engines call it
- * rarely (once per grid point), so it stays out of the hot loop.
+ * rarely (once per grid point), so it stays out of the hot loop — and is where a running trial notices
+ * an interrupt (see interrupt.ts).
  */
+import { throwIfInterrupted } from './interrupt.js';
+
 export class GridRecorder {
   readonly t_s: Float64Array;
   readonly h_mV: Float64Array;
@@ -28,6 +31,7 @@ export class GridRecorder {
 
   /** Records the state at the next grid point. */
   put(h: number, z: number, p: number): void {
+    throwIfInterrupted();
     const k = this.k++;
     this.h_mV[k] = h;
     this.z[k] = z;

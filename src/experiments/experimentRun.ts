@@ -4,6 +4,7 @@
  * (io's run folder, `experimentFolder(dir)`, implements it) passed in from above, so this module never
  * imports io. Without one, nothing is written and probe samples come back in memory.
  */
+import { TrialInterrupted } from '../engines/interrupt.js';
 import { getEngine } from '../engines/registry.js';
 import type { ProbeSink, ProbeSpec, ProbeTrace } from '../engines/types.js';
 import { EnsembleAccumulator, type EnsembleResult } from './ensemble.js';
@@ -181,11 +182,20 @@ export async function runExperiment(experiment: ExperimentInput | ResolvedExperi
         const trialProbes = probesForTrial(exp, protocol, trial);
         const sink = trialProbes.length > 0 ? output?.probeSink(protocol, trial, trialProbes) : undefined;
         const ts = performance.now();
-        const r = engine.runTrial({
-          params: cfg.params, protocol: proto, seed: cfg.seed, trial, dt_ms: cfg.dt_ms, fastForward: cfg.fast_forward,
-          sampleInterval_s: cfg.sample_interval_s, recordCalcium: trial === 0, engineOptions: cfg.engine_options,
-          ...(trialProbes.length > 0 ? { probes: trialProbes.map((p) => probeSpecFor(p, protocol)), ...(sink ? { probeSink: sink } : {}) } : {}),
-        });
+        let r;
+        try {
+          r = engine.runTrial({
+            params: cfg.params, protocol: proto, seed: cfg.seed, trial, dt_ms: cfg.dt_ms, fastForward: cfg.fast_forward,
+            sampleInterval_s: cfg.sample_interval_s, recordCalcium: trial === 0, engineOptions: cfg.engine_options,
+            ...(trialProbes.length > 0 ? { probes: trialProbes.map((p) => probeSpecFor(p, protocol)), ...(sink ? { probeSink: sink } : {}) } : {}),
+          });
+        } catch (e) {
+          // stopped inside the trial (a front end raised the interrupt flag): the trial is dropped, as if
+          // the stop had come just before it
+          if (!(e instanceof TrialInterrupted)) throw e;
+          if (trial > 0) partial = { protocol: protocol.name, trials_done: trial, trials: exp.trials };
+          break outer;
+        }
         acc.add(r, performance.now() - ts);
         if (trialProbes.length > 0 && !r.probes) {
           const w = `engine '${engine.name}' does not record probes; ${trialProbes.map((p) => p.name).join(', ')} left empty`;

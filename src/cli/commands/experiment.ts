@@ -1,22 +1,21 @@
 /**
  * `calcitag run experiment.yaml|.json|<run folder>`: an experiment file (or a run folder's record) run
- * through the library's `runExperiment`, with a progress bar (or log lines), Ctrl-C handling and the
+ * through the library's `runExperiment` in a worker thread, with a progress bar (or log lines), Ctrl-C handling and the
  * results table. Flags given on the command line (--trials, --seed, --engine, --param, --dt,
  * --no-fast-forward) override the file; the new folder's run.json records them.
  */
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { ExperimentError, experimentRunProblems, readExperimentFile, resolveExperiment, type ResolvedExperiment } from '../../experiments/experiment.js';
-import { runExperiment, type ExperimentProgress, type ExperimentSink, type ExperimentSinkFactory, type RunProgressNote } from '../../experiments/experimentRun.js';
+import { ExperimentError, experimentRunConfig, experimentRunProblems, readExperimentFile, resolveExperiment, type ResolvedExperiment } from '../../experiments/experiment.js';
+import type { ExperimentProgress } from '../../experiments/experimentRun.js';
+import { summaryJson } from '../../experiments/protocolRun.js';
 import { estimateRun, largeRunProblem } from '../../experiments/limits.js';
 import { readRunFolder } from '../../experiments/runRecord.js';
-import { experimentFolder } from '../../io/experimentOutput.js';
 import { defaultRunDir } from '../../io/files.js';
 import { createProgressReporter } from '../../io/progress.js';
 import { resultsTable } from '../../io/table.js';
 import { outputFolder, stopNonFinite, USAGE } from '../errors.js';
-import { NonFiniteStateError } from '../../experiments/ensemble.js';
+import { closeStoppedFolder, runExperimentInWorker, StoppedAtOnce, WorkerFailure } from '../experimentRunner.js';
 
 export interface ExperimentFlags {
   trials?: number;
@@ -62,24 +61,17 @@ export function applyOverrides(raw: unknown, flags: ExperimentFlags, fromCli: (n
   return out;
 }
 
-/** Removes this process's temporary files from a run folder (after a forced stop). */
-function removeTemporaries(dir: string): void {
-  const marker = `.tmp-${process.pid}-`;
-  for (const sub of [dir, join(dir, 'npy')]) {
-    if (!existsSync(sub)) continue;
-    for (const f of readdirSync(sub)) if (f.includes(marker)) rmSync(join(sub, f), { force: true });
-  }
-}
-
 export async function runExperimentFile(path: string, flags: ExperimentFlags, command?: Command): Promise<void> {
   let exp: ResolvedExperiment;
+  let overridden: unknown;
   try {
     // a run folder stands for its run record (run.json; experiment.json or config.json in older folders)
     let raw: unknown;
     if (existsSync(path) && statSync(path).isDirectory()) ({ experiment: raw, file: path } = readRunFolder(path));
     else raw = readExperimentFile(path);
     const fromCli = (name: string) => command?.getOptionValueSource(name) === 'cli';
-    exp = resolveExperiment(applyOverrides(raw, flags, fromCli), path);
+    overridden = applyOverrides(raw, flags, fromCli);
+    exp = resolveExperiment(overridden, path);
     const problems = experimentRunProblems(exp); // valid, but not runnable as it stands
     if (problems.length > 0) throw new ExperimentError(problems, path);
   } catch (e) {
@@ -106,12 +98,8 @@ export async function runExperimentFile(path: string, flags: ExperimentFlags, co
   if (ignored.length > 0) {
     process.stderr.write(`calcitag: ignored with an experiment file: ${ignored.join(', ')} (set engine settings under engine_options in the file; trials run in order in one thread)\n`);
   }
-  const controller = new AbortController();
-  // the run folder, and how far the run got: a second Ctrl-C closes the folder with a note of it
-  let sink: ExperimentSink | undefined;
-  const output: ExperimentSinkFactory | undefined = outDir !== undefined
-    ? async (e, c) => (sink = await experimentFolder(outDir)(e, c))
-    : undefined;
+  // The run goes on in a worker thread: a trial is one synchronous computation, and only a free main
+  // thread can take a Ctrl-C while it runs (see experimentRunner.ts).
   const completed: string[] = [];
   let current: { protocol: string; trialsDone: number; trials: number } | undefined;
   const onProgress = (p: ExperimentProgress) => {
@@ -122,33 +110,17 @@ export async function runExperimentFile(path: string, flags: ExperimentFlags, co
     }
     progress.onProgress(p);
   };
+  const run = runExperimentInWorker({ experiment: overridden, source: path, ...(outDir !== undefined ? { outDir } : {}) }, onProgress);
   let sigints = 0;
+  let forced: Promise<void> | undefined;
   const onSigint = () => {
     sigints++;
     if (sigints === 1) {
-      controller.abort();
-      progress.log('calcitag: interrupted — finishing the current trial and writing what is complete (Ctrl-C again to stop at once)');
+      run.interrupt();
+      progress.log('calcitag: interrupted — stopping the running trial and writing what is complete (Ctrl-C again to stop at once)');
     } else {
       progress.stop();
-      // signals are handled between trials and writes, so the folder is consistent here: close every
-      // file at the rows that finished, and say how far the run got (summary.json, log.txt)
-      if (sink) {
-        const partial = current && current.trialsDone > 0 && !completed.includes(current.protocol)
-          ? { protocol: current.protocol, trials_done: current.trialsDone, trials: current.trials } : undefined;
-        const note: RunProgressNote = {
-          complete: false, interrupted: true, completed_protocols: [...completed], ...(partial ? { partial } : {}),
-          not_started: exp.protocols.map((p) => p.name).filter((n) => !completed.includes(n) && n !== partial?.protocol),
-        };
-        try {
-          sink.note('stopped at once (Ctrl-C twice)');
-          sink.finish(note);
-        } catch {
-          sink.abort();
-        }
-      }
-      if (outDir !== undefined) removeTemporaries(outDir);
-      process.stderr.write(`calcitag: stopped; completed ${completed.join(', ') || 'no protocol'}; complete files are kept, unfinished ones removed\n`);
-      process.exit(130);
+      forced ??= run.stopNow();
     }
   };
   process.on('SIGINT', onSigint);
@@ -156,10 +128,23 @@ export async function runExperimentFile(path: string, flags: ExperimentFlags, co
   try {
     let res;
     try {
-      res = await runExperiment(exp, { output, onProgress, signal: controller.signal, source: path });
+      res = await run.done;
     } catch (e) {
       progress.stop();
-      if (e instanceof NonFiniteStateError) stopNonFinite(e, exp.params, outDir);
+      if (e instanceof StoppedAtOnce) {
+        await forced;
+        // the worker is gone mid-write: keep every complete file, remove unfinished ones, and say how far
+        // the run got (summary.json, log.txt)
+        if (outDir !== undefined) {
+          closeStoppedFolder(outDir, {
+            protocols: exp.protocols.map((p) => p.name), trials: exp.trials, completed, ...(current ? { current } : {}),
+            emptySummary: summaryJson(experimentRunConfig(exp), []),
+          });
+        }
+        process.stderr.write(`calcitag: stopped; completed ${completed.join(', ') || 'no protocol'}; complete files are kept, unfinished ones removed\n`);
+        process.exit(130);
+      }
+      if (e instanceof WorkerFailure) stopNonFinite(e, exp.params, outDir);
       throw e;
     }
     progress.stop();
@@ -173,7 +158,7 @@ export async function runExperimentFile(path: string, flags: ExperimentFlags, co
         const partial = pr.partial ? `; ${pr.partial.protocol}: ${pr.partial.trials_done}/${pr.partial.trials} trials (not summarised)` : '';
         process.stdout.write(`\ninterrupted: completed ${pr.completed_protocols.join(', ') || 'no protocol'}${partial}\n`);
       }
-      process.stdout.write(`\nresults in ${res.runDir}\n`);
+      if (res.runDir !== undefined) process.stdout.write(`\nresults in ${res.runDir}\n`);
     }
     if (res.progress.interrupted) process.exitCode = 130;
   } finally {

@@ -12,6 +12,8 @@ import { runMemoryParadigm, type MemoryRunResult } from '../../experiments/netwo
 import { networkExperimentFile, resolveNetworkExperiment, type NetworkExperiment } from '../../experiments/network/networkExperiment.js';
 import { memoryParadigm, type RecallDelay } from '../../model/network/memoryParadigm.js';
 import { descriptionIssues } from '../../model/network/validate.js';
+import { estimateNetworkRun } from '../../experiments/network/estimate.js';
+import { largeRunProblem } from '../../experiments/limits.js';
 import { parseParamAssignment } from '../../model/parameters.js';
 import { loadEdgesFile } from '../../io/edgeFiles.js';
 import { defaultRunDir } from '../../io/files.js';
@@ -36,6 +38,7 @@ interface NetworkFlags {
   workers?: number;
   out?: string;
   force?: boolean;
+  allowLarge?: boolean;
   json?: boolean;
   quiet?: boolean;
 }
@@ -128,6 +131,9 @@ function forwardedArgs(): string[] {
 
 async function networkCommand(file: string | undefined, flags: NetworkFlags): Promise<void> {
   const exp = await networkExperiment(file, flags);
+  // memory and output size of one network, estimated before anything runs (each of --seeds alike)
+  const large = largeRunProblem(estimateNetworkRun(exp.description, exp.dt_ms, exp.fast_forward));
+  if (large && !flags.allowLarge) usageError(large.replace('fewer trials, shorter protocols or sparser probes', 'fewer neurons, a shorter run, fast-forward or sparser probes'));
   if (flags.seeds !== undefined) {
     const recall = exp.readout && exp.readout.recall_onset_s - exp.readout.reference_time_s > 3600 ? '8h' : '10s';
     // The published means hold for the published paradigm only (any seed, engine settings aside).
@@ -210,6 +216,7 @@ export function registerNetwork(program: Command): void {
     .option('--workers <w>', 'processes for --seeds (default: one per core)', parseInteger('--workers', 1))
     .option('--out <dir>', 'output folder (default runs/<timestamp>-<name>)')
     .option('--force', 'write into an --out folder that already holds files (files of the same name are replaced)')
+    .option('--allow-large', 'run even if the estimated memory or output size passes 4 GiB')
     .option('--json', 'print the summary as one JSON object on stdout (and write files only with --out)')
     .option('--quiet', 'no progress output')
     .action(networkCommand);

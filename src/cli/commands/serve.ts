@@ -9,6 +9,18 @@ import { parseInteger } from './run.js';
 interface ServeFlags {
   port: number;
   host: string;
+  allowHost: string[];
+}
+
+/** A host name a Host header may carry (DNS name, no port, no scheme); IP addresses are always allowed. */
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
+function collectHosts(value: string, previous: string[]): string[] {
+  const names = value.split(',').map((x) => x.trim()).filter((x) => x.length > 0);
+  for (const n of names) {
+    if (!HOST_NAME.test(n)) usageError(`--allow-host '${n}' is invalid; allowed: a host name such as lab-server or lab.example.org (no port, no scheme; IP addresses need no --allow-host)`);
+  }
+  return [...previous, ...names];
 }
 
 async function serveCommand(dir: string | undefined, flags: ServeFlags): Promise<void> {
@@ -28,7 +40,7 @@ async function serveCommand(dir: string | undefined, flags: ServeFlags): Promise
   }
   let server;
   try {
-    server = await startServer({ root, port: flags.port, host: flags.host, webDir });
+    server = await startServer({ root, port: flags.port, host: flags.host, webDir, allowedHosts: flags.allowHost });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'EADDRINUSE') usageError(`--port ${flags.port} is in use; allowed: a free port, or 0 for any free port`);
@@ -37,6 +49,9 @@ async function serveCommand(dir: string | undefined, flags: ServeFlags): Promise
   }
   const n = findRuns(root).length;
   process.stdout.write(`calcitag dashboard at ${server.url} (${n} run${n === 1 ? '' : 's'} under ${root}); Ctrl-C stops it\n`);
+  // bound beyond loopback: the addresses other machines use (the warning above says who can read what)
+  for (const u of server.networkUrls) process.stdout.write(`  on the network: ${u}\n`);
+  if (flags.allowHost.length > 0) process.stdout.write(`  also answering to the names: ${flags.allowHost.join(', ')}\n`);
   const stop = () => {
     void server.close().then(() => process.exit(0));
   };
@@ -51,5 +66,6 @@ export function registerServe(program: Command): void {
     .argument('[runs]', 'folder searched for run folders (those holding summary.json) and hw-study folders (default: runs)')
     .option('--port <n>', 'TCP port (0: any free port)', parseInteger('--port', 0), 5178)
     .option('--host <address>', 'interface to listen on; 0.0.0.0 exposes the dashboard to the network', '127.0.0.1')
+    .option('--allow-host <names>', 'host names (comma-separated, repeatable) the dashboard answers to besides IP addresses, localhost and this machine\'s name, e.g. a DNS alias of a lab server; other names get 421 (DNS-rebinding guard)', collectHosts, [])
     .action(serveCommand);
 }

@@ -1,0 +1,43 @@
+/**
+ * Worker-thread entry of `calcitag run <experiment file>`: runs the experiment (and writes its run
+ * folder) off the main thread, so that the main thread stays free to handle Ctrl-C while a long trial
+ * computes. The main thread raises the shared interrupt flag; the engines notice it at their next grid
+ * point and the run folder is closed as after any interruption (see experimentRunner.ts).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { watchInterruptFlag } from '../engines/interrupt.js';
+import { NonFiniteStateError } from '../experiments/ensemble.js';
+import { runExperiment } from '../experiments/experimentRun.js';
+import { experimentFolder } from '../io/experimentOutput.js';
+import type { ExperimentJob, FromExperimentWorker, WorkerError } from './experimentRunner.js';
+
+function describe(e: unknown): WorkerError {
+  if (e instanceof NonFiniteStateError) return { kind: 'nonfinite', message: e.message };
+  const err = e as NodeJS.ErrnoException;
+  return {
+    kind: 'other', name: err?.name ?? 'Error', message: err instanceof Error ? err.message : String(e),
+    ...(typeof err?.code === 'string' ? { code: err.code } : {}),
+    ...(typeof err?.syscall === 'string' ? { syscall: err.syscall } : {}),
+    ...(typeof err?.path === 'string' ? { path: err.path } : {}),
+  };
+}
+
+async function main(job: ExperimentJob): Promise<void> {
+  const post = (m: FromExperimentWorker) => parentPort!.postMessage(m);
+  watchInterruptFlag(job.flag);
+  try {
+    const res = await runExperiment(job.experiment, {
+      source: job.source,
+      ...(job.outDir !== undefined ? { output: experimentFolder(job.outDir) } : {}),
+      onProgress: (progress) => post({ type: 'progress', progress }),
+    });
+    post({
+      type: 'done',
+      result: { config: res.config, results: res.results, summary: res.summary, progress: res.progress, warnings: res.warnings, ...(res.runDir !== undefined ? { runDir: res.runDir } : {}) },
+    });
+  } catch (e) {
+    post({ type: 'error', error: describe(e) });
+  }
+}
+
+void main(workerData as ExperimentJob);
