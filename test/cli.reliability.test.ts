@@ -375,6 +375,20 @@ outputs: { npy: true }
     // the stopped trial's streamed samples are not kept as a row
     const py = spawnSync('/usr/bin/python3', ['-c', `import h5py,sys; f=h5py.File(sys.argv[1]); print(f.attrs['complete'], f['traces/all/quick/h'].shape[0], f['traces/slow/long/h'].shape[0])`, join(dir, 'results.h5')], { encoding: 'utf8' });
     if (py.status === 0) expect(py.stdout.trim()).toBe('0 20 0');
+    // the dashboard lists it as interrupted, with how far it got, and opens it
+    const { startServer } = await import('../src/web/server.js');
+    const server = await startServer({ root: d, port: 0, webDir: null, figureDirs: [], quiet: true });
+    try {
+      const runs = (await (await fetch(`${server.url}api/runs`)).json()) as { runs: Array<{ id: string; interrupted?: unknown; protocols: string[] }> };
+      const listed = runs.runs.find((r) => r.id === 'run')!;
+      expect(listed.interrupted).toEqual({ completed: ['quick'], partial: null, not_started: ['long'] });
+      expect(listed.protocols).toEqual(['quick']);
+      const detail = await fetch(`${server.url}api/runs/run`);
+      expect(detail.status).toBe(200);
+      expect((await fetch(`${server.url}api/runs/run/files/summary.json`)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
   });
 
   it('a forced stop (Ctrl-C twice) terminates the run thread and closes the folder: no temporaries, a note', async () => {

@@ -44,6 +44,11 @@ export interface RunListing {
   protocols: string[];
   classes: Record<string, string>;
   params_changed: Record<string, number>;
+  /**
+   * Set when the run was stopped before it ended (summary.json `"interrupted": true`): the protocols it
+   * finished, the one it was running, those it never started.
+   */
+  interrupted?: { completed: string[]; partial: string | null; not_started: string[] };
   modified: string;
 }
 
@@ -136,6 +141,15 @@ export function runConfigOf(dir: string): Json | null {
   }
 }
 
+/** How far an interrupted run got, from its summary.json (nothing for a complete run). */
+function interruption(summary: Json): Pick<RunListing, 'interrupted'> {
+  if (summary.interrupted !== true) return {};
+  const p = (summary.progress ?? {}) as Json;
+  const names = (x: unknown) => (Array.isArray(x) ? x.map(String) : []);
+  const partial = p.partial && typeof p.partial === 'object' ? String((p.partial as Json).protocol ?? '') || null : null;
+  return { interrupted: { completed: names(p.completed_protocols), partial, not_started: names(p.not_started) } };
+}
+
 /** The list entry of the run folder `dir`. */
 function listing(root: string, dir: string, config: Json = runConfigOf(dir) ?? {}): RunListing {
   const summary = (readJson(join(dir, 'summary.json')) ?? {}) as Json;
@@ -154,6 +168,7 @@ function listing(root: string, dir: string, config: Json = runConfigOf(dir) ?? {
     protocols,
     classes,
     params_changed: changedParams(config),
+    ...interruption(summary),
     modified: statSync(join(dir, 'summary.json')).mtime.toISOString(),
   };
 }

@@ -17,9 +17,16 @@ export function runCard(r: RunListing, active: boolean): HTMLElement {
     { class: `run-card${active ? ' active' : ''}`, href: routeHash('runs', { id: r.id }), 'data-run': r.id, title: r.id },
     h('div', { class: 'run-name' }, r.name),
     h('div', { class: 'run-meta' }, `${r.engine ?? '?'} · ${r.trials ?? '?'} trials · seed ${r.seed ?? '?'}`),
+    r.interrupted ? interruptedBadge(r.interrupted) : null,
     h('div', { class: 'run-badges' }, r.protocols.map((p) => classBadge(p, r.classes[p]))),
     changed.length ? h('div', { class: 'run-params' }, changed.map(([k, v]) => `${k}=${fmt(v)}`).join(', ')) : null,
   );
+}
+
+/** An interrupted run says so, and how far it got (on hover). */
+function interruptedBadge(i: NonNullable<RunListing['interrupted']>): HTMLElement {
+  const title = `stopped before the end: completed ${i.completed.join(', ') || 'no protocol'}${i.partial ? `; ${i.partial} partly run (not summarised)` : ''}; not started: ${i.not_started.join(', ') || 'none'}`;
+  return h('div', { class: 'run-meta' }, h('span', { class: 'badge interrupted', title, 'data-interrupted': 'true' }, 'interrupted'));
 }
 
 function networkCard(r: RunListing, n: NonNullable<RunListing['network']>, active: boolean): HTMLElement {
