@@ -39,7 +39,7 @@ const PYTHON = '/usr/bin/python3';
 const hasPandas = existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import pandas'], { encoding: 'utf8' }).status === 0;
 
 describe('calcitag sweep (local)', () => {
-  it('runs the same table on 2 workers and in one thread, and resumes only the missing or broken jobs', () => {
+  it('runs the same table on the job pool, the ensemble pool and in one thread, and resumes only the missing or broken jobs', () => {
     const a = planned();
     const b = planned();
     expect(readFileSync(join(a.dir, 'manifest.json'), 'utf8')).toBe(readFileSync(join(b.dir, 'manifest.json'), 'utf8'));
@@ -48,8 +48,12 @@ describe('calcitag sweep (local)', () => {
     expect(ra.stderr).toContain('6 jobs: 0 already complete, 6 to run');
     const rb = run(['sweep', 'run', b.dir, '--workers', '0', '--quiet']);
     expect(rb.status).toBe(0);
+    // 6 jobs on 4 threads: the ensemble pool splits each job's trials (2 threads: whole jobs per thread)
+    const c = planned();
+    expect(run(['sweep', 'run', c.dir, '--workers', '4', '--quiet']).status).toBe(0);
     const csv = readFileSync(join(a.dir, 'sweep.csv'), 'utf8');
     expect(readFileSync(join(b.dir, 'sweep.csv'), 'utf8')).toBe(csv);
+    expect(readFileSync(join(c.dir, 'sweep.csv'), 'utf8')).toBe(csv);
     expect(csv.split('\n')[0]).toMatch(/^job,index,seed,params\.theta_p,params\.c_pre,protocol,trials,class,n_late-LTP,/);
     expect(csv.trim().split('\n')).toHaveLength(1 + 6 * 2);
     for (const f of ['classmap.svg', 'classmap.png', 'classmap.vl.json', 'sweep.arrow']) expect(existsSync(join(a.dir, f))).toBe(true);

@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { SandboxedJob } from 'bullmq';
-import { runSweepJobs } from '../experiments/sweep/run.js';
+import { runJobHere } from '../experiments/sweep/run.js';
 import type { SweepManifest } from '../experiments/sweep/plan.js';
 import { MANIFEST_FILE, readJobResult, readManifest, writeJobResult } from '../io/sweepFiles.js';
 import type { SweepJobMessage } from './broker.js';
@@ -49,18 +49,13 @@ export default async function processSweepJob(job: SandboxedJob<SweepJobMessage,
   const total = m.trials_per_point * m.protocols.length;
   let done = 0;
   let last = performance.now();
-  await runSweepJobs(m, [spec], {
-    workers: 0,
-    ranOn: `${hostname()}:${process.pid}`,
-    onTrial: () => {
-      done++;
-      const now = performance.now();
-      if (now - last >= PROGRESS_MS) {
-        last = now;
-        void job.updateProgress({ trials_done: done, trials: total });
-      }
-    },
-    onJobDone: (_j, r) => writeJobResult(dir, r),
-  });
+  writeJobResult(dir, runJobHere(m, spec, `${hostname()}:${process.pid}`, () => {
+    done++;
+    const now = performance.now();
+    if (now - last >= PROGRESS_MS) {
+      last = now;
+      void job.updateProgress({ trials_done: done, trials: total });
+    }
+  }));
   return { id, ran: true };
 }

@@ -1,14 +1,19 @@
 /**
- * Runs sweep jobs on this machine's cores with the ensemble worker pool (parallel.ts): the jobs'
- * protocol ensembles are fed to one pool in batches, so no core idles between jobs, and each job is
- * handed to `onJobDone` as soon as its last ensemble is reduced (the caller stores it atomically; a
- * crash loses only the jobs in flight). Results are bit-identical for any worker count, since each
- * trial's streams are keyed by (job seed, trial, purpose).
+ * Runs sweep jobs on this machine's cores, two ways with the same numbers:
+ *  - many jobs (at least 2 per thread): a job pool (jobWorker.ts) — each thread runs whole jobs, trials
+ *    and reduction, and sends back only the job's summary, so no thread waits on another's chunk and
+ *    the main thread only writes files;
+ *  - few jobs (e.g. one SLURM task with several CPUs): the ensemble pool (parallel.ts), which splits
+ *    each job's trials across threads and reduces them in trial order.
+ * Each job is handed to `onJobDone` as soon as it is complete (the caller stores it atomically; a crash
+ * loses only the jobs in flight). A trial's streams are keyed by (job seed, trial, purpose), and both
+ * paths reduce trials in trial order with the same code, so results are bit-identical for any thread
+ * count and either path (the sweep tests compare them).
  */
 import { VERSION } from '../../version.js';
-import type { EnsembleResult } from '../ensemble.js';
+import { runEnsemble, type EnsembleResult } from '../ensemble.js';
 import { experimentRunConfig } from '../experiment.js';
-import { runEnsemblesParallel } from '../parallel.js';
+import { defaultWorkerCount, runEnsemblesParallel } from '../parallel.js';
 import { ensembleConfigs } from '../protocolRun.js';
 import { jobExperiment, type SweepJob, type SweepManifest } from './plan.js';
 import { summarizeJob, type JobResult } from './results.js';
@@ -16,22 +21,44 @@ import { summarizeJob, type JobResult } from './results.js';
 export interface SweepRunOptions {
   /** Worker threads (default: all cores); 0 runs in this thread. */
   readonly workers?: number;
-  /** Jobs per pool batch (bounds memory: a batch's ensembles are held until it ends; default 256). */
+  /** Jobs per ensemble-pool batch (bounds memory: a batch's ensembles are held until it ends; default 256). */
   readonly batchJobs?: number;
-  /** Called once per finished job, in manifest order within a batch. */
+  /** Called once per finished job (in the order jobs finish). */
   readonly onJobDone: (job: SweepJob, result: JobResult) => void;
-  /** Stops before the next batch (finished jobs are kept). */
+  /** Stops handing out jobs (finished jobs are kept; running ones finish). */
   readonly signal?: AbortSignal;
   /** Recorded in each result (host:pid). */
   readonly ranOn?: string;
-  /** Called after every reduced trial (progress). */
+  /** Called after every trial run in this thread or reduced from the ensemble pool (progress). */
   readonly onTrial?: () => void;
-  /** Worker script of the pool (tests). */
+  /** Worker scripts (tests): the ensemble pool's and the job pool's. */
   readonly workerUrl?: URL;
+  readonly jobWorkerUrl?: URL;
+}
+
+/** Runs one job in this thread: its protocols' ensembles one after the other. */
+export function runJobHere(m: SweepManifest, job: SweepJob, ranOn?: string, onTrial?: () => void): JobResult {
+  const results = ensembleConfigs(experimentRunConfig(jobExperiment(m, job))).map((cfg) => runEnsemble(cfg, onTrial));
+  return summarizeJob(job, VERSION, results, ranOn);
 }
 
 /** Runs `jobs` of manifest `m`; returns how many finished. */
 export async function runSweepJobs(m: SweepManifest, jobs: readonly SweepJob[], opts: SweepRunOptions): Promise<number> {
+  const workers = opts.workers ?? (await defaultWorkerCount());
+  if (workers === 0) {
+    let n = 0;
+    for (const job of jobs) {
+      if (opts.signal?.aborted) break;
+      opts.onJobDone(job, runJobHere(m, job, opts.ranOn, opts.onTrial));
+      n++;
+    }
+    return n;
+  }
+  if (jobs.length >= 2 * workers) return runJobPool(m, jobs, workers, opts);
+  return runOnEnsemblePool(m, jobs, workers, opts);
+}
+
+async function runOnEnsemblePool(m: SweepManifest, jobs: readonly SweepJob[], workers: number, opts: SweepRunOptions): Promise<number> {
   const batch = opts.batchJobs ?? 256;
   let finished = 0;
   for (let b = 0; b < jobs.length; b += batch) {
@@ -45,7 +72,7 @@ export async function runSweepJobs(m: SweepManifest, jobs: readonly SweepJob[], 
     });
     const got: EnsembleResult[][] = group.map(() => []);
     await runEnsemblesParallel(configs, {
-      workers: opts.workers, workerUrl: opts.workerUrl,
+      workers, workerUrl: opts.workerUrl,
       onTrial: opts.onTrial ? () => opts.onTrial : undefined,
       onEnsemble: (e, r) => {
         const j = owner[e]!;
@@ -59,4 +86,61 @@ export async function runSweepJobs(m: SweepManifest, jobs: readonly SweepJob[], 
     });
   }
   return finished;
+}
+
+/** Messages of the job pool (jobWorker.ts). */
+export type ToJobWorker = { type: 'init'; manifest: SweepManifest; ranOn?: string } | { type: 'job'; index: number } | { type: 'stop' };
+export type FromJobWorker = { type: 'done'; index: number; result: JobResult } | { type: 'error'; index: number; message: string };
+
+/** The job worker script: jobWorker.js beside this module; from TypeScript sources (tests), the build in dist/. */
+export function defaultJobWorkerUrl(): URL {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) return new URL('../../../dist/src/experiments/sweep/jobWorker.js', here);
+  return new URL('./jobWorker.js', here);
+}
+
+async function runJobPool(m: SweepManifest, jobs: readonly SweepJob[], workers: number, opts: SweepRunOptions): Promise<number> {
+  const { Worker } = await import('node:worker_threads');
+  const url = opts.jobWorkerUrl ?? defaultJobWorkerUrl();
+  return new Promise<number>((resolve, reject) => {
+    const pool: InstanceType<typeof Worker>[] = [];
+    let next = 0, running = 0, finished = 0, failed = false;
+    const end = (err?: Error) => {
+      if (failed) return;
+      if (err) {
+        failed = true;
+        for (const w of pool) void w.terminate();
+        reject(err);
+      } else if (running === 0 && (next >= jobs.length || opts.signal?.aborted)) {
+        for (const w of pool) w.postMessage({ type: 'stop' } satisfies ToJobWorker);
+        resolve(finished);
+      }
+    };
+    const feed = (w: InstanceType<typeof Worker>) => {
+      if (next >= jobs.length || opts.signal?.aborted) return;
+      running++;
+      w.postMessage({ type: 'job', index: jobs[next++]!.index } satisfies ToJobWorker);
+    };
+    for (let i = 0; i < Math.min(workers, jobs.length); i++) {
+      const w = new Worker(url);
+      pool.push(w);
+      w.on('message', (msg: FromJobWorker) => {
+        if (failed) return;
+        running--;
+        if (msg.type === 'error') return end(new Error(`job ${msg.index} failed: ${msg.message}`));
+        try {
+          opts.onJobDone(m.jobs[msg.index]!, msg.result);
+        } catch (e) {
+          return end(e as Error);
+        }
+        finished++;
+        feed(w);
+        end();
+      });
+      w.on('error', (err) => end(err));
+      w.on('exit', (code) => { if (code !== 0) end(new Error(`a sweep worker thread exited with code ${code}`)); });
+      w.postMessage({ type: 'init', manifest: m, ...(opts.ranOn ? { ranOn: opts.ranOn } : {}) } satisfies ToJobWorker);
+      feed(w);
+    }
+  });
 }
