@@ -4,7 +4,7 @@
  * parsing is bounded, and bad input gets one readable line with exit code 2. Built CLI in dist/.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -95,16 +95,25 @@ describe('output folder: checked before any work', () => {
     expect(run(['run', 'WLFS', '--trials', '1', '--out', empty, '--quiet']).status).toBe(0);
   });
 
-  it.skipIf(process.getuid?.() === 0)('refuses a folder that is not writable', () => {
+  // As root (CI) every folder is writable: the CLI then runs as the user nobody through setpriv
+  const root = process.getuid?.() === 0;
+  const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
+  const asNobody = (args: string[]) => spawnSync(setpriv!, ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
+  // (and only where nobody can read the checkout: not under a private home folder)
+  const nobodyRuns = root && setpriv !== undefined && asNobody(['--version']).status === 0;
+  it.skipIf(root && !nobodyRuns)('refuses a folder that is not writable', () => {
     const d = tmp();
+    chmodSync(d, 0o755); // mkdtemp's 0700 would keep nobody out of the parent
     const ro = join(d, 'ro');
     mkdirSync(ro);
     chmodSync(ro, 0o555);
     try {
-      const r = run(['run', 'WLFS', '--trials', '1', '--out', join(ro, 'sub')]);
-      expect(r.status).toBe(2);
+      const args = ['run', 'WLFS', '--trials', '1', '--out', join(ro, 'sub')];
+      const r = root ? asNobody(args) : run(args);
+      expect(r.status, r.stderr).toBe(2);
       expectOneLine(r.stderr);
       expect(r.stderr).toMatch(/not writable/);
+      expect(readdirSync(ro)).toEqual([]);
     } finally {
       chmodSync(ro, 0o755);
     }
