@@ -31,8 +31,8 @@ interface Measured {
   peak_rss_mb: number;
 }
 
-function timeCalcitag(seed: number, engine = 'reference', recall = '10s'): Measured & { Q: number; MI: number; steps: number; synapses: number; plastic: number } {
-  const r = spawnSync(process.execPath, [CLI, 'network', '--seed', String(seed), '--engine', engine, '--recall', recall, '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+function timeCalcitag(seed: number, engine = 'reference', recall = '10s', extra: string[] = []): Measured & { Q: number; MI: number; steps: number; synapses: number; plastic: number } {
+  const r = spawnSync(process.execPath, [CLI, 'network', '--seed', String(seed), '--engine', engine, '--recall', recall, '--json', ...extra], { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`calcitag network failed: ${r.stderr}`);
   const s = JSON.parse(r.stdout);
   return { cpu_s: s.cpu_s, wall_s: s.wall_s, peak_rss_mb: s.peak_rss_mb, Q: s.readouts.Q, MI: s.readouts.MI, steps: s.detailed_steps, synapses: s.synapses, plastic: s.plastic_synapses };
@@ -91,6 +91,12 @@ function main(): void {
   console.log(`   the engine alone: CPU ${fastAlone.cpu_s.toFixed(1)} s, peak ${fastAlone.peak_rss_mb.toFixed(0)} MB, ${bytes.toFixed(0)} bytes per synapse above Node.js itself (all ${fastAlone.synapses} synapses, static ones included)`);
   const fast8h = timeCalcitag(seed, 'fast', '8h');
   console.log(`   8 h paradigm with fast-forward: CPU ${fast8h.cpu_s.toFixed(1)} s, wall ${fast8h.wall_s.toFixed(1)} s, peak ${fast8h.peak_rss_mb.toFixed(0)} MB; Q ${fast8h.Q.toFixed(4)}, MI ${fast8h.MI.toFixed(3)}`);
+  // 8 h without fast-forward, projected: the 10 s paradigm in detail to 30 s costs the background's
+  // 8.65 s more than with fast-forward from 21.35 s; 8 h of background is 28 800 s of it.
+  const noFf = timeCalcitag(seed, 'fast', '10s', ['--no-fast-forward']);
+  const perS = (noFf.cpu_s - fast.cpu_s) / 8.65;
+  console.log(`   10 s paradigm without fast-forward: CPU ${noFf.cpu_s.toFixed(1)} s → background ${perS.toFixed(2)} CPU-s per simulated s; ` +
+    `8 h without fast-forward projected ${((perS * 28800) / 3600).toFixed(1)} CPU-h on one core (not run)`);
   const bin = process.env.CALCITAG_CPP_NETWORK;
   let cpp: (Measured & { measured: boolean }) | undefined;
   if (bin) {
@@ -107,7 +113,10 @@ function main(): void {
   const fastRatio = bin ? `${(cpp.cpu_s / fast.cpu_s).toFixed(1)}×` : `${(CPP_RECORDED.cpu_s[0]! / fast.cpu_s).toFixed(1)}–${(CPP_RECORDED.cpu_s[1]! / fast.cpu_s).toFixed(1)}× (recorded C++ cost)`;
   console.log(`   fast engine: C++/fast CPU ${fastRatio} (target ≥ 100×)`);
   if (jsonAt >= 0) {
-    const out = { calcitag: ours, engine_only: alone, fast, fast_engine_only: { ...fastAlone, bytes_per_synapse: bytes }, fast_8h: fast8h, cpp, cpp_recorded: CPP_RECORDED };
+    const out = {
+      calcitag: ours, engine_only: alone, fast, fast_engine_only: { ...fastAlone, bytes_per_synapse: bytes }, fast_8h: fast8h,
+      fast_no_ff_10s: noFf, fast_background_cpu_s_per_s: perS, cpp, cpp_recorded: CPP_RECORDED,
+    };
     writeFileSync(argv[jsonAt + 1]!, `${JSON.stringify(out, null, 1)}\n`);
   }
 }
