@@ -1,5 +1,5 @@
 /** `calcitag sweep` end to end on this machine (built CLI in dist/): plan, run on a pool, resume, table, SLURM script. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,6 +82,26 @@ describe('calcitag sweep (local)', () => {
     const w = header.indexOf('w_rel_8h_mean');
     expect(Array.from(t.getChild('w_rel_8h_mean')!.toArray() as Float64Array)).toEqual(rows.map((r) => Number(r[w])));
     expect(Array.from(t.getChild('class')!, String)).toEqual(rows.map((r) => r[header.indexOf('class')]));
+  });
+
+  it('resumes after the run is killed (SIGKILL) in the middle: finished jobs are kept, the table is the same', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'calcitag-sweep-'));
+    writeFileSync(join(root, 'spec.yaml'), 'engine: exact\nseed: 2\nprotocols: [STET]\nsweep:\n  trials: 400\n  grid:\n    params.theta_p: { from: 2.5, to: 4.0, steps: 12 }\n');
+    for (const d of ['killed', 'whole']) expect(run(['sweep', 'plan', join(root, 'spec.yaml'), '--out', join(root, d)]).status).toBe(0);
+    const dir = join(root, 'killed');
+    const child = spawn(process.execPath, [CLI, 'sweep', 'run', dir, '--workers', '1', '--quiet'], { stdio: 'ignore' });
+    const done = () => (existsSync(join(dir, 'results')) ? readdirSync(join(dir, 'results')).filter((f) => f.endsWith('.json')).length : 0);
+    while (done() < 3 && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const kept = done();
+    expect(kept).toBeGreaterThanOrEqual(3);
+    expect(kept).toBeLessThan(12);
+    const again = run(['sweep', 'run', dir, '--workers', '2']);
+    expect(again.status).toBe(0);
+    expect(again.stderr).toContain(`12 jobs: ${kept} already complete, ${12 - kept} to run`);
+    expect(run(['sweep', 'run', join(root, 'whole'), '--workers', '2', '--quiet']).status).toBe(0);
+    expect(readFileSync(join(dir, 'sweep.csv'), 'utf8')).toBe(readFileSync(join(root, 'whole', 'sweep.csv'), 'utf8'));
   });
 
   it.skipIf(!hasPandas)('writes a table pandas reads (Debian python3-pandas)', () => {
