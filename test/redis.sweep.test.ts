@@ -139,7 +139,7 @@ describe.skipIf(!REDIS)('sweeps on BullMQ with a real redis-server', () => {
     expect(readFileSync(join(dir, 'sweep.arrow'))).toEqual(readFileSync(join(local, 'sweep.arrow')));
   });
 
-  it('refuses a broker URL it cannot use with one line and exit 2', () => {
+  it('refuses a broker URL it cannot use, or cannot reach, with one line and exit 2', async () => {
     const root = mkdtempSync(join(tmpdir(), 'calcitag-redis-'));
     writeFileSync(join(root, 'spec.yaml'), SPEC);
     const planned = run(['sweep', 'plan', join(root, 'spec.yaml'), '--out', join(root, 's')]);
@@ -147,6 +147,13 @@ describe.skipIf(!REDIS)('sweeps on BullMQ with a real redis-server', () => {
     const bad = run(['sweep', 'submit', join(root, 's'), '--broker', 'http://localhost:6379']);
     expect(bad.status, bad.stderr).toBe(2);
     expect(bad.stderr).toContain("--broker 'http://localhost:6379' is invalid: the scheme is 'http'; allowed: redis, rediss");
+    // a broker nobody listens on: one line, exit 2, no stack trace
+    const dead = `redis://127.0.0.1:${await freePort()}`;
+    for (const args of [['sweep', 'submit', join(root, 's')], ['sweep', 'status', join(root, 's')], ['worker']]) {
+      const r = run([...args, '--broker', dead]);
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).toBe(`calcitag: cannot reach the broker ${dead}: connect ECONNREFUSED ${dead.slice(8)}\n`);
+    }
     const w = run(['worker', '--broker', 'nonsense']);
     expect(w.status, w.stderr).toBe(2);
     expect(w.stderr).toMatch(/--broker 'nonsense' is invalid/);

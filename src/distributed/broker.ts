@@ -65,6 +65,7 @@ export interface SubmitReport {
 
 async function withQueue<T>(broker: string, name: string, f: (q: Queue) => Promise<T>): Promise<T> {
   const q = new Queue(name, { connection: brokerConnection(broker) });
+  q.on('error', () => undefined); // connection errors surface through waitUntilReady or the failing call, as one line
   try {
     await q.waitUntilReady().catch((e: Error) => {
       throw new BrokerError(`cannot reach the broker ${broker}: ${e.message.split('\n')[0]}`);

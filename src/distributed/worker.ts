@@ -50,8 +50,11 @@ export async function startSweepWorker(opts: SweepWorkerOptions): Promise<Worker
   worker.on('completed', (job, r) => log(`completed ${label(job)}${r && !r.ran ? ' (result already there)' : ''}`));
   worker.on('failed', (job, err) => log(`failed ${label(job)}: ${err.message.split('\n')[0]} (attempt ${job?.attemptsMade ?? '?'})`));
   worker.on('stalled', (jobId) => log(`stalled ${jobId}: its worker was lost; queued again`));
-  worker.on('error', (err) => log(`error: ${err.message.split('\n')[0]}`));
+  let ready = false;
+  // before it is ready, a connection error is reported once, by the rejected waitUntilReady
+  worker.on('error', (err) => { if (ready) log(`error: ${err.message.split('\n')[0]}`); });
   await worker.waitUntilReady();
+  ready = true;
   void worker.run();
   return worker;
 }
