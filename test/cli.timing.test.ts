@@ -1,5 +1,5 @@
 /** `calcitag timing` end to end (built CLI in dist/): the run folder, --json, bad input (exit 2, nothing written). */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +43,29 @@ describe('calcitag timing', () => {
     expect(ja.results[0].points).toHaveLength(2);
     expect(ja.results[0].points).toEqual(jb.results[0].points);
     for (const k of ['early', 'w8h', 'class', 'classFractions', 'taggedFraction', 'proteinFraction', 'predictedEarly', 'above_d_s']) expect(ja.results[0].points[0]).toHaveProperty(k);
+  });
+
+  it('Ctrl-C keeps the finished points: timing_partial.json and the run record, exit 130', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'calcitag-timing-int-')), 'run');
+    const child = spawn(process.execPath, [CLI, 'timing', '--dt-ms', '-100:100:1', '--freq-hz', '1,50', '--trials', '3000', '--workers', '1', '--out', out], { cwd: ROOT });
+    let err = '';
+    let sent = false;
+    const code = await new Promise<number | null>((done) => {
+      child.stderr.on('data', (d: Buffer) => {
+        err += d.toString();
+        // interrupt once a few points are finished (progress lines name them)
+        if (!sent && /\[exact 3\/402\]/.test(err)) sent = child.kill('SIGINT');
+      });
+      child.on('exit', (c) => done(c));
+    });
+    expect(code, err).toBe(130);
+    expect(err).toMatch(/calcitag: interrupted; exact: \d+ of 402 points/);
+    const partial = JSON.parse(readFileSync(join(out, 'timing_partial.json'), 'utf8'));
+    expect(partial.complete).toBe(false);
+    expect(partial.results[0].points_done).toBeGreaterThanOrEqual(3);
+    expect(partial.results[0].points).toHaveLength(partial.results[0].points_done);
+    expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).kind).toBe('timing');
+    expect(readdirSync(out).some((f) => f.includes('.tmp-'))).toBe(false);
   });
 
   it('bad input: one line naming the field, exit 2, nothing written', () => {

@@ -6,7 +6,7 @@
  */
 import { OUTCOME_CLASSES } from '../model/protocols.js';
 import { PAIRING_LAST_SPIKE_S, PAIRING_READOUT_S, PAIRING_DURATION_S } from '../model/timing/pairing.js';
-import type { TimingResult } from '../experiments/timing/grid.js';
+import type { TimingGridConfig, TimingPoint, TimingResult } from '../experiments/timing/grid.js';
 import { windowEdges, zeroCrossings } from '../experiments/timing/grid.js';
 import { VERSION } from '../version.js';
 import { toCsv } from './csv.js';
@@ -78,4 +78,17 @@ export async function writeTimingRun(dir: RunDirectory, results: readonly Timing
     await writeFigure(dir, `timing_map${suffix(r)}`, timingMapSpec(r));
   }
   if (results.length > 1) await writeFigure(dir, 'timing_engines', timingEnginesSpec(results));
+}
+
+/**
+ * An interrupted run: the run record and every point finished so far (points complete in grid order), in
+ * `timing_partial.json`, so that a long run (bss2) loses no finished work. No figures.
+ */
+export function writeTimingPartial(dir: RunDirectory, configs: readonly TimingGridConfig[], done: ReadonlyArray<readonly TimingPoint[]>): void {
+  const results = configs.map((config, i) => ({ config, points: [...(done[i] ?? [])], wall_s: NaN, trials: (done[i]?.length ?? 0) * config.trials }));
+  dir.write('run.json', JSON.stringify(timingRunRecord(results), null, 1) + '\n');
+  dir.write('timing_partial.json', JSON.stringify({
+    complete: false, interrupted: true,
+    results: results.map((r) => ({ engine: r.config.engine, points_done: r.points.length, points_total: r.config.dts_ms.length * r.config.freqs_Hz.length, points: r.points })),
+  }, null, 1) + '\n');
 }

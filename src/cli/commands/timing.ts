@@ -10,9 +10,9 @@ import { engineNames } from '../../engines/registry.js';
 import { NonFiniteStateError } from '../../experiments/ensemble.js';
 import { MAX_TRIALS } from '../../experiments/limits.js';
 import { parseBurst, parseDtRange, parseFrequencies, resolveTiming, TimingConfigError } from '../../experiments/timing/config.js';
-import { runTimingGrid, windowEdges, zeroCrossings, type TimingGridConfig, type TimingResult } from '../../experiments/timing/grid.js';
+import { runTimingGrid, windowEdges, zeroCrossings, type TimingGridConfig, type TimingPoint, type TimingResult } from '../../experiments/timing/grid.js';
 import { defaultRunDir, RunDirectory } from '../../io/files.js';
-import { timingJson, writeTimingRun } from '../../io/timingOutput.js';
+import { timingJson, writeTimingPartial, writeTimingRun } from '../../io/timingOutput.js';
 import { outputFolder, stopNonFinite, usageError } from '../errors.js';
 import { addEngineOptions, engineOptionsFromFlags } from './engineFlags.js';
 import { parseInteger } from './run.js';
@@ -93,17 +93,30 @@ async function timingCommand(flags: TimingFlags): Promise<void> {
   const chatty = !flags.json && !flags.quiet;
   const tty = process.stderr.isTTY;
   const results: TimingResult[] = [];
-  for (const cfg of configs) {
+  const done: TimingPoint[][] = configs.map(() => []);
+  // Ctrl-C: keep the points finished so far (they complete in grid order) and exit
+  const onSigint = () => {
+    if (chatty && tty) process.stderr.write('\n');
+    if (outDir !== undefined) writeTimingPartial(new RunDirectory(outDir), configs, done);
+    process.stderr.write(`calcitag: interrupted; ${done.map((d, i) => `${configs[i]!.engine}: ${d.length} of ${configs[i]!.dts_ms.length * configs[i]!.freqs_Hz.length} points`).join(', ')}${outDir ? `; finished points in ${outDir}/timing_partial.json` : ''}\n`);
+    process.exit(130);
+  };
+  process.once('SIGINT', onSigint);
+  for (const [i, cfg] of configs.entries()) {
     try {
       results.push(await runTimingGrid(cfg, {
         workers: flags.workers,
-        onPoint: chatty ? (done, total, p) => process.stderr.write(`${tty ? '\r\x1b[K' : ''}[${cfg.engine} ${done}/${total}] ${p.freq_Hz} Hz, Δt ${p.dt_ms} ms${tty ? '' : '\n'}`) : undefined,
+        onPoint: (n, total, p) => {
+          done[i]!.push(p);
+          if (chatty) process.stderr.write(`${tty ? '\r\x1b[K' : ''}[${cfg.engine} ${n}/${total}] ${p.freq_Hz} Hz, Δt ${p.dt_ms} ms${tty ? '' : '\n'}`);
+        },
       }));
     } catch (e) {
       if (e instanceof NonFiniteStateError) stopNonFinite(e, cfg.params);
       throw e;
     }
   }
+  process.removeListener('SIGINT', onSigint);
   if (chatty && tty) process.stderr.write('\n');
   if (outDir !== undefined) await writeTimingRun(new RunDirectory(outDir), results);
   if (flags.json) process.stdout.write(JSON.stringify(timingJson(results)) + '\n');
