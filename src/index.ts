@@ -69,3 +69,10 @@ export { readManifest, writeManifest, collectResults, writeSweepTable } from './
 export { runReferenceNetwork, type NetworkCheckpointOptions } from './engines/reference/networkEngine.js';
 export type { NetworkCheckpoint } from './engines/reference/networkCheckpoint.js';
 export { writeCheckpoint, readCheckpoint, latestCheckpoint, encodeCheckpoint, decodeCheckpoint } from './io/networkCheckpointFile.js';
+/** Spike timing (docs/timing.md): pairing protocols, their closed form, the Δt × frequency grid. */
+export { pairingProtocol, pairingName, PAIRING_READOUT_S, type PairingSpec, type Burst } from './model/timing/pairing.js';
+export { predictPairing, calciumJumps, regimeStretches, timeAboveThresholds, noiseFreeEarlyPhase, type PairingPrediction } from './model/timing/closedForm.js';
+export { runTimingGrid, zeroCrossings, windowEdges, type TimingGridConfig, type TimingPoint, type TimingResult } from './experiments/timing/grid.js';
+export { resolveTiming, parseDtRange, TimingConfigError } from './experiments/timing/config.js';
+export { lowFrequencyWindow, chipWindow, chipWindowStudy } from './experiments/timing/chipWindow.js';
+export { writeTimingRun, timingJson } from './io/timingOutput.js';
