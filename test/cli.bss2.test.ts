@@ -4,10 +4,25 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readExperimentFile } from '../src/experiments/experiment.js';
+import { resolveNetworkExperiment } from '../src/experiments/network/networkExperiment.js';
+import { loadEdgesFile } from '../src/io/edgeFiles.js';
+import { memoryParadigm } from '../src/model/network/memoryParadigm.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const run = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: ROOT });
+
+describe('examples/memory-network-1chip.yaml', () => {
+  it('is the memory paradigm with 200 + 50 neurons, p = 0.2, assembly 40 (what docs/bss2-network.md studies)', async () => {
+    const exp = await resolveNetworkExperiment(readExperimentFile(join(ROOT, 'examples', 'memory-network-1chip.yaml')), loadEdgesFile(ROOT));
+    const built = memoryParadigm({ nExc: 200, nInh: 50, p: 0.2, assembly: 40 });
+    const { name: _a, description: _b, ...fromFile } = exp.description;
+    const { name: _c, description: _d, ...fromParadigm } = built.description;
+    expect(JSON.parse(JSON.stringify(fromFile))).toEqual(JSON.parse(JSON.stringify(fromParadigm)));
+    expect(exp.readout).toEqual(built.readout);
+  });
+});
 
 describe('calcitag bss2 map', () => {
   it('the one-chip example fits one chip; --json prints the fields a hardware team reads', () => {
