@@ -49,8 +49,10 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Netw
     const T = TYPES[l.type];
     const from = start + l.offset, bytesLen = l.length * T.BYTES_PER_ELEMENT;
     if (!T || from + bytesLen > bytes.length) throw new Error(`${source}: the file is truncated or damaged (array ${l.key})`);
-    // copy into an aligned buffer of its own
-    arrays[l.key] = new T(bytes.slice(from, from + bytesLen).buffer);
+    // copied into an aligned buffer of its own (a Node Buffer's slice would share the whole pool's memory)
+    const own = new Uint8Array(bytesLen);
+    own.set(bytes.subarray(from, from + bytesLen));
+    arrays[l.key] = new T(own.buffer);
   }
   const { layout: _layout, ...rest } = header;
   return { ...rest, arrays };

@@ -21,6 +21,7 @@ import { networkSummary, writeNetworkRun, type NetworkRunRecord, type RunCost } 
 import { VERSION } from '../../version.js';
 import { outputFolder, usageError } from '../errors.js';
 import { runNetworkSeeds } from './networkSeeds.js';
+import { checkpointingEngine, parseCheckpointEvery } from './networkCheckpoint.js';
 import { parseInteger } from './run.js';
 
 interface NetworkFlags {
@@ -165,7 +166,7 @@ async function networkCommand(file: string | undefined, flags: NetworkFlags): Pr
   let lastShown = -1;
   let run: MemoryRunResult;
   try {
-    run = runMemoryParadigm(engine, {
+    run = runMemoryParadigm(checkpointingEngine(engine, flags, outDir), {
       description, readout: exp.readout, seed: exp.seed, dt_ms: exp.dt_ms, fastForward: exp.fast_forward,
       onProgress: chatty ? (t, end) => {
         const pct = Math.floor((100 * t) / end);
@@ -219,5 +220,8 @@ export function registerNetwork(program: Command): void {
     .option('--allow-large', 'run even if the estimated memory or output size passes 4 GiB')
     .option('--json', 'print the summary as one JSON object on stdout (and write files only with --out)')
     .option('--quiet', 'no progress output')
+    .option('--checkpoint-every <s>', 'save the complete state every s seconds of simulated time (reference engine; docs/sweeps.md)', parseCheckpointEvery)
+    .option('--checkpoints <dir>', 'where --checkpoint-every saves (default <out>/checkpoints)')
+    .option('--resume <dir>', 'continue from the latest checkpoint in dir (same network, seed and settings): the result equals an uninterrupted run bit for bit')
     .action(networkCommand);
 }

@@ -1,0 +1,53 @@
+/** `calcitag network --checkpoint-every / --resume` end to end (built CLI in dist/). */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const CLI = join(import.meta.dirname, '..', '..', '..', 'dist', 'src', 'cli', 'main.js');
+const run = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+/** A 50-neuron memory network with the 8-hour recall (learning, fast-forward, recall). */
+const NET = ['network', '--neurons-exc', '40', '--neurons-inh', '10', '--assembly', '10', '--p', '0.3', '--recall', '8h', '--seed', '3', '--quiet'];
+
+/** What a run folder holds that does not depend on the machine (the cost fields left out). */
+function results(dir: string): Record<string, unknown> {
+  const { cpu_s: _c, wall_s: _w, peak_rss_mb: _p, ...summary } = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Record<string, unknown>;
+  return { summary, ...Object.fromEntries(['spikes.csv', 'weights.csv', 'population_rates.csv'].map((f) => [f, readFileSync(join(dir, f), 'utf8')])) };
+}
+
+describe('calcitag network --checkpoint-every / --resume', () => {
+  it('resumes a run cut after learning and writes the uninterrupted run\'s results, bit for bit', () => {
+    const root = mkdtempSync(join(tmpdir(), 'calcitag-ckpt-'));
+    const plain = run([...NET, '--out', join(root, 'plain')]);
+    expect(plain.status, plain.stderr).toBe(0);
+    const saved = run([...NET, '--out', join(root, 'saved'), '--checkpoint-every', '5']);
+    expect(saved.status, saved.stderr).toBe(0);
+    expect(results(join(root, 'saved'))).toEqual(results(join(root, 'plain')));
+    const names = readdirSync(join(root, 'saved', 'checkpoints')).sort();
+    expect(names.slice(0, 4)).toEqual(['t000000005000ms.ckpt', 't000000010000ms.ckpt', 't000000015000ms.ckpt', 't000000020000ms.ckpt']);
+    // the state of a run that died after t = 15 s (learning at 10–11 s): only the checkpoints it had written
+    const crashed = join(root, 'crashed');
+    cpSync(join(root, 'saved', 'checkpoints'), crashed, { recursive: true });
+    for (const f of names.slice(3)) rmSync(join(crashed, f));
+    const resumed = spawnSync(process.execPath, [CLI, ...NET.filter((a) => a !== '--quiet'), '--out', join(root, 'resumed'), '--resume', crashed], { encoding: 'utf8' });
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain('t000000015000ms.ckpt (t = 15 s)');
+    expect(results(join(root, 'resumed'))).toEqual(results(join(root, 'plain')));
+  });
+
+  it('refuses a checkpoint of another run, an engine that cannot save its state, and a folder without checkpoints', () => {
+    const root = mkdtempSync(join(tmpdir(), 'calcitag-ckpt-'));
+    expect(run([...NET, '--out', join(root, 'a'), '--checkpoint-every', '20']).status).toBe(0);
+    const other = run([...NET.map((a) => (a === '3' ? '4' : a)), '--out', join(root, 'b'), '--resume', join(root, 'a')]);
+    expect(other.status).not.toBe(0);
+    expect(other.stderr).toMatch(/cannot resume from this checkpoint: it belongs to another run: seed is 3 there, 4 here/);
+    const fast = run([...NET, '--engine', 'fast', '--out', join(root, 'c'), '--checkpoint-every', '5']);
+    expect(fast.status).toBe(2);
+    expect(fast.stderr).toContain("engine 'fast' cannot save its state; allowed: --engine reference");
+    const none = run([...NET, '--out', join(root, 'd'), '--resume', root]);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toContain('no checkpoint there');
+    expect(run([...NET, '--checkpoint-every', '0']).stderr).toContain("--checkpoint-every '0' is invalid");
+  });
+});
