@@ -6,7 +6,7 @@
  * Skipped, with the reason, when redis-server is not installed (.ci/run installs it).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -137,6 +137,43 @@ describe.skipIf(!REDIS)('sweeps on BullMQ with a real redis-server', () => {
     expect(run(['sweep', 'run', local, '--workers', '2', '--quiet']).status).toBe(0);
     expect(readFileSync(join(dir, 'sweep.csv'), 'utf8')).toBe(readFileSync(join(local, 'sweep.csv'), 'utf8'));
     expect(readFileSync(join(dir, 'sweep.arrow'))).toEqual(readFileSync(join(local, 'sweep.arrow')));
+  });
+
+  it('retries a failing job, reports it failed with the reason, and runs it again after a new submit', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'calcitag-redis-'));
+    const port = await freePort();
+    const redis = spawn(REDIS!, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', root], { stdio: 'ignore' });
+    started.push(redis);
+    const broker = `redis://127.0.0.1:${port}`;
+    writeFileSync(join(root, 'spec.yaml'), 'engine: exact\nprotocols: [WTET]\nsweep:\n  trials: 20\n  grid:\n    params.theta_p: [2.5, 3.5]\n');
+    const dir = join(root, 's');
+    expect(run(['sweep', 'plan', join(root, 'spec.yaml'), '--out', dir]).status).toBe(0);
+    // job 0's recorded experiment no longer matches what it resolves to: every attempt fails
+    const manifestPath = join(dir, 'manifest.json');
+    const good = readFileSync(manifestPath, 'utf8');
+    const replace = (text: string) => { writeFileSync(`${manifestPath}.new`, text); renameSync(`${manifestPath}.new`, manifestPath); };
+    const m = JSON.parse(good) as { jobs: Array<{ experiment_hash: string }> };
+    m.jobs[0]!.experiment_hash = '0000000000000000';
+    replace(JSON.stringify(m));
+    for (let i = 0; i < 50 && run(['sweep', 'submit', dir, '--broker', broker, '--attempts', '2']).status !== 0; i++) await new Promise((r) => setTimeout(r, 200));
+    const c = spawn(process.execPath, [CLI, 'worker', '--broker', broker, '--concurrency', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    started.push(c);
+    const w = new Proc(c);
+    await w.waitFor(/failed .*\(index 0\).*attempt 2/, 60_000);
+    await w.waitFor(/completed .*\(index 1\)/, 60_000);
+    expect(w.lines.filter((l) => / failed .*\(index 0\)/.test(l))).toHaveLength(2); // one retry, then failed
+    const status = JSON.parse(run(['sweep', 'status', dir, '--broker', broker, '--json']).stdout);
+    expect(status).toMatchObject({ jobs: 2, complete: 1, queue: { states: { completed: 1, failed: 1 } } });
+    expect(status.queue.failures[0].reason).toContain('resolves to another experiment than the plan recorded');
+    const col = run(['sweep', 'collect', dir, '--broker', broker]);
+    expect(col.status).toBe(1);
+    expect(col.stderr).toMatch(/1 of 2 jobs have no result yet[^]*failed job 0 \(j[0-9a-f]{16}\): job 0 .* resolves to another experiment/);
+    // the manifest mended: a new submit retries the failed job, the worker still running picks it up
+    replace(good);
+    expect(run(['sweep', 'submit', dir, '--broker', broker]).stdout).toContain('1 jobs already complete; queued 0 new, retried 1 failed');
+    await w.waitFor(/completed .*\(index 0\)/, 60_000);
+    expect(run(['sweep', 'collect', dir, '--broker', broker]).status).toBe(0);
+    c.kill('SIGTERM');
   });
 
   it('refuses a broker URL it cannot use, or cannot reach, with one line and exit 2', async () => {
