@@ -255,15 +255,29 @@ describe('sizes: one set of limits, an estimate before the run', () => {
     expectOneLine(r.stderr);
     expect(r.stderr).toMatch(/about [\d.]+ GiB of files.*--allow-large/);
     expect(readdirSync(d)).toEqual(['e.yaml']);
-    // 4 protocols × 1e6 trials: ≈ 2 KB per trial held in memory
-    const m = run(['run', 'all', '--trials', '1000000', '--out', join(d, 'o2')]);
-    expect(m.status).toBe(2);
-    expect(m.stderr).toMatch(/about [\d.]+ GiB of memory/);
     // a fine grid over a long protocol: refused before any typed array is allocated
     const g = run(['run', exp(d, 'protocols: [{name: long, duration_s: 1e7, trains: [{onset_s: 0, duration_s: 1, rate_Hz: 10}]}]\nsample_interval_s: 1e-6\n'), '--out', join(d, 'o3')]);
     expect(g.status).toBe(2);
     expect(g.stderr).not.toMatch(/Invalid typed array length/);
     expect(g.stderr).toMatch(/GiB of memory/);
+  });
+
+  it('per-trial rows are compact: 4 protocols × 10⁶ trials fit without --allow-large; a TrialTable row is what the objects were', async () => {
+    const { estimateRun } = await import('../src/experiments/limits.js');
+    const { resolveExperiment } = await import('../src/experiments/experiment.js');
+    const e = estimateRun(resolveExperiment({ protocols: ['STET', 'WTET', 'SLFS', 'WLFS'], trials: 1_000_000 }));
+    expect(e.memory_bytes).toBeLessThan(4 * 2 ** 30);
+    expect(e.memory_bytes).toBeGreaterThan(4e6 * 208); // 26 doubles a trial
+    const { runEnsemble } = await import('../src/experiments/ensemble.js');
+    const { defaultParams } = await import('../src/model/parameters.js');
+    const { PRESET_PROTOCOLS } = await import('../src/model/protocols.js');
+    const res = runEnsemble({ protocol: PRESET_PROTOCOLS.WTET, engine: 'exact', trials: 5, seed: 3, params: defaultParams(), dt_ms: 0.2, fastForward: true, sampleInterval_s: 60 });
+    expect(res.table.length).toBe(5);
+    const rows = res.rows;
+    expect(rows.map((r) => r.trial)).toEqual([0, 1, 2, 3, 4]);
+    expect(Object.keys(rows[0]!.w_rel)).toEqual(['pre', '2h', '4h', '6h', '8h']);
+    expect(res.table.column('w_rel_8h')[2]).toBe(rows[2]!.w_rel['8h']);
+    expect(res.w_rel['8h']!.mean).toBeCloseTo(rows.reduce((a, r) => a + r.w_rel['8h']!, 0) / 5, 12);
   });
 
   it('estimateRun counts spikes, grid, rows and probe samples', async () => {

@@ -8,7 +8,7 @@ import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync } from 'n
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { raiseInterruptFlag } from '../engines/interrupt.js';
-import type { EnsembleResult } from '../experiments/ensemble.js';
+import type { EnsembleSummary } from '../experiments/ensemble.js';
 import type { ExperimentProgress, RunProgressNote } from '../experiments/experimentRun.js';
 import type { RunConfig } from '../experiments/protocolRun.js';
 import { writeFileAtomic } from '../io/files.js';
@@ -24,7 +24,8 @@ export interface ExperimentJob {
 /** The part of an `ExperimentResult` the command prints (structured-cloned from the worker). */
 export interface WorkerResult {
   readonly config: RunConfig;
-  readonly results: EnsembleResult[];
+  /** Without per-trial rows: the command prints statistics only, the rows are in the run folder. */
+  readonly results: EnsembleSummary[];
   readonly summary: Record<string, unknown>;
   readonly progress: RunProgressNote;
   readonly warnings: string[];

@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { watchInterruptFlag } from '../engines/interrupt.js';
-import { NonFiniteStateError } from '../experiments/ensemble.js';
+import { NonFiniteStateError, withoutRows } from '../experiments/ensemble.js';
 import { runExperiment } from '../experiments/experimentRun.js';
 import { experimentFolder } from '../io/experimentOutput.js';
 import type { ExperimentJob, FromExperimentWorker, WorkerError } from './experimentRunner.js';
@@ -33,7 +33,7 @@ async function main(job: ExperimentJob): Promise<void> {
     });
     post({
       type: 'done',
-      result: { config: res.config, results: res.results, summary: res.summary, progress: res.progress, warnings: res.warnings, ...(res.runDir !== undefined ? { runDir: res.runDir } : {}) },
+      result: { config: res.config, results: res.results.map(withoutRows), summary: res.summary, progress: res.progress, warnings: res.warnings, ...(res.runDir !== undefined ? { runDir: res.runDir } : {}) },
     });
   } catch (e) {
     post({ type: 'error', error: describe(e) });

@@ -7,6 +7,7 @@ import { OUTCOME_CLASSES, type OutcomeClass, type Protocol } from '../model/prot
 import { getEngine } from '../engines/registry.js';
 import type { CalciumTrace, ProbeSink, ProbeSpec, TrialResult } from '../engines/types.js';
 import { RunningStat, sampleAt, type MeanSd } from './statistics.js';
+import { TrialTable } from './trialTable.js';
 
 /** How one protocol is run. */
 export interface EnsembleConfig {
@@ -67,11 +68,23 @@ export interface EnsembleResult {
   /** The majority class (ties broken in the order late-LTP, early-LTP, late-LTD, early-LTD, none). */
   readonly class: OutcomeClass;
   readonly tagged: number;
+  /** The per-trial rows, compactly (≈ 210 bytes a trial), in trial order: what writers read. */
+  readonly table: TrialTable;
+  /** The same rows as objects, made on each access (≈ 2 KB a trial: prefer `table` for large ensembles). */
   readonly rows: TrialRow[];
   /** Fine calcium trace of the first trial. */
   readonly calcium?: CalciumTrace;
   readonly wall_ms: number;
   readonly steps: number;
+}
+
+/** An ensemble's statistics without its per-trial rows (what crosses a thread or process boundary cheaply). */
+export type EnsembleSummary = Omit<EnsembleResult, 'rows' | 'table'>;
+
+/** The statistics of `r`, without its rows (a plain object: structured-clone and JSON safe). */
+export function withoutRows(r: EnsembleResult): EnsembleSummary {
+  const { protocol, engine, trials, t_s, traces, w_rel, h_mV, z, pMax, classes, class: cls, tagged, calcium, wall_ms, steps } = r;
+  return { protocol, engine, trials, t_s, traces, w_rel, h_mV, z, pMax, classes, class: cls, tagged, ...(calcium ? { calcium } : {}), wall_ms, steps };
 }
 
 /** What {@link runEnsemble} also hands a trial callback (the parallel runner does not: its trials ran elsewhere). */
@@ -153,7 +166,7 @@ export class EnsembleAccumulator {
   private tagged = 0;
   private steps = 0;
   private calcium?: CalciumTrace;
-  readonly rows: TrialRow[] = [];
+  private readonly table = new TrialTable(CHECKPOINTS.map(([name]) => name));
 
   /** `protocol`: named in the error when a trial's state is not finite. */
   constructor(private readonly h0: number, readonly protocol?: string) {
@@ -222,7 +235,7 @@ export class EnsembleAccumulator {
     if (row.tagged) this.tagged++;
     this.steps += row.steps;
     if (calcium && (!this.calcium || row.trial === 0)) this.calcium = calcium;
-    this.rows.push(row);
+    this.table.push(row);
     return row;
   }
 
@@ -236,12 +249,16 @@ export class EnsembleAccumulator {
     let best: OutcomeClass = 'none';
     let bestN = -1;
     for (const c of OUTCOME_CLASSES) if ((this.counts[c] ?? 0) > bestN) { best = c; bestN = this.counts[c] ?? 0; }
-    this.rows.sort((a, b) => a.trial - b.trial);
+    const table = this.table;
+    table.sortByTrial();
     return {
-      protocol, engine, trials: this.rows.length, t_s: this.t_s ?? new Float64Array(),
+      protocol, engine, trials: table.length, t_s: this.t_s ?? new Float64Array(),
       traces: { h_rel: trace(this.hRel), z: trace(this.zT), w_rel: trace(this.wRel), p: trace(this.pT) },
       w_rel: pick('w'), h_mV: pick('h'), z: pick('z'), pMax: this.pMax.summary(),
-      classes: { ...this.counts }, class: best, tagged: this.tagged, rows: this.rows,
+      classes: { ...this.counts }, class: best, tagged: this.tagged, table,
+      get rows() {
+        return table.rows();
+      },
       calcium: this.calcium, wall_ms, steps: this.steps,
     };
   }

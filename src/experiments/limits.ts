@@ -45,8 +45,11 @@ export const MAX_DT_MS = 10;
 /** Memory or output size past which a run needs an explicit confirmation (4 GiB). */
 export const LARGE_RUN_BYTES = 4 * 2 ** 30;
 
-/** Bytes held per trial row (outcome, checkpoints, scalars) for the whole run. */
-const ROW_BYTES = 2048;
+/**
+ * Bytes held per trial row (outcome, checkpoints, scalars) for the whole run: 26 doubles in the
+ * ensemble's TrialTable, twice that while the table grows.
+ */
+const ROW_BYTES = 512;
 /** Bytes per stimulus spike while a trial runs (spike times, pre and post, with headroom). */
 const SPIKE_BYTES = 16;
 

@@ -8,7 +8,7 @@ import { isPresetName, PRESET_NAMES, PRESET_PROTOCOLS, type Protocol } from '../
 import { EngineOptionError, resolveEngineOptions } from '../engines/options.js';
 import { engineNames, getEngine } from '../engines/registry.js';
 import { VERSION } from '../version.js';
-import { runEnsemble, type EnsembleConfig, type EnsembleResult, type TrialCallback } from './ensemble.js';
+import { runEnsemble, type EnsembleConfig, type EnsembleResult, type EnsembleSummary, type TrialCallback } from './ensemble.js';
 
 /** What a user asks for, in user units. */
 export interface RunRequest {
@@ -135,7 +135,7 @@ export function runProtocols(cfg: RunConfig, hooks: { onTrial?: (protocol: strin
 }
 
 /** The machine-readable summary (`--json` and summary.json). */
-export function summaryJson(cfg: RunConfig, results: readonly EnsembleResult[]): Record<string, unknown> {
+export function summaryJson(cfg: RunConfig, results: readonly EnsembleSummary[]): Record<string, unknown> {
   return {
     version: cfg.version,
     engine: cfg.engine,

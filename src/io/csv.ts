@@ -9,6 +9,11 @@ function cell(v: Cell): string {
   return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
+/** One CSV line (with its newline). */
+export function csvLine(cells: readonly Cell[]): string {
+  return cells.map(cell).join(',') + '\n';
+}
+
 export function toCsv(header: readonly string[], rows: ReadonlyArray<readonly Cell[]>): string {
   const out = [header.join(',')];
   for (const r of rows) out.push(r.map(cell).join(','));

@@ -28,6 +28,7 @@ import { runRecordJson } from '../experiments/runRecord.js';
 import type { ExperimentSink, ExperimentSinkFactory, RunProgressNote } from '../experiments/experimentRun.js';
 import type { RunConfig } from '../experiments/protocolRun.js';
 import { PARAM_SPECS } from '../model/parameters.js';
+import { OUTCOME_CLASSES } from '../model/protocols.js';
 import { Hdf5Writer } from './hdf5.js';
 import { ProbeOutput } from './probes.js';
 import { RunWriter } from './runWriter.js';
@@ -105,16 +106,15 @@ export class ExperimentOutput implements ExperimentSink {
         h5.dataset(`${base}/${k}_sd`, tr.sd, { units: '1', description: `${desc[k]}, SD over trials` });
       }
       h5.attrs(base, { trials: res.trials, class: res.class, expected: protocol.expected ?? '', classes: JSON.stringify(res.classes), tagged: res.tagged });
-      const rows = res.rows;
-      const col = (f: (r: (typeof rows)[number]) => number | undefined) => Float64Array.from(rows, (r) => f(r) ?? NaN);
-      h5.dataset(`${base}/trials/trial`, Int32Array.from(rows, (r) => r.trial));
-      h5.dataset(`${base}/trials/outcome`, rows.map((r) => r.outcome));
-      h5.dataset(`${base}/trials/tagged`, Uint8Array.from(rows, (r) => (r.tagged ? 1 : 0)));
-      h5.dataset(`${base}/trials/max_dev_mV`, col((r) => r.maxDev_mV), { units: 'mV' });
-      h5.dataset(`${base}/trials/p_max`, col((r) => r.pMax), { units: '1' });
+      const t = res.table; // compact per-trial rows: columns straight into the file
+      h5.dataset(`${base}/trials/trial`, Int32Array.from(t.column('trial')));
+      h5.dataset(`${base}/trials/outcome`, Array.from(t.column('outcome'), (k) => OUTCOME_CLASSES[k]!));
+      h5.dataset(`${base}/trials/tagged`, Uint8Array.from(t.column('tagged')));
+      h5.dataset(`${base}/trials/max_dev_mV`, t.column('maxDev_mV'), { units: 'mV' });
+      h5.dataset(`${base}/trials/p_max`, t.column('pMax'), { units: '1' });
       for (const [cp] of CHECKPOINTS) {
-        h5.dataset(`${base}/trials/w_rel_${cp}`, col((r) => r.w_rel[cp]), { units: '1' });
-        h5.dataset(`${base}/trials/z_${cp}`, col((r) => r.z[cp]), { units: '1' });
+        h5.dataset(`${base}/trials/w_rel_${cp}`, t.column(`w_rel_${cp}`), { units: '1' });
+        h5.dataset(`${base}/trials/z_${cp}`, t.column(`z_${cp}`), { units: '1' });
       }
       if (res.calcium) {
         h5.dataset(`${base}/calcium/t_s`, res.calcium.t_s, { units: 's' });

@@ -2,7 +2,7 @@
  * Atomic file output: every file is written to a temporary name in the same directory and renamed
  * into place, so a reader (or an interrupted run) never sees a half-written file.
  */
-import { accessSync, constants, mkdirSync, renameSync, rmSync, statSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { accessSync, closeSync, constants, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync, writeSync, existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,6 +20,27 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   }
 }
 
+/**
+ * Writes `chunks` one after another to a temporary file and renames it into place: a large file (a
+ * million-row table) is never one string in memory, and never seen half-written.
+ */
+export function writeChunksAtomic(path: string, chunks: Iterable<string>): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}-${counter++}`;
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, 'w');
+    for (const c of chunks) writeSync(fd, c);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, path);
+  } catch (e) {
+    if (fd !== undefined) closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
 /** Output directory of a run; created on first write, so a run that fails validation leaves nothing. */
 export class RunDirectory {
   readonly path: string;
@@ -28,6 +49,17 @@ export class RunDirectory {
     this.path = resolve(path);
   }
   write(name: string, data: string | Uint8Array): string {
+    const p = this.place(name);
+    writeFileAtomic(p, data);
+    return p;
+  }
+  /** Writes a file from chunks (see {@link writeChunksAtomic}). */
+  writeChunks(name: string, chunks: Iterable<string>): string {
+    const p = this.place(name);
+    writeChunksAtomic(p, chunks);
+    return p;
+  }
+  private place(name: string): string {
     // a run writes inside its own folder only: a name that leaves it (../x, /etc/x) is a bug, never a file
     const p = resolve(this.path, name);
     if (!p.startsWith(this.path + sep)) throw new Error(`refusing to write '${name}' outside the run folder ${this.path}`);
@@ -35,7 +67,6 @@ export class RunDirectory {
       mkdirSync(this.path, { recursive: true });
       this.created = true;
     }
-    writeFileAtomic(p, data);
     return p;
   }
   /** Whether the directory holds files from this run. */

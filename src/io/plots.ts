@@ -72,7 +72,7 @@ export function protocolFigureSpec(res: EnsembleResult, protocol: Protocol, para
     panels.push({
       width: 560,
       height: 120,
-      title: { text: `Calcium around the first stimulus (trial ${res.rows[0]?.trial ?? 0})`, fontSize: 12 },
+      title: { text: `Calcium around the first stimulus (trial ${res.table.length > 0 ? res.table.row(0).trial : 0})`, fontSize: 12 },
       layer: [
         { data: { values: cRows }, mark: { type: 'line', color: '#6a3d9a', strokeWidth: 1 }, encoding: { x: { field: 't', type: 'quantitative', title: `time from ${t0.toFixed(1)} s (s)` }, y: { field: 'c', type: 'quantitative', title: 'calcium c' } } },
         { data: { values: thresholds }, mark: { type: 'rule', strokeDash: [4, 3], color: '#888' }, encoding: { y: { field: 'y', type: 'quantitative' } } },

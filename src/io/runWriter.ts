@@ -10,7 +10,7 @@ import type { RunConfig } from '../experiments/protocolRun.js';
 import { summaryJson } from '../experiments/protocolRun.js';
 import { experimentFromRunConfig } from '../experiments/experiment.js';
 import { RUN_RECORD, runRecordJson } from '../experiments/runRecord.js';
-import { columnsToCsv, toCsv, type Cell } from './csv.js';
+import { columnsToCsv, csvLine } from './csv.js';
 import { RunDirectory } from './files.js';
 import { classCountsSpec, protocolFigureSpec, renderSvg, svgToPng, type VegaLiteSpec } from './plots.js';
 
@@ -61,7 +61,7 @@ export class RunWriter {
       await this.figure(`figure_${P}`, protocolFigureSpec(res, protocol, this.cfg.params));
       await this.figure('figure_classes', classCountsSpec(this.done, this.cfg.protocols));
     }
-    if (this.options.csv !== false) this.dir.write('trials.csv', trialsCsv(this.done));
+    if (this.options.csv !== false) this.dir.writeChunks('trials.csv', trialsCsvChunks(this.done));
     this.dir.write('summary.json', JSON.stringify(summaryJson(this.cfg, this.done), null, 2) + '\n');
     this.note(`${P}: ${res.trials} trials in ${(res.wall_ms / 1000).toFixed(2)} s, class ${res.class}`);
   }
@@ -84,22 +84,36 @@ export class RunWriter {
   }
 }
 
-export function trialsCsv(results: readonly EnsembleResult[]): string {
+/** Rows of trials.csv per chunk: a million-trial table is written without holding it as one string. */
+const CSV_CHUNK_ROWS = 4096;
+
+/** trials.csv, line by line in chunks: one row per trial, from each ensemble's compact table. */
+export function* trialsCsvChunks(results: readonly EnsembleResult[]): Generator<string> {
   const cps = CHECKPOINTS.map(([n]) => n);
-  const header = [
+  yield csvLine([
     'protocol', 'trial', 'class', 'tagged', 'protein_synthesis', 'max_dev_h_mV',
     ...cps.map((c) => `w_rel_${c}`), ...cps.map((c) => `h_mV_${c}`), ...cps.map((c) => `z_${c}`),
     'p_max', 't_p_max_s', 'pre_spikes', 'post_spikes', 'steps', 'wall_ms',
-  ];
-  const rows: Cell[][] = [];
+  ]);
   for (const res of results) {
-    for (const r of res.rows) {
-      rows.push([
+    let chunk = '';
+    for (let i = 0; i < res.table.length; i++) {
+      const r = res.table.row(i);
+      chunk += csvLine([
         res.protocol, r.trial, r.outcome, r.tagged, r.proteinSynthesis, r.maxDev_mV,
         ...cps.map((c) => r.w_rel[c]), ...cps.map((c) => r.h_mV[c]), ...cps.map((c) => r.z[c]),
         r.pMax, r.tPMax_s, r.preSpikes, r.postSpikes, r.steps, Math.round(r.wall_ms * 1000) / 1000,
       ]);
+      if ((i + 1) % CSV_CHUNK_ROWS === 0) {
+        yield chunk;
+        chunk = '';
+      }
     }
+    if (chunk) yield chunk;
   }
-  return toCsv(header, rows);
+}
+
+/** trials.csv as one string (small runs, tests). */
+export function trialsCsv(results: readonly EnsembleResult[]): string {
+  return [...trialsCsvChunks(results)].join('');
 }

@@ -1,7 +1,7 @@
 /** The readable results table printed by `calcitag run`. */
 import { nonDefaultOptions } from '../engines/options.js';
 import { getEngine } from '../engines/registry.js';
-import type { EnsembleResult } from '../experiments/ensemble.js';
+import type { EnsembleSummary } from '../experiments/ensemble.js';
 import type { RunConfig } from '../experiments/protocolRun.js';
 
 const pm = (m: { mean: number; sd: number } | undefined, digits = 3) =>
@@ -15,7 +15,7 @@ function integrationNote(cfg: RunConfig): string {
   return Object.keys(changed).length > 0 ? `options ${JSON.stringify(changed)}` : 'default options';
 }
 
-export function resultsTable(cfg: RunConfig, results: readonly EnsembleResult[]): string {
+export function resultsTable(cfg: RunConfig, results: readonly EnsembleSummary[]): string {
   const header = ['protocol', 'trials', 'w/h0 @2h', 'w/h0 @8h', 'z @8h', 'class (count)', 'expected', 'tagged', 's/trial'];
   const rows = results.map((r) => {
     const expected = cfg.protocols.find((p) => p.name === r.protocol)?.expected ?? '–';

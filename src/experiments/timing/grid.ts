@@ -95,7 +95,7 @@ export function timingPoint(cfg: TimingGridConfig, ens: EnsembleConfig, r: Ensem
     class: r.class,
     classFractions,
     taggedFraction: r.tagged / n,
-    proteinFraction: r.rows.filter((x) => x.proteinSynthesis).length / n,
+    proteinFraction: r.table.column('proteinSynthesis').reduce((a, x) => a + x, 0) / n,
     predictedEarly: pred.earlyChange,
     predictedEarlyLinear: pred.earlyChangeLinear,
     above_p_s: pred.above_p_s,
@@ -116,14 +116,13 @@ export async function runTimingGrid(
   const points: TimingPoint[] = new Array(ensembles.length);
   let done = 0;
   const t0 = performance.now();
-  // Rows are kept by each ensemble result; chunks of 50 trials keep the message count low.
+  // Each point keeps what it needs of its ensemble; chunks of 50 trials keep the message count low.
   await runEnsemblesParallel(ensembles, {
     workers: opts.workers,
     chunkSize: Math.max(1, Math.min(50, cfg.trials)),
     onEnsemble: (e, r) => {
       const { f, dt } = where(e);
       points[e] = timingPoint(cfg, ensembles[e]!, r, f, dt);
-      r.rows.length = 0; // the point holds what is needed; let the rows go
       opts.onPoint?.(++done, ensembles.length, points[e]!);
     },
   });
