@@ -54,17 +54,21 @@ export function sweepFigureSpec(m: SweepManifest, t: SweepTable): VegaLiteSpec |
       ],
     };
   }
-  const grid = fx!.source === 'grid' && fy.source === 'grid';
+  // cells when the points form a full product of a few values per field (a grid, or a list over a grid); dots otherwise
+  const distinct = (k: 'x' | 'y') => new Set(values.map((v) => v[k])).size;
+  const perProtocol = values.length / Math.max(1, new Set(values.map((v) => v.protocol)).size) / Math.max(1, new Set(values.map((v) => v.rest)).size);
+  const grid = distinct('x') <= 40 && distinct('y') <= 40 && distinct('x') * distinct('y') === perProtocol;
   const domain = Object.keys(CLASS_COLORS);
   const xEnc = grid ? { field: 'x', type: 'ordinal', title: fx!.path, sort: 'ascending', axis: { labelAngle: 0 } } : { field: 'x', type: 'quantitative', title: fx!.path, scale: { zero: false } };
   const yEnc = grid ? { field: 'y', type: 'ordinal', title: fy.path, sort: 'descending' } : { field: 'y', type: 'quantitative', title: fy.path, scale: { zero: false } };
   return {
     ...BASE,
-    title: { text: `${title}: outcome class`, subtitle: `majority class over the trials of each point${cp ? `; number: w/h0 at ${cp}` : ''}` },
+    title: { text: `${title}: outcome class`, subtitle: `majority class over the trials of each point${grid && cp ? `; number: w/h0 at ${cp}` : ''}` },
     data: { values },
-    facet: { row: { field: 'protocol', type: 'nominal', title: null }, ...(rest.length > 0 ? { column: { field: 'rest', type: 'nominal', title: null } } : {}) },
+    facet: { row: { field: 'protocol', type: 'nominal', title: null, header: { labelOrient: 'right', labelAngle: 0, labelFontWeight: 'bold' } }, ...(rest.length > 0 ? { column: { field: 'rest', type: 'nominal', title: null } } : {}) },
     spec: {
-      width: grid ? { step: 26 } : 300, height: grid ? { step: 22 } : 240,
+      // a panel at least ~100 px high, so that the y title fits beside a field of few values
+      width: grid ? { step: 26 } : 300, height: grid ? { step: Math.max(22, Math.ceil(100 / distinct('y'))) } : 240,
       layer: [
         {
           mark: grid ? { type: 'rect' } : { type: 'circle', size: 60, opacity: 0.9 },
