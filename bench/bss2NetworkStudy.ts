@@ -136,7 +136,8 @@ async function report(): Promise<void> {
     const f = (k: keyof Row, d = 3) => `${mean(rs.map((r) => r[k] as number)).toFixed(d)} ± ${sd(rs.map((r) => r[k] as number)).toFixed(d)}`;
     const rates = (['v_as', 'v_ans', 'v_ctrl', 'v_inh'] as const).map((k) => mean(rs.map((r) => r[k])).toFixed(1)).join(' / ');
     lines.push(`| ${recall} | ${engine} | ${format} | ${rounding} | ${rs.length} | ${f('Q')} | ${f('MI')} | ${rates} | ${f('h_asm_mV', 2)} | ${f('zh0_asm_mV', 2)} | ${rs[0]!.period_ms?.toFixed(1) ?? '–'} | ${mean(rs.map((r) => r.wall_s)).toFixed(1)} |`);
-    const label = engine === 'reference' ? 'reference (float64)' : `bss2 ${format} ${rounding}`;
+    const [mode, forced] = rounding!.split('@');
+    const label = engine === 'reference' ? 'reference (float64)' : `bss2 ${format} ${mode}${forced ? `, ${forced.replace('ms', ' ms')} period (not on chip)` : ''}`;
     for (const k of ['Q', 'MI'] as const) {
       const m = mean(rs.map((r) => r[k])), s = sd(rs.map((r) => r[k]));
       points.push({ config: label, recall, quantity: k, mean: m, lo: m - s, hi: m + s });
@@ -150,7 +151,7 @@ async function report(): Promise<void> {
       spec: {
         width: 260, height: 160,
         layer: [
-          { mark: { type: 'rule' }, encoding: { y: { field: 'config', type: 'nominal', title: null }, x: { field: 'lo', type: 'quantitative', title: 'mean ± SD over seeds' }, x2: { field: 'hi' } } },
+          { mark: { type: 'rule' }, encoding: { y: { field: 'config', type: 'nominal', title: null, axis: { labelLimit: 400 } }, x: { field: 'lo', type: 'quantitative', title: 'mean ± SD over seeds' }, x2: { field: 'hi' } } },
           { mark: { type: 'point', filled: true, size: 60 }, encoding: { y: { field: 'config', type: 'nominal' }, x: { field: 'mean', type: 'quantitative' }, color: { field: 'config', type: 'nominal', legend: null } } },
         ],
       },
@@ -160,13 +161,19 @@ async function report(): Promise<void> {
   }
   if (existsSync(join(OUT, 'map.json'))) {
     const map = JSON.parse(readFileSync(join(OUT, 'map.json'), 'utf8')) as { sweep: Array<Record<string, unknown>> };
+    // networks above 512 neurons are not placed at all (neuron circuits): left out of the curves
+    const placed = map.sweep.filter((s) => (s.neurons as number) <= 512);
     await save({
-      data: { values: map.sweep.map((s) => ({ ...s, series: `p = ${String(s.p)}, ${String(s.format)}`, state_kib: (s.memory as number) / 1024 })) },
+      data: { values: placed.map((s) => ({ ...s, series: `p = ${String(s.p)}, ${String(s.format)}`, state_kib: (s.memory as number) / 1024 })) },
       hconcat: [
         {
-          width: 300, height: 220, title: 'synapse rows per hemisphere (limit 256)',
+          width: 300, height: 220, title: 'synapse rows per hemisphere (limit 256; any format)',
           layer: [
-            { mark: { type: 'line', point: true }, encoding: { x: { field: 'neurons', type: 'quantitative' }, y: { field: 'rows', type: 'quantitative', title: 'rows (greedy)' }, color: { field: 'series', type: 'nominal' } } },
+            {
+              transform: [{ filter: "datum.format === 'int16'" }, { calculate: "'p = ' + datum.p", as: 'probability' }],
+              mark: { type: 'line', point: true },
+              encoding: { x: { field: 'neurons', type: 'quantitative' }, y: { field: 'rows', type: 'quantitative', title: 'rows (greedy)' }, color: { field: 'probability', type: 'nominal', title: null } },
+            },
             { data: { values: [{ y: 256 }] }, mark: { type: 'rule', strokeDash: [4, 3] }, encoding: { y: { field: 'y', type: 'quantitative' } } },
           ],
         },
@@ -178,7 +185,8 @@ async function report(): Promise<void> {
           ],
         },
       ],
-      title: { text: 'What one BrainScaleS-2 chip holds: memory networks of N neurons (4:1 exc/inh)', subtitle: 'calcitag bss2 map, connectivity seed 1' },
+      resolve: { scale: { color: 'independent' } },
+      title: { text: 'What one BrainScaleS-2 chip holds: memory networks of N neurons (4:1 exc/inh)', subtitle: 'calcitag bss2 map, connectivity seed 1; above 512 neurons the circuits run out' },
     }, 'bss2_network_capacity');
   }
 }
