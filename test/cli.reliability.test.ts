@@ -447,7 +447,8 @@ describe('examples', () => {
     for (const f of readdirSync(dir).filter((x) => /\.(ya?ml|json)$/.test(x))) {
       const raw = readExperimentFile(join(dir, f));
       if (raw && typeof raw === 'object' && 'populations' in raw) continue; // network descriptions: their own defaults
-      const p = resolveExperiment(raw, f).params as Record<string, number>;
+      const { sweep: _sweep, ...base } = raw as Record<string, unknown>; // a sweep spec: its experiment part
+      const p = resolveExperiment(base, f).params as Record<string, number>;
       for (const [k, v] of Object.entries(p)) {
         const near = Math.abs(v - d[k]!) <= 1e-4 * Math.max(1, Math.abs(d[k]!));
         if (near) expect(v, `${f}: ${k}`).toBe(d[k]);

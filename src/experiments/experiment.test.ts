@@ -7,6 +7,7 @@ import { PRESET_PROTOCOLS } from '../model/protocols.js';
 import { defaultParams } from '../model/parameters.js';
 import { resolveRunConfig } from './protocolRun.js';
 import { engineNames, getEngine } from '../engines/registry.js';
+import { expandSweep } from './sweep/spec.js';
 
 function issuesOf(input: unknown): string[] {
   try {
@@ -140,7 +141,15 @@ describe('experiment files', () => {
     expect(files).toEqual(expect.arrayContaining(['custom-probes.yaml', 'depression.yaml', 'potentiation.yaml']));
     // network descriptions (`populations:`; `calcitag network`) are validated by their own schema and tests
     const single = files.map((f) => [f, readExperimentFile(join(dir, f))] as const).filter(([, raw]) => !(raw && typeof raw === 'object' && 'populations' in raw));
-    const byName = Object.fromEntries(single.map(([f, raw]) => [f, resolveExperiment(raw, f)]));
+    // a sweep spec (`sweep:`; `calcitag sweep plan`) is an experiment plus its sweep section: both must hold
+    const base = (f: string, raw: unknown) => {
+      if (!(raw && typeof raw === 'object' && 'sweep' in raw)) return raw;
+      const { sweep, ...rest } = raw as Record<string, unknown>;
+      expect(expandSweep(sweep, 1).points.length, f).toBeGreaterThan(1);
+      return rest;
+    };
+    const byName = Object.fromEntries(single.map(([f, raw]) => [f, resolveExperiment(base(f, raw), f)]));
+    expect(Object.keys(byName)).toEqual(expect.arrayContaining(['sweep-classmap.yaml', 'sweep-theta.yaml']));
     expect(byName['potentiation.yaml']!.protocols.map((p) => p.name)).toEqual(['STET', 'WTET']);
     expect(byName['depression.yaml']!.protocols.map((p) => p.name)).toEqual(['SLFS', 'WLFS']);
     const custom = byName['custom-probes.yaml']!;
