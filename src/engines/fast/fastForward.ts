@@ -44,5 +44,6 @@ export function fastForwardLazy(
     steps++;
     after(t, jB);
   }
+  syn.leaveRest(jTo);
   return steps;
 }

@@ -8,7 +8,7 @@
  *    regime after a jump is ⌊τ_c ln(c/θ)/dt⌋ + 1 (exact/calcium.ts's threshold-crossing time);
  *  - early phase: in the potentiation and depression regimes an exact Ornstein–Uhlenbeck transition
  *    over the whole stretch (exact/ornsteinUhlenbeck.ts), at rest the deterministic relaxation
- *    h0 + (h − h0)·e_0^n of the reference;
+ *    h0 + (h − h0)·e_0^n of the reference (reference/networkSynapses.ts);
  *  - late phase: z relaxes towards its tag's bound with rate ρ·∫p, the target neuron's protein
  *    integrated step by step (Λ, the sum of p_j·dt the reference's z steps use), so a tagged synapse at
  *    rest costs nothing until its tag ends; the step where |h − h0| falls below θ_tag at rest is
@@ -32,7 +32,6 @@ import type { RandomStream } from '../../random/streams.js';
 import { calciumCrossingTime } from '../exact/calcium.js';
 import { ouTransition, type OuRegime } from '../exact/ornsteinUhlenbeck.js';
 import type { CompiledNetwork } from '../network/compile.js';
-import { PowerTable } from '../reference/networkSynapses.js';
 import { WakeQueue } from './wakeQueue.js';
 
 const TINY = 1e-300;
@@ -43,6 +42,19 @@ const OU_CACHE = 4096;
 export interface NeuronSlow {
   readonly p: Float64Array;
   readonly lam: Float64Array;
+}
+
+/** e^k of a per-step factor: a table for k < 2^16, e^{k ln e} beyond (Math.pow takes microseconds there). */
+class StepPowers {
+  private readonly table: Float64Array;
+  private readonly ln: number;
+  constructor(base: number) {
+    this.table = Float64Array.from({ length: 1 << 16 }, (_, k) => Math.pow(base, k));
+    this.ln = Math.log(base);
+  }
+  pow(k: number): number {
+    return k < 65536 ? this.table[k]! : Math.exp(k * this.ln);
+  }
 }
 
 export class LazySynapses {
@@ -76,8 +88,8 @@ export class LazySynapses {
   private readonly tauC: number;
   private readonly k0: number;
   private readonly ou: readonly OuRegime[];
-  private readonly cPow: PowerTable;
-  private readonly hPow: PowerTable;
+  private readonly cPow: StepPowers;
+  private readonly hPow: StepPowers;
   /** Cached OU transitions [decay, sd] over k steps, regime 1 at 2k, regime 2 at 2k + 1 (NaN: not yet). */
   private readonly ouDecay = new Float64Array(2 * OU_CACHE).fill(NaN);
   private readonly ouSd = new Float64Array(2 * OU_CACHE);
@@ -115,8 +127,8 @@ export class LazySynapses {
       const k = earlyPhaseRelaxationRate(P, r);
       return { k, m: earlyPhaseDrift(P, r).target, varInf: earlyPhaseDiffusion(P, r) / (2 * k) };
     });
-    this.cPow = new PowerTable(eC);
-    this.hPow = new PowerTable(hE0);
+    this.cPow = new StepPowers(eC);
+    this.hPow = new StepPowers(hE0);
   }
 
   /** h after `k` steps of noisy regime r (1 or 2) from h: one exact OU transition. */
@@ -278,6 +290,16 @@ export class LazySynapses {
     this.queue.clear();
     this.wake.fill(-1);
     for (let s = 0; s < this.n; s++) this.schedule(s);
+  }
+
+  /**
+   * Brings every synapse to step j (the current step) after a fast-forward: at rest with calcium zero
+   * that is deterministic, and it keeps j − ts within the power tables (e^n for n beyond them is a
+   * Math.pow, which made the detailed seconds after an 8 h fast-forward three times dearer).
+   */
+  leaveRest(j: number): void {
+    this.step = j;
+    for (let s = 0; s < this.n; s++) this.advance(s, j);
   }
 
   /** Brings the listed synapses to step j (the current step), for probes. */
