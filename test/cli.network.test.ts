@@ -95,3 +95,33 @@ describe('calcitag network', () => {
     expect(res.stderr).toMatch(/projections\[0\]\.connectivity\.p: must be ≤ 1/);
   });
 });
+
+describe('calcitag run <network experiment>', () => {
+  const ONE_CHIP = join(import.meta.dirname, '..', 'examples', 'memory-network-1chip.yaml');
+
+  it('runs the file as calcitag network does, engine settings from flags recorded and rerun bit for bit', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'calcitag-net-run-')), 'out');
+    const r = run(['run', ONE_CHIP, '--engine', 'bss2', '--rounding', 'nearest', '--out', dir, '--json', '--quiet']);
+    expect(r.status, r.stderr).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.engine).toBe('bss2');
+    expect(Number.isFinite(s.readouts.MI)).toBe(true);
+    const record = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+    expect(record.network.engine_options).toEqual({ rounding: 'nearest' });
+    const again = run(['network', dir, '--json', '--quiet']);
+    expect(again.status, again.stderr).toBe(0);
+    const a = JSON.parse(again.stdout);
+    expect(a.readouts).toEqual(s.readouts);
+    // the default rounding differs (stochastic): a different run
+    const other = JSON.parse(run(['run', ONE_CHIP, '--engine', 'bss2', '--json', '--quiet']).stdout);
+    expect(other.readouts).not.toEqual(s.readouts);
+  });
+
+  it('refuses what does not apply: --trials, another engine\'s settings; one line, exit 2', () => {
+    for (const args of [['--trials', '3'], ['--engine', 'reference', '--rounding', 'nearest'], ['--param', 'theta_p=3']]) {
+      const r = run(['run', ONE_CHIP, ...args]);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+    }
+  });
+});

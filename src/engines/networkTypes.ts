@@ -15,6 +15,8 @@ export interface NetworkRunSpec {
   readonly dt_ms: number;
   /** Use the reference's fast-forward after each stimulus block (MODEL.md §6). */
   readonly fastForward: boolean;
+  /** Engine-specific settings (e.g. the bss2 number format and rounding), already resolved. */
+  readonly engineOptions?: Readonly<Record<string, unknown>>;
   /** Called now and then with the biological time reached, s. */
   readonly onProgress?: (t_s: number) => void;
   /** Polled between chunks of steps; a run stops (with an error) once it is true. */

@@ -23,6 +23,8 @@ import { outputFolder, usageError } from '../errors.js';
 import { runNetworkSeeds } from './networkSeeds.js';
 import { checkpointingEngine, parseCheckpointEvery } from './networkCheckpoint.js';
 import { parseInteger } from './run.js';
+import { addEngineOptions, engineOptionsFromFlags } from './engineFlags.js';
+import { resolveEngineOptions } from '../../engines/options.js';
 
 interface NetworkFlags {
   assembly?: number;
@@ -106,10 +108,27 @@ async function networkExperiment(file: string | undefined, flags: NetworkFlags):
     if (issues.length > 0) usageError(issues[0]!);
     base = { name: built.description.name, seed: 1, engine: 'reference', dt_ms: 0.2, fast_forward: true, description: built.description, readout: built.readout, source: { projections: [] } as never };
   }
+  const engine = flags.engine ?? base.engine;
+  // the file's engine settings belong to its engine; --engine naming another one starts from defaults
+  const fileOptions = engine === base.engine ? base.engine_options ?? {} : {};
+  let engineOptions: Record<string, unknown> = {};
+  if (engineNames().includes(engine)) {
+    try {
+      engineOptions = { ...fileOptions, ...engineOptionsFromFlags(engine, flags as unknown as Record<string, unknown>) };
+      // checked as the engine resolves them; the run gets (and records) only what was given, since a
+      // network engine chooses some settings itself when they are not (bss2: the solver period its
+      // processors' cycle budget allows)
+      if (Object.keys(engineOptions).length > 0) resolveEngineOptions(getEngine(engine), engineOptions, { params: base.description.params, dt_ms: flags.dt ?? base.dt_ms });
+    } catch (e) {
+      usageError((e as Error).message);
+    }
+  }
+  const { engine_options: _fileOptions, ...rest } = base;
   return {
-    ...base,
-    seed: flags.seed ?? base.seed, engine: flags.engine ?? base.engine, dt_ms: flags.dt ?? base.dt_ms,
+    ...rest,
+    seed: flags.seed ?? base.seed, engine, dt_ms: flags.dt ?? base.dt_ms,
     fast_forward: flags.fastForward === false ? false : base.fast_forward,
+    ...(Object.keys(engineOptions).length > 0 ? { engine_options: engineOptions } : {}),
   };
 }
 
@@ -168,6 +187,7 @@ async function networkCommand(file: string | undefined, flags: NetworkFlags): Pr
   try {
     run = runMemoryParadigm(checkpointingEngine(engine, flags, outDir), {
       description, readout: exp.readout, seed: exp.seed, dt_ms: exp.dt_ms, fastForward: exp.fast_forward,
+      ...(exp.engine_options ? { engineOptions: exp.engine_options } : {}),
       onProgress: chatty ? (t, end) => {
         const pct = Math.floor((100 * t) / end);
         if (pct !== lastShown) {
@@ -198,8 +218,32 @@ async function networkCommand(file: string | undefined, flags: NetworkFlags): Pr
   if (flags.json) process.stdout.write(`${JSON.stringify(networkSummary(run, record, cost))}\n`);
 }
 
+/** Whether `path` is a network experiment (a file with `populations`, or a network run folder). */
+export function isNetworkExperiment(path: string): boolean {
+  try {
+    const record = join(path, 'run.json');
+    if (existsSync(record)) return (JSON.parse(readFileSync(record, 'utf8')) as { kind?: unknown }).kind === 'network';
+    const raw = readExperimentFile(path);
+    return !!raw && typeof raw === 'object' && 'populations' in raw;
+  } catch {
+    return false; // not readable as one: the experiment-file path reports why
+  }
+}
+
+/**
+ * `calcitag run <network file>`: the file runs as `calcitag network <file>` would, with the flags of
+ * `run` that mean the same there (only those typed on the command line; --trials and --workers do not apply).
+ */
+export async function runNetworkFromRun(file: string, flags: Readonly<Record<string, unknown>>, fromCli: (name: string) => boolean): Promise<void> {
+  for (const k of ['trials', 'workers']) if (fromCli(k)) usageError(`--${k} does not apply to a network experiment (one network per run; --seeds N with calcitag network runs several)`);
+  if (flags.param && Object.keys(flags.param).length > 0) usageError('--param: with an experiment file, set parameters in its params section');
+  const given: Record<string, unknown> = { param: [] };
+  for (const [k, v] of Object.entries(flags)) if (k !== 'param' && k !== 'trials' && k !== 'workers' && v !== undefined && (fromCli(k) || ['out', 'force', 'allowLarge', 'json', 'quiet'].includes(k))) given[k] = v;
+  await networkCommand(file, given as unknown as NetworkFlags);
+}
+
 export function registerNetwork(program: Command): void {
-  program
+  const cmd = program
     .command('network [experiment]')
     .summary('the memory paradigm on a recurrent network (learning, consolidation, recall)')
     .description('the memory paradigm on a recurrent network: learn an assembly, consolidate, recall; Q, MI, rates, weights, figures')
@@ -222,6 +266,6 @@ export function registerNetwork(program: Command): void {
     .option('--quiet', 'no progress output')
     .option('--checkpoint-every <s>', 'save the complete state every s seconds of simulated time (reference engine; docs/sweeps.md)', parseCheckpointEvery)
     .option('--checkpoints <dir>', 'where --checkpoint-every saves (default <out>/checkpoints)')
-    .option('--resume <dir>', 'continue from the latest checkpoint in dir (same network, seed and settings): the result equals an uninterrupted run bit for bit')
-    .action(networkCommand);
+    .option('--resume <dir>', 'continue from the latest checkpoint in dir (same network, seed and settings): the result equals an uninterrupted run bit for bit');
+  addEngineOptions(cmd).action(networkCommand);
 }

@@ -17,6 +17,7 @@ import { existsSync } from 'node:fs';
 import { experimentFromRunConfig, looksLikeExperimentFile } from '../../experiments/experiment.js';
 import { estimateRun, largeRunProblem, MAX_TRIALS } from '../../experiments/limits.js';
 import { runExperimentFile } from './experiment.js';
+import { isNetworkExperiment, runNetworkFromRun } from './network.js';
 import { createProgressReporter, protocolProgress } from '../../io/progress.js';
 import { addEngineOptions, engineOptionsFromFlags } from './engineFlags.js';
 
@@ -66,6 +67,9 @@ async function runCommand(protocols: string[], flags: RunFlags, command?: Comman
   const files = protocols.filter((a) => looksLikeExperimentFile(a, existsSync));
   if (files.length > 0) {
     if (protocols.length > 1) usageError(`an experiment file runs alone; got ${protocols.join(' ')}`);
+    if (isNetworkExperiment(files[0]!)) {
+      return runNetworkFromRun(files[0]!, flags as unknown as Record<string, unknown>, (name) => command?.getOptionValueSource(name) === 'cli');
+    }
     return runExperimentFile(files[0]!, flags, command);
   }
   let cfg: RunConfig;

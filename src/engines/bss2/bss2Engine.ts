@@ -219,7 +219,7 @@ export const bss2Engine: Engine = {
   runTrial: runBss2Trial,
   ...bss2OptionSupport,
   cannotRun: bss2CannotRun,
-  runNetwork: (spec) => runBss2Network(spec),
+  runNetwork: (spec) => runBss2Network(spec, spec.engineOptions ?? {}),
 };
 
 /**

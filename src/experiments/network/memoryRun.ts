@@ -22,6 +22,8 @@ export interface MemoryRunRequest {
   readonly seed: number;
   readonly dt_ms: number;
   readonly fastForward: boolean;
+  /** The engine's resolved options (see Engine.resolveOptions). */
+  readonly engineOptions?: Readonly<Record<string, unknown>>;
   readonly onProgress?: (t_s: number, tEnd_s: number) => void;
   readonly shouldStop?: () => boolean;
 }
@@ -73,6 +75,7 @@ export function runMemoryParadigm(engine: Engine, req: MemoryRunRequest): Memory
   if (!exc || !inh) throw new Error(`readout: populations '${spec.excitatory}' and '${spec.inhibitory}' must exist in the description`);
   const result = engine.runNetwork!({
     description, seed: req.seed, trial: 0, dt_ms: req.dt_ms, fastForward: req.fastForward,
+    ...(req.engineOptions ? { engineOptions: req.engineOptions } : {}),
     ...(req.onProgress ? { onProgress: (t: number) => req.onProgress!(t, description.duration_s) } : {}),
     ...(req.shouldStop ? { shouldStop: req.shouldStop } : {}),
   });

@@ -20,6 +20,8 @@ export interface NetworkExperiment {
   readonly name: string;
   readonly seed: number;
   readonly engine: string;
+  /** The engine's settings as given (resolved against the engine when the run starts). */
+  readonly engine_options?: Readonly<Record<string, unknown>>;
   readonly dt_ms: number;
   readonly fast_forward: boolean;
   readonly description: NetworkDescription;
@@ -117,6 +119,7 @@ export async function resolveNetworkExperiment(input: unknown, loadEdges: EdgeLo
   const readout = f.readout ? (({ kind: _kind, ...rest }) => rest)(f.readout) : undefined;
   return {
     name: f.name, seed: f.seed ?? 1, engine: f.engine ?? 'reference', dt_ms: f.dt_ms ?? 0.2, fast_forward: f.fast_forward ?? true,
+    ...(f.engine_options && Object.keys(f.engine_options).length > 0 ? { engine_options: f.engine_options } : {}),
     description, ...(readout ? { readout } : {}), source: f,
   };
 }
@@ -132,7 +135,9 @@ export function networkExperimentFile(exp: NetworkExperiment): NetworkExperiment
   return {
     name: exp.name,
     ...(d.description ? { description: d.description } : {}),
-    seed: exp.seed, engine: exp.engine, dt_ms: exp.dt_ms, fast_forward: exp.fast_forward,
+    seed: exp.seed, engine: exp.engine,
+    ...(exp.engine_options && Object.keys(exp.engine_options).length > 0 ? { engine_options: { ...exp.engine_options } } : {}),
+    dt_ms: exp.dt_ms, fast_forward: exp.fast_forward,
     params: { ...d.params },
     duration_s: d.duration_s,
     populations: d.populations.map((p) => ({ ...p })),

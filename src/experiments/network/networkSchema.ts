@@ -90,6 +90,7 @@ export const NetworkExperimentSchema = z.object({
   description: z.string().optional(),
   seed: count().gte(0).optional().describe('master seed (default 1)'),
   engine: z.string().optional().describe('engine (default reference)'),
+  engine_options: z.record(z.string(), z.unknown()).optional().describe("the engine's settings, as in single-synapse experiment files (e.g. bss2: format, rounding); flags on the command line override them"),
   dt_ms: positive().optional().describe('integration step, ms (default 0.2)'),
   fast_forward: z.boolean().optional().describe('the reference fast-forward after each stimulus block (default true)'),
   params: ParamsSchema.optional().describe('overrides of the network defaults (MODEL.md §10)'),
