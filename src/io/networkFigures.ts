@@ -68,7 +68,7 @@ export function rasterFigureSpec(run: MemoryRunResult): VegaLiteSpec {
         encoding: {
           x: { field: 't', type: 'quantitative', title: 'time (s)' },
           y: { field: 'rate', type: 'quantitative', title: 'rate (Hz)', scale: { type: 'symlog' } },
-          color: { ...color, legend: null },
+          color, // the same scale as the rasters: vega-lite draws its legend once
         },
       },
     ],
