@@ -17,7 +17,7 @@ import { NetworkProbes, type ProbedState } from '../network/probes.js';
 import { runSchedule } from '../network/schedule.js';
 import type { NetworkResult, NetworkRunSpec } from '../networkTypes.js';
 import { stepCoefficients, type StepCoefficients } from '../reference/detailedLoop.js';
-import { imposedSpikes, ouStimulator } from '../reference/networkEngine.js';
+import { imposedSpikes, ouStimulator } from '../network/inputs.js';
 import { initialNetworkState, type ImposedSpikes, type NetworkObserver, type NetworkState } from '../reference/networkLoop.js';
 import { fastForwardLazy } from './fastForward.js';
 import { LazySynapses } from './lazySynapses.js';
@@ -131,7 +131,7 @@ export function runFastNetwork(spec: NetworkRunSpec): NetworkResult {
     net, k, st, lam, syn,
     background: Array.from({ length: net.n }, (_, i): RandomStream => entityStream(spec.seed, spec.trial, 'neuron', i, 'backgroundNoise')),
     imposed: imposedSpikes(spec, net, dt),
-    stimulate: ouStimulator(spec, net, st, dt),
+    stimulate: ouStimulator(spec, net, st.iStim, dt),
     obs: {
       spike: (j: number, i: number) => log.push(j, i),
       observe: (j: number) => {

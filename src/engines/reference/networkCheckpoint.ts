@@ -12,6 +12,7 @@ import type { PairBuffer } from '../../model/network/edges.js';
 import type { RandomStream } from '../../random/streams.js';
 import type { NetworkProbes } from '../network/probes.js';
 import type { ImposedSpikes, NetworkState } from './networkLoop.js';
+import type { OuPart } from '../network/inputs.js';
 
 export const CHECKPOINT_FORMAT = 'calcitag-network-checkpoint';
 export const CHECKPOINT_FORMAT_VERSION = 1;
@@ -45,11 +46,7 @@ export interface NetworkCheckpoint {
 }
 
 /** The OU stimulus processes of a run (networkEngine.ts ouStimulator): their current values and streams. */
-export interface OuPart {
-  readonly value: Float64Array;
-  on: boolean;
-  readonly rng: RandomStream[];
-}
+export type { OuPart };
 
 /** Everything mutable of a run, as networkEngine.ts holds it. */
 export interface RunParts {

@@ -7,71 +7,19 @@
 import { PairBuffer } from '../../model/network/edges.js';
 import { descriptionIssues } from '../../model/network/validate.js';
 import { entityStream, type RandomStream } from '../../random/streams.js';
-import { compileNetwork, type CompiledNetwork } from '../network/compile.js';
-import { ouStepNoise } from '../network/neuronCoefficients.js';
+import { compileNetwork } from '../network/compile.js';
 import { NetworkProbes } from '../network/probes.js';
 import { runSchedule } from '../network/schedule.js';
 import type { NetworkResult, NetworkRunSpec } from '../networkTypes.js';
-import { presynapticSpikeSteps } from '../presynapticSpikes.js';
 import { stepCoefficients } from './detailedLoop.js';
 import { fastForwardNetwork } from './networkFastForward.js';
-import { initialNetworkState, integrateNetwork, type ImposedSpikes, type NetworkState } from './networkLoop.js';
+import { initialNetworkState, integrateNetwork } from './networkLoop.js';
 import { catchUp, resetRest } from './networkSynapses.js';
-import { captureCheckpoint, restoreCheckpoint, type CheckpointRunKey, type LoopCounters, type NetworkCheckpoint, type OuPart } from './networkCheckpoint.js';
+import { captureCheckpoint, restoreCheckpoint, type CheckpointRunKey, type LoopCounters, type NetworkCheckpoint } from './networkCheckpoint.js';
+import { imposedSpikes, ouStimulator } from '../network/inputs.js';
 
 /** Steps per loop call: progress and stop requests are looked at between chunks. */
 const CHUNK = 5_000;
-
-/** The imposed spikes of every spike-train stimulus, as (step, neuron) sorted by step then neuron. */
-export function imposedSpikes(spec: NetworkRunSpec, net: CompiledNetwork, dt: number): ImposedSpikes {
-  const d = spec.description;
-  const pairs: number[][] = [];
-  for (const st of net.spikeTrains) {
-    const s = d.stimuli[st.index]!;
-    if (s.kind !== 'spike-trains') continue;
-    const protocol = { name: s.name, description: '', trains: s.trains, spikeTimes_s: s.spikeTimes_s, duration_s: d.duration_s };
-    for (let i = st.from; i < st.to; i++) {
-      for (const step of presynapticSpikeSteps(protocol, dt, entityStream(spec.seed, spec.trial, 'neuron', i, 'presynapticSpikes'))) pairs.push([step, i]);
-    }
-  }
-  pairs.sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!);
-  return { step: Int32Array.from(pairs, (p) => p[0]!), neuron: Int32Array.from(pairs, (p) => p[1]!), pos: 0 };
-}
-
-/** Sets each neuron's OU stimulus current for step j (zero outside its windows). */
-export function ouStimulator(spec: NetworkRunSpec, net: CompiledNetwork, st: NetworkState, dt: number): ((j: number) => void) & { readonly parts: OuPart[] } {
-  const parts = net.ou.map((o) => ({
-    o,
-    e: Math.exp(-dt / o.tau_s),
-    noise: ouStepNoise(o.sd_nA, o.tau_s, dt),
-    value: new Float64Array(o.to - o.from),
-    rng: Array.from({ length: o.to - o.from }, (_, k) => entityStream(spec.seed, spec.trial, 'neuron', o.from + k, 'stimulus')),
-    on: false,
-  }));
-  if (parts.length === 0) return Object.assign(() => {}, { parts });
-  const iStim = st.iStim;
-  // the processes' values and streams are exposed (`parts`) for checkpoints (networkCheckpoint.ts)
-  return Object.assign((j: number) => {
-    for (const part of parts) {
-      if (part.on) iStim.fill(0, part.o.from, part.o.to);
-      part.on = false;
-    }
-    for (const part of parts) {
-      const w = part.o.windows;
-      let start = -1;
-      for (let k = 0; k < w.length; k += 2) if (w[k]! <= j && j < w[k + 1]!) start = w[k]!;
-      if (start < 0) continue;
-      part.on = true;
-      const { o, e, noise, value, rng } = part;
-      for (let i = 0; i < value.length; i++) {
-        // The process starts at its mean when the window opens, as in the C++ Stimulus class.
-        const prev = j === start ? o.mean_nA : value[i]!;
-        value[i] = (prev - o.mean_nA) * e + noise * rng[i]!.gaussian() + o.mean_nA;
-        iStim[o.from + i] = iStim[o.from + i]! + value[i]!;
-      }
-    }
-  }, { parts });
-}
 
 /**
  * Checkpoints of a run: `save` gets the complete state at the first step boundary at or after each
@@ -100,7 +48,7 @@ export function runReferenceNetwork(spec: NetworkRunSpec, checkpoints: NetworkCh
       net.inStart[i + 1]! > net.inStart[i]! ? entityStream(spec.seed, spec.trial, 'neuron', i, 'plasticityNoise') : shared),
   };
   const imposed = imposedSpikes(spec, net, dt);
-  const stimulate = ouStimulator(spec, net, st, dt);
+  const stimulate = ouStimulator(spec, net, st.iStim, dt);
   const probes = new NetworkProbes(d, net, spec.seed, dt);
   const log = new PairBuffer(); // (step, neuron) of every spike, in time order
   const NEVER = 0x7fffffff;

@@ -20,6 +20,7 @@ import type { CompiledNetwork } from '../network/compile.js';
 import { expSmall } from '../../model/equations.js';
 import { EPS, type StepCoefficients } from './detailedLoop.js';
 import { initialRestState, PowerTable, recomputeRestSums, type RestState } from './networkSynapses.js';
+import type { ImposedSpikes } from '../network/inputs.js';
 
 const TINY = 1e-300;
 
@@ -68,11 +69,7 @@ export function initialNetworkState(net: CompiledNetwork, k: StepCoefficients): 
 }
 
 /** Forced spikes of spike-train stimuli: (step, neuron) pairs sorted by step, and a read position. */
-export interface ImposedSpikes {
-  readonly step: Int32Array;
-  readonly neuron: Int32Array;
-  pos: number;
-}
+export type { ImposedSpikes };
 
 /** Receives every spike; `observe` is called at the steps it asks for. */
 export interface NetworkObserver {

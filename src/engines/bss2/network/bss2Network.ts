@@ -21,7 +21,7 @@ import { ppuConstants, WEIGHT_MAX_CODE } from '../ppu.js';
 import { Rounder } from '../rounding.js';
 import { AnalogNetwork } from './analogNetwork.js';
 import { networkCircuits, type NetworkCircuits } from './circuits.js';
-import { imposedSpikes, ouStimuli } from './inputs.js';
+import { imposedSpikes, ouStimulator } from '../../network/inputs.js';
 import { NetworkPpu } from './ppuArray.js';
 
 /** What a bss2 network run adds to the engine-neutral result. */
@@ -99,7 +99,7 @@ export function runBss2Network(spec: NetworkRunSpec, options: Readonly<Record<st
   const adc = new Cadc({ bits: cfg.adcBits, range: cfg.adcRange, gain: 1, offset_lsb: 0, noise_lsb: cfg.adcNoise_lsb });
   const adcNoise = streamFor(spec.seed, [spec.trial, 1], 'hardwareNoise');
   const codes = { d: adc.thresholdCode(P.theta_d), p: adc.thresholdCode(P.theta_p) };
-  const stimulate = ouStimuli(spec, net, analog.st.iStim, dt);
+  const stimulate = ouStimulator(spec, net, analog.st.iStim, dt);
   const probes = new NetworkProbes(d, net, spec.seed, dt);
   const regime = new Uint8Array(net.nSyn);
   const m = Math.round(mapping.period_ms / spec.dt_ms); // analog steps per processor update
