@@ -39,7 +39,8 @@ export function parsePositive(flag: string) {
   };
 }
 
-function collectParam(raw: string, prev: Record<string, number> = {}): Record<string, number> {
+/** `--param name=value` (repeatable) into a record, each checked against the parameter's range. */
+export function collectParam(raw: string, prev: Record<string, number> = {}): Record<string, number> {
   try {
     const [name, value] = parseParamAssignment(raw);
     return { ...prev, [name]: value };

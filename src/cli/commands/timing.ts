@@ -5,7 +5,6 @@
  */
 import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { parseParamAssignment } from '../../model/parameters.js';
 import { engineNames } from '../../engines/registry.js';
 import { NonFiniteStateError } from '../../experiments/ensemble.js';
 import { MAX_TRIALS } from '../../experiments/limits.js';
@@ -15,7 +14,7 @@ import { defaultRunDir, RunDirectory } from '../../io/files.js';
 import { timingJson, writeTimingPartial, writeTimingRun } from '../../io/timingOutput.js';
 import { outputFolder, stopNonFinite, usageError } from '../errors.js';
 import { addEngineOptions, engineOptionsFromFlags } from './engineFlags.js';
-import { parseInteger } from './run.js';
+import { collectParam, parseInteger } from './run.js';
 
 interface TimingFlags {
   dtMs: string;
@@ -32,15 +31,6 @@ interface TimingFlags {
   force?: boolean;
   json?: boolean;
   quiet?: boolean;
-}
-
-function collectParam(raw: string, prev: Record<string, number> = {}): Record<string, number> {
-  try {
-    const [name, value] = parseParamAssignment(raw);
-    return { ...prev, [name]: value };
-  } catch (e) {
-    throw new InvalidArgumentError((e as Error).message);
-  }
 }
 
 function resolve(flags: TimingFlags): TimingGridConfig[] {
