@@ -126,7 +126,7 @@ describe('three neurons: two inputs onto one neuron', () => {
 });
 
 describe('engines say what they cannot run', () => {
-  it('exact and bss2 run only the two-neuron description; the reference engine runs any', () => {
+  it('exact runs only the two-neuron description (bss2 a single synapse without background noise, or a network that fits one chip); the reference engine runs any', () => {
     const net: NetworkDescription = {
       name: 'two-pop', params: resolveParams({}), duration_s: 1,
       populations: [{ name: 'a', size: 3 }, { name: 'b', size: 2 }],
