@@ -22,6 +22,7 @@ import { initialNetworkState, type ImposedSpikes, type NetworkObserver, type Net
 import { fastForwardLazy } from './fastForward.js';
 import { LazySynapses } from './lazySynapses.js';
 import { stepNeuronsFast } from './neurons.js';
+import { networkResult } from '../network/result.js';
 
 /** Steps per chunk: progress and stop requests are looked at between chunks. */
 const CHUNK = 5_000;
@@ -162,19 +163,9 @@ export function runFastNetwork(spec: NetworkRunSpec): NetworkResult {
     }
   }
 
-  return {
-    layout: net.layout,
-    spikes: (({ source: step, target: neuron }) => ({ t_s: Float64Array.from(step, (j) => j * dt), neuron }))(log.finish()),
-    probes: probes.finish(),
-    edges: net.edges,
-    neurons: net.n,
-    synapses: net.edges.reduce((s, e) => s + e.source.length, 0),
-    plasticSynapses: net.nSyn,
-    steps,
-    fastForwardSteps: ffSteps,
-    fastForwardIntervals: ffIntervals,
-    maxDev_mV: syn.maxDev,
-    tagged: syn.everTagged,
-    proteinSynthesis: st.synthesis.some((x) => x === 1),
-  };
+  const { source: step, target: neuron } = log.finish();
+  return networkResult(net, { step, neuron }, dt, probes.finish(), {
+    steps, fastForwardSteps: ffSteps, fastForwardIntervals: ffIntervals, maxDev_mV: syn.maxDev,
+    tagged: syn.everTagged, proteinSynthesis: st.synthesis.some((x) => x === 1),
+  });
 }

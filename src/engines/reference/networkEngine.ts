@@ -17,6 +17,7 @@ import { initialNetworkState, integrateNetwork } from './networkLoop.js';
 import { catchUp, resetRest } from './networkSynapses.js';
 import { captureCheckpoint, restoreCheckpoint, type CheckpointRunKey, type LoopCounters, type NetworkCheckpoint } from './networkCheckpoint.js';
 import { imposedSpikes, ouStimulator } from '../network/inputs.js';
+import { networkResult } from '../network/result.js';
 
 /** Steps per loop call: progress and stop requests are looked at between chunks. */
 const CHUNK = 5_000;
@@ -109,19 +110,9 @@ export function runReferenceNetwork(spec: NetworkRunSpec, checkpoints: NetworkCh
   }
 
   catchUp(st.rest, st.c, st.h, P.h0, st.cPow, st.hPow, lastStep);
-  return {
-    layout: net.layout,
-    spikes: (({ source: step, target: neuron }) => ({ t_s: Float64Array.from(step, (j) => j * dt), neuron }))(log.finish()),
-    probes: probes.finish(),
-    edges: net.edges,
-    neurons: net.n,
-    synapses: net.edges.reduce((s, e) => s + e.source.length, 0),
-    plasticSynapses: net.nSyn,
-    steps,
-    fastForwardSteps: ffSteps,
-    fastForwardIntervals: ffIntervals,
-    maxDev_mV: maxDev,
-    tagged: st.tagged.some((x) => x === 1),
-    proteinSynthesis: st.synthesis.some((x) => x === 1),
-  };
+  const { source: step, target: neuron } = log.finish();
+  return networkResult(net, { step, neuron }, dt, probes.finish(), {
+    steps, fastForwardSteps: ffSteps, fastForwardIntervals: ffIntervals, maxDev_mV: maxDev,
+    tagged: st.tagged.some((x) => x === 1), proteinSynthesis: st.synthesis.some((x) => x === 1),
+  });
 }

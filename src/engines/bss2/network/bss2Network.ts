@@ -23,6 +23,7 @@ import { AnalogNetwork } from './analogNetwork.js';
 import { networkCircuits, type NetworkCircuits } from './circuits.js';
 import { imposedSpikes, ouStimulator } from '../../network/inputs.js';
 import { NetworkPpu } from './ppuArray.js';
+import { networkResult } from '../../network/result.js';
 
 /** What a bss2 network run adds to the engine-neutral result. */
 export interface Bss2NetworkResult extends NetworkResult {
@@ -136,19 +137,10 @@ export function runBss2Network(spec: NetworkRunSpec, options: Readonly<Record<st
   }
   const log = analog.log;
   return {
-    layout: net.layout,
-    spikes: { t_s: Float64Array.from(log.step.subarray(0, log.length), (j) => j * dt), neuron: log.neuron.slice(0, log.length) },
-    probes: probes.finish(),
-    edges: net.edges,
-    neurons: net.n,
-    synapses: net.edges.reduce((s, e) => s + e.source.length, 0),
-    plasticSynapses: net.nSyn,
-    steps,
-    fastForwardSteps: ffSteps,
-    fastForwardIntervals: ffIntervals,
-    maxDev_mV: ppu.maxDev * consts.lsbH,
-    tagged: ppu.tagged.some((x) => x === 1),
-    proteinSynthesis: ppu.synthesis.some((x) => x === 1),
+    ...networkResult(net, { step: log.step.subarray(0, log.length), neuron: log.neuron.slice(0, log.length) }, dt, probes.finish(), {
+      steps, fastForwardSteps: ffSteps, fastForwardIntervals: ffIntervals, maxDev_mV: ppu.maxDev * consts.lsbH,
+      tagged: ppu.tagged.some((x) => x === 1), proteinSynthesis: ppu.synthesis.some((x) => x === 1),
+    }),
     hardware: {
       mapping, period_ms: mapping.period_ms, ppuUpdates: updates, synapseUpdates: ppu.computed, saturations: { ...ppu.sat },
       format: cfg.format, rounding: cfg.rounding,
