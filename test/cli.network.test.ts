@@ -125,3 +125,16 @@ describe('calcitag run <network experiment>', () => {
     }
   });
 });
+
+describe('calcitag network --seeds with checkpoints', () => {
+  it('refuses --resume and --checkpoints with --seeds (they name one network): one line, exit 2, nothing written', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'calcitag-net-cp-'));
+    for (const flag of [['--resume', dir], ['--checkpoints', join(dir, 'cp')]]) {
+      const r = run(['network', ...SMALL, '--seeds', '2', '--out', join(dir, 'o'), ...flag]);
+      expect(r.status, flag[0]).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(new RegExp(`${flag[0]} names one network's checkpoints`));
+    }
+    expect(existsSync(join(dir, 'o'))).toBe(false);
+  });
+});

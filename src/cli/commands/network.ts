@@ -21,7 +21,7 @@ import { networkSummary, writeNetworkRun, type NetworkRunRecord, type RunCost } 
 import { VERSION } from '../../version.js';
 import { outputFolder, usageError } from '../errors.js';
 import { runNetworkSeeds } from './networkSeeds.js';
-import { checkpointingEngine, parseCheckpointEvery } from './networkCheckpoint.js';
+import { checkpointingEngine, parseCheckpointEvery, type CheckpointFlags } from './networkCheckpoint.js';
 import { parseInteger } from './run.js';
 import { addEngineOptions, engineOptionsFromFlags } from './engineFlags.js';
 import { resolveEngineOptions } from '../../engines/options.js';
@@ -155,6 +155,11 @@ async function networkCommand(file: string | undefined, flags: NetworkFlags): Pr
   const large = largeRunProblem(estimateNetworkRun(exp.description, exp.dt_ms, exp.fast_forward));
   if (large && !flags.allowLarge) usageError(large.replace('fewer trials, shorter protocols or sparser probes', 'fewer neurons, a shorter run, fast-forward or sparser probes'));
   if (flags.seeds !== undefined) {
+    const cp = flags as NetworkFlags & CheckpointFlags;
+    const given = cp.checkpoints !== undefined ? '--checkpoints' : cp.resume !== undefined ? '--resume' : undefined;
+    // they name one network's checkpoints (--checkpoint-every gives each seed's folder its own); a --seeds
+    // folder resumes by running the same command again
+    if (given) usageError(`${given} names one network's checkpoints; with --seeds, --checkpoint-every saves in each seed's folder, and running the same command again resumes (finished seeds are kept)`);
     const recall = exp.readout && exp.readout.recall_onset_s - exp.readout.reference_time_s > 3600 ? '8h' : '10s';
     // The published means hold for the published paradigm only (any seed, engine settings aside).
     const paradigm = memoryParadigm({ recall });
