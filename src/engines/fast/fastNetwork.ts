@@ -18,10 +18,9 @@ import { runSchedule } from '../network/schedule.js';
 import type { NetworkResult, NetworkRunSpec } from '../networkTypes.js';
 import { stepCoefficients, type StepCoefficients } from '../reference/detailedLoop.js';
 import { imposedSpikes, ouStimulator } from '../network/inputs.js';
-import { initialNetworkState, type ImposedSpikes, type NetworkObserver, type NetworkState } from '../reference/networkLoop.js';
+import { initialNetworkState, stepNeurons, type ImposedSpikes, type NetworkObserver, type NetworkState } from '../reference/networkLoop.js';
 import { fastForwardLazy } from './fastForward.js';
 import { LazySynapses } from './lazySynapses.js';
-import { stepNeuronsFast } from './neurons.js';
 import { networkResult } from '../network/result.js';
 
 /** Steps per chunk: progress and stop requests are looked at between chunks. */
@@ -94,7 +93,9 @@ function integrate(r: FastRun, jFrom: number, jTo: number, nextObserve: number):
   let nextObs = nextObserve;
   for (let j = jFrom; j <= jTo; j++) {
     r.stimulate(j);
-    stepNeuronsFast(net, k, st, lam, j, r.background, r.imposed, r.obs);
+    // the reference's neuron step, with the same streams (Box–Muller: the ziggurat moved recall rates by
+    // 0.3–0.5 Hz, docs/network.md), plus each neuron's protein integral for the lazy late phase
+    stepNeurons(net, k, st, j, r.background, r.imposed, r.obs, lam);
     deliverPsps(r, j);
     stepSynapses(r, j);
     st.spiked.fill(0);

@@ -78,8 +78,14 @@ export interface NetworkObserver {
   observe(j: number): number;
 }
 
-/** Step 1 for every neuron; writes this step's spikes into the ring and `spiked`. */
-function stepNeurons(net: CompiledNetwork, k: StepCoefficients, st: NetworkState, j: number, bg: readonly RandomStream[], imposed: ImposedSpikes, obs: NetworkObserver): void {
+/**
+ * Step 1 for every neuron; writes this step's spikes into the ring and `spiked`. `lam` (the fast
+ * engine's): also accumulate each neuron's protein integral Λ += p·dt, which its lazy late phase reads.
+ */
+export function stepNeurons(
+  net: CompiledNetwork, k: StepCoefficients, st: NetworkState, j: number, bg: readonly RandomStream[], imposed: ImposedSpikes, obs: NetworkObserver,
+  lam?: Float64Array,
+): void {
   const { eMem, eSyn, eOU, ouNoise, i0, vRev, vTh, vReset, rMem, tRef } = net.neurons;
   const { v, iSyn, iBg, refractory, iStim, p, sumDev, spiked, ring, ringCount, synthesis } = st;
   const dt = k.dt, eP = k.eP, alpha = k.alpha, thetaPro = k.thetaPro, n = net.n, driven = net.driven;
@@ -122,6 +128,7 @@ function stepNeurons(net: CompiledNetwork, k: StepCoefficients, st: NetworkState
     } else if (p[i] !== 0) {
       p[i] = p[i]! * eP;
     }
+    if (lam !== undefined) lam[i] = lam[i]! + p[i]! * dt;
     if (fire) {
       spiked[i] = 1;
       ring[slot + count++] = i;
