@@ -18,6 +18,8 @@ export interface ExperimentJob {
   readonly experiment: unknown;
   readonly source?: string;
   readonly outDir?: string;
+  /** Continue the interrupted run in `outDir` (keep its finished protocols, see io/runResume.ts). */
+  readonly resume?: boolean;
   readonly flag: Int32Array;
 }
 
@@ -30,6 +32,8 @@ export interface WorkerResult {
   readonly progress: RunProgressNote;
   readonly warnings: string[];
   readonly runDir?: string;
+  /** Protocols kept from the interrupted run (resuming). */
+  readonly kept?: string[];
 }
 
 /** An error of the run, as plain data (errors lose their class crossing threads). */

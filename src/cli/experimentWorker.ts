@@ -7,9 +7,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { watchInterruptFlag } from '../engines/interrupt.js';
 import { NonFiniteStateError, withoutRows } from '../experiments/ensemble.js';
-import { runExperiment } from '../experiments/experimentRun.js';
-import { experimentFolder } from '../io/experimentOutput.js';
+import { runExperiment, type ExperimentProgress } from '../experiments/experimentRun.js';
 import type { ExperimentJob, FromExperimentWorker, WorkerError } from './experimentRunner.js';
+import { runIntoFolder } from './resumableRun.js';
 
 function describe(e: unknown): WorkerError {
   if (e instanceof NonFiniteStateError) return { kind: 'nonfinite', message: e.message };
@@ -26,14 +26,17 @@ async function main(job: ExperimentJob): Promise<void> {
   const post = (m: FromExperimentWorker) => parentPort!.postMessage(m);
   watchInterruptFlag(job.flag);
   try {
-    const res = await runExperiment(job.experiment, {
-      source: job.source,
-      ...(job.outDir !== undefined ? { output: experimentFolder(job.outDir) } : {}),
-      onProgress: (progress) => post({ type: 'progress', progress }),
-    });
+    const onProgress = (progress: ExperimentProgress) => post({ type: 'progress', progress });
+    // into a folder: resumable (every finished protocol recorded in .resume/, see io/runResume.ts)
+    const res = job.outDir !== undefined
+      ? await runIntoFolder(job.experiment, job.outDir, { ...(job.source !== undefined ? { source: job.source } : {}), resume: job.resume === true, onProgress })
+      : await runExperiment(job.experiment, { source: job.source, onProgress });
     post({
       type: 'done',
-      result: { config: res.config, results: res.results.map(withoutRows), summary: res.summary, progress: res.progress, warnings: res.warnings, ...(res.runDir !== undefined ? { runDir: res.runDir } : {}) },
+      result: {
+        config: res.config, results: res.results.map(withoutRows), summary: res.summary, progress: res.progress, warnings: res.warnings,
+        ...(res.runDir !== undefined ? { runDir: res.runDir } : {}), ...('kept' in res ? { kept: res.kept } : {}),
+      },
     });
   } catch (e) {
     post({ type: 'error', error: describe(e) });

@@ -17,6 +17,8 @@ import { existsSync } from 'node:fs';
 import { experimentFromRunConfig, looksLikeExperimentFile } from '../../experiments/experiment.js';
 import { estimateRun, largeRunProblem, MAX_TRIALS } from '../../experiments/limits.js';
 import { runExperimentFile } from './experiment.js';
+import { resumeExperimentFile } from './resume.js';
+import { parseCheckpointEvery } from './networkCheckpoint.js';
 import { isNetworkExperiment, runNetworkFromRun } from './network.js';
 import { createProgressReporter, protocolProgress } from '../../io/progress.js';
 import { addEngineOptions, engineOptionsFromFlags } from './engineFlags.js';
@@ -62,6 +64,9 @@ interface RunFlags {
   json?: boolean;
   quiet?: boolean;
   workers: number;
+  resume?: string;
+  checkpointEvery?: number;
+  checkpoints?: string;
 }
 
 async function runCommand(protocols: string[], flags: RunFlags, command?: Command): Promise<void> {
@@ -71,7 +76,14 @@ async function runCommand(protocols: string[], flags: RunFlags, command?: Comman
     if (isNetworkExperiment(files[0]!)) {
       return runNetworkFromRun(files[0]!, flags as unknown as Record<string, unknown>, (name) => command?.getOptionValueSource(name) === 'cli');
     }
+    if (flags.checkpointEvery !== undefined || flags.checkpoints !== undefined) {
+      usageError(`${flags.checkpoints !== undefined ? '--checkpoints' : '--checkpoint-every'}: network experiments save checkpoints; a single-synapse run keeps every finished protocol, resume it with --resume DIR`);
+    }
+    if (flags.resume !== undefined) return resumeExperimentFile(files[0]!, flags.resume, flags, command);
     return runExperimentFile(files[0]!, flags, command);
+  }
+  for (const f of ['resume', 'checkpointEvery', 'checkpoints'] as const) {
+    if (flags[f] !== undefined) usageError(`--${f === 'resume' ? 'resume' : f === 'checkpoints' ? 'checkpoints' : 'checkpoint-every'}: applies to an experiment file (calcitag run FILE --resume DIR); a run of protocol names is rerun from its folder with calcitag run DIR --out NEW`);
   }
   let cfg: RunConfig;
   try {
@@ -185,6 +197,9 @@ export function registerRun(program: Command): void {
     .option('--allow-large', 'run even if the estimated memory or output size passes 4 GiB')
     .option('--json', 'print one JSON object on stdout and nothing else')
     .option('--quiet', 'no progress output')
-    .option('--workers <n>', 'worker threads for the trials (default: all cores; 0: in the main thread); results do not depend on it', parseInteger('--workers', 0), availableParallelism());
+    .option('--workers <n>', 'worker threads for the trials (default: all cores; 0: in the main thread); results do not depend on it', parseInteger('--workers', 0), availableParallelism())
+    .option('--resume <dir>', 'finish the interrupted run of this experiment file in dir (its finished protocols are kept; a network file: continue from its checkpoints); docs/sweeps.md')
+    .option('--checkpoint-every <s>', 'network experiment files: save the complete state every s seconds of simulated time (reference engine)', parseCheckpointEvery)
+    .option('--checkpoints <dir>', 'network experiment files: where --checkpoint-every saves (default <out>/checkpoints)');
   addEngineOptions(cmd).action(runCommand);
 }
