@@ -34,6 +34,7 @@ interface NetworkFlags {
   neuronsExc?: number;
   neuronsInh?: number;
   p?: number;
+  inDegree?: number;
   dt?: number;
   fastForward?: boolean;
   param: string[];
@@ -81,7 +82,7 @@ async function networkExperiment(file: string | undefined, flags: NetworkFlags):
   }
   let base: NetworkExperiment;
   if (file) {
-    const paradigmFlags = (['assembly', 'recall', 'neuronsExc', 'neuronsInh', 'p'] as const).filter((k) => flags[k] !== undefined);
+    const paradigmFlags = (['assembly', 'recall', 'neuronsExc', 'neuronsInh', 'p', 'inDegree'] as const).filter((k) => flags[k] !== undefined);
     if (paradigmFlags.length > 0) usageError(`--${paradigmFlags[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} builds the paradigm; with an experiment file, change the file instead`);
     if (flags.param.length > 0) usageError('--param: with an experiment file, set parameters in its params section');
     try {
@@ -99,10 +100,12 @@ async function networkExperiment(file: string | undefined, flags: NetworkFlags):
     }
   } else {
     let built;
+    if (flags.p !== undefined && flags.inDegree !== undefined) usageError(`--p ${flags.p} and --in-degree ${flags.inDegree}: give one (a connection probability or a fixed in-degree)`);
     try {
-      built = memoryParadigm({ nExc: flags.neuronsExc, nInh: flags.neuronsInh, assembly: flags.assembly, p: flags.p, recall: flags.recall, params });
+      built = memoryParadigm({ nExc: flags.neuronsExc, nInh: flags.neuronsInh, assembly: flags.assembly, p: flags.p, inDegree: flags.inDegree, recall: flags.recall, params });
     } catch (e) {
-      usageError(`--assembly/--param: ${(e as Error).message}`);
+      const message = (e as Error).message;
+      usageError(`${message.startsWith('in-degree') ? '--in-degree' : '--assembly/--param'}: ${message}`);
     }
     const issues = descriptionIssues(built.description);
     if (issues.length > 0) usageError(issues[0]!);
@@ -259,6 +262,7 @@ export function registerNetwork(program: Command): void {
     .option('--neurons-exc <n>', 'excitatory neurons (default 1600)', parseInteger('--neurons-exc', 3))
     .option('--neurons-inh <n>', 'inhibitory neurons (default 400)', parseInteger('--neurons-inh', 1))
     .option('--p <prob>', 'connection probability of every projection (default 0.1)', parseProbability)
+    .option('--in-degree <k>', 'instead of --p: every neuron gets exactly k inputs, split between exc and inh in proportion to their sizes', parseInteger('--in-degree', 1))
     .option('--dt <ms>', 'integration step, ms (default 0.2)', parseDt)
     .option('--no-fast-forward', 'integrate every step (no fast-forward after learning)')
     .option('--param <name=value>', 'model parameter override (repeatable), e.g. --param theta_pro=2.1', (v: string, acc: string[]) => [...acc, v], [] as string[])

@@ -65,7 +65,6 @@ export function compileNetwork(d: NetworkDescription, seed: number, dt: number):
   const drawn = drawProjections(d, seed);
   const { inStart, synPre, synPost } = plasticSynapses(drawn, n);
   const nSyn = synPre.length;
-  const plasticOut = bySource(synPre, n);
 
   // Outgoing edges grouped by delay, each neuron's sorted by target.
   const delayOf = drawn.map((pr) => {
@@ -88,7 +87,7 @@ export function compileNetwork(d: NetworkDescription, seed: number, dt: number):
         const m = source[k]!, t = tgt[k]!, e = fill[m]!++;
         target[e] = t;
         kick_nA[e] = pr.spec.plastic ? 0 : ((inh ? -1 : 1) * pr.spec.weight_mV!) / neurons.rMem[t]!;
-        synapse[e] = pr.spec.plastic ? findSynapse(plasticOut, synPost, m, t) : -1;
+        synapse[e] = pr.spec.plastic ? findSynapse(inStart, synPre, m, t) : -1;
       }
     }
     for (let m = 0; m < n; m++) sortSegment(target, kick_nA, synapse, outStart[m]!, outStart[m + 1]!);
@@ -145,23 +144,16 @@ function plasticSynapses(drawn: ReturnType<typeof drawProjections>, n: number): 
   return { inStart, synPre, synPost };
 }
 
-/** Plastic synapses by source neuron: outSyn[outStart[m]] … (ascending synapse index, hence ascending target). */
-function bySource(synPre: Int32Array, n: number): { outStart: Int32Array; outSyn: Int32Array } {
-  const outStart = new Int32Array(n + 1);
-  for (const m of synPre) outStart[m + 1]++;
-  for (let i = 0; i < n; i++) outStart[i + 1] += outStart[i]!;
-  const fill = outStart.slice(0, n), outSyn = new Int32Array(synPre.length);
-  for (let s = 0; s < synPre.length; s++) outSyn[fill[synPre[s]!]!++] = s;
-  return { outStart, outSyn };
-}
-
-/** The plastic synapse from m to t (binary search among m's synapses, which ascend by target). */
-function findSynapse(out: { outStart: Int32Array; outSyn: Int32Array }, synPost: Int32Array, m: number, t: number): number {
-  let lo = out.outStart[m]!, hi = out.outStart[m + 1]! - 1;
+/**
+ * The plastic synapse from m to t: a binary search among t's synapses, which ascend by source (no
+ * by-source index is built for this: it would be 4 bytes per synapse more at construction's peak).
+ */
+function findSynapse(inStart: Int32Array, synPre: Int32Array, m: number, t: number): number {
+  let lo = inStart[t]!, hi = inStart[t + 1]! - 1;
   while (lo <= hi) {
-    const mid = (lo + hi) >> 1, s = out.outSyn[mid]!, post = synPost[s]!;
-    if (post === t) return s;
-    if (post < t) lo = mid + 1;
+    const mid = (lo + hi) >> 1, pre = synPre[mid]!;
+    if (pre === m) return mid;
+    if (pre < m) lo = mid + 1;
     else hi = mid - 1;
   }
   throw new Error(`internal: no plastic synapse ${m} → ${t}`);

@@ -37,6 +37,7 @@ export function expectedSynapses(d: NetworkDescription): number {
     if (c.rule === 'all-to-all') n += pairs;
     else if (c.rule === 'one-to-one') n += Math.min(a, b);
     else if (c.rule === 'fixed-probability') n += c.p * pairs;
+    else if (c.rule === 'fixed-in-degree') n += c.in_degree * b;
     else n += c.edges.source.length;
   }
   return n;

@@ -34,6 +34,11 @@ const Connectivity = z.discriminatedUnion('rule', [
   z.object({ rule: z.literal('one-to-one') }).strict(),
   z.object({ rule: z.literal('fixed-probability'), p: finite().gte(0).lte(1, { message: 'must be ≤ 1' }), autapses: z.boolean().optional() }).strict(),
   z.object({
+    rule: z.literal('fixed-in-degree'),
+    in_degree: count().gte(0, { message: 'must be ≥ 0' }).describe('edges onto every target neuron, from distinct source neurons (at most the source population\'s size, less one onto itself without autapses)'),
+    autapses: z.boolean().optional(),
+  }).strict(),
+  z.object({
     rule: z.literal('explicit'),
     file: z.string().min(1).describe('edges file, relative to the experiment file'),
     format: z.enum(['cpp-matrix', 'sonata']).describe("'cpp-matrix': the C++ simulator's connections.txt (N × N 0/1 over all neurons); 'sonata': a SONATA edges HDF5 file"),

@@ -30,6 +30,8 @@ export type ConnectivityRule =
   | { readonly rule: 'all-to-all'; readonly autapses?: boolean }
   | { readonly rule: 'one-to-one' }
   | { readonly rule: 'fixed-probability'; readonly p: number; readonly autapses?: boolean }
+  /** Every target neuron gets exactly `in_degree` edges from distinct source neurons (the alternative to p). */
+  | { readonly rule: 'fixed-in-degree'; readonly in_degree: number; readonly autapses?: boolean }
   /** Explicit edges in local indices of the source and target populations (e.g. read from a file). */
   | { readonly rule: 'explicit'; readonly edges: EdgeList };
 

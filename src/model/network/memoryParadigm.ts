@@ -23,6 +23,12 @@ export interface MemoryParadigmOptions {
   readonly assembly?: number;
   /** Connection probability of every projection. */
   readonly p?: number;
+  /**
+   * Instead of p: every neuron receives exactly `inDegree` edges per projection onto it — from each
+   * population the same share as p gives on average, i.e. k·N_source/N over all neurons N (so E→E gets
+   * round(k·N_E/N), I→E round(k·N_I/N)).
+   */
+  readonly inDegree?: number;
   readonly recall?: RecallDelay;
   /** Fraction of the assembly stimulated at recall (the first ones). */
   readonly recallFraction?: number;
@@ -37,9 +43,16 @@ export interface MemoryParadigmOptions {
   readonly params?: Readonly<Record<string, number>>;
   /** Interval of the weight and protein curves, s. */
   readonly curveInterval_s?: number;
+  /**
+   * The weight curves average at most this many synapses per group, drawn once per network from the
+   * probe's stream; all of them below it (default 10^6: every synapse of the published 2000 neurons).
+   */
+  readonly curveSynapses?: number;
 }
 
 export const LEARNING_ONSETS_S = [10.0, 10.5, 11.0] as const;
+/** Synapses averaged per weight curve at most (beyond, a sample): keeps probes cheap at 20 000 neurons. */
+export const CURVE_SYNAPSES = 1_000_000;
 export const STIMULUS_DURATION_S = 0.1;
 /** Recall onset and end of the run, s, for each recall delay. */
 export const RECALL_TIMES: Readonly<Record<RecallDelay, { onset_s: number; t_max_s: number }>> = {
@@ -54,9 +67,9 @@ export function poissonInputCurrent(P: ModelParams, nStim: number, rate_Hz: numb
 }
 
 /** The resolved options (every default filled in). */
-export function memoryParadigmDefaults(o: MemoryParadigmOptions = {}): Required<Omit<MemoryParadigmOptions, 'params'>> & { params: Readonly<Record<string, number>> } {
+export function memoryParadigmDefaults(o: MemoryParadigmOptions = {}): Required<Omit<MemoryParadigmOptions, 'params' | 'inDegree'>> & { params: Readonly<Record<string, number>>; inDegree: number | undefined } {
   return {
-    nExc: o.nExc ?? 1600, nInh: o.nInh ?? 400, assembly: o.assembly ?? 150, p: o.p ?? 0.1,
+    nExc: o.nExc ?? 1600, nInh: o.nInh ?? 400, assembly: o.assembly ?? 150, p: o.p ?? 0.1, inDegree: o.inDegree, curveSynapses: o.curveSynapses ?? CURVE_SYNAPSES,
     recall: o.recall ?? '10s', recallFraction: o.recallFraction ?? 0.5, nStim: o.nStim ?? 25, stimRate_Hz: o.stimRate_Hz ?? 100,
     wEI_h0: o.wEI_h0 ?? 2, wIE_h0: o.wIE_h0 ?? 4, wII_h0: o.wII_h0 ?? 4, params: o.params ?? {}, curveInterval_s: o.curveInterval_s ?? 0.1,
   };
@@ -88,10 +101,41 @@ export function memoryParadigm(options: MemoryParadigmOptions = {}): { descripti
   };
 }
 
+type ParadigmRule = { readonly rule: 'fixed-probability'; readonly p: number } | { readonly rule: 'fixed-in-degree'; readonly in_degree: number };
+
+/**
+ * The four projections' rules: p for all, or with an in-degree k each neuron's k inputs split between
+ * the populations in proportion to their sizes (as p does on average): round(k·N_source/(N_E + N_I)).
+ */
+export function paradigmConnectivity(o: { nExc: number; nInh: number; p: number; inDegree: number | undefined }): Record<'EE' | 'EI' | 'IE' | 'II', ParadigmRule> {
+  if (o.inDegree === undefined) {
+    const random = { rule: 'fixed-probability', p: o.p } as const;
+    return { EE: random, EI: random, IE: random, II: random };
+  }
+  const k = o.inDegree, n = o.nExc + o.nInh;
+  const fromExc = { rule: 'fixed-in-degree', in_degree: Math.round((k * o.nExc) / n) } as const;
+  const fromInh = { rule: 'fixed-in-degree', in_degree: Math.round((k * o.nInh) / n) } as const;
+  return { EE: fromExc, EI: fromExc, IE: fromInh, II: fromInh };
+}
+
+/** The largest in-degree whose split leaves every projection within its source population (itself excluded). */
+export function paradigmInDegreeMax(nExc: number, nInh: number): number {
+  const n = nExc + nInh;
+  let k = n;
+  while (k > 0 && (Math.round((k * nExc) / n) > nExc - 1 || Math.round((k * nInh) / n) > nInh - 1)) k--;
+  return k;
+}
+
 export function memoryNetworkDescription(options: MemoryParadigmOptions = {}): NetworkDescription {
   const o = memoryParadigmDefaults(options);
   if (!(Number.isInteger(o.assembly) && o.assembly >= 2 && o.assembly < o.nExc)) {
     throw new Error(`assembly = ${o.assembly}: must be a whole number in [2, ${o.nExc - 1}] (the first excitatory neurons; the rest are the control population)`);
+  }
+  if (o.inDegree !== undefined) {
+    const most = paradigmInDegreeMax(o.nExc, o.nInh);
+    if (!(Number.isInteger(o.inDegree) && o.inDegree >= 1 && o.inDegree <= most)) {
+      throw new Error(`in-degree = ${o.inDegree}: must be a whole number in [1, ${most}] (inputs per neuron, split between ${o.nExc} exc and ${o.nInh} inh in proportion, no self-connections)`);
+    }
   }
   const P = resolveParams(o.params, 'network');
   const h0 = P.h0;
@@ -106,23 +150,27 @@ export function memoryNetworkDescription(options: MemoryParadigmOptions = {}): N
   const every = o.curveInterval_s;
   const assembly = { population: 'exc', from: 0, to: o.assembly };
   const control = { population: 'exc', from: o.assembly, to: o.nExc };
+  const connectivity = paradigmConnectivity(o);
+  // E→E synapses within a group of g neurons, expected; a sample is asked for only where there may be more than the cap.
+  const ee = connectivity.EE;
+  const within = (g: number) => g * (g - 1) * (ee.rule === 'fixed-probability' ? ee.p : ee.in_degree / (o.nExc - 1));
+  const cap = (g: number) => (within(g) > o.curveSynapses / 2 ? { sample: o.curveSynapses } : {});
   const probes: ProbeSpec[] = [
-    { name: 'assembly_synapses', kind: 'synapses', target: { projection: 'EE', sources: assembly, targets: assembly }, variables: ['h', 'z'], interval_s: every, reduce: 'mean-sd' },
-    { name: 'control_synapses', kind: 'synapses', target: { projection: 'EE', sources: control, targets: control }, variables: ['h', 'z'], interval_s: every, reduce: 'mean-sd' },
+    { name: 'assembly_synapses', kind: 'synapses', target: { projection: 'EE', sources: assembly, targets: assembly }, variables: ['h', 'z'], interval_s: every, reduce: 'mean-sd', ...cap(o.assembly) },
+    { name: 'control_synapses', kind: 'synapses', target: { projection: 'EE', sources: control, targets: control }, variables: ['h', 'z'], interval_s: every, reduce: 'mean-sd', ...cap(o.nExc - o.assembly) },
     { name: 'assembly_protein', kind: 'neurons', target: assembly, variables: ['p'], interval_s: every, reduce: 'mean-sd' },
     { name: 'control_protein', kind: 'neurons', target: control, variables: ['p'], interval_s: every, reduce: 'mean-sd' },
   ];
-  const random = { rule: 'fixed-probability', p: o.p } as const;
   return {
     name: `memory-network-${o.assembly}-${o.recall}`,
-    description: `Luboeinski & Tetzlaff (2021) memory paradigm: ${o.nExc} exc + ${o.nInh} inh, p = ${o.p}, assembly ${o.assembly}, recall of ${recalled} neurons after ${o.recall}`,
+    description: `Luboeinski & Tetzlaff (2021) memory paradigm: ${o.nExc} exc + ${o.nInh} inh, ${o.inDegree !== undefined ? `in-degree ${o.inDegree}` : `p = ${o.p}`}, assembly ${o.assembly}, recall of ${recalled} neurons after ${o.recall}`,
     params: P,
     populations: [{ name: 'exc', size: o.nExc }, { name: 'inh', size: o.nInh, inhibitory: true }],
     projections: [
-      { name: 'EE', source: 'exc', target: 'exc', connectivity: random, plastic: true },
-      { name: 'EI', source: 'exc', target: 'inh', connectivity: random, plastic: false, weight_mV: o.wEI_h0 * h0 },
-      { name: 'IE', source: 'inh', target: 'exc', connectivity: random, plastic: false, weight_mV: o.wIE_h0 * h0 },
-      { name: 'II', source: 'inh', target: 'inh', connectivity: random, plastic: false, weight_mV: o.wII_h0 * h0 },
+      { name: 'EE', source: 'exc', target: 'exc', connectivity: connectivity.EE, plastic: true },
+      { name: 'EI', source: 'exc', target: 'inh', connectivity: connectivity.EI, plastic: false, weight_mV: o.wEI_h0 * h0 },
+      { name: 'IE', source: 'inh', target: 'exc', connectivity: connectivity.IE, plastic: false, weight_mV: o.wIE_h0 * h0 },
+      { name: 'II', source: 'inh', target: 'inh', connectivity: connectivity.II, plastic: false, weight_mV: o.wII_h0 * h0 },
     ],
     stimuli: [ou('learning', o.assembly, LEARNING_ONSETS_S[0], LEARNING_ONSETS_S.length), ou('recall', recalled, recall.onset_s, 1)],
     probes,

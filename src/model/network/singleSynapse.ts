@@ -40,7 +40,7 @@ export function asSingleSynapse(d: NetworkDescription): { protocol: Protocol; pa
     return { reason: 'it is not one plastic synapse from the first neuron to the second with the default delay' };
   }
   const c = pr!.connectivity;
-  if (c.rule === 'fixed-probability' || (c.rule === 'explicit' && c.edges.source.length !== 1)) return { reason: 'its one synapse is not certain to exist' };
+  if (c.rule === 'fixed-probability' || (c.rule === 'fixed-in-degree' && c.in_degree !== 1) || (c.rule === 'explicit' && c.edges.source.length !== 1)) return { reason: 'its one synapse is not certain to exist' };
   const s = d.stimuli[0];
   if (d.stimuli.length < 1 || d.stimuli.length > 2 || s!.kind !== 'spike-trains' || s!.target.population !== pre!.name) {
     return { reason: 'it is not driven by one spike-train stimulus of the presynaptic neuron' };

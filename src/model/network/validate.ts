@@ -31,6 +31,12 @@ export function resolveRange(layout: readonly PopulationLayout[], r: NeuronRange
   return { from: pop.offset + from, to: pop.offset + to };
 }
 
+/** The largest in-degree a projection can have: its source population's size, less one without autapses onto itself. */
+export function inDegreeMax(d: Pick<NetworkDescription, 'populations'>, source: string, target: string, autapses: boolean): number {
+  const size = d.populations.find((p) => p.name === source)?.size ?? 0;
+  return source === target && !autapses ? Math.max(0, size - 1) : size;
+}
+
 /** Every problem of the description; empty when it can run. */
 export function descriptionIssues(d: NetworkDescription): string[] {
   const issues: string[] = [];
@@ -63,6 +69,12 @@ export function descriptionIssues(d: NetworkDescription): string[] {
     }
     const c = pr.connectivity;
     if (c.rule === 'fixed-probability' && !(c.p >= 0 && c.p <= 1)) issues.push(`${at}.connectivity.p: must be in [0, 1] (got ${c.p})`);
+    if (c.rule === 'fixed-in-degree') {
+      const most = inDegreeMax(d, pr.source, pr.target, c.autapses === true);
+      if (!(Number.isInteger(c.in_degree) && c.in_degree >= 0 && c.in_degree <= most)) {
+        issues.push(`${at}.connectivity.in_degree: must be a whole number in [0, ${most}] (distinct sources in '${pr.source}'${pr.source === pr.target && c.autapses !== true ? ', itself excluded' : ''}; got ${c.in_degree})`);
+      }
+    }
     if (c.rule === 'one-to-one') {
       const s = d.populations.find((p) => p.name === pr.source)?.size;
       const t = d.populations.find((p) => p.name === pr.target)?.size;
@@ -75,7 +87,8 @@ export function descriptionIssues(d: NetworkDescription): string[] {
       issues.push(`${at}.plastic: the STC synapse is excitatory; '${pr.source}' is inhibitory`);
     }
     const sizes = [pr.source, pr.target].map((n) => d.populations.find((p) => p.name === n)?.size ?? 0);
-    const expected = c.rule === 'all-to-all' ? sizes[0]! * sizes[1]! : c.rule === 'fixed-probability' ? c.p * sizes[0]! * sizes[1]! : c.rule === 'one-to-one' ? sizes[0]! : c.edges.source.length;
+    const expected = c.rule === 'all-to-all' ? sizes[0]! * sizes[1]! : c.rule === 'fixed-probability' ? c.p * sizes[0]! * sizes[1]!
+      : c.rule === 'fixed-in-degree' ? c.in_degree * sizes[1]! : c.rule === 'one-to-one' ? sizes[0]! : c.edges.source.length;
     if (expected > LIMITS.edges) issues.push(`${at}.connectivity: about ${expected.toExponential(2)} edges; at most ${LIMITS.edges} per projection are allowed`);
     if (pr.delay_ms !== undefined && !(pr.delay_ms >= 0 && pr.delay_ms <= 1000)) issues.push(`${at}.delay_ms: must be in [0, 1000] ms (got ${pr.delay_ms})`);
   });
