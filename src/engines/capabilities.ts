@@ -15,6 +15,12 @@ export function whyEngineCannotRun(engine: Engine, d: NetworkDescription): strin
   return own ? `engine '${engine.name}' cannot run '${d.name}': ${own}` : undefined;
 }
 
+/** Why the engine cannot split one network across `workers` threads (undefined: it can, or one thread is asked). */
+export function whyEngineCannotSplit(engine: Engine, workers: number): string | undefined {
+  if (workers <= 1 || engine.runNetworkPart) return undefined;
+  return `engine '${engine.name}' cannot split one network across threads (--workers ${workers})`;
+}
+
 /** Settings of one single-synapse trial besides its description (see TrialSpec). */
 export type SingleSynapseSettings = Omit<TrialSpec, 'params' | 'protocol'>;
 

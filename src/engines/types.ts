@@ -6,6 +6,7 @@ import type { ModelParams } from '../model/parameters.js';
 import type { NetworkDescription } from '../model/network/description.js';
 import type { OutcomeClass, Protocol } from '../model/protocols.js';
 import type { NetworkResult, NetworkRunSpec } from './networkTypes.js';
+import type { Team } from './team.js';
 
 /** Everything one single-synapse trial needs: plain data, built before and independent of any engine. */
 export interface TrialSpec {
@@ -166,6 +167,12 @@ export interface Engine {
   cannotRun?(d: NetworkDescription): string | undefined;
   /** Runs any description the engine accepts (see {@link whyEngineCannotRun}). */
   runNetwork?(spec: NetworkRunSpec): NetworkResult;
+  /**
+   * Runs one rank's part of a network split across a Team (every rank calls it with the same spec;
+   * rank 0 returns the result, equal bit for bit to runNetwork's). Absent: the engine cannot split a
+   * network (see whyEngineCannotSplit).
+   */
+  runNetworkPart?(spec: NetworkRunSpec, team: Team): NetworkResult | undefined;
   /** The options it accepts, for help texts and flags (absent: none). */
   readonly options?: readonly EngineOption[];
   /**

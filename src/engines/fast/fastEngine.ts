@@ -5,7 +5,7 @@
  */
 import { runReferenceTrial } from '../reference/referenceEngine.js';
 import type { Engine } from '../types.js';
-import { runFastNetwork } from './fastNetwork.js';
+import { runFastNetwork, runFastNetworkPart } from './fastNetwork.js';
 
 export const fastEngine: Engine = {
   name: 'fast',
@@ -13,4 +13,5 @@ export const fastEngine: Engine = {
   recordsProbes: true,
   runTrial: runReferenceTrial,
   runNetwork: runFastNetwork,
+  runNetworkPart: runFastNetworkPart,
 };

@@ -1,27 +1,31 @@
 /**
  * The fast network engine's run: neurons stepped on the grid as the reference engine steps them
- * (neurons.ts: the reference's update in its order, the background noise drawn by ziggurat), plastic synapses advanced
- * lazily (lazySynapses.ts), and a fast-forward that touches only the neurons and the synapses whose
- * tags end (fastForward.ts). Within step j:
+ * (its stepNeurons, the same streams), plastic synapses advanced lazily (lazySynapses.ts), and a
+ * fast-forward that touches only the neurons and the synapses whose tags end (fastForward.ts).
+ * Within step j:
  *  1. every neuron (membrane, background, protein with Σ|h − h0| of the previous step); Λ += p·dt;
  *  2. PSPs of spikes from `delay` steps ago, with the weight of step j − 1 read from the lazy synapse;
  *  3. every neuron's Σ|h − h0| decays by e_0; calcium jumps of presynaptic spikes t_c,delay ago and of
  *     this step's postsynaptic spikes (each synapse brought to step j − 1, then c jumps); then the
  *     wake-ups due (ends of calcium episodes, ends of tags).
+ *
+ * A run may be split across the ranks of a Team (partition.ts, fastRank.ts): each rank does these
+ * steps for its own neurons and the synapses ending on them. Step j needs other ranks' spikes only
+ * from steps ≤ j − d (d the smallest synaptic or calcium delay), so the ranks meet once per d steps
+ * (NEST's min-delay exchange). Every target neuron receives the same additions and draws the same
+ * numbers in the same order however the network is split: results are bit-identical for any number of
+ * ranks, and one rank is the single-thread engine.
  */
-import { PairBuffer } from '../../model/network/edges.js';
 import { descriptionIssues } from '../../model/network/validate.js';
-import { entityStream, type RandomStream } from '../../random/streams.js';
-import { compileNetwork, type CompiledNetwork } from '../network/compile.js';
-import { NetworkProbes, type ProbedState } from '../network/probes.js';
+import { compileNetwork } from '../network/compile.js';
 import { runSchedule } from '../network/schedule.js';
 import type { NetworkResult, NetworkRunSpec } from '../networkTypes.js';
-import { stepCoefficients, type StepCoefficients } from '../reference/detailedLoop.js';
-import { imposedSpikes, ouStimulator } from '../network/inputs.js';
-import { initialNetworkState, stepNeurons, type ImposedSpikes, type NetworkObserver, type NetworkState } from '../reference/networkLoop.js';
-import { fastForwardLazy } from './fastForward.js';
-import { LazySynapses } from './lazySynapses.js';
+import { stepCoefficients } from '../reference/detailedLoop.js';
+import { stepNeurons } from '../reference/networkLoop.js';
 import { networkResult } from '../network/result.js';
+import { soloTeam, type Team } from '../team.js';
+import { fastForwardLazy } from './fastForward.js';
+import { createRank, type FastRank } from './fastRank.js';
 
 /** Steps per chunk: progress and stop requests are looked at between chunks. */
 const CHUNK = 5_000;
@@ -29,57 +33,53 @@ const CHUNK = 5_000;
 const RECOMPUTE_EVERY = 50_000;
 const NEVER = 0x7fffffff;
 
-/** Everything one run of the fast engine holds. */
-interface FastRun {
-  readonly net: CompiledNetwork;
-  readonly k: StepCoefficients;
-  /** Neuron state (the reference's arrays; its synapse arrays are empty). */
-  readonly st: NetworkState;
-  readonly lam: Float64Array;
-  readonly syn: LazySynapses;
-  readonly background: readonly RandomStream[];
-  readonly imposed: ImposedSpikes;
-  readonly stimulate: (j: number) => void;
-  readonly obs: NetworkObserver;
-}
-
-/** Step 2: PSPs of the spikes `delay` steps ago (plastic weights as of step j − 1). */
-function deliverPsps(r: FastRun, j: number): void {
-  const { net, st, syn } = r;
-  const { ring, ringCount, iSyn } = st;
+/** Step 2: PSPs of the spikes `delay` steps ago onto this rank's neurons (plastic weights as of step j − 1). */
+function deliverPsps(r: FastRank, j: number): void {
+  const { net, syn, iSyn } = r;
+  const { ring, count, size, ranks, bounds } = r.spikes;
   const rMem = net.neurons.rMem, n = net.n;
-  for (const g of net.delays) {
-    const from = j - g.delaySteps;
-    if (from < 0) continue;
-    const slot = from % st.ringSize, base = slot * n, count = ringCount[slot]!;
-    const { outStart, target, kick_nA, synapse } = g;
-    for (let q = 0; q < count; q++) {
-      const m = ring[base + q]!;
-      for (let e = outStart[m]!, end = outStart[m + 1]!; e < end; e++) {
-        const t = target[e]!, s = synapse[e]!;
-        iSyn[t] = iSyn[t]! + (s < 0 ? kick_nA[e]! : syn.weight(s, j - 1) / rMem[t]!);
+  for (let gi = 0; gi < net.delays.length; gi++) {
+    const g = net.delays[gi]!;
+    const sent = j - g.delaySteps;
+    if (sent < 0) continue;
+    const slot = sent % size;
+    const { from, to } = r.psp[gi]!;
+    const { target, kick_nA, synapse } = g;
+    // every rank's spikes of that step, in rank order: ascending neuron index, as on one thread
+    for (let q0 = 0; q0 < ranks; q0++) {
+      const base = slot * n + bounds[q0]!, cnt = count[slot * ranks + q0]!;
+      for (let q = 0; q < cnt; q++) {
+        const m = ring[base + q]!;
+        for (let e = from[m]!, end = to[m]!; e < end; e++) {
+          const t = target[e]!, s = synapse[e]!;
+          iSyn[t] = iSyn[t]! + (s < 0 ? kick_nA[e]! : syn.weight(s, j - 1) / rMem[t]!);
+        }
       }
     }
   }
 }
 
 /** Step 3: calcium jumps of step j (presynaptic arrivals first, then postsynaptic spikes), then wake-ups. */
-function stepSynapses(r: FastRun, j: number): void {
-  const { net, st, syn, k } = r;
+function stepSynapses(r: FastRank, j: number): void {
+  const { net, syn, k } = r;
+  const { ring, count, size, ranks, bounds } = r.spikes;
+  const n = net.n;
   syn.step = j;
   syn.decaySums(1);
-  const { ring, ringCount } = st;
-  const { outStart, outSyn } = syn;
-  const from = j - net.caDelay;
-  if (from >= 0) {
-    const slot = from % st.ringSize, base = slot * net.n, count = ringCount[slot]!;
-    for (let q = 0; q < count; q++) {
-      const m = ring[base + q]!;
-      for (let e = outStart[m]!, end = outStart[m + 1]!; e < end; e++) syn.jump(outSyn[e]!, j, k.cPre);
+  const { outStart, outSyn } = r.out;
+  const sent = j - net.caDelay;
+  if (sent >= 0) {
+    const slot = sent % size;
+    for (let q0 = 0; q0 < ranks; q0++) {
+      const base = slot * n + bounds[q0]!, cnt = count[slot * ranks + q0]!;
+      for (let q = 0; q < cnt; q++) {
+        const m = ring[base + q]!;
+        for (let e = outStart[m]!, end = outStart[m + 1]!; e < end; e++) syn.jump(outSyn[e]!, j, k.cPre);
+      }
     }
   }
-  const slot = j % st.ringSize, base = slot * net.n, count = ringCount[slot]!;
-  for (let q = 0; q < count; q++) {
+  const slot = j % size, base = slot * n + r.lo, cnt = count[slot * ranks + r.team.rank]!;
+  for (let q = 0; q < cnt; q++) {
     const t = ring[base + q]!;
     for (let s = net.inStart[t]!, end = net.inStart[t + 1]!; s < end; s++) syn.jump(s, j, k.cPost);
   }
@@ -87,86 +87,124 @@ function stepSynapses(r: FastRun, j: number): void {
   if (j % RECOMPUTE_EVERY === 0) syn.recomputeSums(net.inStart);
 }
 
-/** Integrates steps jFrom … jTo (inclusive); observes at the steps the observer asks for. */
-function integrate(r: FastRun, jFrom: number, jTo: number, nextObserve: number): void {
-  const { net, k, st, lam } = r;
+/** Rank 0 copies the exchanged spikes of the steps after `logged` through jLast into its log. */
+function logThrough(r: FastRank, jLast: number): void {
+  if (r.team.rank !== 0) return;
+  const { ring, count, size, ranks, bounds, n } = r.spikes;
+  for (let j = r.logged + 1; j <= jLast; j++) {
+    const slot = j % size;
+    for (let q0 = 0; q0 < ranks; q0++) {
+      const base = slot * n + bounds[q0]!, cnt = count[slot * ranks + q0]!;
+      for (let q = 0; q < cnt; q++) r.log.push(j, ring[base + q]!);
+    }
+  }
+  r.logged = jLast;
+}
+
+/** Probes at step j (every rank brings its probed synapses to j, rank 0 samples); returns the next step wanted. */
+function observe(r: FastRank, j: number, sample: () => number): number {
+  r.syn.step = j;
+  r.syn.advanceAll(r.probed, j);
+  r.team.barrier();
+  let next = NEVER;
+  if (r.team.rank === 0) {
+    logThrough(r, j);
+    if (r.cView !== r.syn.c) for (const s of r.probed) r.cView[s] = r.syn.c[s]! / r.k.eC;
+    next = sample();
+  }
+  return r.team.broadcast(next);
+}
+
+/** Integrates steps jFrom … jTo (inclusive), all ranks in step; observes at the steps the probes ask for. */
+function integrate(r: FastRank, jFrom: number, jTo: number, nextObserve: number, dt: number): void {
+  const { team, k, local, spikes } = r;
   let nextObs = nextObserve;
   for (let j = jFrom; j <= jTo; j++) {
+    if (j !== jFrom && (j - jFrom) % r.window === 0) {
+      // every rank's spikes through step j − 1 are written: exchange (and log them)
+      team.barrier();
+      logThrough(r, j - 1);
+    }
     r.stimulate(j);
-    // the reference's neuron step, with the same streams (Box–Muller: the ziggurat moved recall rates by
-    // 0.3–0.5 Hz, docs/network.md), plus each neuron's protein integral for the lazy late phase
-    stepNeurons(net, k, st, j, r.background, r.imposed, r.obs, lam);
+    // the reference's neuron step, with the same streams, plus each neuron's protein integral for the lazy late phase
+    stepNeurons(local.net, k, local.st, j, r.background, r.imposed, r.obs, local.lam);
+    spikes.publish(team.rank, j, local.st.ring, local.st.ringCount[0]!);
+    if (r.sameStep) team.barrier();
     deliverPsps(r, j);
     stepSynapses(r, j);
-    st.spiked.fill(0);
-    if (j === nextObs) nextObs = r.obs.observe(j);
+    local.st.spiked.fill(0);
+    if (j === nextObs) nextObs = observe(r, j, () => r.probes.atStep(r.view, j, dt, NEVER));
   }
 }
 
-export function runFastNetwork(spec: NetworkRunSpec): NetworkResult {
+/** A fast-forward stretch (all ranks): spikes logged and the exchange emptied first. */
+function fastForward(r: FastRank, spec: NetworkRunSpec, from: number, to: number, dt: number): number {
+  const { team, local, syn } = r;
+  team.barrier();
+  logThrough(r, from);
+  if (team.rank === 0) r.spikes.count.fill(0);
+  r.logged = to; // no spikes in a fast-forward
+  team.barrier();
+  return fastForwardLazy(spec.description.params, local.st, local.lam, syn, from, to, dt, (t, j) => {
+    observe(r, j, () => {
+      r.probes.atFastForward(r.view, t, dt);
+      spec.onProgress?.(t);
+      return NEVER;
+    });
+  });
+}
+
+/**
+ * Runs rank team.rank's part of the network (every rank calls this with the same spec); rank 0
+ * returns the whole run's result, the others undefined.
+ */
+export function runFastNetworkPart(spec: NetworkRunSpec, team: Team): NetworkResult | undefined {
   const d = spec.description;
   const issues = descriptionIssues(d);
   if (issues.length > 0) throw new Error(`network description '${d.name}': ${issues.join('; ')}`);
   const dt = spec.dt_ms * 1e-3;
-  const P = d.params;
   const net = compileNetwork(d, spec.seed, dt);
-  const k = stepCoefficients(P, dt);
-  // The reference's neuron state without its per-synapse arrays (the lazy synapses keep their own).
-  const st = initialNetworkState({ ...net, nSyn: 0 }, k);
-  const lam = new Float64Array(net.n);
-  const shared = entityStream(spec.seed, spec.trial, 'neuron', -1 >>> 0, 'plasticityNoise');
-  const noise = Array.from({ length: net.n }, (_, i): RandomStream =>
-    net.inStart[i + 1]! > net.inStart[i]! ? entityStream(spec.seed, spec.trial, 'neuron', i, 'plasticityNoise') : shared);
-  const syn = new LazySynapses(net, P, dt, k.eC, k.hE0, { p: st.p, lam }, st.sumDev, noise);
-  const probes = new NetworkProbes(d, net, spec.seed, dt);
-  const probed = probes.probedSynapses();
-  // Probes of c read the calcium of step j; a lazy synapse holds the one entering step j + 1.
-  const cView = probes.probesSynapseVariable('c') ? new Float64Array(net.nSyn) : syn.c;
-  const view: ProbedState = { v: st.v, iSyn: st.iSyn, iBg: st.iBg, p: st.p, c: cView, h: syn.h, z: syn.z };
-  const bringProbed = (j: number) => {
-    syn.step = j;
-    syn.advanceAll(probed, j);
-    if (cView !== syn.c) for (const s of probed) cView[s] = syn.c[s]! / k.eC;
-  };
-  const log = new PairBuffer();
-  const run: FastRun = {
-    net, k, st, lam, syn,
-    background: Array.from({ length: net.n }, (_, i): RandomStream => entityStream(spec.seed, spec.trial, 'neuron', i, 'backgroundNoise')),
-    imposed: imposedSpikes(spec, net, dt),
-    stimulate: ouStimulator(spec, net, st.iStim, dt),
-    obs: {
-      spike: (j: number, i: number) => log.push(j, i),
-      observe: (j: number) => {
-        bringProbed(j);
-        return probes.atStep(view, j, dt, NEVER);
-      },
-    },
-  };
-
+  const k = stepCoefficients(d.params, dt);
+  const r = createRank(spec, net, k, dt, team);
   let steps = 0, ffSteps = 0;
   const ffIntervals: Array<[number, number]> = [];
   for (const seg of runSchedule(d, dt, spec.fastForward)) {
     if (seg.mode === 'fast-forward') {
       ffIntervals.push([seg.from * dt, seg.to * dt]);
-      ffSteps += fastForwardLazy(P, st, lam, syn, seg.from, seg.to, dt, (t, j) => {
-        bringProbed(j);
-        probes.atFastForward(view, t, dt);
-        spec.onProgress?.(t);
-      });
+      ffSteps += fastForward(r, spec, seg.from, seg.to, dt);
       continue;
     }
+    r.logged = seg.from - 1;
     for (let j0 = seg.from; j0 <= seg.to; j0 += CHUNK) {
-      if (spec.shouldStop?.()) throw new Error(`run stopped at t = ${(j0 * dt).toFixed(3)} s`);
+      if (team.broadcast(spec.shouldStop?.() ? 1 : 0) === 1) throw new Error(`run stopped at t = ${(j0 * dt).toFixed(3)} s`);
+      logThrough(r, j0 - 1);
       const j1 = Math.min(seg.to, j0 + CHUNK - 1);
-      integrate(run, j0, j1, probes.nextStep(NEVER));
+      integrate(r, j0, j1, team.broadcast(team.rank === 0 ? r.probes.nextStep(NEVER) : 0), dt);
       steps += j1 - j0 + 1;
-      spec.onProgress?.(j1 * dt);
+      if (team.rank === 0) spec.onProgress?.(j1 * dt);
     }
+    team.barrier();
+    logThrough(r, seg.to);
   }
-
-  const { source: step, target: neuron } = log.finish();
-  return networkResult(net, { step, neuron }, dt, probes.finish(), {
-    steps, fastForwardSteps: ffSteps, fastForwardIntervals: ffIntervals, maxDev_mV: syn.maxDev,
-    tagged: syn.everTagged, proteinSynthesis: st.synthesis.some((x) => x === 1),
+  r.outcome[2 * team.rank] = r.syn.maxDev;
+  r.outcome[2 * team.rank + 1] = r.syn.everTagged ? 1 : 0;
+  team.barrier();
+  if (team.rank !== 0) return undefined;
+  // the largest |h − h0| of all ranks (the first rank's on a tie: an exact tie of two noisy deviations is not expected)
+  let maxDev = 0, tagged = false;
+  for (let q = 0; q < team.size; q++) {
+    const d = r.outcome[2 * q]!;
+    if (Math.abs(d) > Math.abs(maxDev)) maxDev = d;
+    tagged ||= r.outcome[2 * q + 1] === 1;
+  }
+  const { source: step, target: neuron } = r.log.finish();
+  return networkResult(net, { step, neuron }, dt, r.probes.finish(), {
+    steps, fastForwardSteps: ffSteps, fastForwardIntervals: ffIntervals, maxDev_mV: maxDev,
+    tagged, proteinSynthesis: r.synthesis.some((x) => x === 1),
   });
+}
+
+/** The fast engine on one thread. */
+export function runFastNetwork(spec: NetworkRunSpec): NetworkResult {
+  return runFastNetworkPart(spec, soloTeam)!;
 }

@@ -57,20 +57,45 @@ class StepPowers {
   }
 }
 
-export class LazySynapses {
-  readonly n: number;
+/** Per-synapse state, indexed by global synapse number (shared memory when a run is split across threads). */
+export interface SynapseArrays {
   readonly c: Float64Array;
   readonly h: Float64Array;
   readonly z: Float64Array;
   /** Λ of the target neuron that z has been brought to. */
+  readonly lamMark: Float64Array;
+  readonly ts: Int32Array;
+  readonly wake: Int32Array;
+  readonly tag: Int8Array;
+}
+
+/** Zeroed state arrays for n synapses, each in a buffer from `alloc` (bytes → buffer). */
+export function synapseArrays(n: number, alloc: (bytes: number) => ArrayBufferLike = (b) => new ArrayBuffer(b)): SynapseArrays {
+  const f64 = () => new Float64Array(alloc(8 * n)), i32 = () => new Int32Array(alloc(4 * n));
+  return { c: f64(), h: f64(), z: f64(), lamMark: f64(), ts: i32(), wake: i32(), tag: new Int8Array(alloc(n)) };
+}
+
+/** Which synapses and neurons one rank owns: synapses [sFrom, sTo) are exactly those ending on neurons [nFrom, nTo). */
+export interface SynapseRange {
+  readonly sFrom: number;
+  readonly sTo: number;
+  readonly nFrom: number;
+  readonly nTo: number;
+}
+
+export class LazySynapses {
+  readonly c: Float64Array;
+  readonly h: Float64Array;
+  readonly z: Float64Array;
   private readonly lamMark: Float64Array;
   readonly ts: Int32Array;
   private readonly tag: Int8Array;
   private readonly wake: Int32Array;
-  /** Plastic synapses by presynaptic neuron: outSyn[outStart[m]] … */
-  readonly outStart: Int32Array;
-  readonly outSyn: Int32Array;
   private readonly post: Int32Array;
+  private readonly sFrom: number;
+  private readonly sTo: number;
+  private readonly nFrom: number;
+  private readonly nTo: number;
   private readonly queue = new WakeQueue();
   /** The step being integrated: shares of Σ|h − h0| are held for it, Λ is the neurons' Λ of this step. */
   step = 0;
@@ -98,24 +123,14 @@ export class LazySynapses {
   constructor(
     net: CompiledNetwork, private readonly P: ModelParams, dt: number, eC: number, hE0: number,
     private readonly neurons: NeuronSlow, private readonly sumDev: Float64Array, private readonly noise: readonly RandomStream[],
+    arrays: SynapseArrays = synapseArrays(net.nSyn), range: SynapseRange = { sFrom: 0, sTo: net.nSyn, nFrom: 0, nTo: net.n },
   ) {
-    const s = net.nSyn;
-    this.n = s;
-    this.c = new Float64Array(s);
-    this.h = new Float64Array(s).fill(P.h0);
-    this.z = new Float64Array(s);
-    this.lamMark = new Float64Array(s);
-    this.ts = new Int32Array(s);
-    this.tag = new Int8Array(s);
-    this.wake = new Int32Array(s).fill(-1);
+    ({ c: this.c, h: this.h, z: this.z, lamMark: this.lamMark, ts: this.ts, tag: this.tag, wake: this.wake } = arrays);
+    ({ sFrom: this.sFrom, sTo: this.sTo, nFrom: this.nFrom, nTo: this.nTo } = range);
+    // this rank's synapses start at h0, with no wake-up pending
+    this.h.fill(P.h0, this.sFrom, this.sTo);
+    this.wake.fill(-1, this.sFrom, this.sTo);
     this.post = net.synPost;
-    const outStart = new Int32Array(net.n + 1);
-    for (let k = 0; k < s; k++) outStart[net.synPre[k]! + 1]++;
-    for (let i = 0; i < net.n; i++) outStart[i + 1] += outStart[i]!;
-    const fill = outStart.slice(0, net.n), outSyn = new Int32Array(s);
-    for (let k = 0; k < s; k++) outSyn[fill[net.synPre[k]!]!++] = k;
-    this.outStart = outStart;
-    this.outSyn = outSyn;
     this.dt = dt;
     this.h0 = P.h0;
     this.thetaD = P.theta_d;
@@ -285,11 +300,11 @@ export class LazySynapses {
   /** Brings every synapse to step j (the current step), with calcium set to zero: the fast-forward's entry. */
   enterRest(j: number): void {
     this.step = j;
-    for (let s = 0; s < this.n; s++) this.advance(s, j);
-    this.c.fill(0);
+    for (let s = this.sFrom; s < this.sTo; s++) this.advance(s, j);
+    this.c.fill(0, this.sFrom, this.sTo);
     this.queue.clear();
-    this.wake.fill(-1);
-    for (let s = 0; s < this.n; s++) this.schedule(s);
+    this.wake.fill(-1, this.sFrom, this.sTo);
+    for (let s = this.sFrom; s < this.sTo; s++) this.schedule(s);
   }
 
   /**
@@ -299,18 +314,21 @@ export class LazySynapses {
    */
   leaveRest(j: number): void {
     this.step = j;
-    for (let s = 0; s < this.n; s++) this.advance(s, j);
+    for (let s = this.sFrom; s < this.sTo; s++) this.advance(s, j);
   }
 
-  /** Brings the listed synapses to step j (the current step), for probes. */
+  /** Brings the listed synapses that this rank owns to step j (the current step), for probes. */
   advanceAll(list: Int32Array, j: number): void {
-    for (let k = 0; k < list.length; k++) this.advance(list[k]!, j);
+    for (let k = 0; k < list.length; k++) {
+      const s = list[k]!;
+      if (s >= this.sFrom && s < this.sTo) this.advance(s, j);
+    }
   }
 
   /** Recomputes each neuron's Σ|h − h0| at the current step from scratch (removes accumulated rounding). */
   recomputeSums(inStart: Int32Array): void {
     const j = this.step, h0 = this.h0;
-    for (let t = 0; t + 1 < inStart.length; t++) {
+    for (let t = this.nFrom; t < this.nTo; t++) {
       let sum = 0;
       for (let s = inStart[t]!, end = inStart[t + 1]!; s < end; s++) sum += Math.abs(this.h[s]! - h0) * this.hPow.pow(j - this.ts[s]!);
       if (inStart[t + 1]! > inStart[t]!) this.sumDev[t] = sum;
@@ -320,7 +338,7 @@ export class LazySynapses {
   /** Multiplies every neuron's sum by e_0^k (k steps of rest for all shares). */
   decaySums(k: number): void {
     const f = this.hPow.pow(k), sd = this.sumDev;
-    for (let t = 0; t < sd.length; t++) sd[t] = sd[t]! * f;
+    for (let t = this.nFrom, end = this.nTo; t < end; t++) sd[t] = sd[t]! * f;
   }
 
   /** Bytes held per synapse by this state (typed arrays only). */

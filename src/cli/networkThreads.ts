@@ -1,0 +1,139 @@
+/**
+ * One network run split across Node worker threads (`calcitag network --workers W`): rank 0 is the
+ * calling thread, ranks 1 … W − 1 are worker threads (networkThreadWorker.ts) running the engine's
+ * runNetworkPart. They meet in shared memory — a barrier and a broadcast on Atomics, no message per
+ * step; the only messages are the shared buffers handed out once at set-up and a failing rank's error.
+ * The calling thread waits with Atomics.wait, so the run stays synchronous for its caller.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { NetworkResult, NetworkRunSpec } from '../engines/networkTypes.js';
+import type { Team } from '../engines/team.js';
+import type { Engine } from '../engines/types.js';
+
+/** Int32 slots of the control buffer; two Float64 broadcast slots follow at byte 16. */
+const ARRIVED = 0, GENERATION = 1, FAILED = 2;
+const CONTROL_BYTES = 32;
+/** Polls of the barrier word before sleeping on it (a rank that arrives a little early skips the futex). */
+const SPIN = 2000;
+
+/** What a worker thread is started with. */
+export interface ThreadJob {
+  readonly engine: string;
+  readonly spec: NetworkRunSpec;
+  readonly rank: number;
+  readonly size: number;
+  readonly control: SharedArrayBuffer;
+  readonly port: MessagePort;
+}
+
+/** Thrown in a rank whose team failed elsewhere (that rank reports the cause). */
+export class TeamAborted extends Error {}
+
+export class ThreadTeam implements Team {
+  private readonly ctl: Int32Array;
+  private readonly values: Float64Array;
+  private casts = 0;
+
+  /** `ports`: rank 0's ports to ranks 1 … size − 1; a worker's one port to rank 0. */
+  constructor(readonly rank: number, readonly size: number, control: SharedArrayBuffer, private readonly ports: readonly MessagePort[]) {
+    this.ctl = new Int32Array(control, 0, 4);
+    this.values = new Float64Array(control, 16, 2);
+  }
+
+  share(bytes: number): ArrayBufferLike {
+    if (this.rank === 0) {
+      const sab = new SharedArrayBuffer(bytes);
+      for (const p of this.ports) p.postMessage(sab);
+      this.barrier();
+      return sab;
+    }
+    this.barrier();
+    const got = receiveMessageOnPort(this.ports[0]!);
+    if (!got || !(got.message instanceof SharedArrayBuffer)) throw new Error(`rank ${this.rank}: no shared buffer from rank 0`);
+    return got.message;
+  }
+
+  barrier(): void {
+    const ctl = this.ctl;
+    const gen = Atomics.load(ctl, GENERATION);
+    if (Atomics.add(ctl, ARRIVED, 1) === this.size - 1) {
+      Atomics.store(ctl, ARRIVED, 0);
+      Atomics.add(ctl, GENERATION, 1);
+      Atomics.notify(ctl, GENERATION);
+      return;
+    }
+    for (let i = 0; i < SPIN; i++) if (Atomics.load(ctl, GENERATION) !== gen) return;
+    while (Atomics.load(ctl, GENERATION) === gen) {
+      if (Atomics.load(ctl, FAILED) !== 0) throw new TeamAborted('another rank failed');
+      Atomics.wait(ctl, GENERATION, gen, 1000);
+    }
+  }
+
+  broadcast(value: number): number {
+    // alternating slots: a rank cannot be two broadcasts behind (each one is a barrier)
+    const slot = this.casts++ & 1;
+    if (this.rank === 0) this.values[slot] = value;
+    this.barrier();
+    return this.values[slot]!;
+  }
+
+  /** Marks the team failed and wakes every waiting rank. */
+  fail(): void {
+    Atomics.store(this.ctl, FAILED, 1);
+    Atomics.notify(this.ctl, GENERATION);
+  }
+
+  /** Rank 0: the errors the worker ranks reported. */
+  reportedErrors(): string[] {
+    const out: string[] = [];
+    for (const p of this.ports) {
+      for (let m = receiveMessageOnPort(p); m; m = receiveMessageOnPort(p)) {
+        const e = (m.message as { error?: string }).error;
+        if (e) out.push(e);
+      }
+    }
+    return out;
+  }
+}
+
+/** The worker entry: dist's when this module runs from TypeScript sources (tests), as the ensemble runner does. */
+function workerUrl(): URL {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) return new URL('../../dist/src/cli/networkThreadWorker.js', here);
+  return new URL('./networkThreadWorker.js', here);
+}
+
+/**
+ * Runs spec on `workers` threads of this process with the engine's runNetworkPart; the result equals
+ * the engine's single-thread run bit for bit (callers check whyEngineCannotSplit first).
+ */
+export function runNetworkOnThreads(engine: Engine, spec: NetworkRunSpec, workers: number): NetworkResult {
+  const part = engine.runNetworkPart;
+  if (!part) throw new Error(`engine '${engine.name}' cannot split a network across threads`);
+  const url = workerUrl();
+  if (!existsSync(fileURLToPath(url))) throw new Error(`${fileURLToPath(url)} is missing: build calcitag first (npm run build)`);
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  const { onProgress: _p, shouldStop: _s, ...plain } = spec;
+  const ports: MessagePort[] = [];
+  const threads: Worker[] = [];
+  for (let rank = 1; rank < workers; rank++) {
+    const { port1, port2 } = new MessageChannel();
+    const job: ThreadJob = { engine: engine.name, spec: plain, rank, size: workers, control, port: port2 };
+    threads.push(new Worker(url, { workerData: job, transferList: [port2] }));
+    ports.push(port1);
+  }
+  const team = new ThreadTeam(0, workers, control, ports);
+  try {
+    return part(spec, team)!;
+  } catch (e) {
+    team.fail();
+    const reported = team.reportedErrors();
+    if (e instanceof TeamAborted && reported.length > 0) throw new Error(reported[0]!, { cause: e });
+    throw e;
+  } finally {
+    for (const w of threads) w.unref();
+    for (const p of ports) p.close();
+  }
+}
