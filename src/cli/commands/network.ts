@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { whyEngineCannotRun } from '../../engines/capabilities.js';
+import { whyEngineCannotRun, whyEngineCannotSplit } from '../../engines/capabilities.js';
 import { getEngine, engineNames } from '../../engines/registry.js';
 import { ExperimentError, readExperimentFile } from '../../experiments/experiment.js';
 import { runMemoryParadigm, type MemoryRunResult } from '../../experiments/network/memoryRun.js';
@@ -21,6 +21,8 @@ import { networkSummary, writeNetworkRun, type NetworkRunRecord, type RunCost } 
 import { VERSION } from '../../version.js';
 import { outputFolder, usageError } from '../errors.js';
 import { runNetworkSeeds } from './networkSeeds.js';
+import { runNetworkOnThreads } from '../networkThreads.js';
+import type { Engine } from '../../engines/types.js';
 import { checkpointingEngine, parseCheckpointEvery, type CheckpointFlags } from './networkCheckpoint.js';
 import { parseInteger } from './run.js';
 import { addEngineOptions, engineOptionsFromFlags } from './engineFlags.js';
@@ -181,19 +183,24 @@ async function networkCommand(file: string | undefined, flags: NetworkFlags): Pr
   const engine = getEngine(exp.engine);
   const why = whyEngineCannotRun(engine, description);
   if (why) usageError(`--engine: ${why}`);
+  const threads = flags.workers ?? 1;
+  const cannotSplit = whyEngineCannotSplit(engine, threads);
+  if (cannotSplit) usageError(`--workers: ${cannotSplit}; engines that can: ${engineNames().filter((e) => !whyEngineCannotSplit(getEngine(e), threads)).join(', ')} (or --seeds N --workers W: W seeds at a time)`);
   // the output folder is checked before the network runs: a bad one costs nothing
   const writeFiles = !flags.json || flags.out !== undefined;
   const outDir = !writeFiles ? undefined
     : flags.out !== undefined ? outputFolder(flags.out, { force: flags.force }) : outputFolder(defaultRunDir(exp.name), { allowExisting: true });
   const chatty = !flags.json && !flags.quiet;
-  const log: string[] = [`calcitag ${VERSION} network — engine ${engine.name}, seed ${exp.seed}, dt ${exp.dt_ms} ms, fast-forward ${exp.fast_forward ? 'on' : 'off'}`, description.description ?? description.name];
+  const log: string[] = [`calcitag ${VERSION} network — engine ${engine.name}${threads > 1 ? ` on ${threads} threads` : ''}, seed ${exp.seed}, dt ${exp.dt_ms} ms, fast-forward ${exp.fast_forward ? 'on' : 'off'}`, description.description ?? description.name];
   if (chatty) process.stderr.write(`${log.join('\n')}\n`);
   const cpu0 = process.cpuUsage();
   const wall0 = performance.now();
   let lastShown = -1;
   let run: MemoryRunResult;
   try {
-    run = runMemoryParadigm(checkpointingEngine(engine, flags, outDir), {
+    // one network split across threads: the same results bit for bit (docs/network.md, "--workers")
+    const split: Engine = threads > 1 ? { ...engine, runNetwork: (spec) => runNetworkOnThreads(engine, spec, threads) } : engine;
+    run = runMemoryParadigm(checkpointingEngine(split, flags, outDir), {
       description, readout: exp.readout, seed: exp.seed, dt_ms: exp.dt_ms, fastForward: exp.fast_forward,
       ...(exp.engine_options ? { engineOptions: exp.engine_options } : {}),
       onProgress: chatty ? (t, end) => {
@@ -255,7 +262,7 @@ export function registerNetwork(program: Command): void {
     .command('network [experiment]')
     .summary('the memory paradigm on a recurrent network (learning, consolidation, recall)')
     .description('the memory paradigm on a recurrent network: learn an assembly, consolidate, recall; Q, MI, rates, weights, figures')
-    .option('--assembly <n>', 'assembly size, the first n excitatory neurons (default 150)', parseInteger('--assembly', 2))
+    .option('--assembly <n>', 'assembly size, the first n excitatory neurons (default 150 per 1600 of them: 150 for the published network)', parseInteger('--assembly', 2))
     .addOption(new Option('--recall <delay>', 'recall 10 s or 8 h after learning (default 10s)').choices(['10s', '8h']))
     .option('--seed <s>', 'master seed: connectivity and every noise source (default 1)', parseInteger('--seed', 0))
     .option('--engine <name>', 'engine, one that runs networks (default reference)')
@@ -267,7 +274,7 @@ export function registerNetwork(program: Command): void {
     .option('--no-fast-forward', 'integrate every step (no fast-forward after learning)')
     .option('--param <name=value>', 'model parameter override (repeatable), e.g. --param theta_pro=2.1', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--seeds <n>', 'run n seeds (from --seed on), each in its own folder, and compare the readouts with the published 50-network means (exit 1 beyond 2 SD)', parseInteger('--seeds', 1))
-    .option('--workers <w>', 'processes for --seeds (default: one per core)', parseInteger('--workers', 1))
+    .option('--workers <w>', 'threads that share one network (engines that can split it, e.g. fast; results identical for any number); with --seeds: seeds run at a time, one process each (default: one per core)', parseInteger('--workers', 1, 256))
     .option('--out <dir>', 'output folder (default runs/<timestamp>-<name>)')
     .option('--force', 'write into an --out folder that already holds files (files of the same name are replaced)')
     .option('--allow-large', 'run even if the estimated memory or output size passes 4 GiB')

@@ -1,0 +1,98 @@
+/**
+ * One fast-engine network split across worker threads: bit-identical to one thread. The worker threads
+ * run the built engine in dist/ (npm run build first, as CI does), rank 0 runs these sources.
+ */
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { whyEngineCannotSplit } from '../engines/capabilities.js';
+import type { NetworkRunSpec } from '../engines/networkTypes.js';
+import { getEngine } from '../engines/registry.js';
+import type { Engine } from '../engines/types.js';
+import { runMemoryParadigm, type MemoryRunResult } from '../experiments/network/memoryRun.js';
+import type { NetworkDescription } from '../model/network/description.js';
+import { memoryParadigm } from '../model/network/memoryParadigm.js';
+import { runNetworkOnThreads } from './networkThreads.js';
+
+/**
+ * The memory paradigm made small: 60 + 15 neurons, learning at 0.5 s, recall at 61.2 s, with the
+ * fast-forward from 10.85 s to 61.2 s in between (two fast-forward steps), the paradigm's curves and two
+ * probes more: 12 single synapses (c, h, z, w, tag, p) every 50 ms and the inhibitory neurons'
+ * V, I_syn, I_bg, p every 13 ms.
+ */
+function smallWithFastForward() {
+  const { description, readout } = memoryParadigm({ nExc: 60, nInh: 15, assembly: 12, recall: '8h' });
+  const at = (s: NetworkDescription['stimuli'][number], onset_s: number) =>
+    s.kind === 'ou-current' ? { ...s, windows: s.windows.map((w) => ({ ...w, onset_s })) } : s;
+  const d: NetworkDescription = {
+    ...description, duration_s: 62, stimuli: [at(description.stimuli[0]!, 0.5), at(description.stimuli[1]!, 61.2)],
+    probes: [
+      ...description.probes,
+      { name: 'syn', kind: 'synapses', target: { projection: 'EE' }, variables: ['c', 'h', 'z', 'w', 'tag', 'p'], interval_s: 0.05, sample: 12 },
+      { name: 'v', kind: 'neurons', target: { population: 'inh' }, variables: ['V', 'I_syn', 'I_bg', 'p'], interval_s: 0.013 },
+    ],
+  };
+  return { description: d, readout: { ...readout, reference_time_s: 0.5, recall_onset_s: 61.2 } };
+}
+
+/** SHA-256 over everything a run reports: spikes, probes, curves, readouts, flags and counts. */
+function fingerprint(r: MemoryRunResult): string {
+  const h = createHash('sha256');
+  const put = (x: string | Float64Array | Int32Array) => h.update(typeof x === 'string' ? x : Buffer.from(x.buffer, x.byteOffset, x.byteLength));
+  put(r.result.spikes.t_s);
+  put(r.result.spikes.neuron);
+  for (const p of r.result.probes) {
+    put(p.t_s);
+    for (const k of Object.keys(p.values).sort()) {
+      put(k);
+      put(p.values[k]!);
+    }
+  }
+  for (const k of Object.keys(r.curves.columns).sort()) put(r.curves.columns[k]!);
+  put(JSON.stringify(r.readout));
+  const x = r.result;
+  put(JSON.stringify([x.maxDev_mV, x.tagged, x.proteinSynthesis, x.steps, x.fastForwardSteps, x.fastForwardIntervals]));
+  return h.digest('hex');
+}
+
+const fast = getEngine('fast');
+const onThreads = (w: number): Engine => ({ ...fast, runNetwork: (spec: NetworkRunSpec) => runNetworkOnThreads(fast, spec, w) });
+
+describe('the fast engine with one network split across worker threads', () => {
+  const { description, readout } = smallWithFastForward();
+  const request = { description, readout, seed: 7, dt_ms: 0.2, fastForward: true };
+
+  it('1, 2 and 4 threads give byte-identical spikes, probes, curves and readouts, equal to the single-thread engine', () => {
+    const single = runMemoryParadigm(fast, request);
+    expect(single.result.fastForwardSteps).toBe(2);
+    expect(single.result.spikes.t_s.length).toBeGreaterThan(1000);
+    expect(single.result.tagged).toBe(true);
+    const want = fingerprint(single);
+    for (const w of [1, 2, 4]) {
+      const split = runMemoryParadigm(onThreads(w), request);
+      expect(split.result.spikes, `${w} threads`).toEqual(single.result.spikes);
+      expect(split.result.probes, `${w} threads`).toEqual(single.result.probes);
+      expect(fingerprint(split), `${w} threads`).toBe(want);
+    }
+    // the engine before the split (commit 12ac244) gave exactly this run
+    expect(want).toBe('852b19380149adb5d430432a29d9e096041387982e86895aea622c4dae699562');
+  });
+
+  it('a stop request stops every thread with the run\'s error, and the next run is unaffected', () => {
+    const spec: NetworkRunSpec = { description, seed: 7, trial: 0, dt_ms: 0.2, fastForward: true, shouldStop: () => true };
+    expect(() => runNetworkOnThreads(fast, spec, 2)).toThrow(/run stopped at t = 0\.000 s/);
+    const short: NetworkDescription = { ...description, duration_s: 0.3 };
+    const a = runNetworkOnThreads(fast, { ...spec, description: short, shouldStop: undefined }, 3);
+    expect(a.spikes).toEqual(fast.runNetwork!({ ...spec, description: short, shouldStop: undefined }).spikes);
+  });
+
+  it('a thread that fails reports its error to the caller (no thread waits forever)', () => {
+    const unknown: Engine = { ...fast, name: 'no-such-engine' };
+    expect(() => runNetworkOnThreads(unknown, { description, seed: 7, trial: 0, dt_ms: 0.2, fastForward: true }, 2)).toThrow(/thread 1: .*no-such-engine/);
+  });
+
+  it('engines without a partitioned loop say so', () => {
+    expect(whyEngineCannotSplit(getEngine('reference'), 2)).toMatch(/cannot split one network across threads/);
+    expect(whyEngineCannotSplit(getEngine('reference'), 1)).toBeUndefined();
+    expect(whyEngineCannotSplit(fast, 4)).toBeUndefined();
+  });
+});
