@@ -118,6 +118,10 @@ describe('the paradigm with an in-degree', () => {
     expect(() => memoryParadigm({ nExc: 160, nInh: 40, assembly: 16, inDegree: most + 1 })).toThrow(`in-degree = ${most + 1}: must be a whole number in [1, ${most}]`);
   });
 
+  it('the assembly scales with the excitatory population by default (150 per 1600)', () => {
+    expect([1600, 4000, 8000, 16000].map((nExc) => memoryParadigm({ nExc, nInh: nExc / 4 }).readout.assembly)).toEqual([150, 375, 750, 1500]);
+  });
+
   it('weight curves average every synapse up to the cap, a sample beyond it', () => {
     const probes = (o: object) => memoryParadigm({ nExc: 400, nInh: 100, assembly: 40, ...o }).description.probes;
     expect(probes({}).map((p) => p.sample)).toEqual([undefined, undefined, undefined, undefined]);

@@ -19,7 +19,7 @@ export type RecallDelay = '10s' | '8h';
 export interface MemoryParadigmOptions {
   readonly nExc?: number;
   readonly nInh?: number;
-  /** Assembly size: the first `assembly` excitatory neurons. */
+  /** Assembly size: the first `assembly` excitatory neurons (default 150 per 1600 of them, see scaledAssembly). */
   readonly assembly?: number;
   /** Connection probability of every projection. */
   readonly p?: number;
@@ -66,10 +66,18 @@ export function poissonInputCurrent(P: ModelParams, nStim: number, rate_Hz: numb
   return { mean_nA: strength * nStim * rate_Hz, sd_nA: (strength * Math.sqrt(nStim * rate_Hz)) / Math.sqrt(2 * toSeconds(P, 'tau_syn')) };
 }
 
+/**
+ * The default assembly: the published 150 of 1600 excitatory neurons, the same fraction of any other
+ * number (so that the assembly's share of every neuron's inputs, and of the readout, stays the published one).
+ */
+export function scaledAssembly(nExc: number): number {
+  return Math.max(2, Math.round((150 * nExc) / 1600));
+}
+
 /** The resolved options (every default filled in). */
 export function memoryParadigmDefaults(o: MemoryParadigmOptions = {}): Required<Omit<MemoryParadigmOptions, 'params' | 'inDegree'>> & { params: Readonly<Record<string, number>>; inDegree: number | undefined } {
   return {
-    nExc: o.nExc ?? 1600, nInh: o.nInh ?? 400, assembly: o.assembly ?? 150, p: o.p ?? 0.1, inDegree: o.inDegree, curveSynapses: o.curveSynapses ?? CURVE_SYNAPSES,
+    nExc: o.nExc ?? 1600, nInh: o.nInh ?? 400, assembly: o.assembly ?? scaledAssembly(o.nExc ?? 1600), p: o.p ?? 0.1, inDegree: o.inDegree, curveSynapses: o.curveSynapses ?? CURVE_SYNAPSES,
     recall: o.recall ?? '10s', recallFraction: o.recallFraction ?? 0.5, nStim: o.nStim ?? 25, stimRate_Hz: o.stimRate_Hz ?? 100,
     wEI_h0: o.wEI_h0 ?? 2, wIE_h0: o.wIE_h0 ?? 4, wII_h0: o.wII_h0 ?? 4, params: o.params ?? {}, curveInterval_s: o.curveInterval_s ?? 0.1,
   };
