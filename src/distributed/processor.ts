@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { SandboxedJob } from 'bullmq';
-import { runJobHere } from '../experiments/sweep/run.js';
+import { runJob } from '../experiments/sweep/run.js';
 import type { SweepManifest } from '../experiments/sweep/plan.js';
 import { MANIFEST_FILE, readJobResult, readManifest, writeJobResult } from '../io/sweepFiles.js';
 import type { SweepJobMessage } from './broker.js';
@@ -49,7 +49,7 @@ export default async function processSweepJob(job: SandboxedJob<SweepJobMessage,
   const total = m.trials_per_point * m.protocols.length;
   let done = 0;
   let last = performance.now();
-  writeJobResult(dir, runJobHere(m, spec, `${hostname()}:${process.pid}`, () => {
+  writeJobResult(dir, await runJob(m, spec, `${hostname()}:${process.pid}`, () => {
     done++;
     const now = performance.now();
     if (now - last >= PROGRESS_MS) {

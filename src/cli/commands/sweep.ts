@@ -17,6 +17,8 @@ import { VERSION } from '../../version.js';
 import { writeFileAtomic } from '../../io/files.js';
 import { collectResults, pendingJobs, readJobResult, readManifest, SweepFolderError, writeJobResult, writeManifest, writeSweepTable } from '../../io/sweepFiles.js';
 import { writeSweepFigure } from '../../io/sweepPlot.js';
+import { writeNetworkSweepFigure } from '../../io/networkSweepPlot.js';
+import { isNetworkInput, planNetworkSweep } from '../../experiments/sweep/network.js';
 import { slurmScript } from '../../io/sweepSlurm.js';
 import { BrokerError, brokerStatus, DEFAULT_QUEUE, submitSweep } from '../../distributed/broker.js';
 import { outputFolder, usageError } from '../errors.js';
@@ -42,17 +44,22 @@ async function viaBroker<T>(f: () => Promise<T>): Promise<T> {
   }
 }
 
-function planCommand(spec: string, flags: { out: string; force?: boolean }): void {
+async function planCommand(spec: string, flags: { out: string; force?: boolean }): Promise<void> {
   const dir = outputFolder(flags.out, { force: flags.force });
   let m: SweepManifest;
   try {
-    m = planSweep(readExperimentFile(spec), spec);
+    const raw = readExperimentFile(spec);
+    m = isNetworkInput(raw) ? await planNetworkSweep(raw as Record<string, unknown>, spec) : planSweep(raw, spec);
   } catch (e) {
     if (e instanceof SweepSpecError) usageError(`${spec}: ${e.message}`);
     if (e instanceof ExperimentError) usageError(e.message);
     throw e;
   }
   const path = writeManifest(dir, m);
+  if (m.kind === 'network') {
+    process.stdout.write(`${m.jobs.length} jobs (${m.fields.map((f) => f.path).join(' × ')}), one network each; manifest ${path}\n`);
+    return;
+  }
   const trials = m.jobs.length * m.protocols.length * m.trials_per_point;
   process.stdout.write(`${m.jobs.length} jobs (${m.fields.map((f) => f.path).join(' × ')}), ${m.protocols.length} protocol(s), ${m.trials_per_point} trials each: ${trials} trials; manifest ${path}\n`);
 }
@@ -62,7 +69,8 @@ async function aggregate(dir: string, m: SweepManifest): Promise<{ paths: string
   const { results, missing } = collectResults(dir, m);
   if (missing.length > 0) return { paths: [], missing: missing.length };
   const table = sweepTable(m, results);
-  return { paths: [...writeSweepTable(dir, table), ...(await writeSweepFigure(dir, m, table))], missing: 0 };
+  const figure = m.kind === 'network' ? writeNetworkSweepFigure : writeSweepFigure;
+  return { paths: [...writeSweepTable(dir, table), ...(await figure(dir, m, table))], missing: 0 };
 }
 
 async function runCommand(dir: string, flags: { workers?: number; quiet?: boolean }): Promise<void> {
@@ -166,7 +174,7 @@ const brokerOption = (c: Command, required: boolean) => {
 export function registerSweep(program: Command): void {
   const sweep = program.command('sweep').description('parameter sweeps: plan a manifest, run it on all cores, on BullMQ workers or as a SLURM array, collect the table');
   sweep.command('plan').description('expand an experiment file with a sweep section into DIR/manifest.json')
-    .argument('<spec>', 'experiment file (YAML or JSON) with a sweep section')
+    .argument('<spec>', 'experiment file (YAML or JSON) with a sweep section: single-synapse protocols, or a network (one network per job)')
     .requiredOption('--out <dir>', 'sweep folder to create')
     .option('--force', 'write into a folder that already holds files (results that still match are kept)')
     .action(planCommand);

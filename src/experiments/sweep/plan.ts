@@ -33,6 +33,8 @@ export interface SweepManifest {
   readonly format: typeof MANIFEST_FORMAT;
   readonly format_version: number;
   readonly calcitag_version: string;
+  /** 'network': every job runs one network (sweep/network.ts); absent: single-synapse protocol ensembles. */
+  readonly kind?: 'network';
   readonly name: string;
   readonly master_seed: number;
   readonly trials_per_point: number;

@@ -33,10 +33,35 @@ export interface JobResult {
   readonly calcitag_version: string;
   readonly point: Record<string, SweepValue>;
   readonly protocols: ProtocolSummary[];
+  /** A network job's readouts (network sweeps; `protocols` is then empty). */
+  readonly network?: NetworkReadouts;
   /** Wall time of the job's trials, ms (informational: not in the table). */
   readonly wall_ms: number;
   /** Where it ran (informational): host and process id. */
   readonly ran_on?: string;
+}
+
+/**
+ * What a network job keeps: the recall readouts (src/experiments/network/readouts.ts: rates in Hz over
+ * the recall window, Q, MI in bits) and the mean early-phase weight h and late-phase weight z·h0 (mV) of
+ * the assembly's and the control's synapses at the end of the run (from the file's synapse probes).
+ */
+export interface NetworkReadouts {
+  readonly Q: number;
+  readonly Q_err: number;
+  readonly MI: number;
+  readonly v_as_Hz: number;
+  readonly v_ans_Hz: number;
+  readonly v_ctrl_Hz: number;
+  readonly v_inh_Hz: number;
+  readonly v_exc_Hz: number;
+  readonly h_assembly_end_mV: number;
+  readonly zh0_assembly_end_mV: number;
+  readonly h_control_end_mV: number;
+  readonly zh0_control_end_mV: number;
+  readonly neurons: number;
+  readonly synapses: number;
+  readonly spikes: number;
 }
 
 export function summarizeJob(job: SweepJob, version: string, results: readonly EnsembleResult[], ranOn?: string): JobResult {
@@ -55,6 +80,9 @@ export function summarizeJob(job: SweepJob, version: string, results: readonly E
 /** Whether a parsed result file is the complete result of `job` (same id, experiment and protocols). */
 export function isCompleteResult(raw: unknown, job: SweepJob, m: SweepManifest): raw is JobResult {
   const r = raw as Partial<JobResult> | null;
+  if (m.kind === 'network') {
+    return !!r && r.format === RESULT_FORMAT && r.id === job.id && r.experiment_hash === job.experiment_hash && !!r.network && typeof r.network.Q === 'number';
+  }
   return !!r && r.format === RESULT_FORMAT && r.id === job.id && r.experiment_hash === job.experiment_hash &&
     Array.isArray(r.protocols) && r.protocols.length === m.protocols.length &&
     r.protocols.every((p, i) => p.protocol === m.protocols[i] && p.trials === m.trials_per_point);
@@ -69,8 +97,39 @@ export interface SweepTable {
 
 const CP_NAMES = CHECKPOINTS.map(([n]) => n);
 
+/** The network readouts' columns, in table order. */
+export const NETWORK_COLUMNS: ReadonlyArray<keyof NetworkReadouts> = [
+  'Q', 'Q_err', 'MI', 'v_as_Hz', 'v_ans_Hz', 'v_ctrl_Hz', 'v_inh_Hz', 'v_exc_Hz',
+  'h_assembly_end_mV', 'zh0_assembly_end_mV', 'h_control_end_mV', 'zh0_control_end_mV', 'neurons', 'synapses', 'spikes',
+];
+
+/** Columns job, index, seed and the swept fields, and each result's cells for them. */
+function pointColumns(m: SweepManifest, results: readonly JobResult[]): { columns: Column[]; cells: (r: JobResult) => Array<number | string> } {
+  const fieldKind = (path: string): Column['kind'] =>
+    results.every((r) => typeof r.point[path] === 'number' || r.point[path] === undefined) ? 'number' : 'string';
+  // a swept `seed` (network sweeps) is the job's seed: one column
+  const fields = m.fields.filter((f) => f.path !== 'seed');
+  return {
+    columns: [{ name: 'job', kind: 'string' }, { name: 'index', kind: 'number' }, { name: 'seed', kind: 'number' }, ...fields.map((f) => ({ name: f.path, kind: fieldKind(f.path) }))],
+    cells: (r) => [r.id, r.index, r.seed, ...fields.map((f) => {
+      const v = r.point[f.path];
+      return v === undefined ? (fieldKind(f.path) === 'number' ? NaN : '') : typeof v === 'boolean' ? String(v) : v;
+    })],
+  };
+}
+
+/** A network sweep's table: one row per job, the swept fields and the network's readouts. */
+function networkSweepTable(m: SweepManifest, results: readonly JobResult[]): SweepTable {
+  const { columns, cells } = pointColumns(m, results);
+  return {
+    columns: [...columns, ...NETWORK_COLUMNS.map((name) => ({ name, kind: 'number' as const }))],
+    rows: results.map((r) => [...cells(r), ...NETWORK_COLUMNS.map((k) => r.network?.[k] ?? NaN)]),
+  };
+}
+
 /** The sweep table of complete results (one per job, in manifest order). */
 export function sweepTable(m: SweepManifest, results: readonly JobResult[]): SweepTable {
+  if (m.kind === 'network') return networkSweepTable(m, results);
   const fieldKind = (path: string): Column['kind'] =>
     results.every((r) => typeof r.point[path] === 'number' || r.point[path] === undefined) ? 'number' : 'string';
   const cps = CP_NAMES.filter((n) => results.some((r) => r.protocols.some((p) => p.w_rel[n] !== undefined)));

@@ -16,6 +16,7 @@ import { experimentRunConfig } from '../experiment.js';
 import { defaultWorkerCount, runEnsemblesParallel } from '../parallel.js';
 import { ensembleConfigs } from '../protocolRun.js';
 import { jobExperiment, type SweepJob, type SweepManifest } from './plan.js';
+import { runNetworkJob } from './network.js';
 import { summarizeJob, type JobResult } from './results.js';
 
 export interface SweepRunOptions {
@@ -36,10 +37,16 @@ export interface SweepRunOptions {
   readonly jobWorkerUrl?: URL;
 }
 
-/** Runs one job in this thread: its protocols' ensembles one after the other. */
+/** Runs one job in this thread: its protocols' ensembles one after the other (single-synapse sweeps). */
 export function runJobHere(m: SweepManifest, job: SweepJob, ranOn?: string, onTrial?: () => void): JobResult {
+  if (m.kind === 'network') throw new Error('a network sweep\'s jobs run with runJob (they resolve their network asynchronously)');
   const results = ensembleConfigs(experimentRunConfig(jobExperiment(m, job))).map((cfg) => runEnsemble(cfg, onTrial));
   return summarizeJob(job, VERSION, results, ranOn);
+}
+
+/** Runs one job of any sweep in this thread: a network job (sweep/network.ts) or protocol ensembles. */
+export async function runJob(m: SweepManifest, job: SweepJob, ranOn?: string, onTrial?: () => void): Promise<JobResult> {
+  return m.kind === 'network' ? runNetworkJob(m, job, ranOn) : runJobHere(m, job, ranOn, onTrial);
 }
 
 /** Runs `jobs` of manifest `m`; returns how many finished. */
@@ -49,12 +56,13 @@ export async function runSweepJobs(m: SweepManifest, jobs: readonly SweepJob[], 
     let n = 0;
     for (const job of jobs) {
       if (opts.signal?.aborted) break;
-      opts.onJobDone(job, runJobHere(m, job, opts.ranOn, opts.onTrial));
+      opts.onJobDone(job, await runJob(m, job, opts.ranOn, opts.onTrial));
       n++;
     }
     return n;
   }
-  if (jobs.length >= 2 * workers) return runJobPool(m, jobs, workers, opts);
+  // a network job is one simulation: whole jobs per thread, however few
+  if (jobs.length >= 2 * workers || m.kind === 'network') return runJobPool(m, jobs, workers, opts);
   return runOnEnsemblePool(m, jobs, workers, opts);
 }
 

@@ -53,10 +53,12 @@ export const SweepSchema = z
 export type SweepSection = z.output<typeof SweepSchema>;
 
 /** Fields a sweep may vary (the seed is derived per job, the trials per point are `sweep.trials`). */
-const ROOTS = ['params', 'engine_options', 'protocols', 'engine', 'dt_ms', 'fast_forward', 'sample_interval_s'];
+export const SYNAPSE_ROOTS: readonly string[] = ['params', 'engine_options', 'protocols', 'engine', 'dt_ms', 'fast_forward', 'sample_interval_s'];
+/** Fields a network sweep may vary: the network's description and run settings (`seed`: that network's seed). */
+export const NETWORK_ROOTS: readonly string[] = ['params', 'engine_options', 'engine', 'dt_ms', 'fast_forward', 'seed', 'duration_s', 'populations', 'projections', 'stimuli', 'readout'];
 
 /** `protocols[0].trains[1].rate_Hz` → ['protocols', 0, 'trains', 1, 'rate_Hz'], or an error. */
-export function parseSweepPath(path: string): Array<string | number> | { error: string } {
+export function parseSweepPath(path: string, roots: readonly string[] = SYNAPSE_ROOTS): Array<string | number> | { error: string } {
   const parts: Array<string | number> = [];
   const re = /([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|(\.)/gy;
   let m: RegExpExecArray | null;
@@ -67,7 +69,7 @@ export function parseSweepPath(path: string): Array<string | number> | { error: 
     else { if (expectName) return { error: 'two separators in a row' }; expectName = true; }
   }
   if (re.lastIndex !== path.length || parts.length === 0 || expectName) return { error: "is not a path such as 'params.c_pre' or 'protocols[0].trains[0].rate_Hz'" };
-  if (!ROOTS.includes(parts[0] as string)) return { error: `cannot be swept; a path starts with one of ${ROOTS.join(', ')}` };
+  if (!roots.includes(parts[0] as string)) return { error: `cannot be swept; a path starts with one of ${roots.join(', ')}` };
   return parts;
 }
 
@@ -76,10 +78,10 @@ export function parseSweepPath(path: string): Array<string | number> | { error: 
  * (the same protocol) when the path reaches into it. Throws with a one-line message when the path does
  * not fit the experiment.
  */
-export function applyAssignments(base: Record<string, unknown>, point: Assignments): Record<string, unknown> {
+export function applyAssignments(base: Record<string, unknown>, point: Assignments, roots: readonly string[] = SYNAPSE_ROOTS): Record<string, unknown> {
   const out = structuredClone(base);
   for (const [path, v] of Object.entries(point)) {
-    const parts = parseSweepPath(path);
+    const parts = parseSweepPath(path, roots);
     if ('error' in parts) throw new Error(`sweep: '${path}' ${parts.error}`);
     let node: Record<string | number, unknown> = out;
     for (let i = 0; i < parts.length - 1; i++) {
@@ -134,14 +136,14 @@ function product(factors: Assignments[][]): Assignments[] {
 }
 
 /** Checks the section (every problem as `sweep.…: message`) and expands it to its points. */
-export function expandSweep(raw: unknown, masterSeed: number): ExpandedSweep {
+export function expandSweep(raw: unknown, masterSeed: number, roots: readonly string[] = SYNAPSE_ROOTS): ExpandedSweep {
   const parsed = SweepSchema.safeParse(raw);
   if (!parsed.success) throw new SweepSpecError(formatIssues(parsed.error.issues, raw).map((l) => `sweep.${l}`));
   const s = parsed.data;
   const issues: string[] = [];
   const fields: SweptField[] = [];
   const note = (path: string, source: SweptField['source'], values?: SweepValue[]) => {
-    const p = parseSweepPath(path);
+    const p = parseSweepPath(path, roots);
     if ('error' in p) issues.push(`sweep.${source}: '${path}' ${p.error}`);
     else if (fields.some((f) => f.path === path && f.source !== source)) issues.push(`sweep.${source}: '${path}' is already swept in sweep.${fields.find((f) => f.path === path)!.source}`);
     else if (!fields.some((f) => f.path === path)) fields.push({ path, source, ...(values ? { values } : {}) });
