@@ -105,6 +105,7 @@ describe('calcitag run FILE --resume DIR', () => {
     const dir = join(root, 'killed');
     expect(await interrupted(file, dir, 'SIGKILL')).toBe(null);
     expect(readdirSync(dir).some((f) => f.includes('.tmp-'))).toBe(true); // killed while results.h5 was open
+    expect(readdirSync(join(dir, '.resume'))).toEqual(expect.arrayContaining(['0000.bin', '0000.probes', '0001.bin', '0001.probes']));
     const r = run(['run', file, '--resume', dir, '--quiet']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/kept a, b/);

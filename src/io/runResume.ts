@@ -2,7 +2,7 @@
  * What lets an experiment's run folder be resumed (`calcitag run FILE --resume DIR`): `.resume/` inside
  * the folder holds, per finished protocol, everything its files were made of — the ensemble (statistics
  * and the per-trial table) and what its probes streamed — written atomically once the protocol's files
- * are written. A resumed run writes the folder again from the start: it replays the finished protocols
+ * are written (probe chunks are appended to a file as they come). A resumed run writes the folder again from the start: it replays the finished protocols
  * from there (no trial runs again) and runs the others, so results.h5, the CSV tables, summary.json and
  * the .npy files come out as an uninterrupted run's. The run removes `.resume/` once it is complete.
  *
@@ -10,8 +10,8 @@
  * stopped inside a protocol has no such reduction to keep (its trials run again — each trial's streams
  * are keyed by (seed, trial), so they give the same numbers).
  */
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { ProbeSink, ProbeTrace } from '../engines/types.js';
 import { withoutRows, type EnsembleResult, type EnsembleSummary } from '../experiments/ensemble.js';
@@ -27,19 +27,62 @@ export const RESUME_DIR = '.resume';
 const FORMAT = 'calcitag-resume';
 const FORMAT_VERSION = 1;
 
-/** One probe chunk as the engine streamed it (copied: engines reuse their arrays). */
-interface Chunk {
-  readonly probe: number;
-  readonly offset: number;
-  readonly values: Float64Array[];
+/**
+ * What a protocol's probes did, in order, as `.resume/<index>.probes` holds it: appended as the run goes
+ * (a probe chunk is on disk, not in memory, once the engine has handed it over) and renamed into place
+ * when the protocol is complete. Replaying the records gives the folder's sink the same calls.
+ */
+type ProbeRecord =
+  | { readonly kind: 'sink'; readonly trial: number }
+  | { readonly kind: 'samples'; readonly probe: number; readonly offset: number; readonly values: readonly Float64Array[] }
+  | { readonly kind: 'trial'; readonly trial: number; readonly probes: readonly string[]; readonly traces: readonly ProbeTrace[] };
+
+let counter = 0;
+
+/** Appends length-prefixed records (v8 serialisation: every float64 kept) to a temporary file. */
+class ProbeLogWriter {
+  private readonly tmp: string;
+  private fd: number | undefined;
+
+  constructor(readonly path: string) {
+    mkdirSync(dirname(path), { recursive: true });
+    this.tmp = `${path}.tmp-${process.pid}-${counter++}`;
+    this.fd = openSync(this.tmp, 'w');
+  }
+
+  append(r: ProbeRecord): void {
+    const body = serialize(r);
+    const head = Buffer.alloc(4);
+    head.writeUInt32LE(body.length);
+    writeSync(this.fd!, head);
+    writeSync(this.fd!, body);
+  }
+
+  finish(): void {
+    closeSync(this.fd!);
+    this.fd = undefined;
+    renameSync(this.tmp, this.path);
+  }
+
+  abort(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    rmSync(this.tmp, { force: true });
+  }
 }
 
-/** What one trial's probes produced. */
-interface TrialProbes {
-  readonly trial: number;
-  readonly probes: string[];
-  readonly chunks: Chunk[];
-  readonly traces: readonly ProbeTrace[];
+function* readProbeLog(path: string): Generator<ProbeRecord> {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    while (readSync(fd, head, 0, 4, null) === 4) {
+      const body = Buffer.alloc(head.readUInt32LE(0));
+      if (readSync(fd, body, 0, body.length, null) !== body.length) throw new Error(`${path} is truncated`);
+      yield deserialize(body) as ProbeRecord;
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** A finished protocol as `.resume/<index>.bin` holds it. */
@@ -50,10 +93,11 @@ interface SavedProtocol {
   readonly summary: EnsembleSummary;
   /** The per-trial table's storage (TrialTable's fields, structured-cloned). */
   readonly table: TrialTable;
-  readonly probes: TrialProbes[];
+  /** Whether `<index>.probes` holds its probes' records. */
+  readonly probeLog: boolean;
 }
 
-const fileOf = (dir: string, index: number) => join(dir, RESUME_DIR, `${String(index).padStart(4, '0')}.bin`);
+const fileOf = (dir: string, index: number, ext = 'bin') => join(dir, RESUME_DIR, `${String(index).padStart(4, '0')}.${ext}`);
 
 /** Whether `dir` holds resume state (a run that was not complete when it stopped). */
 export function hasResumeState(dir: string): boolean {
@@ -76,6 +120,7 @@ export function readFinishedProtocols(dir: string, protocols: readonly string[])
       break; // unreadable (another Node's format, a damaged disk): that protocol runs again
     }
     if (saved.format !== FORMAT || saved.format_version !== FORMAT_VERSION || saved.protocol !== protocols[i]) break;
+    if (saved.probeLog && !existsSync(fileOf(dir, i, 'probes'))) break;
     out.push(saved);
   }
   return out;
@@ -107,7 +152,7 @@ export function removeStaleTemporaries(dir: string): void {
  * a part of the experiment (the protocols not finished); the folder is always the whole experiment's.
  */
 export class ResumableOutput implements ExperimentSink {
-  private readonly probes = new Map<number, TrialProbes>();
+  private log: ProbeLogWriter | undefined;
   private readonly finished: string[] = [];
   private started = false;
 
@@ -148,13 +193,15 @@ export class ResumableOutput implements ExperimentSink {
 
   /** Writes the finished protocols of the earlier run again, as they were written then (call after start). */
   async replay(): Promise<void> {
-    for (const s of this.saved) {
-      const protocol = this.exp.protocols.find((p) => p.name === s.protocol)!;
-      for (const t of s.probes) {
-        const probes = this.probesOf(t.probes);
-        const sink = this.inner.probeSink(protocol, t.trial);
-        if (sink) for (const c of t.chunks) sink.samples(c.probe, c.offset, c.values);
-        this.inner.trialDone(protocol, t.trial, probes, t.traces);
+    for (const [index, s] of this.saved.entries()) {
+      const protocol = this.exp.protocols[index]!;
+      if (s.probeLog) {
+        let sink: ProbeSink | undefined;
+        for (const r of readProbeLog(fileOf(this.location, index, 'probes'))) {
+          if (r.kind === 'sink') sink = this.inner.probeSink(protocol, r.trial);
+          else if (r.kind === 'samples') sink?.samples(r.probe, r.offset, r.values);
+          else this.inner.trialDone(protocol, r.trial, this.probesOf(r.probes), r.traces);
+        }
       }
       await this.inner.protocolDone(protocol, ensembleOf(s));
       this.finished.push(s.protocol);
@@ -162,36 +209,41 @@ export class ResumableOutput implements ExperimentSink {
     if (this.saved.length > 0) this.inner.note(`resumed: kept ${this.finished.join(', ')} from the interrupted run`);
   }
 
-  probeSink(protocol: ResolvedProtocol, trial: number, probes: readonly ResolvedProbe[]): ProbeSink | undefined {
+  /** The log of the running protocol's probes (opened on its first record). */
+  private record(protocol: ResolvedProtocol, r: ProbeRecord): void {
+    this.log ??= new ProbeLogWriter(fileOf(this.location, this.exp.protocols.findIndex((p) => p.name === protocol.name), 'probes'));
+    this.log.append(r);
+  }
+
+  probeSink(protocol: ResolvedProtocol, trial: number): ProbeSink | undefined {
     const sink = this.inner.probeSink(this.protocol(protocol), trial);
     if (!sink) return undefined;
-    const rec: TrialProbes = { trial, probes: probes.map((p) => p.name), chunks: [], traces: [] };
-    this.probes.set(trial, rec);
+    this.record(protocol, { kind: 'sink', trial });
     return {
       ...(sink.chunkSamples !== undefined ? { chunkSamples: sink.chunkSamples } : {}),
       samples: (probe, offset, values) => {
-        rec.chunks.push({ probe, offset, values: values.map((v) => v.slice()) });
+        this.record(protocol, { kind: 'samples', probe, offset, values });
         sink.samples(probe, offset, values);
       },
     };
   }
 
   trialDone(protocol: ResolvedProtocol, trial: number, probes: readonly ResolvedProbe[], traces: readonly ProbeTrace[]): void {
-    const rec = this.probes.get(trial);
-    if (rec) this.probes.set(trial, { ...rec, traces });
-    else this.probes.set(trial, { trial, probes: probes.map((p) => p.name), chunks: [], traces });
-    this.inner.trialDone(this.protocol(protocol), trial, this.probesOf(probes.map((p) => p.name)), traces);
+    const names = probes.map((p) => p.name);
+    this.record(protocol, { kind: 'trial', trial, probes: names, traces });
+    this.inner.trialDone(this.protocol(protocol), trial, this.probesOf(names), traces);
   }
 
   async protocolDone(protocol: ResolvedProtocol, result: EnsembleResult): Promise<void> {
     await this.inner.protocolDone(this.protocol(protocol), result);
     const index = this.exp.protocols.findIndex((p) => p.name === protocol.name);
+    // the probe records first: a protocol's record names a complete log
+    this.log?.finish();
     const saved: SavedProtocol = {
-      format: FORMAT, format_version: FORMAT_VERSION, protocol: protocol.name, summary: withoutRows(result),
-      table: result.table, probes: [...this.probes.values()].sort((a, b) => a.trial - b.trial),
+      format: FORMAT, format_version: FORMAT_VERSION, protocol: protocol.name, summary: withoutRows(result), table: result.table, probeLog: this.log !== undefined,
     };
+    this.log = undefined;
     writeFileAtomic(fileOf(this.location, index), serialize(saved));
-    this.probes.clear();
     this.finished.push(protocol.name);
   }
 
@@ -201,12 +253,16 @@ export class ResumableOutput implements ExperimentSink {
 
   /** Ends the folder; `note` is the runner's (of the part it ran): the replayed protocols count as completed. */
   finish(note: RunProgressNote): void {
+    this.log?.abort(); // an unfinished protocol's records: it runs again from its first trial
+    this.log = undefined;
     const completed = this.exp.protocols.map((p) => p.name).filter((n) => this.finished.includes(n));
     this.inner.finish({ ...note, completed_protocols: completed });
     if (note.complete) rmSync(join(this.location, RESUME_DIR), { recursive: true, force: true });
   }
 
   abort(): void {
+    this.log?.abort();
+    this.log = undefined;
     this.inner.abort();
   }
 }
