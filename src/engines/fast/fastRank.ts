@@ -102,7 +102,8 @@ export function createRank(spec: NetworkRunSpec, net: CompiledNetwork, k: StepCo
     window: minDelay, sameStep: net.caDelay === 0,
     background: Array.from({ length: hi - lo }, (_, i): RandomStream => entityStream(spec.seed, spec.trial, 'neuron', lo + i, 'backgroundNoise')),
     imposed: imposedOf(imposedSpikes(spec, net, dt), lo, hi),
-    stimulate: ouStimulator(spec, net, iStim, dt),
+    // each rank draws the stimulus currents of its own neurons only (streams per neuron: the same numbers)
+    stimulate: ouStimulator(spec, { ...net, ou: net.ou.map((o) => ({ ...o, from: Math.max(o.from, lo), to: Math.min(o.to, hi) })).filter((o) => o.to > o.from) }, iStim, dt),
     obs: { spike: () => {}, observe: (j) => j },
     probes, probed: probes.probedSynapses(), cView,
     view: { v, iSyn, iBg, p, c: cView, h: syn.h, z: syn.z },
