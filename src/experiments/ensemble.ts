@@ -185,7 +185,10 @@ export class EnsembleAccumulator {
   /** Adds a trial given as its grid traces (views are fine: nothing is kept) and its scalars. */
   addTrace(t_s: Float64Array, H: ArrayLike<number>, Z: ArrayLike<number>, P: ArrayLike<number>, sc: TrialScalars, calcium?: CalciumTrace): TrialRow {
     const len = t_s.length;
-    checkFinite(this.protocol, sc.trial, t_s, [['h', H], ['z', Z], ['p', P]], [['max |h − h0|', sc.maxDev_mV], ['p_max', sc.pMax]]);
+    // x − x is 0 for every finite x and NaN otherwise: one cheap pass, the named check only on a failure
+    let bad = sc.maxDev_mV - sc.maxDev_mV + (sc.pMax - sc.pMax);
+    for (let i = 0; i < len; i++) bad += H[i]! - H[i]! + (Z[i]! - Z[i]!) + (P[i]! - P[i]!);
+    if (bad !== 0) checkFinite(this.protocol, sc.trial, t_s, [['h', H], ['z', Z], ['p', P]], [['max |h − h0|', sc.maxDev_mV], ['p_max', sc.pMax]]);
     if (calcium) checkFinite(this.protocol, sc.trial, calcium.t_s, [['c', calcium.c], ['h', calcium.h_mV]], []);
     if (!this.t_s) {
       this.t_s = t_s;

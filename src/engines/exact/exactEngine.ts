@@ -22,7 +22,15 @@
  * per sample interval. The maximum deviation (max_dev) is the largest sampled value, as in the
  * reference, which samples every 0.2 ms. At rest (c < θ_d) everything, switches included, is closed form.
  *
- * Probes never perturb the sample path: grid, calcium-window and user-probe (TrialSpec.probes,
+ * PSP arrivals that provably cannot fire the neuron are not events at all (pspSchedule.ts): before the
+ * trial the membrane is run once with every weight at its upper bound (model/weightBound.ts), and only
+ * arrivals within 40 membrane time constants of a stretch where that bounding membrane can reach threshold
+ * are processed. The others would change V by less than e⁻⁴⁰ of a PSP wherever it can fire, so spikes are
+ * unchanged; h is sampled at fewer times (each sample exact, so its law is unchanged, but a seed's path
+ * and max_dev, the largest sampled value, see fewer samples). In low-frequency protocols this removes most
+ * of the trial's events (SLFS: ≈ 2 500 of 7 200). A probe of V needs every weight and keeps every arrival.
+ *
+ * Probes never perturb the sample path (a probe of V aside, see above): grid, calcium-window and user-probe (TrialSpec.probes,
  * userProbes.ts) samples at rest are evaluated from the closed forms; samples that fall into a noisy
  * stretch are drawn from the OU bridge between the surrounding path samples, with streams of their
  * own. A trial's result is therefore the same whether or not it records, and the whole engine is pure
@@ -93,9 +101,10 @@ function run(tr: ExactTrial): TrialResult {
   const gridLen = gridT.length;
   const caT = tr.caT;
   const caLen = caT ? caT.length : 0;
-  const dSyn = tr.dSyn, dCa = tr.dCa;
+  const psp = tr.psp, nPsp = tr.nPsp;
+  const dCa = tr.dCa;
   for (;;) {
-    const tPsp = tr.iPsp < n ? S[tr.iPsp]! + dSyn : Infinity;
+    const tPsp = tr.iPsp < nPsp ? psp[tr.iPsp]! : Infinity;
     const tCa = tr.iCa < n ? S[tr.iCa]! + dCa : Infinity;
     let tn = tr.s[S_T_CROSS];
     let ev = Ev.Cross;

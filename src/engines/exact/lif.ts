@@ -78,6 +78,48 @@ function evalWithSlope(L: LifConstants, u: number, I: number, t: number, out: Fl
 const scratch = new Float64Array(2);
 
 /**
+ * An upper bound of u(t) over all t ≥ 0 of the free trajectory from (u, I), I ≥ 0: exact when τ_syn = τ_mem/2,
+ * where u(t) − D = a x − b x² with x = e^{−t/τ_mem} ∈ (0, 1], a = u − D + R I, b = R I (a parabola in x);
+ * otherwise the cheap max(u, D) + R I gMax.
+ */
+export function peakBound(L: LifConstants, u: number, I: number): number {
+  if (!L.halfTau || !(I > 0)) return (u > L.drive ? u : L.drive) + (I > 0 ? L.rMem * I * L.gMax : 0);
+  const b = L.rMem * I, a = u - L.drive + b;
+  const x = a / (2 * b);
+  return L.drive + (x >= 1 ? a - b : x > 0 ? a * x * 0.5 : 0);
+}
+
+/** The time of the single extremum of the free trajectory from (u, I), or NaN if it has none. */
+function extremumTime(L: LifConstants, u: number, I: number): number {
+  if (L.equalTau) {
+    // du/dt ∝ R I − (u − D + R I t/τ) = 0
+    return I !== 0 ? L.tauMem - ((u - L.drive) * L.tauMem) / (L.rMem * I) : NaN;
+  }
+  const K = (L.rMem * I * L.tauSyn) / (L.tauSyn - L.tauMem);
+  const a1 = u - L.drive - K;
+  // du/dt = 0 ⇔ e^{t(1/τs − 1/τm)} = −K τm/(a1 τs)
+  const ratio = (-K * L.tauMem) / (a1 * L.tauSyn);
+  return ratio > 0 ? Math.log(ratio) / (1 / L.tauSyn - 1 / L.tauMem) : NaN;
+}
+
+/**
+ * Whether the free trajectory from (u, I) reaches `level` within (0, horizon]: its largest value there is
+ * at the one extremum (a maximum exactly when I > 0) or at an end. No root search.
+ */
+export function reaches(L: LifConstants, u: number, I: number, horizon: number, level: number): boolean {
+  if ((u > L.drive ? u : L.drive) + (I > 0 ? L.rMem * I * L.gMax : 0) < level || !(horizon > 0)) return false;
+  if (u >= level) return true;
+  const tc = extremumTime(L, u, I);
+  if (tc > 0 && tc < horizon && I > 0) {
+    evalWithSlope(L, u, I, tc, scratch);
+    return scratch[0]! >= level;
+  }
+  if (horizon === Infinity) return L.drive >= level;
+  evalWithSlope(L, u, I, horizon, scratch);
+  return scratch[0]! >= level;
+}
+
+/**
  * The first time in (0, horizon] at which the free membrane trajectory from (u, I) reaches threshold,
  * or Infinity. Assumes u < threshold at t = 0. Cheap rejection first: u(t) ≤ max(u, D) + R I⁺ gMax.
  */
@@ -85,17 +127,7 @@ export function firstSpikeTime(L: LifConstants, u: number, I: number, horizon: n
   const bound = (u > L.drive ? u : L.drive) + (I > 0 ? L.rMem * I * L.gMax : 0);
   if (bound < L.uTh || !(horizon > 0)) return Infinity;
   // The single extremum t_c of the trajectory, if any, from du/dt = 0.
-  let tc = NaN;
-  if (L.equalTau) {
-    // du/dt ∝ R I − (u − D + R I t/τ) = 0
-    if (I !== 0) tc = L.tauMem - ((u - L.drive) * L.tauMem) / (L.rMem * I);
-  } else {
-    const K = (L.rMem * I * L.tauSyn) / (L.tauSyn - L.tauMem);
-    const a1 = u - L.drive - K;
-    // du/dt = 0 ⇔ e^{t(1/τs − 1/τm)} = −K τm/(a1 τs)
-    const ratio = (-K * L.tauMem) / (a1 * L.tauSyn);
-    if (ratio > 0) tc = Math.log(ratio) / (1 / L.tauSyn - 1 / L.tauMem);
-  }
+  const tc = extremumTime(L, u, I);
   // At the extremum u'' has the sign of −I: it is a maximum exactly when I > 0.
   let lo = 0;
   let hi = horizon;

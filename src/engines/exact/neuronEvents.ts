@@ -24,7 +24,7 @@ const S_NOW: St.NOW = 17;
 
 /** Arrival time of the next PSP, or the end of the trial if there is none. */
 export function nextPspTime(tr: ExactTrial): number {
-  return tr.iPsp < tr.nSpikes ? tr.spikes[tr.iPsp]! + tr.dSyn : tr.tEnd;
+  return tr.iPsp < tr.nPsp ? tr.psp[tr.iPsp]! : tr.tEnd;
 }
 
 /** A PSP arrives: the synaptic current jumps by (h + h0·z)/R, and the next spike is rescheduled. */

@@ -7,7 +7,8 @@
  * doubles in one Float64Array indexed by {@link St}, the scratch in arrays reused by every trial of the
  * thread — keeps every per-event call monomorphic and allocation-free.
  */
-import { earlyPhaseDiffusion, earlyPhaseDrift, earlyPhaseRelaxationRate, slowConstants, type SlowConstants } from '../../model/equations.js';
+import { earlyPhaseDiffusion, earlyPhaseDrift, earlyPhaseRelaxationRate, pspCurrent, slowConstants, type SlowConstants } from '../../model/equations.js';
+import { weightUpperBound } from '../../model/weightBound.js';
 import { toSeconds, type ModelParams } from '../../model/parameters.js';
 import { stimulationSpan } from '../../model/protocols.js';
 import { streamFor, type RandomStream } from '../../random/streams.js';
@@ -17,6 +18,7 @@ import { PackedGrid } from './grid.js';
 import { makeLifConstants, type LifConstants } from './lif.js';
 import type { OuRegime } from './ornsteinUhlenbeck.js';
 import { presynapticSpikeTimes, SpikeBuffer } from './poissonTrains.js';
+import { PspBuffer } from './pspSchedule.js';
 import { makeRegions, regionOf, type Regions } from './regions.js';
 import { ExactProbes } from './userProbes.js';
 
@@ -76,6 +78,8 @@ const NO_FORCED = new Float64Array(0);
 
 /** Spike buffer reused across trials of this thread. */
 const SPIKES = new SpikeBuffer();
+/** PSP arrival times the trial processes (pspSchedule.ts), reused by every trial of the thread. */
+const PSPS = new PspBuffer();
 
 /**
  * Scratch arrays reused by every trial of this thread (a trial runs to completion before the next
@@ -123,6 +127,9 @@ export class ExactTrial {
   readonly caBridge: RandomStream;
   readonly spikes: Float64Array;
   readonly nSpikes: number;
+  /** Arrival times of the PSPs that can matter to the membrane (pspSchedule.ts), sorted. */
+  readonly psp: Float64Array;
+  readonly nPsp: number;
   /** Forced postsynaptic spike times, sorted (Protocol.postSpikeTimes_s; empty when the neuron is free). */
   readonly forced: Float64Array;
   readonly nForced: number;
@@ -210,6 +217,12 @@ export class ExactTrial {
     presynapticSpikeTimes(spec.protocol, streamFor(spec.seed, [spec.trial], 'presynapticSpikes'), SPIKES);
     this.spikes = SPIKES.times;
     this.nSpikes = SPIKES.length;
+    // a probe of V needs every weight; otherwise only the arrivals where the membrane could fire
+    const iMax = pspCurrent(weightUpperBound(P), 0, P);
+    if (spec.probes?.some((p) => p.variables.includes('V')) || !(iMax < Infinity)) PSPS.all(SPIKES.times, SPIKES.length, this.dSyn);
+    else PSPS.needed(SPIKES.times, SPIKES.length, this.dSyn, this.lif, iMax, this.s[St.U_L], 0);
+    this.psp = PSPS.times;
+    this.nPsp = PSPS.length;
 
     this.s[St.H] = P.h0;
     this.region = regionOf(this.regions, 0);
