@@ -67,8 +67,8 @@ function results(dir: string): Record<string, unknown> {
   };
 }
 
-/** Starts a run, sends `signal` once protocol b has finished, and waits for the exit. */
-async function interrupted(file: string, out: string, signal: NodeJS.Signals): Promise<number | null> {
+/** Starts a run, sends `signal` once `when` shows on stderr (default: protocol b has finished), and waits for the exit. */
+async function interrupted(file: string, out: string, signal: NodeJS.Signals, when = /b: all 6 trials done/): Promise<number | null> {
   const child = spawn(process.execPath, [CLI, 'run', file, '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -76,7 +76,7 @@ async function interrupted(file: string, out: string, signal: NodeJS.Signals): P
     const timer = setTimeout(() => reject(new Error(`no progress line:\n${stderr}`)), 60_000);
     child.stderr.on('data', (b: Buffer) => {
       stderr += b.toString();
-      if (/b: all 6 trials done/.test(stderr)) {
+      if (when.test(stderr)) {
         clearTimeout(timer);
         child.kill(signal);
         resolve();
@@ -111,6 +111,15 @@ describe('calcitag run FILE --resume DIR', () => {
     expect(r.stderr).toMatch(/kept a, b/);
     expect(results(dir)).toEqual(plain);
     expect(readFileSync(join(dir, 'log.txt'), 'utf8')).toMatch(/complete\n$/);
+  }, 60_000);
+
+  it('after SIGKILL in the first protocol: keeps nothing and runs it all', async () => {
+    const dir = join(root, 'early');
+    expect(await interrupted(file, dir, 'SIGKILL', /starting/)).toBe(null);
+    const r = run(['run', file, '--resume', dir, '--quiet']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/kept no protocol/);
+    expect(results(dir)).toEqual(plain);
   }, 60_000);
 
   it('after Ctrl-C: the same', async () => {

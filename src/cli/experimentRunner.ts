@@ -12,6 +12,7 @@ import type { EnsembleSummary } from '../experiments/ensemble.js';
 import type { ExperimentProgress, RunProgressNote } from '../experiments/experimentRun.js';
 import type { RunConfig } from '../experiments/protocolRun.js';
 import { writeFileAtomic } from '../io/files.js';
+import { RESUME_DIR } from '../io/runResume.js';
 
 /** What the worker runs: the experiment as read (overrides applied), its file, the folder, the flag. */
 export interface ExperimentJob {
@@ -119,7 +120,7 @@ export function runExperimentInWorker(
 /** Removes this process's temporary files from a run folder (after a forced stop). */
 export function removeTemporaries(dir: string): void {
   const marker = `.tmp-${process.pid}-`;
-  for (const sub of [dir, join(dir, 'npy')]) {
+  for (const sub of [dir, join(dir, 'npy'), join(dir, RESUME_DIR)]) {
     if (!existsSync(sub)) continue;
     for (const f of readdirSync(sub)) if (f.includes(marker)) rmSync(join(sub, f), { force: true });
   }

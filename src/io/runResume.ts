@@ -189,6 +189,8 @@ export class ResumableOutput implements ExperimentSink {
     if (this.started) return;
     this.started = true;
     this.inner.start();
+    // the folder is resumable from its start (a run killed in its first protocol keeps nothing, but resumes)
+    mkdirSync(join(this.location, RESUME_DIR), { recursive: true });
   }
 
   /** Writes the finished protocols of the earlier run again, as they were written then (call after start). */
