@@ -77,6 +77,22 @@ describe('the fast engine with one network split across worker threads', () => {
     expect(want).toBe('852b19380149adb5d430432a29d9e096041387982e86895aea622c4dae699562');
   });
 
+  it('a network with two delays (the calcium jumps then keep their own index) is identical on 3 threads', () => {
+    const { description: base } = memoryParadigm({ nExc: 80, nInh: 20, assembly: 10 });
+    const d: NetworkDescription = {
+      ...base, duration_s: 1.5, stimuli: [{ ...(base.stimuli[0] as Extract<NetworkDescription['stimuli'][number], { kind: 'ou-current' }>), windows: [{ onset_s: 0.2, duration_s: 0.1, count: 3, period_s: 0.5 }] }],
+      projections: [...base.projections, { name: 'EE2', source: 'exc', target: 'inh', connectivity: { rule: 'fixed-probability', p: 0.2 }, plastic: true, delay_ms: 5 }],
+      probes: [{ name: 's', kind: 'synapses', target: { projection: 'EE2' }, variables: ['c', 'h', 'z'], interval_s: 0.01, sample: 20 }],
+    };
+    const spec: NetworkRunSpec = { description: d, seed: 2, trial: 0, dt_ms: 0.2, fastForward: false };
+    const one = fast.runNetwork!(spec), three = runNetworkOnThreads(fast, spec, 3);
+    expect(one.spikes.t_s.length).toBeGreaterThan(300);
+    expect(one.tagged).toBe(true);
+    expect(three.spikes).toEqual(one.spikes);
+    expect(three.probes).toEqual(one.probes);
+    expect(three.maxDev_mV).toBe(one.maxDev_mV);
+  });
+
   it('a stop request stops every thread with the run\'s error, and the next run is unaffected', () => {
     const spec: NetworkRunSpec = { description, seed: 7, trial: 0, dt_ms: 0.2, fastForward: true, shouldStop: () => true };
     expect(() => runNetworkOnThreads(fast, spec, 2)).toThrow(/run stopped at t = 0\.000 s/);

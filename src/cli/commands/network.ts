@@ -250,7 +250,7 @@ export function isNetworkExperiment(path: string): boolean {
  * `run` that mean the same there (only those typed on the command line; --trials and --workers do not apply).
  */
 export async function runNetworkFromRun(file: string, flags: Readonly<Record<string, unknown>>, fromCli: (name: string) => boolean): Promise<void> {
-  for (const k of ['trials', 'workers']) if (fromCli(k)) usageError(`--${k} does not apply to a network experiment (one network per run; --seeds N with calcitag network runs several)`);
+  for (const k of ['trials', 'workers']) if (fromCli(k)) usageError(`--${k} does not apply to a network experiment run with calcitag run (calcitag network <file> --workers W splits one network across threads, --seeds N runs several)`);
   if (flags.param && Object.keys(flags.param).length > 0) usageError('--param: with an experiment file, set parameters in its params section');
   const given: Record<string, unknown> = { param: [] };
   for (const [k, v] of Object.entries(flags)) if (k !== 'param' && k !== 'trials' && k !== 'workers' && v !== undefined && (fromCli(k) || ['out', 'force', 'allowLarge', 'json', 'quiet'].includes(k))) given[k] = v;

@@ -66,7 +66,7 @@ function stepSynapses(r: FastRank, j: number): void {
   const n = net.n;
   syn.step = j;
   syn.decaySums(1);
-  const { outStart, outSyn } = r.out;
+  const { from, to, synapse } = r.ca;
   const sent = j - net.caDelay;
   if (sent >= 0) {
     const slot = sent % size;
@@ -74,7 +74,10 @@ function stepSynapses(r: FastRank, j: number): void {
       const base = slot * n + bounds[q0]!, cnt = count[slot * ranks + q0]!;
       for (let q = 0; q < cnt; q++) {
         const m = ring[base + q]!;
-        for (let e = outStart[m]!, end = outStart[m + 1]!; e < end; e++) syn.jump(outSyn[e]!, j, k.cPre);
+        for (let e = from[m]!, end = to[m]!; e < end; e++) {
+          const s = synapse[e]!;
+          if (s >= 0) syn.jump(s, j, k.cPre);
+        }
       }
     }
   }

@@ -15,7 +15,7 @@ import type { StepCoefficients } from '../reference/detailedLoop.js';
 import { initialNetworkState, type ImposedSpikes, type NetworkObserver, type NetworkState } from '../reference/networkLoop.js';
 import type { Team } from '../team.js';
 import { LazySynapses, synapseArrays } from './lazySynapses.js';
-import { ownedEdges, ownedOutgoing, partitionNeurons, sharedF64, sharedU8, SpikeExchange, type OwnedEdges } from './partition.js';
+import { calciumEdges, ownedEdges, partitionNeurons, sharedF64, sharedU8, SpikeExchange, type CalciumEdges, type OwnedEdges } from './partition.js';
 
 /** Everything one rank of a run holds. */
 export interface FastRank {
@@ -33,8 +33,8 @@ export interface FastRank {
   readonly spikes: SpikeExchange;
   /** Per delay group, the edges ending on this rank's neurons. */
   readonly psp: readonly OwnedEdges[];
-  /** This rank's plastic synapses by presynaptic neuron. */
-  readonly out: { readonly outStart: Int32Array; readonly outSyn: Int32Array };
+  /** This rank's plastic synapses by presynaptic neuron (for the presynaptic calcium jumps). */
+  readonly ca: CalciumEdges;
   /** Steps between spike exchanges (the smallest delay), and whether calcium needs this step's spikes of all ranks. */
   readonly window: number;
   readonly sameStep: boolean;
@@ -95,10 +95,10 @@ export function createRank(spec: NetworkRunSpec, net: CompiledNetwork, k: StepCo
   const probes = new NetworkProbes(spec.description, net, spec.seed, dt);
   // probes of c read the calcium of step j; a lazy synapse holds the one entering step j + 1
   const cView = probes.probesSynapseVariable('c') ? new Float64Array(net.nSyn) : syn.c;
+  const psp = net.delays.map((g) => ownedEdges(g, n, lo, hi, team.size === 1));
   return {
-    team, net, k, lo, hi, local: { net: localNet, st, lam: view(lam) }, iSyn, syn, spikes,
-    psp: net.delays.map((g) => ownedEdges(g, n, lo, hi, team.size === 1)),
-    out: ownedOutgoing(net, sFrom, sTo),
+    team, net, k, lo, hi, local: { net: localNet, st, lam: view(lam) }, iSyn, syn, spikes, psp,
+    ca: calciumEdges(net, psp, sFrom, sTo),
     window: minDelay, sameStep: net.caDelay === 0,
     background: Array.from({ length: hi - lo }, (_, i): RandomStream => entityStream(spec.seed, spec.trial, 'neuron', lo + i, 'backgroundNoise')),
     imposed: imposedOf(imposedSpikes(spec, net, dt), lo, hi),

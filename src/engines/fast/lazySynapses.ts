@@ -342,5 +342,5 @@ export class LazySynapses {
   }
 
   /** Bytes held per synapse by this state (typed arrays only). */
-  static readonly BYTES_PER_SYNAPSE = 8 * 4 + 4 * 2 + 1 + 4; // c, h, z, Λ mark; ts, wake; tag; outSyn
+  static readonly BYTES_PER_SYNAPSE = 8 * 4 + 4 * 2 + 1; // c, h, z, Λ mark; ts, wake; tag (the presynaptic index: partition.ts calciumEdges)
 }

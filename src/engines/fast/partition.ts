@@ -90,12 +90,49 @@ export function ownedEdges(g: DelayGroup, n: number, lo: number, hi: number, who
   return { from, to };
 }
 
-/** This rank's plastic synapses [sFrom, sTo) by presynaptic neuron: outSyn[outStart[m]] …, ascending. */
-export function ownedOutgoing(net: CompiledNetwork, sFrom: number, sTo: number): { outStart: Int32Array; outSyn: Int32Array } {
+/**
+ * What a presynaptic spike's calcium jump reaches on this rank: for neuron m, the entries from[m] … to[m] − 1
+ * of `synapse` that are ≥ 0, in ascending synapse order.
+ */
+export interface CalciumEdges {
+  readonly from: Int32Array;
+  readonly to: Int32Array;
+  readonly synapse: Int32Array;
+}
+
+/**
+ * The calcium jumps' edges: the PSP edges of the delay group that holds every plastic synapse exactly once
+ * (the published paradigm: one delay), whose edges of m ascend by target and so by synapse — no index of
+ * its own (4 bytes per plastic synapse saved); otherwise an index of the rank's synapses by presynaptic neuron.
+ */
+export function calciumEdges(net: CompiledNetwork, psp: readonly OwnedEdges[], sFrom: number, sTo: number): CalciumEdges {
+  const g = plasticGroup(net);
+  if (g >= 0) return { ...psp[g]!, synapse: net.delays[g]!.synapse };
   const outStart = new Int32Array(net.n + 1);
   for (let s = sFrom; s < sTo; s++) outStart[net.synPre[s]! + 1]++;
   for (let i = 0; i < net.n; i++) outStart[i + 1] += outStart[i]!;
   const fill = outStart.slice(0, net.n), outSyn = new Int32Array(sTo - sFrom);
   for (let s = sFrom; s < sTo; s++) outSyn[fill[net.synPre[s]!]!++] = s;
-  return { outStart, outSyn };
+  return { from: outStart.subarray(0, net.n), to: outStart.subarray(1), synapse: outSyn };
+}
+
+/** The delay group whose edges name every plastic synapse exactly once, or −1 (none, several, or repeats). */
+function plasticGroup(net: CompiledNetwork): number {
+  const seen = new Uint8Array(net.nSyn);
+  let found = -1, count = 0;
+  for (let gi = 0; gi < net.delays.length; gi++) {
+    const syn = net.delays[gi]!.synapse;
+    let any = false;
+    for (let e = 0; e < syn.length; e++) {
+      const s = syn[e]!;
+      if (s < 0) continue;
+      if (seen[s] === 1) return -1;
+      seen[s] = 1;
+      count++;
+      any = true;
+    }
+    if (any && found >= 0) return -1;
+    if (any) found = gi;
+  }
+  return count === net.nSyn && net.nSyn > 0 ? found : -1;
 }
