@@ -221,7 +221,12 @@ export class EnsembleAccumulator {
       pm[i]! += d / count;
       ps[i]! += d * (p - pm[i]!);
     }
-    const row: TrialRow = { ...sc, w_rel: {}, h_mV: {}, z: {} };
+    // spelled out: an object spread costs more than the whole Welford pass above
+    const row: TrialRow = {
+      trial: sc.trial, outcome: sc.outcome, tagged: sc.tagged, proteinSynthesis: sc.proteinSynthesis, maxDev_mV: sc.maxDev_mV,
+      w_rel: {}, h_mV: {}, z: {}, pMax: sc.pMax, tPMax_s: sc.tPMax_s, preSpikes: sc.preSpikes, postSpikes: sc.postSpikes,
+      steps: sc.steps, wall_ms: sc.wall_ms,
+    };
     for (const [name, t] of CHECKPOINTS) {
       if (t > t_s[len - 1]! + 1e-9) continue;
       const w = sampleAt(t_s, W, t), h = sampleAt(t_s, H, t), z = sampleAt(t_s, Z, t);
