@@ -46,7 +46,8 @@ function isComplete(dir: string): boolean {
 
 /** The experiment to resume (FILE with the overrides typed), checked against DIR's record; exits 2 otherwise. */
 function checkResumable(path: string, dir: string, flags: ExperimentFlags, command?: Command): { exp: ResolvedExperiment; overridden: unknown } {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) usageError(`--resume '${dir}': no such folder`);
+  if (!existsSync(dir)) usageError(`--resume '${dir}': no such folder`);
+  if (!statSync(dir).isDirectory()) usageError(`--resume '${dir}' is a file, not a run folder`);
   if (!existsSync(join(dir, RUN_RECORD))) usageError(`--resume '${dir}': not a run folder (no ${RUN_RECORD})`);
   let exp: ResolvedExperiment;
   let overridden: unknown;
