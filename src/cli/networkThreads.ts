@@ -17,6 +17,11 @@ const ARRIVED = 0, GENERATION = 1, FAILED = 2;
 const CONTROL_BYTES = 32;
 /** Polls of the barrier word before sleeping on it (a rank that arrives a little early skips the futex). */
 const SPIN = 2000;
+/**
+ * A rank waiting this long at one barrier gives up: a thread that died without reporting (killed, out of
+ * memory) cannot say so, and the calling thread cannot watch it while it waits.
+ */
+const STALL_MS = 15 * 60_000;
 
 /** What a worker thread is started with. */
 export interface ThreadJob {
@@ -65,8 +70,13 @@ export class ThreadTeam implements Team {
       return;
     }
     for (let i = 0; i < SPIN; i++) if (Atomics.load(ctl, GENERATION) !== gen) return;
+    const since = Date.now();
     while (Atomics.load(ctl, GENERATION) === gen) {
       if (Atomics.load(ctl, FAILED) !== 0) throw new TeamAborted('another rank failed');
+      if (Date.now() - since > STALL_MS) {
+        this.fail();
+        throw new Error(`thread ${this.rank}: the other threads did not reach the barrier within ${STALL_MS / 60_000} min (one of them died?)`);
+      }
       Atomics.wait(ctl, GENERATION, gen, 1000);
     }
   }
