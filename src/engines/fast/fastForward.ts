@@ -15,6 +15,7 @@ import type { LazySynapses } from './lazySynapses.js';
 
 /**
  * Fast-forwards from grid step jFrom to jTo; `after(t, j)` is called after every step (for probes).
+ * `st` and `lam` hold the neurons of one rank (all of them on one thread), `syn` that rank's synapses.
  * Returns the number of fast-forward steps.
  */
 export function fastForwardLazy(
