@@ -63,8 +63,9 @@ export { loadEdgesFile, localEdges } from './io/edgeFiles.js';
 export { writeNetworkRun, networkSummary, type NetworkRunRecord, type RunCost } from './io/networkOutput.js';
 /** Parameter sweeps (docs/sweeps.md): plan, run on a pool, the table; checkpoints of reference network runs. */
 export { planSweep, jobExperiment, jobSeed, type SweepManifest, type SweepJob } from './experiments/sweep/plan.js';
-export { runSweepJobs, type SweepRunOptions } from './experiments/sweep/run.js';
-export { sweepTable, type JobResult, type SweepTable } from './experiments/sweep/results.js';
+export { runSweepJobs, runJob, type SweepRunOptions } from './experiments/sweep/run.js';
+export { sweepTable, type JobResult, type SweepTable, type NetworkReadouts } from './experiments/sweep/results.js';
+export { planNetworkSweep, runNetworkJob } from './experiments/sweep/network.js';
 export { readManifest, writeManifest, collectResults, writeSweepTable } from './io/sweepFiles.js';
 export { runReferenceNetwork, type NetworkCheckpointOptions } from './engines/reference/networkEngine.js';
 export type { NetworkCheckpoint } from './engines/reference/networkCheckpoint.js';
