@@ -60,6 +60,19 @@ export class ThreadTeam implements Team {
     return got.message;
   }
 
+  shareValue<T>(value: T | undefined): T {
+    if (this.rank === 0) {
+      const shared = toShared(value) as T;
+      for (const p of this.ports) p.postMessage({ value: shared });
+      this.barrier();
+      return shared;
+    }
+    this.barrier();
+    const got = receiveMessageOnPort(this.ports[0]!);
+    if (!got) throw new Error(`rank ${this.rank}: no value from rank 0`);
+    return (got.message as { value: T }).value;
+  }
+
   barrier(): void {
     const ctl = this.ctl;
     const gen = Atomics.load(ctl, GENERATION);
@@ -106,6 +119,20 @@ export class ThreadTeam implements Team {
     }
     return out;
   }
+}
+
+/** A copy of plain data with every typed array in shared memory (posting it then shares, not copies, the arrays). */
+function toShared(x: unknown): unknown {
+  if (ArrayBuffer.isView(x) && !(x instanceof DataView)) {
+    const a = x as unknown as Uint8Array;
+    const Ctor = a.constructor as new (b: SharedArrayBuffer) => Uint8Array;
+    const copy = new Ctor(new SharedArrayBuffer(a.byteLength));
+    copy.set(a);
+    return copy;
+  }
+  if (Array.isArray(x)) return x.map(toShared);
+  if (x !== null && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, toShared(v)]));
+  return x;
 }
 
 /** The worker entry: dist's when this module runs from TypeScript sources (tests), as the ensemble runner does. */

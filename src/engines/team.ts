@@ -16,6 +16,11 @@ export interface Team {
   barrier(): void;
   /** Collective barrier that hands rank 0's value to every rank. */
   broadcast(value: number): number;
+  /**
+   * Collective: rank 0's value (plain data: objects, arrays, typed arrays) for every rank, its typed
+   * arrays in shared memory (read-only by convention); the other ranks pass undefined. Built once, held once.
+   */
+  shareValue<T>(value: T | undefined): T;
 }
 
 /** The team of a run on one thread. */
@@ -25,4 +30,5 @@ export const soloTeam: Team = {
   share: (bytes) => new ArrayBuffer(bytes),
   barrier: () => {},
   broadcast: (value) => value,
+  shareValue: <T>(value: T | undefined) => value as T,
 };

@@ -166,7 +166,8 @@ export function runFastNetworkPart(spec: NetworkRunSpec, team: Team): NetworkRes
   const issues = descriptionIssues(d);
   if (issues.length > 0) throw new Error(`network description '${d.name}': ${issues.join('; ')}`);
   const dt = spec.dt_ms * 1e-3;
-  const net = compileNetwork(d, spec.seed, dt);
+  // compiled once, by rank 0; the other ranks read its arrays in shared memory
+  const net = team.shareValue(team.rank === 0 ? compileNetwork(d, spec.seed, dt) : undefined);
   const k = stepCoefficients(d.params, dt);
   const r = createRank(spec, net, k, dt, team);
   let steps = 0, ffSteps = 0;
