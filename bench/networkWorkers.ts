@@ -3,33 +3,60 @@
  * [--pairs P] [--workers 1,2] [--recall 10s|8h] [--seed S] [--json out.json]`).
  *
  * The memory paradigm with 10 s recall (2000 neurons, 30 s simulated, detailed to 21.35 s then
- * fast-forward) on the `fast` engine with `--workers 1` and `--workers 2`, each in its own child
- * process (`calcitag network --json`: wall time of the run, CPU of all its threads), alternating
- * P times so that both see the same machine load; the ratio of the fastest walls, and a check that
- * every run gave the same readouts and spike count. The load average is printed beside the figures:
- * on a shared machine the threads compete with other work, and the ratio says only what they got.
+ * fast-forward) on the `fast` engine on 1 and on 2 threads (what `calcitag network --engine fast
+ * --workers W` runs), each in its own child process (the engine and the paradigm's readouts, no CLI
+ * output), alternating P times so that both see the same machine load; the ratio of the fastest walls,
+ * and a check that every run gave the same readouts and spikes. The load average is printed beside
+ * the figures: on a shared machine the threads compete with other work, and the wall ratio says only
+ * what they got. So each thread's own CPU time is printed too (Linux /proc/thread-self/stat): the
+ * largest share is the split run's critical path, one thread's CPU over it the speed-up on free cores.
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { runNetworkOnThreads, threadCpuSeconds } from '../src/cli/networkThreads.js';
+import { getEngine } from '../src/engines/registry.js';
+import type { Engine } from '../src/engines/types.js';
+import { runMemoryParadigm } from '../src/experiments/network/memoryRun.js';
+import { memoryParadigm, type RecallDelay } from '../src/model/network/memoryParadigm.js';
 
-const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const SELF = fileURLToPath(import.meta.url);
 
 interface Timed {
   readonly workers: number;
   readonly wall_s: number;
   readonly cpu_s: number;
   readonly peak_rss_mb: number;
-  /** Readouts and spike count, as text: equal for every number of threads. */
+  /** Each thread's CPU seconds in the run (rank 0 first). */
+  readonly thread_cpu_s: number[];
+  /** Readouts, spike count and a checksum of the spikes, as text: equal for every number of threads. */
   readonly result: string;
 }
 
+/** The child: one run of the paradigm on `workers` threads; prints its Timed as JSON. */
+function child(workers: number, seed: number, recall: RecallDelay): void {
+  const fast = getEngine('fast');
+  let threads: number[] = [];
+  const engine: Engine = workers > 1 ? { ...fast, runNetwork: (spec) => runNetworkOnThreads(fast, spec, workers, (c) => { threads = c; }) } : fast;
+  const { description, readout } = memoryParadigm({ recall });
+  const wall0 = performance.now(), cpu0 = process.cpuUsage(), own0 = threadCpuSeconds() ?? NaN;
+  const r = runMemoryParadigm(engine, { description, readout, seed, dt_ms: 0.2, fastForward: true });
+  const cpu = process.cpuUsage(cpu0);
+  if (workers <= 1) threads = [(threadCpuSeconds() ?? NaN) - own0];
+  let sum = 0;
+  r.result.spikes.neuron.forEach((i, k) => { sum = (sum * 31 + i + Math.round(r.result.spikes.t_s[k]! * 5000)) % 1_000_000_007; });
+  const timed: Timed = {
+    workers, wall_s: (performance.now() - wall0) / 1e3, cpu_s: (cpu.user + cpu.system) / 1e6, peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+    thread_cpu_s: threads, result: JSON.stringify([r.readout, r.result.spikes.t_s.length, sum]),
+  };
+  process.stdout.write(`${JSON.stringify(timed)}\n`);
+}
+
 function timeRun(workers: number, seed: number, recall: string): Timed {
-  const r = spawnSync(process.execPath, [CLI, 'network', '--engine', 'fast', '--seed', String(seed), '--recall', recall, '--workers', String(workers), '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  if (r.status !== 0) throw new Error(`calcitag network --workers ${workers} failed: ${r.stderr}`);
-  const s = JSON.parse(r.stdout) as { wall_s: number; cpu_s: number; peak_rss_mb: number; readouts: unknown; spikes: number };
-  return { workers, wall_s: s.wall_s, cpu_s: s.cpu_s, peak_rss_mb: s.peak_rss_mb, result: JSON.stringify([s.readouts, s.spikes]) };
+  const r = spawnSync(process.execPath, [SELF, '--child', String(workers), '--seed', String(seed), '--recall', recall], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`the run on ${workers} threads failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as Timed;
 }
 
 function arg(name: string, fallback: string): string {
@@ -50,18 +77,23 @@ function main(): void {
     for (const w of counts) {
       const t = timeRun(w, seed, recall);
       runs.push(t);
-      console.log(`  round ${round + 1}, ${w} thread${w > 1 ? 's' : ''}: wall ${t.wall_s.toFixed(2)} s, CPU ${t.cpu_s.toFixed(2)} s, peak ${t.peak_rss_mb.toFixed(0)} MB`);
+      console.log(`  round ${round + 1}, ${w} thread${w > 1 ? 's' : ''}: wall ${t.wall_s.toFixed(2)} s, CPU ${t.cpu_s.toFixed(2)} s (threads ${t.thread_cpu_s.map((x) => x.toFixed(1)).join(' + ')}), peak ${t.peak_rss_mb.toFixed(0)} MB`);
     }
   }
   const identical = runs.every((r) => r.result === runs[0]!.result);
   const per = counts.map((w) => {
     const mine = runs.filter((r) => r.workers === w);
-    return { workers: w, best_wall_s: Math.min(...mine.map((r) => r.wall_s)), median_wall_s: median(mine.map((r) => r.wall_s)), median_cpu_s: median(mine.map((r) => r.cpu_s)) };
+    return {
+      workers: w, best_wall_s: Math.min(...mine.map((r) => r.wall_s)), median_wall_s: median(mine.map((r) => r.wall_s)), median_cpu_s: median(mine.map((r) => r.cpu_s)),
+      // the critical path: the busiest thread's CPU (median over rounds)
+      median_critical_cpu_s: median(mine.map((r) => Math.max(...r.thread_cpu_s))),
+    };
   });
   const base = per[0]!;
   for (const p of per) {
-    console.log(`${p.workers} thread${p.workers > 1 ? 's' : ''}: best wall ${p.best_wall_s.toFixed(2)} s, median wall ${p.median_wall_s.toFixed(2)} s, median CPU ${p.median_cpu_s.toFixed(2)} s; ` +
-      `wall ratio ${base.workers}/${p.workers} threads (best) ${(base.best_wall_s / p.best_wall_s).toFixed(2)}×`);
+    console.log(`${p.workers} thread${p.workers > 1 ? 's' : ''}: best wall ${p.best_wall_s.toFixed(2)} s, median wall ${p.median_wall_s.toFixed(2)} s, median CPU ${p.median_cpu_s.toFixed(2)} s, ` +
+      `busiest thread ${p.median_critical_cpu_s.toFixed(2)} CPU-s; wall ratio ${base.workers}/${p.workers} threads (best) ${(base.best_wall_s / p.best_wall_s).toFixed(2)}×, ` +
+      `critical-path ratio ${(base.median_critical_cpu_s / p.median_critical_cpu_s).toFixed(2)}×`);
   }
   const load1 = loadavg();
   console.log(`identical readouts and spike counts in every run: ${identical ? 'yes' : 'NO'}; load average after ${load1.map((x) => x.toFixed(2)).join(' ')}`);
@@ -70,4 +102,5 @@ function main(): void {
   if (!identical) process.exitCode = 1;
 }
 
-main();
+if (process.argv.includes('--child')) child(Number(arg('child', '1')), Number(arg('seed', '1')), arg('recall', '10s') as RecallDelay);
+else main();

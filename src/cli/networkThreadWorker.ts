@@ -14,6 +14,7 @@ try {
   team = t;
   try {
     getEngine(job.engine).runNetworkPart!(job.spec, t);
+    t.reportCpu();
   } catch (e) {
     if (!(e instanceof TeamAborted)) job.port.postMessage({ error: `thread ${job.rank}: ${(e as Error).message}` });
     t.fail();

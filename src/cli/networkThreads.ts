@@ -5,16 +5,19 @@
  * step; the only messages are the shared buffers handed out once at set-up and a failing rank's error.
  * The calling thread waits with Atomics.wait, so the run stays synchronous for its caller.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { NetworkResult, NetworkRunSpec } from '../engines/networkTypes.js';
 import type { Team } from '../engines/team.js';
 import type { Engine } from '../engines/types.js';
 
-/** Int32 slots of the control buffer; two Float64 broadcast slots follow at byte 16. */
-const ARRIVED = 0, GENERATION = 1, FAILED = 2;
-const CONTROL_BYTES = 32;
+/**
+ * Int32 slots of the control buffer (DONE: ranks that reported their CPU time); two Float64 broadcast slots
+ * follow at byte 16, then one Float64 per rank for its thread's CPU seconds at byte 32.
+ */
+const ARRIVED = 0, GENERATION = 1, FAILED = 2, DONE = 3;
+const controlBytes = (ranks: number) => 32 + 8 * ranks;
 /** Polls of the barrier word before sleeping on it (a rank that arrives a little early skips the futex). */
 const SPIN = 2000;
 /**
@@ -42,9 +45,30 @@ export class ThreadTeam implements Team {
   private casts = 0;
 
   /** `ports`: rank 0's ports to ranks 1 … size − 1; a worker's one port to rank 0. */
+  private readonly cpu: Float64Array;
+
   constructor(readonly rank: number, readonly size: number, control: SharedArrayBuffer, private readonly ports: readonly MessagePort[]) {
     this.ctl = new Int32Array(control, 0, 4);
     this.values = new Float64Array(control, 16, 2);
+    this.cpu = new Float64Array(control, 32, size);
+  }
+
+  /** A worker rank, after its part: records its thread's CPU seconds for rank 0. */
+  reportCpu(): void {
+    this.cpu[this.rank] = threadCpuSeconds() ?? NaN;
+    Atomics.add(this.ctl, DONE, 1);
+    Atomics.notify(this.ctl, DONE);
+  }
+
+  /** Rank 0: every thread's CPU seconds (its own given), once the workers reported (NaN if one does not within 30 s). */
+  threadCpu(own: number): number[] {
+    const until = Date.now() + 30_000;
+    for (let done = Atomics.load(this.ctl, DONE); done < this.size - 1 && Date.now() < until; done = Atomics.load(this.ctl, DONE)) {
+      Atomics.wait(this.ctl, DONE, done, 100);
+    }
+    const out = Array.from(this.cpu);
+    out[0] = own;
+    return Atomics.load(this.ctl, DONE) < this.size - 1 ? out.map((x, i) => (i === 0 ? x : NaN)) : out;
   }
 
   share(bytes: number): ArrayBufferLike {
@@ -135,6 +159,17 @@ function toShared(x: unknown): unknown {
   return x;
 }
 
+/** CPU seconds of the calling thread (Linux: /proc/thread-self/stat, in clock ticks of 10 ms), or undefined. */
+export function threadCpuSeconds(): number | undefined {
+  try {
+    const f = readFileSync('/proc/thread-self/stat', 'utf8');
+    const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The worker entry: dist's when this module runs from TypeScript sources (tests), as the ensemble runner does. */
 function workerUrl(): URL {
   const here = import.meta.url;
@@ -144,14 +179,16 @@ function workerUrl(): URL {
 
 /**
  * Runs spec on `workers` threads of this process with the engine's runNetworkPart; the result equals
- * the engine's single-thread run bit for bit (callers check whyEngineCannotSplit first).
+ * the engine's single-thread run bit for bit (callers check whyEngineCannotSplit first). `onThreadCpu`
+ * (benchmarks) receives each thread's CPU seconds for the run, rank 0's first (NaN where not known).
  */
-export function runNetworkOnThreads(engine: Engine, spec: NetworkRunSpec, workers: number): NetworkResult {
+export function runNetworkOnThreads(engine: Engine, spec: NetworkRunSpec, workers: number, onThreadCpu?: (cpu_s: number[]) => void): NetworkResult {
   const part = engine.runNetworkPart;
   if (!part) throw new Error(`engine '${engine.name}' cannot split a network across threads`);
   const url = workerUrl();
   if (!existsSync(fileURLToPath(url))) throw new Error(`${fileURLToPath(url)} is missing: build calcitag first (npm run build)`);
-  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  const control = new SharedArrayBuffer(controlBytes(workers));
+  const cpu0 = threadCpuSeconds();
   const { onProgress: _p, shouldStop: _s, ...plain } = spec;
   const ports: MessagePort[] = [];
   const threads: Worker[] = [];
@@ -163,7 +200,9 @@ export function runNetworkOnThreads(engine: Engine, spec: NetworkRunSpec, worker
   }
   const team = new ThreadTeam(0, workers, control, ports);
   try {
-    return part(spec, team)!;
+    const result = part(spec, team)!;
+    onThreadCpu?.(team.threadCpu((threadCpuSeconds() ?? NaN) - (cpu0 ?? NaN)));
+    return result;
   } catch (e) {
     team.fail();
     const reported = team.reportedErrors();
