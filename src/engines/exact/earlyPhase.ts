@@ -44,23 +44,25 @@ export function advanceH(tr: ExactTrial): void {
   if (dt > 0) {
     const o = tr.ou[tr.regime]!;
     ouTransition(o, dt, tr.tmp);
-    const hB = o.m + (tr.s[S_H] - o.m) * tr.tmp[0]! + tr.tmp[1]! * gaussianZiggurat(tr.noise);
-    refine(tr, tB, hB);
+    tr.stackT[0] = tB;
+    tr.stackH[0] = o.m + (tr.s[S_H] - o.m) * tr.tmp[0]! + tr.tmp[1]! * gaussianZiggurat(tr.noise);
+    refine(tr);
   }
   tr.s[S_T_H] = tB;
 }
 
-/** Walks the noisy path from (tH, h) to (tB, hB), bisecting with the OU bridge where needed. */
-function refine(tr: ExactTrial, tB: number, hB: number): void {
+/**
+ * Walks the noisy path from (tH, h) to the sample on the stack, bisecting with the OU bridge where needed.
+ * The functions below take stack positions, not times and values: V8 boxes every double passed to a
+ * call it does not inline, and these run several times per event.
+ */
+function refine(tr: ExactTrial): void {
   const o = tr.ou[tr.regime]!;
   const ST = tr.stackT, SH = tr.stackH;
   let top = 0;
-  ST[0] = tB;
-  SH[0] = hB;
   while (top >= 0) {
-    const t2 = ST[top]!, h2 = SH[top]!;
-    const t1 = tr.s[S_T_H], h1 = tr.s[S_H];
-    if (t2 - t1 > tr.dMax && top < ST.length - 1 && mayCross(tr, h1, h2, t2 - t1)) {
+    if (ST[top]! - tr.s[S_T_H] > tr.dMax && top < ST.length - 1 && mayCross(tr, top)) {
+      const t1 = tr.s[S_T_H], h1 = tr.s[S_H], t2 = ST[top]!, h2 = SH[top]!;
       const tm = 0.5 * (t1 + t2);
       const ym = ouBridge(o, h1 - o.m, h2 - o.m, tm - t1, t2 - tm, gaussianZiggurat(tr.noise));
       top++;
@@ -68,18 +70,19 @@ function refine(tr: ExactTrial, tB: number, hB: number): void {
       SH[top] = o.m + ym;
       continue;
     }
+    noisyPiece(tr, top);
     top--;
-    noisyPiece(tr, t1, h1, t2, h2);
   }
 }
 
 /**
  * Whether h − h0 crosses a threshold between two samples (different regions), or may cross and come
  * back: for a Brownian bridge with endpoints a and b away from a level that probability is
- * exp(−2ab/(s²Δ)); it is tested against the two levels around the current region.
+ * exp(−2ab/(s²Δ)); it is tested against the two levels around the current region. From the path's last
+ * sample to the one at stack position `top`.
  */
-function mayCross(tr: ExactTrial, h1: number, h2: number, dt: number): boolean {
-  const d1 = h1 - tr.h0, d2 = h2 - tr.h0;
+function mayCross(tr: ExactTrial, top: number): boolean {
+  const d1 = tr.s[S_H] - tr.h0, d2 = tr.stackH[top]! - tr.h0, dt = tr.stackT[top]! - tr.s[S_T_H];
   const r1 = regionOf(tr.regions, d1);
   if (r1 !== regionOf(tr.regions, d2)) return true;
   const L = tr.regions.levels;
@@ -95,16 +98,22 @@ function mayCross(tr: ExactTrial, h1: number, h2: number, dt: number): boolean {
   return false;
 }
 
-/** Commits one piece of the noisy path: maxDev, tag/synthesis switches and pending probes. */
-function noisyPiece(tr: ExactTrial, tA: number, hA: number, tB: number, hB: number): void {
+/**
+ * Commits one piece of the noisy path, from the last sample to the one at stack position `top`: maxDev,
+ * tag/synthesis switches and pending probes.
+ */
+function noisyPiece(tr: ExactTrial, top: number): void {
+  const hB = tr.stackH[top]!;
+  tr.piece[0] = tr.s[S_T_H];
+  tr.piece[1] = tr.s[S_H];
   tr.s[S_H] = hB;
-  tr.s[S_T_H] = tB;
+  tr.s[S_T_H] = tr.stackT[top]!;
   tr.ouSteps++;
   const d = hB - tr.h0;
   if ((d < 0 ? -d : d) > (tr.s[S_MAX_DEV] < 0 ? -tr.s[S_MAX_DEV] : tr.s[S_MAX_DEV])) tr.s[S_MAX_DEV] = d;
   const rb = regionOf(tr.regions, d);
   if (rb !== tr.region || tr.kPut < tr.kSched || tr.kCaPut < tr.kCaSched || (tr.probes !== undefined && tr.probes.nPend > 0)) {
-    resolve(tr, tA, hA, tB, hB, rb);
+    resolve(tr, tr.piece[0]!, tr.piece[1]!, tr.s[S_T_H], hB, rb);
   }
 }
 

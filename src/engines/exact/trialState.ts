@@ -90,6 +90,7 @@ const SCRATCH = {
   stackT: new Float64Array(64),
   stackH: new Float64Array(64),
   tmp: new Float64Array(2),
+  piece: new Float64Array(2),
   crossT: new Float64Array(4),
   crossTo: new Int8Array(4),
   state: new Float64Array(STATE_LENGTH),
@@ -167,6 +168,8 @@ export class ExactTrial {
   readonly probes: ExactProbes | undefined;
   // scratch
   readonly tmp = SCRATCH.tmp;
+  /** Start (t, h) of the noisy piece being committed (earlyPhase.ts). */
+  readonly piece = SCRATCH.piece;
   readonly crossT = SCRATCH.crossT;
   readonly crossTo = SCRATCH.crossTo;
 
