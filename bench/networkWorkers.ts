@@ -48,7 +48,7 @@ function child(workers: number, seed: number, recall: RecallDelay): void {
   r.result.spikes.neuron.forEach((i, k) => { sum = (sum * 31 + i + Math.round(r.result.spikes.t_s[k]! * 5000)) % 1_000_000_007; });
   const timed: Timed = {
     workers, wall_s: (performance.now() - wall0) / 1e3, cpu_s: (cpu.user + cpu.system) / 1e6, peak_rss_mb: process.resourceUsage().maxRSS / 1024,
-    thread_cpu_s: threads, result: JSON.stringify([r.readout, r.result.spikes.t_s.length, sum]),
+    thread_cpu_s: threads, result: JSON.stringify([r.readout.Q, r.readout.MI, r.readout.v_as, r.readout.v_ans, r.readout.v_ctrl, r.readout.v_inh, r.result.spikes.t_s.length, sum]),
   };
   process.stdout.write(`${JSON.stringify(timed)}\n`);
 }
