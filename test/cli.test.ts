@@ -48,7 +48,7 @@ describe('calcitag run', () => {
     const rec = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
     expect(rec.calcitag_version).toMatch(/^\d+\.\d+\.\d+/);
     expect(rec.seed).toBe(1);
-    expect(rec.engine_options).toEqual({ maxNoisyStep_ms: 1 }); // the engine's options, defaults filled in
+    expect(rec.engine_options).toEqual({ maxNoisyStep_ms: 1, everyPsp: false }); // the engine's options, defaults filled in
     expect(rec.protocols[0].trains[0].rate_Hz).toBe(100);
     const png = readFileSync(join(dir, 'figure_WTET.png'));
     expect(png.subarray(1, 4).toString()).toBe('PNG');

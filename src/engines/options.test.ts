@@ -34,6 +34,7 @@ describe('engine options', () => {
     expect(errorOf('bss2', { acceleration: 0 })).toMatchObject({ field: 'acceleration', value: 0, allowed: 'a number > 0 (the chip runs at 1000)' });
     expect(errorOf('bss2', { calibration: 'yes' })).toMatchObject({ field: 'calibration', value: 'yes', allowed: 'true or false' });
     expect(errorOf('exact', { maxNoisyStep_ms: -1 })).toMatchObject({ field: 'maxNoisyStep_ms', value: -1, allowed: 'a number > 0 (ms)' });
+    expect(errorOf('exact', { everyPsp: 'yes' })).toMatchObject({ field: 'everyPsp', value: 'yes', allowed: 'true or false' });
     expect(errorOf('reference', { dt: 1 })).toMatchObject({ field: 'dt', allowed: 'none (the engine takes no options)' });
   });
 

@@ -149,10 +149,17 @@ describe('every engine records the probes it is given', () => {
 
     it(`${name}: a run with probes gives bit-identical results to the same run without`, () => {
       const probes = [all, fine, dense, spikesOnly];
+      // a probe of V makes the exact engine process every PSP arrival (its everyPsp option; pspSchedule.ts)
+      const engineOptions = name === 'exact' ? { everyPsp: true } : undefined;
       for (const protocol of [short, { ...PRESET_PROTOCOLS.SLFS, name: 'SLFS-short', duration_s: 4000 }]) {
-        const plain = withoutProbes(run({ protocol }));
+        const plain = withoutProbes(run({ protocol, engineOptions }));
         const withProbes = run({ protocol, probes });
         expect(withoutProbes(withProbes)).toEqual(plain);
+        if (engineOptions) {
+          // without a probe of V, probes leave the default run (arrivals that cannot fire dropped) bit-identical
+          const noV = [all, fine, dense].map((p) => ({ ...p, variables: p.variables.filter((v) => v !== 'V') }));
+          expect(withoutProbes(run({ protocol, probes: noV }))).toEqual(withoutProbes(run({ protocol })));
+        }
         expect(withProbes.probes!.map((p) => p.samples)).toEqual([protocol.duration_s / 10 + 1, 1601, 6251, 0]);
         const streamed = run({ protocol, probes, probeSink: collectingSink(4, 1000).sink });
         expect(withoutProbes(streamed)).toEqual(plain);

@@ -33,16 +33,19 @@ export const DEFAULT_MAX_NOISY_STEP_S = 0.001;
 export interface ExactEngineOptions {
   /** Resolution of threshold crossings of the noisy h, ms (default 1). */
   readonly maxNoisyStep_ms?: number;
+  /** Process every PSP arrival, also where the neuron provably cannot fire (default false; a probe of V implies it). */
+  readonly everyPsp?: boolean;
 }
 
 /** Reads and checks the exact engine's options. */
-export function exactOptions(o: Readonly<Record<string, unknown>> | undefined): { maxNoisyStep_s: number } {
-  const v = o?.maxNoisyStep_ms;
-  if (v === undefined) return { maxNoisyStep_s: DEFAULT_MAX_NOISY_STEP_S };
+export function exactOptions(o: Readonly<Record<string, unknown>> | undefined): { maxNoisyStep_s: number; everyPsp: boolean } {
+  const v = o?.maxNoisyStep_ms, every = o?.everyPsp ?? false;
+  if (typeof every !== 'boolean') throw new Error(`exact engine: everyPsp=${String(every)} is invalid; allowed: true or false`);
+  if (v === undefined) return { maxNoisyStep_s: DEFAULT_MAX_NOISY_STEP_S, everyPsp: every };
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
     throw new Error(`exact engine: maxNoisyStep_ms=${String(v)} is invalid; allowed: a number > 0 (ms)`);
   }
-  return { maxNoisyStep_s: v * 1e-3 };
+  return { maxNoisyStep_s: v * 1e-3, everyPsp: every };
 }
 
 /**
@@ -178,7 +181,7 @@ export class ExactTrial {
     if (P.sigma_wn > 0) {
       throw new Error('exact engine: the OU background current (sigma_wn > 0) has no event-driven closed form; use --engine reference');
     }
-    const { maxNoisyStep_s } = exactOptions(spec.engineOptions);
+    const { maxNoisyStep_s, everyPsp } = exactOptions(spec.engineOptions);
     this.s.fill(0);
     this.s[St.T_CROSS] = Infinity;
     this.s[St.T_REST] = Infinity;
@@ -222,7 +225,7 @@ export class ExactTrial {
     this.nSpikes = SPIKES.length;
     // a probe of V needs every weight; otherwise only the arrivals where the membrane could fire
     const iMax = pspCurrent(weightUpperBound(P), 0, P);
-    if (spec.probes?.some((p) => p.variables.includes('V')) || !(iMax < Infinity)) PSPS.all(SPIKES.times, SPIKES.length, this.dSyn);
+    if (everyPsp || spec.probes?.some((p) => p.variables.includes('V')) || !(iMax < Infinity)) PSPS.all(SPIKES.times, SPIKES.length, this.dSyn);
     else PSPS.needed(SPIKES.times, SPIKES.length, this.dSyn, this.lif, iMax, this.s[St.U_L], 0);
     this.psp = PSPS.times;
     this.nPsp = PSPS.length;
