@@ -28,7 +28,8 @@
  * are processed. The others would change V by less than e⁻⁴⁰ of a PSP wherever it can fire, so spikes are
  * unchanged; h is sampled at fewer times (each sample exact, so its law is unchanged, but a seed's path
  * and max_dev, the largest sampled value, see fewer samples). In low-frequency protocols this removes most
- * of the trial's events (SLFS: ≈ 2 500 of 7 200). A probe of V needs every weight and keeps every arrival.
+ * of the trial's events (SLFS: ≈ 2 500 of 7 200). A probe of V needs every weight and keeps every arrival,
+ * as the engine option everyPsp does (so a run with such a probe equals an everyPsp run without it).
  *
  * Probes never perturb the sample path (a probe of V aside, see above): grid, calcium-window and user-probe (TrialSpec.probes,
  * userProbes.ts) samples at rest are evaluated from the closed forms; samples that fall into a noisy

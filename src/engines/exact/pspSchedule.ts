@@ -10,7 +10,7 @@
  *
  * What changes: h is sampled at fewer times (each sample still exact: the path's law is unchanged, its
  * realisation for a seed is not), and max_dev, the largest sampled |h − h0|, sees fewer samples. A probe
- * of V needs every weight: a trial with one processes every arrival.
+ * of V needs every weight: a trial with one processes every arrival (as the engine option everyPsp asks).
  */
 import { advanceMembrane, peakBound, reaches, type LifConstants } from './lif.js';
 
