@@ -6,16 +6,14 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { ExperimentError, experimentRunConfig, experimentRunProblems, readExperimentFile, resolveExperiment, type ResolvedExperiment } from '../../experiments/experiment.js';
-import type { ExperimentProgress } from '../../experiments/experimentRun.js';
-import { summaryJson } from '../../experiments/protocolRun.js';
+import { ExperimentError, experimentRunProblems, readExperimentFile, resolveExperiment, type ResolvedExperiment } from '../../experiments/experiment.js';
 import { estimateRun, largeRunProblem } from '../../experiments/limits.js';
 import { readRunFolder } from '../../experiments/runRecord.js';
 import { defaultRunDir } from '../../io/files.js';
 import { createProgressReporter } from '../../io/progress.js';
 import { resultsTable } from '../../io/table.js';
-import { outputFolder, stopNonFinite, USAGE } from '../errors.js';
-import { closeStoppedFolder, runExperimentInWorker, StoppedAtOnce, WorkerFailure } from '../experimentRunner.js';
+import { outputFolder, USAGE } from '../errors.js';
+import { watchExperiment } from '../watchExperiment.js';
 
 export interface ExperimentFlags {
   trials?: number;
@@ -98,72 +96,22 @@ export async function runExperimentFile(path: string, flags: ExperimentFlags, co
   if (ignored.length > 0) {
     process.stderr.write(`calcitag: ignored with an experiment file: ${ignored.join(', ')} (set engine settings under engine_options in the file; trials run in order in one thread)\n`);
   }
-  // The run goes on in a worker thread: a trial is one synchronous computation, and only a free main
-  // thread can take a Ctrl-C while it runs (see experimentRunner.ts).
-  const completed: string[] = [];
-  let current: { protocol: string; trialsDone: number; trials: number } | undefined;
-  const onProgress = (p: ExperimentProgress) => {
-    if (p.phase === 'trial' && p.protocol) current = { protocol: p.protocol, trialsDone: p.trialsDone, trials: p.trials };
-    if (p.phase === 'protocol' && p.protocol) {
-      completed.push(p.protocol);
-      current = undefined;
+  const res = await watchExperiment({
+    job: { experiment: overridden, source: path, ...(outDir !== undefined ? { outDir } : {}) }, exp, progress,
+    onInterrupt: 'calcitag: interrupted — stopping the running trial and writing what is complete (Ctrl-C again to stop at once)',
+    stoppedMessage: (completed) => `calcitag: stopped; completed ${completed.join(', ') || 'no protocol'}; complete files are kept, unfinished ones removed`,
+  });
+  if (flags.json) {
+    process.stdout.write(JSON.stringify({ ...res.summary, ...(res.progress.interrupted ? { interrupted: true, progress: res.progress } : {}) }) + '\n');
+  } else {
+    if (res.results.length > 0) process.stdout.write(resultsTable(res.config, res.results) + '\n');
+    for (const w of res.warnings) process.stderr.write(`calcitag: warning: ${w}\n`);
+    if (res.progress.interrupted) {
+      const pr = res.progress;
+      const partial = pr.partial ? `; ${pr.partial.protocol}: ${pr.partial.trials_done}/${pr.partial.trials} trials (not summarised)` : '';
+      process.stdout.write(`\ninterrupted: completed ${pr.completed_protocols.join(', ') || 'no protocol'}${partial}\n`);
     }
-    progress.onProgress(p);
-  };
-  const run = runExperimentInWorker({ experiment: overridden, source: path, ...(outDir !== undefined ? { outDir } : {}) }, onProgress);
-  let sigints = 0;
-  let forced: Promise<void> | undefined;
-  const onSigint = () => {
-    sigints++;
-    if (sigints === 1) {
-      run.interrupt();
-      progress.log('calcitag: interrupted — stopping the running trial and writing what is complete (Ctrl-C again to stop at once)');
-    } else {
-      progress.stop();
-      forced ??= run.stopNow();
-    }
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
-  try {
-    let res;
-    try {
-      res = await run.done;
-    } catch (e) {
-      progress.stop();
-      if (e instanceof StoppedAtOnce) {
-        await forced;
-        // the worker is gone mid-write: keep every complete file, remove unfinished ones, and say how far
-        // the run got (summary.json, log.txt)
-        if (outDir !== undefined) {
-          closeStoppedFolder(outDir, {
-            protocols: exp.protocols.map((p) => p.name), trials: exp.trials, completed, ...(current ? { current } : {}),
-            emptySummary: summaryJson(experimentRunConfig(exp), []),
-          });
-        }
-        process.stderr.write(`calcitag: stopped; completed ${completed.join(', ') || 'no protocol'}; complete files are kept, unfinished ones removed\n`);
-        process.exit(130);
-      }
-      if (e instanceof WorkerFailure) stopNonFinite(e, exp.params, outDir);
-      throw e;
-    }
-    progress.stop();
-    if (flags.json) {
-      process.stdout.write(JSON.stringify({ ...res.summary, ...(res.progress.interrupted ? { interrupted: true, progress: res.progress } : {}) }) + '\n');
-    } else {
-      if (res.results.length > 0) process.stdout.write(resultsTable(res.config, res.results) + '\n');
-      for (const w of res.warnings) process.stderr.write(`calcitag: warning: ${w}\n`);
-      if (res.progress.interrupted) {
-        const pr = res.progress;
-        const partial = pr.partial ? `; ${pr.partial.protocol}: ${pr.partial.trials_done}/${pr.partial.trials} trials (not summarised)` : '';
-        process.stdout.write(`\ninterrupted: completed ${pr.completed_protocols.join(', ') || 'no protocol'}${partial}\n`);
-      }
-      if (res.runDir !== undefined) process.stdout.write(`\nresults in ${res.runDir}\n`);
-    }
-    if (res.progress.interrupted) process.exitCode = 130;
-  } finally {
-    progress.stop();
-    process.removeListener('SIGINT', onSigint);
-    process.removeListener('SIGTERM', onSigint);
+    if (res.runDir !== undefined) process.stdout.write(`\nresults in ${res.runDir}\n`);
   }
+  if (res.progress.interrupted) process.exitCode = 130;
 }

@@ -8,15 +8,13 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { ExperimentError, experimentRunConfig, experimentRunProblems, readExperimentFile, resolveExperiment, type ResolvedExperiment } from '../../experiments/experiment.js';
-import type { ExperimentProgress } from '../../experiments/experimentRun.js';
-import { summaryJson } from '../../experiments/protocolRun.js';
+import { ExperimentError, experimentRunProblems, readExperimentFile, resolveExperiment, type ResolvedExperiment } from '../../experiments/experiment.js';
 import { readRunFolder, RUN_RECORD, runRecordJson } from '../../experiments/runRecord.js';
 import { createProgressReporter } from '../../io/progress.js';
 import { hasResumeState } from '../../io/runResume.js';
 import { resultsTable } from '../../io/table.js';
-import { stopNonFinite, usageError } from '../errors.js';
-import { closeStoppedFolder, runExperimentInWorker, StoppedAtOnce, WorkerFailure } from '../experimentRunner.js';
+import { usageError } from '../errors.js';
+import { watchExperiment } from '../watchExperiment.js';
 import { applyOverrides, type ExperimentFlags } from './experiment.js';
 
 /** Where two run records differ: `path: here (DIR: there)`, at most `max` of them. */
@@ -79,56 +77,20 @@ export async function resumeExperimentFile(path: string, dir: string, flags: Exp
   }
   if (!hasResumeState(dir)) usageError(`--resume '${dir}': the folder holds no resume state (.resume/); it was written by calcitag run with protocol names or by an older calcitag — rerun it with calcitag run ${dir} --out NEW`);
   const progress = createProgressReporter({ quiet: flags.quiet || flags.json });
-  const completed: string[] = [];
-  let current: { protocol: string; trialsDone: number } | undefined;
-  const onProgress = (p: ExperimentProgress) => {
-    if (p.phase === 'trial' && p.protocol) current = { protocol: p.protocol, trialsDone: p.trialsDone };
-    if (p.phase === 'protocol' && p.protocol) {
-      completed.push(p.protocol);
-      current = undefined;
-    }
-    progress.onProgress(p);
-  };
-  const run = runExperimentInWorker({ experiment: overridden, source: path, outDir: dir, resume: true }, onProgress);
   // Ctrl-C: the running trial stops and the folder stays resumable; twice: at once (.resume/ is written atomically)
-  let sigints = 0;
-  let forced: Promise<void> | undefined;
-  const onSigint = () => {
-    if (++sigints === 1) run.interrupt();
-    else forced ??= run.stopNow();
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
-  try {
-    let res;
-    try {
-      res = await run.done;
-    } catch (e) {
-      progress.stop();
-      if (e instanceof StoppedAtOnce) {
-        await forced;
-        closeStoppedFolder(dir, { protocols: exp.protocols.map((p) => p.name), trials: exp.trials, completed, ...(current ? { current } : {}), emptySummary: summaryJson(experimentRunConfig(exp), []) });
-        process.stderr.write(`calcitag: stopped; ${dir} can be resumed again\n`);
-        process.exit(130);
-      }
-      if (e instanceof WorkerFailure) stopNonFinite(e, exp.params, dir);
-      throw e;
-    }
-    progress.stop();
-    const kept = res.kept ?? [];
-    if (flags.json) {
-      process.stdout.write(JSON.stringify({ ...res.summary, resumed: { kept }, ...(res.progress.interrupted ? { interrupted: true, progress: res.progress } : {}) }) + '\n');
-    } else {
-      process.stderr.write(`calcitag: resumed ${dir}: kept ${kept.join(', ') || 'no protocol'} from the interrupted run\n`);
-      if (res.results.length > 0) process.stdout.write(resultsTable(res.config, res.results) + '\n');
-      for (const w of res.warnings) process.stderr.write(`calcitag: warning: ${w}\n`);
-      if (res.progress.interrupted) process.stdout.write(`\ninterrupted again: completed ${res.progress.completed_protocols.join(', ') || 'no protocol'}; resume it with the same command\n`);
-      process.stdout.write(`\nresults in ${res.runDir ?? dir}\n`);
-    }
-    if (res.progress.interrupted) process.exitCode = 130;
-  } finally {
-    progress.stop();
-    process.removeListener('SIGINT', onSigint);
-    process.removeListener('SIGTERM', onSigint);
+  const res = await watchExperiment({
+    job: { experiment: overridden, source: path, outDir: dir, resume: true }, exp, progress,
+    stoppedMessage: () => `calcitag: stopped; ${dir} can be resumed again`,
+  });
+  const kept = res.kept ?? [];
+  if (flags.json) {
+    process.stdout.write(JSON.stringify({ ...res.summary, resumed: { kept }, ...(res.progress.interrupted ? { interrupted: true, progress: res.progress } : {}) }) + '\n');
+  } else {
+    process.stderr.write(`calcitag: resumed ${dir}: kept ${kept.join(', ') || 'no protocol'} from the interrupted run\n`);
+    if (res.results.length > 0) process.stdout.write(resultsTable(res.config, res.results) + '\n');
+    for (const w of res.warnings) process.stderr.write(`calcitag: warning: ${w}\n`);
+    if (res.progress.interrupted) process.stdout.write(`\ninterrupted again: completed ${res.progress.completed_protocols.join(', ') || 'no protocol'}; resume it with the same command\n`);
+    process.stdout.write(`\nresults in ${res.runDir ?? dir}\n`);
   }
+  if (res.progress.interrupted) process.exitCode = 130;
 }
