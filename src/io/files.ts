@@ -21,6 +21,46 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 }
 
 /**
+ * A file written in pieces under a temporary name in its final directory: {@link commit} renames it into
+ * place, {@link discard} removes it. The name keeps the `.tmp-<pid>-` marker by which an interrupted run's
+ * leftovers are found (cli/experimentRunner.ts).
+ */
+export class TempFile {
+  private readonly tmp: string;
+  private handle: number | undefined;
+
+  constructor(readonly path: string) {
+    mkdirSync(dirname(path), { recursive: true });
+    this.tmp = `${path}.tmp-${process.pid}-${counter++}`;
+    this.handle = openSync(this.tmp, 'w');
+  }
+
+  /** The open file descriptor (an error once committed or discarded). */
+  get fd(): number {
+    if (this.handle === undefined) throw new Error(`${this.path} is closed`);
+    return this.handle;
+  }
+
+  get open(): boolean {
+    return this.handle !== undefined;
+  }
+
+  /** Closes the file and renames it to its final name. */
+  commit(): void {
+    closeSync(this.fd);
+    this.handle = undefined;
+    renameSync(this.tmp, this.path);
+  }
+
+  /** Closes and removes the temporary file. */
+  discard(): void {
+    if (this.handle !== undefined) closeSync(this.handle);
+    this.handle = undefined;
+    rmSync(this.tmp, { force: true });
+  }
+}
+
+/**
  * Writes `chunks` one after another to a temporary file and renames it into place: a large file (a
  * million-row table) is never one string in memory, and never seen half-written.
  */

@@ -6,9 +6,8 @@
  * {@link NpyStreamWriter} appends rows as they are produced (probe samples of a long run) and
  * renames the file into place only when it is complete.
  */
-import { closeSync, ftruncateSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { writeFileAtomic } from './files.js';
+import { ftruncateSync, writeSync } from 'node:fs';
+import { TempFile, writeFileAtomic } from './files.js';
 
 export type NpyData = Float64Array | Float32Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array | BigInt64Array | BigUint64Array;
 
@@ -88,18 +87,14 @@ export function decodeNpy(buf: Uint8Array): { descr: string; shape: number[]; da
  * (an interrupted run) — so the final name only ever holds a complete file.
  */
 export class NpyStreamWriter {
-  private readonly tmp: string;
-  private fd: number | undefined;
+  private readonly file: TempFile;
   private written = 0;
-  private static counter = 0;
   private static readonly HEADER = 128;
 
   /** `oneD`: a 1-D array of `cols` values (`rows` must be 1). */
   constructor(readonly path: string, readonly rows: number, readonly cols: number, private readonly oneD = false) {
-    mkdirSync(dirname(path), { recursive: true });
-    this.tmp = `${path}.tmp-${process.pid}-${NpyStreamWriter.counter++}`;
-    this.fd = openSync(this.tmp, 'w');
-    writeSync(this.fd, npyHeader('<f8', this.shape(rows), NpyStreamWriter.HEADER));
+    this.file = new TempFile(path);
+    writeSync(this.file.fd, npyHeader('<f8', this.shape(rows), NpyStreamWriter.HEADER));
   }
 
   private shape(rows: number): number[] {
@@ -113,28 +108,24 @@ export class NpyStreamWriter {
 
   /** Appends values in C order (row after row). */
   append(values: Float64Array): void {
-    if (this.fd === undefined) throw new Error(`npy stream ${this.path} is closed`);
-    writeSync(this.fd, bytesOf(values));
+    if (!this.file.open) throw new Error(`npy stream ${this.path} is closed`);
+    writeSync(this.file.fd, bytesOf(values));
     this.written += values.length;
   }
 
   /** Completes the file; a partial last row is dropped and the shape reflects the complete rows. */
   finish(): void {
-    if (this.fd === undefined) return;
+    if (!this.file.open) return;
     const rowsDone = this.cols > 0 ? Math.floor(this.written / this.cols) : this.rows;
     if (rowsDone !== this.rows) {
-      writeSync(this.fd, npyHeader('<f8', this.shape(rowsDone), NpyStreamWriter.HEADER), 0, NpyStreamWriter.HEADER, 0);
-      ftruncateSync(this.fd, NpyStreamWriter.HEADER + rowsDone * this.cols * 8);
+      writeSync(this.file.fd, npyHeader('<f8', this.shape(rowsDone), NpyStreamWriter.HEADER), 0, NpyStreamWriter.HEADER, 0);
+      ftruncateSync(this.file.fd, NpyStreamWriter.HEADER + rowsDone * this.cols * 8);
     }
-    closeSync(this.fd);
-    this.fd = undefined;
-    renameSync(this.tmp, this.path);
+    this.file.commit();
   }
 
   /** Discards the file. */
   abort(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
-    rmSync(this.tmp, { force: true });
+    this.file.discard();
   }
 }

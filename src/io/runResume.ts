@@ -10,8 +10,8 @@
  * stopped inside a protocol has no such reduction to keep (its trials run again — each trial's streams
  * are keyed by (seed, trial), so they give the same numbers).
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { ProbeSink, ProbeTrace } from '../engines/types.js';
 import { withoutRows, type EnsembleResult, type EnsembleSummary } from '../experiments/ensemble.js';
@@ -20,7 +20,7 @@ import type { ExperimentSink, RunProgressNote } from '../experiments/experimentR
 import type { RunConfig } from '../experiments/protocolRun.js';
 import { TrialTable } from '../experiments/trialTable.js';
 import { ExperimentOutput } from './experimentOutput.js';
-import { writeFileAtomic } from './files.js';
+import { TempFile, writeFileAtomic } from './files.js';
 
 /** The folder inside a run folder that holds the finished protocols. */
 export const RESUME_DIR = '.resume';
@@ -37,37 +37,28 @@ type ProbeRecord =
   | { readonly kind: 'samples'; readonly probe: number; readonly offset: number; readonly values: readonly Float64Array[] }
   | { readonly kind: 'trial'; readonly trial: number; readonly probes: readonly string[]; readonly traces: readonly ProbeTrace[] };
 
-let counter = 0;
-
 /** Appends length-prefixed records (v8 serialisation: every float64 kept) to a temporary file. */
 class ProbeLogWriter {
-  private readonly tmp: string;
-  private fd: number | undefined;
+  private readonly file: TempFile;
 
   constructor(readonly path: string) {
-    mkdirSync(dirname(path), { recursive: true });
-    this.tmp = `${path}.tmp-${process.pid}-${counter++}`;
-    this.fd = openSync(this.tmp, 'w');
+    this.file = new TempFile(path);
   }
 
   append(r: ProbeRecord): void {
     const body = serialize(r);
     const head = Buffer.alloc(4);
     head.writeUInt32LE(body.length);
-    writeSync(this.fd!, head);
-    writeSync(this.fd!, body);
+    writeSync(this.file.fd, head);
+    writeSync(this.file.fd, body);
   }
 
   finish(): void {
-    closeSync(this.fd!);
-    this.fd = undefined;
-    renameSync(this.tmp, this.path);
+    this.file.commit();
   }
 
   abort(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
-    rmSync(this.tmp, { force: true });
+    this.file.discard();
   }
 }
 
