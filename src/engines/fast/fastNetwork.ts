@@ -21,7 +21,6 @@ import { compileNetwork } from '../network/compile.js';
 import { runSchedule } from '../network/schedule.js';
 import type { NetworkResult, NetworkRunSpec } from '../networkTypes.js';
 import { stepCoefficients } from '../reference/detailedLoop.js';
-import { stepNeurons } from '../reference/networkLoop.js';
 import { networkResult } from '../network/result.js';
 import { soloTeam, type Team } from '../team.js';
 import { fastForwardLazy } from './fastForward.js';
@@ -120,7 +119,7 @@ function observe(r: FastRank, j: number, sample: () => number): number {
 
 /** Integrates steps jFrom … jTo (inclusive), all ranks in step; observes at the steps the probes ask for. */
 function integrate(r: FastRank, jFrom: number, jTo: number, nextObserve: number, dt: number): void {
-  const { team, k, local, spikes } = r;
+  const { team, local, spikes } = r;
   let nextObs = nextObserve;
   for (let j = jFrom; j <= jTo; j++) {
     if (j !== jFrom && (j - jFrom) % r.window === 0) {
@@ -129,8 +128,7 @@ function integrate(r: FastRank, jFrom: number, jTo: number, nextObserve: number,
       logThrough(r, j - 1);
     }
     r.stimulate(j);
-    // the reference's neuron step, with the same streams, plus each neuron's protein integral for the lazy late phase
-    stepNeurons(local.net, k, local.st, j, r.background, r.imposed, r.obs, local.lam);
+    r.stepNeurons(j);
     spikes.publish(team.rank, j, local.st.ring, local.st.ringCount[0]!);
     if (r.sameStep) team.barrier();
     deliverPsps(r, j);
