@@ -9,12 +9,3 @@
 export function calciumCrossingTime(c: number, theta: number, tauC: number): number {
   return c > theta ? tauC * Math.log(c / theta) : 0;
 }
-
-/**
- * A cheap lower bound of {@link calciumCrossingTime}, τ_c (1 − θ/c) ≤ τ_c ln(c/θ): the engine schedules
- * it first and takes the logarithm only if no other event comes earlier (during a tetanus, calcium
- * jumps again long before it could fall through a threshold).
- */
-export function calciumCrossingLowerBound(c: number, theta: number, tauC: number): number {
-  return c > theta ? tauC * (1 - theta / c) : 0;
-}

@@ -1,9 +1,18 @@
 /**
- * Calcium events of the `exact` engine: jumps (presynaptic arrival or postsynaptic spike) and downward
- * crossings of θ_p and θ_d, which switch the early phase between its three regimes. Calcium itself is a
- * closed form between jumps, so only the last jump (c_J at t_J) is stored.
+ * Calcium of the `exact` engine: jumps (presynaptic arrival or postsynaptic spike) and downward crossings
+ * of θ_p and θ_d, which switch the early phase between its three regimes. Calcium itself is a closed form
+ * between jumps, so only the last jump (c_J at t_J) is stored.
+ *
+ * Presynaptic arrivals are not events of the trial loop. After each calcium event the arrivals that follow
+ * are folded into c ahead of time ({@link scanCalcium}) up to the first one that changes the regime, or the
+ * downward crossing that comes before it; only that is the next calcium event (s[T_CA]). Most arrivals
+ * change no regime (in SLFS half of them leave c below θ_d), and these cost one exponential here instead of
+ * an event. c just after each folded arrival is kept (ExactTrial.cAfter), so that a postsynaptic spike or a
+ * probe between two calcium events sees c exactly as the per-arrival fold leaves it at its time
+ * ({@link commitCalcium}): c is computed by the same operations in the same order whether or not anything
+ * looks, and a postsynaptic jump discards the fold beyond it and scans again.
  */
-import { calciumCrossingLowerBound, calciumCrossingTime } from './calcium.js';
+import { calciumCrossingTime } from './calcium.js';
 import { advanceH, restH } from './earlyPhase.js';
 import { expNeg } from '../../model/fastExp.js';
 import { scheduleRestSwitch } from './tagAndProtein.js';
@@ -15,51 +24,120 @@ const S_H: St.H = 0;
 const S_T_H: St.T_H = 1;
 const S_C_J: St.C_J = 2;
 const S_T_J: St.T_J = 3;
-const S_T_CROSS: St.T_CROSS = 4;
+const S_T_CA: St.T_CA = 4;
 const S_T_REST: St.T_REST = 8;
 const S_NOW: St.NOW = 17;
 
-/** c jumps by c_pre (presynaptic arrival) or c_post (postsynaptic spike) now. */
-export function onCalciumJump(tr: ExactTrial, post: boolean): void {
-  const t = tr.s[S_NOW]!;
-  const amount = post ? tr.cPost : tr.cPre;
-  const c = tr.s[S_C_J] * expNeg((t - tr.s[S_T_J]) / tr.tauC) + amount;
+/**
+ * Relative distance of the decayed c from θ beyond which "c has fallen through θ before this arrival" is
+ * decided by comparing c with θ; closer, by comparing the crossing time τ_c ln(c_J/θ) with the arrival, as
+ * the engine did when every arrival was an event (both decide the same beyond rounding, ≈ 10⁻¹⁶).
+ */
+const NEAR = 1e-9;
+
+/** The downward crossing of θ after the jump (c at tJ), not before `now`. */
+function crossingAfter(c: number, tJ: number, theta: number, tauC: number, now: number): number {
+  const t = tJ + calciumCrossingTime(c, theta, tauC);
+  return t < now ? now : t;
+}
+
+/**
+ * From the committed calcium (c_J at t_J, arrivals from iCa on), folds the presynaptic arrivals into c up to
+ * the next calcium event and schedules it: the arrival that changes the regime (ExactTrial.caEvent = its
+ * index), else, in a noisy regime, the crossing of its threshold (caEvent = −1). Commits nothing.
+ */
+export function scanCalcium(tr: ExactTrial): void {
+  const S = tr.spikes, n = tr.nSpikes, A = tr.cAfter;
+  const dCa = tr.dCa, tauC = tr.tauC, cPre = tr.cPre, thetaP = tr.thetaP, thetaD = tr.thetaD;
+  const regime = tr.regime;
+  const theta = regime === 2 ? thetaP : thetaD;
+  const hi = theta * (1 + NEAR), lo = theta * (1 - NEAR);
+  const now = tr.s[S_NOW];
+  let c = tr.s[S_C_J], tJ = tr.s[S_T_J];
+  let i = tr.iCa;
+  for (; i < n; i++) {
+    const t = S[i]! + dCa;
+    const cd = c * expNeg((t - tJ) / tauC);
+    // in a noisy regime: does c fall through its threshold before this arrival?
+    if (regime !== 0 && !(cd > hi) && (cd < lo || crossingAfter(c, tJ, theta, tauC, now) <= t)) break;
+    c = cd + cPre;
+    tJ = t;
+    A[i] = c;
+    const r = c >= thetaP ? 2 : c >= thetaD ? 1 : 0;
+    if (r !== 0 && r !== regime) {
+      tr.caEvent = i;
+      tr.iScan = i + 1;
+      tr.s[S_T_CA] = t;
+      return;
+    }
+  }
+  tr.iScan = i;
+  tr.caEvent = -1;
+  tr.s[S_T_CA] = regime === 0 ? Infinity : crossingAfter(c, tJ, theta, tauC, now);
+}
+
+/** Commits the folded arrivals at or before s[NOW] (all of them come before the next calcium event). */
+export function commitCalcium(tr: ExactTrial): void {
+  const t = tr.s[S_NOW], S = tr.spikes, dCa = tr.dCa;
+  let i = tr.iCa;
+  while (i < tr.iScan && S[i]! + dCa <= t) i++;
+  if (i === tr.iCa) return;
+  tr.s[S_C_J] = tr.cAfter[i - 1]!;
+  tr.s[S_T_J] = S[i - 1]! + dCa;
+  tr.iCa = i;
+}
+
+/** The next calcium event, now: an arrival that changes the regime, or a downward crossing. */
+export function onCalciumEvent(tr: ExactTrial): void {
+  const k = tr.caEvent;
+  if (k >= 0) {
+    const c = tr.cAfter[k]!;
+    tr.s[S_C_J] = c;
+    tr.s[S_T_J] = tr.s[S_NOW];
+    tr.iCa = k + 1;
+    enterRegime(tr, c >= tr.thetaP ? 2 : 1);
+  } else {
+    // every folded arrival comes before the crossing
+    const i = tr.iScan;
+    if (i > tr.iCa) {
+      tr.s[S_C_J] = tr.cAfter[i - 1]!;
+      tr.s[S_T_J] = tr.spikes[i - 1]! + tr.dCa;
+      tr.iCa = i;
+    }
+    onCrossing(tr);
+  }
+  scanCalcium(tr);
+}
+
+/** A postsynaptic spike now: c jumps by c_post; the arrivals after it are folded again. */
+export function onPostCalcium(tr: ExactTrial): void {
+  const t = tr.s[S_NOW];
+  commitCalcium(tr);
+  const c = tr.s[S_C_J] * expNeg((t - tr.s[S_T_J]) / tr.tauC) + tr.cPost;
   tr.s[S_C_J] = c;
   tr.s[S_T_J] = t;
   const r: 0 | 1 | 2 = c >= tr.thetaP ? 2 : c >= tr.thetaD ? 1 : 0;
-  if (r === 0) return; // stays at rest (a jump never lowers the regime)
-  if (r !== tr.regime) {
-    if (tr.regime === 0) {
-      tr.s[S_H] = restH(tr, t);
-      tr.s[S_T_H] = t;
-      tr.s[S_T_REST] = Infinity;
-    } else advanceH(tr);
-    tr.regime = r;
-  }
-  const theta = r === 2 ? tr.thetaP : tr.thetaD;
-  if (c < 2 * theta) {
-    // close to the threshold the crossing usually comes before the next jump: take the log now
-    tr.s[S_T_CROSS] = t + calciumCrossingTime(c, theta, tr.tauC);
-    tr.crossExact = true;
-  } else {
-    tr.s[S_T_CROSS] = t + calciumCrossingLowerBound(c, theta, tr.tauC);
-    tr.crossExact = false;
-  }
+  if (r !== 0 && r !== tr.regime) enterRegime(tr, r); // a jump never lowers the regime
+  scanCalcium(tr);
 }
 
-/** Calcium falls through θ_p or θ_d. */
-export function onCrossing(tr: ExactTrial): void {
-  const t = tr.s[S_NOW]!;
+/** Calcium has jumped into regime r (≠ 0) now. */
+function enterRegime(tr: ExactTrial, r: 1 | 2): void {
+  const t = tr.s[S_NOW];
+  if (tr.regime === 0) {
+    tr.s[S_H] = restH(tr, t);
+    tr.s[S_T_H] = t;
+    tr.s[S_T_REST] = Infinity;
+  } else advanceH(tr);
+  tr.regime = r;
+}
+
+/** Calcium falls through θ_p or θ_d now. */
+function onCrossing(tr: ExactTrial): void {
   advanceH(tr);
-  if (tr.regime === 2) {
-    tr.regime = 1;
-    tr.s[S_T_CROSS] = tr.s[S_T_J] + calciumCrossingLowerBound(tr.s[S_C_J], tr.thetaD, tr.tauC);
-    if (tr.s[S_T_CROSS] < t) tr.s[S_T_CROSS] = t;
-    tr.crossExact = false;
-  } else {
+  if (tr.regime === 2) tr.regime = 1;
+  else {
     tr.regime = 0;
-    tr.s[S_T_CROSS] = Infinity;
-    tr.crossExact = true;
     scheduleRestSwitch(tr);
   }
 }

@@ -1,10 +1,12 @@
 /**
  * The `exact` engine: event-driven, closed form between events, no time step and no fast-forward.
  *
- * Events, processed in time order: presynaptic PSP arrivals (spike + t_syn,delay), presynaptic calcium
- * arrivals (spike + t_c,delay), postsynaptic spikes (first threshold crossing of the closed-form LIF
- * trajectory, to 10 ps) and the end of their refractory period, downward calcium threshold crossings
- * (τ_c ln(c/θ)), tag and protein-synthesis switches at rest (closed form), and probe sample times.
+ * Events, processed in time order: presynaptic PSP arrivals (spike + t_syn,delay), calcium events (a
+ * presynaptic calcium arrival, spike + t_c,delay, that changes the calcium regime, or a downward threshold
+ * crossing, τ_c ln(c/θ); the arrivals that change no regime are folded into c between events, see
+ * calciumEvents.ts), postsynaptic spikes (first threshold crossing of the closed-form LIF trajectory, to
+ * 10 ps) and the end of their refractory period, tag and protein-synthesis switches at rest (closed form),
+ * and probe sample times.
  *
  * Between events every variable follows its exact solution: calcium decays; h is an Ornstein–Uhlenbeck
  * process in each calcium regime, sampled exactly (its transition is Gaussian); p rises or decays
@@ -45,8 +47,7 @@
  */
 import { classifyOutcome } from '../../model/classify.js';
 import type { CalciumTrace, Engine, TrialResult, TrialSpec } from '../types.js';
-import { calciumCrossingTime } from './calcium.js';
-import { onCalciumJump, onCrossing } from './calciumEvents.js';
+import { commitCalcium, onCalciumEvent, scanCalcium } from './calciumEvents.js';
 import { advanceH, restH } from './earlyPhase.js';
 import { firstSpikeTime } from './lif.js';
 import { nextPspTime, onPostSpike, onPsp, onRefractoryEnd } from './neuronEvents.js';
@@ -63,9 +64,7 @@ export { DEFAULT_MAX_NOISY_STEP_S, exactOptions, type ExactEngineOptions } from 
 // one layout in trialState.ts: an imported constant would cost a load on every access per event.
 const S_H: St.H = 0;
 const S_T_H: St.T_H = 1;
-const S_C_J: St.C_J = 2;
-const S_T_J: St.T_J = 3;
-const S_T_CROSS: St.T_CROSS = 4;
+const S_T_CA: St.T_CA = 4;
 const S_P_S: St.P_S = 5;
 const S_Z_S: St.Z_S = 6;
 const S_T_REST: St.T_REST = 8;
@@ -80,7 +79,6 @@ const S_T_PROBE: St.T_PROBE = 18;
 
 /** Event kinds, in the order ties are processed. */
 const enum Ev {
-  Cross,
   Calcium,
   Post,
   ForcedPost,
@@ -96,29 +94,27 @@ const enum Ev {
 function run(tr: ExactTrial): TrialResult {
   const T = tr.tEnd;
   tr.s[S_T_POST] = firstSpikeTime(tr.lif, tr.s[S_U_L], 0, nextPspTime(tr));
-  const S = tr.spikes;
-  const n = tr.nSpikes;
+  scanCalcium(tr);
   const gridT = tr.rec.t_s;
   const gridLen = gridT.length;
   const caT = tr.caT;
   const caLen = caT ? caT.length : 0;
   const psp = tr.psp, nPsp = tr.nPsp;
-  const dCa = tr.dCa;
   for (;;) {
-    const tPsp = tr.iPsp < nPsp ? psp[tr.iPsp]! : Infinity;
-    const tCa = tr.iCa < n ? S[tr.iCa]! + dCa : Infinity;
-    let tn = tr.s[S_T_CROSS];
-    let ev = Ev.Cross;
-    if (tCa < tn) { tn = tCa; ev = Ev.Calcium; }
+    let tn = tr.s[S_T_CA];
+    let ev = Ev.Calcium;
     if (tr.s[S_T_POST] < tn) { tn = tr.s[S_T_POST]; ev = Ev.Post; }
     if (tr.iForced < tr.nForced && tr.forced[tr.iForced]! < tn) { tn = tr.forced[tr.iForced]!; ev = Ev.ForcedPost; }
     if (tr.s[S_T_REF_END] < tn) { tn = tr.s[S_T_REF_END]; ev = Ev.RefractoryEnd; }
-    if (tPsp < tn) { tn = tPsp; ev = Ev.Psp; }
+    if (tr.iPsp < nPsp && psp[tr.iPsp]! < tn) { tn = psp[tr.iPsp]!; ev = Ev.Psp; }
     if (tr.s[S_T_REST] < tn) { tn = tr.s[S_T_REST]; ev = Ev.RestSwitch; }
     if (tr.kSched < gridLen && gridT[tr.kSched]! < tn) { tn = gridT[tr.kSched]!; ev = Ev.Grid; }
     if (tr.kCaSched < caLen && caT![tr.kCaSched]! < tn) { tn = caT![tr.kCaSched]!; ev = Ev.CalciumProbe; }
     if (tr.s[S_T_PROBE] < tn) { tn = tr.s[S_T_PROBE]; ev = Ev.Probe; }
     if (tn > T) break;
+    // handlers read the event time from the state array: a double passed to a call that is not
+    // inlined would be boxed into a fresh heap number on every event
+    tr.s[S_NOW] = tn;
     if (ev === Ev.Probe) {
       onUserProbe(tr); // reads the state only: not counted as an event of the trial
       continue;
@@ -127,20 +123,9 @@ function run(tr: ExactTrial): TrialResult {
       scheduleRestSwitch(tr, true);
       continue;
     }
-    if (ev === Ev.Cross && !tr.crossExact) {
-      // the lower bound was reached first: now take the logarithm
-      tr.s[S_T_CROSS] = tr.s[S_T_J] + calciumCrossingTime(tr.s[S_C_J], tr.regime === 2 ? tr.thetaP : tr.thetaD, tr.tauC);
-      if (tr.s[S_T_CROSS] < tn) tr.s[S_T_CROSS] = tn;
-      tr.crossExact = true;
-      continue;
-    }
     tr.events++;
-    // handlers read the event time from the state array: a double passed to a call that is not
-    // inlined would be boxed into a fresh heap number on every event
-    tr.s[S_NOW] = tn;
     switch (ev) {
-      case Ev.Cross: onCrossing(tr); break;
-      case Ev.Calcium: tr.iCa++; onCalciumJump(tr, false); break;
+      case Ev.Calcium: onCalciumEvent(tr); break;
       case Ev.Post: onPostSpike(tr); break;
       case Ev.ForcedPost: tr.iForced++; onPostSpike(tr); break; // the neuron has no threshold: only forced spikes
       case Ev.RefractoryEnd: onRefractoryEnd(tr); break;
@@ -160,6 +145,7 @@ function finish(tr: ExactTrial): TrialResult {
   const gridLen = gridT.length;
   const caT = tr.caT;
   tr.s[S_NOW] = T;
+  commitCalcium(tr);
   if (tr.regime !== 0) advanceH(tr);
   else tr.s[S_H] = restH(tr, T);
   tr.s[S_T_H] = T;

@@ -4,7 +4,7 @@
  * is a sum of two exponentials between events; the next spike is its first threshold crossing.
  */
 import { pspCurrent } from '../../model/equations.js';
-import { onCalciumJump } from './calciumEvents.js';
+import { onPostCalcium } from './calciumEvents.js';
 import { advanceH, restH } from './earlyPhase.js';
 import { expNeg } from '../../model/fastExp.js';
 import { advanceMembrane, firstSpikeTime } from './lif.js';
@@ -78,7 +78,7 @@ export function onPostSpike(tr: ExactTrial): void {
   tr.s[S_T_L] = t;
   tr.s[S_U_L] = tr.uReset;
   tr.s[S_T_REF_END] = t + tr.tRef;
-  onCalciumJump(tr, true);
+  onPostCalcium(tr);
 }
 
 /** The refractory period ends: the membrane is released from the reset value. */

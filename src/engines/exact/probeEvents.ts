@@ -4,6 +4,7 @@
  * filled from the OU bridge when the next piece of the path is committed (earlyPhase.ts), so probes
  * never perturb the sample path.
  */
+import { commitCalcium } from './calciumEvents.js';
 import { restH } from './earlyPhase.js';
 import { expNeg } from '../../model/fastExp.js';
 import { slowAt } from './tagAndProtein.js';
@@ -29,6 +30,7 @@ export function onGridProbe(tr: ExactTrial): void {
 export function onCalciumProbe(tr: ExactTrial): void {
   const t = tr.s[S_NOW]!;
   const k = tr.kCaSched++;
+  commitCalcium(tr);
   tr.caC![k] = tr.s[S_C_J] * expNeg((t - tr.s[S_T_J]) / tr.tauC);
   if (tr.regime !== 0) return;
   tr.caH![k] = restH(tr, t);

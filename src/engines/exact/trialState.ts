@@ -58,7 +58,8 @@ export const enum St {
   T_H = 1,
   C_J = 2,
   T_J = 3,
-  T_CROSS = 4,
+  /** Time of the next calcium event (calciumEvents.ts): an arrival that changes the regime, or a downward crossing. */
+  T_CA = 4,
   P_S = 5,
   Z_S = 6,
   T_S = 7,
@@ -83,6 +84,8 @@ const NO_FORCED = new Float64Array(0);
 const SPIKES = new SpikeBuffer();
 /** PSP arrival times the trial processes (pspSchedule.ts), reused by every trial of the thread. */
 const PSPS = new PspBuffer();
+/** c just after each presynaptic arrival, as folded ahead of the trial loop (calciumEvents.ts); grown as needed. */
+let C_AFTER = new Float64Array(1024);
 
 /**
  * Scratch arrays reused by every trial of this thread (a trial runs to completion before the next
@@ -143,15 +146,19 @@ export class ExactTrial {
   // the last jump at tJ), slow variables (pS, zS at tS), membrane (uL, iL at tL), pending event times
   readonly s = SCRATCH.state;
   regime: 0 | 1 | 2 = 0;
-  /** Next downward threshold crossing of calcium, or a lower bound of it while `crossExact` is false. */
-  crossExact = true;
+  /** c just after arrival i, for the arrivals folded ahead (iCa ≤ i < iScan). */
+  readonly cAfter: Float64Array;
+  /** The arrivals before iCa are committed into (c_J, t_J); those before iScan are folded into cAfter. */
+  iCa = 0;
+  iScan = 0;
+  /** The next calcium event (s[T_CA]): the index of the arrival that changes the regime, or −1 for a crossing. */
+  caEvent = -1;
   /** Whether tRest is the exact switch time or a lower bound of it. */
   restExact = true;
   // slow variables, valid at tS, with the tag and synthesis of `region` since then
   region: number;
   // membrane (u = V − V_rev and I at tL), refractory end, next postsynaptic spike
   iPsp = 0;
-  iCa = 0;
   // results
   tagged = false;
   synthEver = false;
@@ -183,7 +190,7 @@ export class ExactTrial {
     }
     const { maxNoisyStep_s, everyPsp } = exactOptions(spec.engineOptions);
     this.s.fill(0);
-    this.s[St.T_CROSS] = Infinity;
+    this.s[St.T_CA] = Infinity;
     this.s[St.T_REST] = Infinity;
     this.s[St.T_REF_END] = Infinity;
     this.s[St.T_POST] = Infinity;
@@ -223,6 +230,8 @@ export class ExactTrial {
     presynapticSpikeTimes(spec.protocol, streamFor(spec.seed, [spec.trial], 'presynapticSpikes'), SPIKES);
     this.spikes = SPIKES.times;
     this.nSpikes = SPIKES.length;
+    if (C_AFTER.length < SPIKES.times.length) C_AFTER = new Float64Array(SPIKES.times.length);
+    this.cAfter = C_AFTER;
     // a probe of V needs every weight; otherwise only the arrivals where the membrane could fire
     const iMax = pspCurrent(weightUpperBound(P), 0, P);
     if (everyPsp || spec.probes?.some((p) => p.variables.includes('V')) || !(iMax < Infinity)) PSPS.all(SPIKES.times, SPIKES.length, this.dSyn);

@@ -21,6 +21,7 @@ import { advanceSlow, relaxAtRate } from '../../model/equations.js';
 import { expNeg } from '../../model/fastExp.js';
 import { streamFor, type RandomStream } from '../../random/streams.js';
 import { ProbeRecorder } from '../probeRecorder.js';
+import { commitCalcium } from './calciumEvents.js';
 import type { ProbeTrace, TrialSpec } from '../types.js';
 import { advanceMembrane } from './lif.js';
 import type { ExactTrial, St } from './trialState.js';
@@ -131,6 +132,7 @@ export function onUserProbe(tr: ExactTrial): void {
   const up = tr.probes!;
   const j = up.jNext;
   up.at[0] = tr.s[S_T_PROBE];
+  commitCalcium(tr); // the loop has set s[NOW] to this sample's time
   membraneAndCalcium(tr, up);
   if (tr.regime === 0) {
     restValue(tr, up);
