@@ -75,6 +75,20 @@ export class RandomStream {
     return result;
   }
 
+  /**
+   * Writes the generator's four state words (as int32) to words[4k … 4k + 3] and its kept Gaussian
+   * to spares[k] (NaN when none is kept): for loops that step many streams packed in typed arrays
+   * (engines/fast/fastNeurons.ts) and must draw exactly this stream's numbers. This object is then
+   * not to be drawn from again, or the two would repeat each other's numbers.
+   */
+  saveState(words: Int32Array, spares: Float64Array, k: number): void {
+    words[4 * k] = this.s0 | 0;
+    words[4 * k + 1] = this.s1 | 0;
+    words[4 * k + 2] = this.s2 | 0;
+    words[4 * k + 3] = this.s3 | 0;
+    spares[k] = this.hasSpare ? this.spare : NaN;
+  }
+
   /** Uniform in the open interval (0, 1), 32-bit resolution. */
   uniform(): number {
     return (this.nextUint32() + 0.5) * 2.3283064365386963e-10;

@@ -12,8 +12,9 @@ import type { MembraneCoefficients } from '../network/neuronCoefficients.js';
 import { NetworkProbes, type ProbedState } from '../network/probes.js';
 import type { NetworkRunSpec } from '../networkTypes.js';
 import type { StepCoefficients } from '../reference/detailedLoop.js';
-import { initialNetworkState, stepNeurons, type ImposedSpikes, type NetworkObserver, type NetworkState } from '../reference/networkLoop.js';
+import { initialNetworkState, type ImposedSpikes, type NetworkState } from '../reference/networkLoop.js';
 import type { Team } from '../team.js';
+import { FastNeurons } from './fastNeurons.js';
 import { LazySynapses, synapseArrays } from './lazySynapses.js';
 import { calciumEdges, ownedEdges, partitionNeurons, sharedF64, sharedU8, SpikeExchange, type CalciumEdges, type OwnedEdges } from './partition.js';
 
@@ -38,12 +39,10 @@ export interface FastRank {
   /** Steps between spike exchanges (the smallest delay), and whether calcium needs this step's spikes of all ranks. */
   readonly window: number;
   readonly sameStep: boolean;
-  readonly background: readonly RandomStream[];
   readonly imposed: ImposedSpikes;
   readonly stimulate: (j: number) => void;
   /** Step 1 of step j for the rank's neurons: membrane, background, protein, Λ; spikes into the local ring. */
   readonly stepNeurons: (j: number) => void;
-  readonly obs: NetworkObserver;
   readonly probes: NetworkProbes;
   readonly probed: Int32Array;
   /** What probes read (whole-network arrays); c as of the probed step when c is probed. */
@@ -100,18 +99,17 @@ export function createRank(spec: NetworkRunSpec, net: CompiledNetwork, k: StepCo
   const psp = net.delays.map((g) => ownedEdges(g, n, lo, hi, team.size === 1));
   const background = Array.from({ length: hi - lo }, (_, i): RandomStream => entityStream(spec.seed, spec.trial, 'neuron', lo + i, 'backgroundNoise'));
   const imposed = imposedOf(imposedSpikes(spec, net, dt), lo, hi);
-  const obs: NetworkObserver = { spike: () => {}, observe: (j) => j };
   const lamView = view(lam);
+  const neurons = new FastNeurons(localNet, k, st, lamView, imposed, background);
   return {
     team, net, k, lo, hi, local: { net: localNet, st, lam: lamView }, iSyn, syn, spikes, psp,
     ca: calciumEdges(net, psp, sFrom, sTo),
     window: minDelay, sameStep: net.caDelay === 0,
-    background, imposed,
+    imposed,
     // each rank draws the stimulus currents of its own neurons only (streams per neuron: the same numbers)
     stimulate: ouStimulator(spec, { ...net, ou: net.ou.map((o) => ({ ...o, from: Math.max(o.from, lo), to: Math.min(o.to, hi) })).filter((o) => o.to > o.from) }, iStim, dt),
-    // the reference's neuron step, with the same streams, plus each neuron's protein integral for the lazy late phase
-    stepNeurons: (j) => stepNeurons(localNet, k, st, j, background, imposed, obs, lamView),
-    obs,
+    // the reference's neuron step, with the same streams (fastNeurons.ts), plus each neuron's protein integral for the lazy late phase
+    stepNeurons: (j) => neurons.step(j),
     probes, probed: probes.probedSynapses(), cView,
     view: { v, iSyn, iBg, p, c: cView, h: syn.h, z: syn.z },
     log: new PairBuffer(), logged: -1, outcome, synthesis,

@@ -1,0 +1,189 @@
+/**
+ * The fast engine's neuron step: the reference engine's stepNeurons (reference/networkLoop.ts) for
+ * one rank's neurons, number for number — the same arithmetic in the same order, and the same
+ * background Gaussians (each neuron's stream entityStream(seed, trial, 'neuron', i, 'backgroundNoise'),
+ * Box–Muller with the second value kept for the neuron's next step) — so that the fast engine's spikes
+ * stay the reference's, paired by seed.
+ *
+ * Why not call stepNeurons: per neuron-step it cost ≈ 80 ns, most of it not arithmetic. Here
+ *  - the generators of all neurons are packed in one Int32Array (xoshiro128**, four words a neuron) and
+ *    stepped inline, not through one RandomStream object and two method calls per neuron;
+ *  - the Gaussians are drawn in a loop of their own over the noisy neurons, before the membranes;
+ *  - the constant coefficients are one small table of distinct rows (one per population), side by side,
+ *    with 1 − e^{−dt/τ_mem} computed once, instead of ten arrays of n;
+ *  - the loop is this engine's own, so V8 compiles it for these arrays only (the reference's loop also
+ *    runs on the reference engine's plain arrays) and without the observer call and Λ test.
+ * The state arrays (v, I_syn, I_bg, p, Σ|h − h0|, Λ) stay those of the rank's NetworkState: the lazy
+ * synapses, the PSP delivery, the probes and the fast-forward read and write them there.
+ */
+import type { RandomStream } from '../../random/streams.js';
+import type { CompiledNetwork } from '../network/compile.js';
+import { EPS, type StepCoefficients } from '../reference/detailedLoop.js';
+import type { ImposedSpikes, NetworkState } from '../reference/networkLoop.js';
+
+/** Synaptic currents below this are set to zero (networkLoop.ts's TINY: no denormals). */
+const TINY = 1e-300;
+/** 2^−32, and 2π: RandomStream.uniform's and .gaussian's constants. */
+const U32 = 2.3283064365386963e-10;
+const TWO_PI = 6.283185307179586;
+
+/** A coefficient row: what the step reads of one kind of neuron, at coef[C·kind + …]. */
+const E_MEM = 0, ONE_MINUS_E_MEM = 1, E_SYN = 2, E_OU = 3, OU_NOISE = 4, I0 = 5, V_REV = 6, V_TH = 7, V_RESET = 8, R_MEM = 9, T_REF = 10;
+const C = 11;
+
+/**
+ * The distinct coefficient rows of `net`'s neurons (one per population unless neurons differ within
+ * one) and each neuron's row: a few cache lines for the whole rank instead of ten arrays of n.
+ */
+function coefficientTable(net: CompiledNetwork): { coef: Float64Array; kind: Int32Array } {
+  const { eMem, eSyn, eOU, ouNoise, i0, vRev, vTh, vReset, rMem, tRef } = net.neurons;
+  const rows: number[][] = [], index = new Map<string, number>(), kind = new Int32Array(net.n);
+  for (let i = 0; i < net.n; i++) {
+    const row = [eMem[i]!, 1 - eMem[i]!, eSyn[i]!, eOU[i]!, ouNoise[i]!, i0[i]!, vRev[i]!, vTh[i]!, vReset[i]!, rMem[i]!, tRef[i]!];
+    const key = row.join(',');
+    if (!index.has(key)) index.set(key, rows.push(row) - 1);
+    kind[i] = index.get(key)!;
+  }
+  return { coef: Float64Array.from(rows.flat()), kind };
+}
+
+/**
+ * One rank's neurons: `net` the rank's view (n its neuron count, indices from 0), `st` and `lam` its
+ * state, `background` each neuron's stream (taken over: not to be drawn from elsewhere afterwards).
+ */
+export class FastNeurons {
+  private readonly coef: Float64Array;
+  private readonly kind: Int32Array;
+  private readonly driven: Uint8Array;
+  /** The neurons that draw a background Gaussian each step (not driven, noise amplitude > 0), ascending. */
+  private readonly noisy: Int32Array;
+  /** xoshiro128** state of neuron i's background stream at rng[4i … 4i + 3]; its kept Gaussian at spare[i] (NaN: none). */
+  private readonly rng: Int32Array;
+  private readonly spare: Float64Array;
+  /** This step's Gaussian of each noisy neuron. */
+  private readonly normal: Float64Array;
+
+  constructor(
+    net: CompiledNetwork, private readonly k: StepCoefficients, private readonly st: NetworkState, private readonly lam: Float64Array,
+    private readonly imposed: ImposedSpikes, background: readonly RandomStream[],
+  ) {
+    ({ coef: this.coef, kind: this.kind } = coefficientTable(net));
+    this.driven = Uint8Array.from(net.driven);
+    this.noisy = Int32Array.from({ length: net.n }, (_, i) => i).filter((i) => net.driven[i] !== 1 && net.neurons.ouNoise[i]! > 0);
+    this.rng = new Int32Array(4 * net.n);
+    this.spare = new Float64Array(net.n);
+    this.normal = new Float64Array(net.n);
+    background.forEach((s, i) => s.saveState(this.rng, this.spare, i));
+  }
+
+  /**
+   * Step 1 of step j for every neuron (reference stepNeurons): membrane, background, refractoriness or
+   * threshold (or an imposed spike), synaptic current decay, protein, and Λ += p·dt; this step's spikes
+   * go into the ring and `spiked`.
+   */
+  step(j: number): void {
+    this.drawGaussians();
+    const { coef, kind, driven, normal, imposed, lam } = this;
+    const { v, iSyn, iBg, refractory, iStim, p, sumDev, spiked, ring, ringCount, synthesis } = this.st;
+    const dt = this.k.dt, eP = this.k.eP, alphaIn = this.k.alpha * (1 - eP), thetaPro = this.k.thetaPro;
+    const n = driven.length, size = this.st.ringSize, slot = (j % size) * n;
+    let count = 0;
+    while (imposed.pos < imposed.step.length && imposed.step[imposed.pos]! < j) imposed.pos++;
+    for (let i = 0; i < n; i++) {
+      const b = C * kind[i]!;
+      let fire = false;
+      if (driven[i] === 1) {
+        // An imposed spike replaces the membrane (the C++ simulator's Poisson neurons): no refractoriness.
+        v[i] = coef[b + V_RESET]!;
+        while (imposed.pos < imposed.step.length && imposed.step[imposed.pos] === j && imposed.neuron[imposed.pos] === i) {
+          fire = true;
+          imposed.pos++;
+        }
+      } else {
+        const noise = coef[b + OU_NOISE]!, i0 = coef[b + I0]!;
+        let bg = iBg[i]!;
+        if (noise > 0) {
+          bg = (bg - i0) * coef[b + E_OU]! + noise * normal[i]! + i0;
+          iBg[i] = bg;
+        } else if (bg !== i0) {
+          bg = (bg - i0) * coef[b + E_OU]! + 0 + i0;
+          iBg[i] = bg;
+        }
+        const e = coef[b + E_MEM]!, e1 = coef[b + ONE_MINUS_E_MEM]!, rMem = coef[b + R_MEM]!;
+        let vi = v[i]! * e + (coef[b + V_REV]! + rMem * (bg + iSyn[i]!)) * e1;
+        const stim = iStim[i]!;
+        if (stim !== 0) vi += rMem * stim * e1;
+        const ref = refractory[i]!;
+        if (ref > EPS) {
+          vi = coef[b + V_RESET]!;
+          refractory[i] = ref - dt;
+        } else if (vi >= coef[b + V_TH]!) {
+          vi = coef[b + V_RESET]!;
+          refractory[i] = coef[b + T_REF]!;
+          fire = true;
+        }
+        v[i] = vi;
+      }
+      let cur = iSyn[i]! * coef[b + E_SYN]!;
+      if (cur < TINY && cur > -TINY) cur = 0;
+      iSyn[i] = cur;
+      let pi = p[i]!;
+      if (sumDev[i]! >= thetaPro) {
+        synthesis[i] = 1;
+        pi = pi * eP + alphaIn;
+        p[i] = pi;
+      } else if (pi !== 0) {
+        pi = pi * eP;
+        p[i] = pi;
+      }
+      lam[i] = lam[i]! + pi * dt;
+      if (fire) {
+        spiked[i] = 1;
+        ring[slot + count++] = i;
+      }
+    }
+    ringCount[j % size] = count;
+  }
+
+  /**
+   * Each noisy neuron's next background Gaussian into normal[i]: RandomStream.gaussian on the packed
+   * state, bit for bit (the kept second value of a Box–Muller pair, or two xoshiro128** outputs made
+   * into a new pair). In a loop of its own: the four Math calls of a pair cost more than the rest of the
+   * neuron's step, and this loop keeps them apart from the membrane's many arrays.
+   */
+  private drawGaussians(): void {
+    const { noisy, rng, spare, normal } = this;
+    for (let q = 0; q < noisy.length; q++) {
+      const i = noisy[q]!;
+      const kept = spare[i]!;
+      if (kept === kept) {
+        spare[i] = NaN;
+        normal[i] = kept;
+        continue;
+      }
+      const w = 4 * i;
+      let s0 = rng[w]!, s1 = rng[w + 1]!, s2 = rng[w + 2]!, s3 = rng[w + 3]!;
+      // two outputs of RandomStream.nextUint32
+      let m = Math.imul(s1, 5);
+      const x1 = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+      let t = s1 << 9, n2 = s2 ^ s0, n3 = s3 ^ s1;
+      s1 ^= n2;
+      s0 ^= n3;
+      s2 = n2 ^ t;
+      s3 = (n3 << 11) | (n3 >>> 21);
+      m = Math.imul(s1, 5);
+      const x2 = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+      t = s1 << 9;
+      n2 = s2 ^ s0;
+      n3 = s3 ^ s1;
+      rng[w] = s0 ^ n3;
+      rng[w + 1] = s1 ^ n2;
+      rng[w + 2] = n2 ^ t;
+      rng[w + 3] = (n3 << 11) | (n3 >>> 21);
+      const r = Math.sqrt(-2 * Math.log((x1 + 0.5) * U32));
+      const a = TWO_PI * ((x2 + 0.5) * U32);
+      spare[i] = r * Math.sin(a);
+      normal[i] = r * Math.cos(a);
+    }
+  }
+}
