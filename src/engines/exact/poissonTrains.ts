@@ -10,7 +10,7 @@
  */
 import type { Protocol } from '../../model/protocols.js';
 import type { RandomStream } from '../../random/streams.js';
-import { exponentialZiggurat } from './ziggurat.js';
+import { EXP_K, EXP_W, exponentialFrom } from './ziggurat.js';
 
 /** A growable buffer of spike times, reused across trials (no allocation once it is large enough). */
 export class SpikeBuffer {
@@ -46,8 +46,23 @@ export function presynapticSpikeTimes(protocol: Protocol, rng: RandomStream, out
           out.push(t);
         }
       } else {
+        // exponential gaps of mean 1/f: the ziggurat's fast path inlined and the buffer written directly
+        // (no call per spike, and no double passed to one: V8 would box it)
         const mean = 1 / f;
-        for (let t = t0 + exponentialZiggurat(rng) * mean; t < t1; t += exponentialZiggurat(rng) * mean) out.push(t);
+        let n = out.length, a = out.times;
+        for (let t = t0; ;) {
+          const u = rng.nextUint32();
+          const iz = u & 255, j = u >>> 8;
+          t += (j < EXP_K[iz]! ? j * EXP_W[iz]! : exponentialFrom(u, rng)) * mean;
+          if (t >= t1) break;
+          if (n === a.length) {
+            out.length = n;
+            out.push(t);
+            a = out.times;
+            n = out.length;
+          } else a[n++] = t;
+        }
+        out.length = n;
       }
     }
   }

@@ -93,13 +93,25 @@ const FE = new Float64Array(E_LAYERS);
 
 /** One standard exponential sample (mean 1) from `rng`; one 32-bit word in ≈ 98.9 % of calls. */
 export function exponentialZiggurat(rng: RandomStream): number {
+  return exponentialFrom(rng.nextUint32(), rng);
+}
+
+/**
+ * The ziggurat's fast path, for loops that inline it (poissonTrains.ts): with u = rng.nextUint32(), the
+ * sample is j·EXP_W[iz] when j = u >>> 8 < EXP_K[iz] (iz = u & 255), else {@link exponentialFrom}(u, rng).
+ */
+export const EXP_K: Readonly<Uint32Array> = KE;
+export const EXP_W: Readonly<Float64Array> = WE;
+
+/** One standard exponential sample whose first 32-bit word `u` was already drawn from `rng`. */
+export function exponentialFrom(u: number, rng: RandomStream): number {
   for (;;) {
-    const u = rng.nextUint32();
     const iz = u & 255;
     const j = u >>> 8;
     if (j < KE[iz]!) return j * WE[iz]!;
     if (iz === 0) return RE - Math.log(rng.uniform());
     const x = j * WE[iz]!;
     if (FE[iz]! + rng.uniform() * (FE[iz - 1]! - FE[iz]!) < Math.exp(-x)) return x;
+    u = rng.nextUint32();
   }
 }
