@@ -66,6 +66,37 @@ describe('PSP arrivals the exact engine processes (pspSchedule.ts)', () => {
     expect(kept).toEqual([before[0]!, ...burst, after[0]!].sort((a, c) => a - c));
   });
 
+  /** The rule itself, arrival by arrival: the bounding membrane after each arrival, then the memory around firing ones. */
+  function keptByDefinition(T: Float64Array, L: ReturnType<typeof makeLifConstants>, iMax: number): number[] {
+    const g = MEMBRANE_MEMORY_TAUS * Math.max(L.tauMem, L.tauSyn), level = L.uTh - 1e-9, M = new Float64Array(2);
+    const firing: number[] = [];
+    let tPrev = 0;
+    M[0] = L.drive;
+    for (let i = 0; i < T.length; i++) {
+      if (T[i]! - tPrev > g) M.set([L.drive, 0]);
+      else advanceMembrane(L, M[0]!, M[1]!, T[i]! - tPrev, M);
+      M[1] += iMax;
+      tPrev = T[i]!;
+      if (reaches(L, M[0]!, M[1]!, i + 1 < T.length ? T[i + 1]! - T[i]! : Infinity, level)) firing.push(T[i]!);
+    }
+    return Array.from(T).filter((t) => firing.some((f) => Math.abs(t - f) < g));
+  }
+
+  it('keeps exactly the arrivals the rule keeps, also where whole bursts are passed over by the count bound', () => {
+    let seed = 7;
+    const uniform = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (const [rate, iMax] of [[20, 1.5], [40, 1.5], [20, 2.2], [100, 1.0], [5, 4]] as const) {
+      const xs: number[] = [];
+      for (let burst = 0; burst < 60; burst++) {
+        for (let t = burst * 1.15 - Math.log(uniform()) / rate; t < burst * 1.15 + 0.15; t -= Math.log(uniform()) / rate) xs.push(t + 1);
+      }
+      const b = new PspBuffer();
+      b.needed(times(xs), xs.length, 0, L, iMax, 0, 0);
+      const kept = keptByDefinition(times(xs), L, iMax);
+      expect(Array.from(b.times.subarray(0, b.length)), `${rate} Hz, iMax ${iMax}`).toEqual(kept);
+    }
+  });
+
   it('with no threshold (forced postsynaptic spikes) keeps nothing; `all` keeps everything', () => {
     const b = new PspBuffer();
     const driven = makeLifConstants(0.01, 0.005, 10, 0, Infinity, -65);

@@ -18,12 +18,20 @@ import { advanceMembrane, peakBound, reaches, type LifConstants } from './lif.js
 export const MEMBRANE_MEMORY_TAUS = 40;
 /** Margin added to the bounding membrane, mV (its own rounding). */
 const MARGIN_MV = 1e-9;
+/** Window of the cheap count test, in units of the slower membrane time constant (beyond every PSP's peak). */
+const WINDOW_TAUS = 5;
 
-/** Reused buffers: arrival times to process and, per arrival, whether the bounding membrane may fire. */
+/** The PSP shape from rest per unit current, (u(s) − D)/(R I) (lif.ts), whose maximum is L.gMax. */
+function unitPsp(L: LifConstants, s: number): number {
+  if (L.equalTau) return (s / L.tauMem) * Math.exp(-s / L.tauMem);
+  return (L.tauSyn / (L.tauMem - L.tauSyn)) * (Math.exp(-s / L.tauMem) - Math.exp(-s / L.tauSyn));
+}
+
+/** Reused buffers: arrival times to process and the indices of the arrivals where the bounding membrane may fire. */
 export class PspBuffer {
   times = new Float64Array(1024);
   length = 0;
-  danger = new Uint8Array(1024);
+  private firing = new Int32Array(1024);
   private readonly mem = new Float64Array(3);
 
   private reserve(n: number): void {
@@ -31,7 +39,7 @@ export class PspBuffer {
     let size = this.times.length;
     while (size < n) size *= 2;
     this.times = new Float64Array(size);
-    this.danger = new Uint8Array(size);
+    this.firing = new Int32Array(size);
   }
 
   /** Every arrival spikes[i] + delay, i < n. */
@@ -44,49 +52,71 @@ export class PspBuffer {
 
   /**
    * The arrivals spikes[i] + delay that the membrane L, starting from (u0, I0) at t = 0, needs, when no
-   * PSP adds more than iMax (nA) to the synaptic current.
+   * PSP adds more than iMax (nA) to the synaptic current: those within the membrane's memory (gap) before
+   * or after an arrival from which the bounding membrane may reach threshold.
    */
   needed(spikes: Float64Array, n: number, delay: number, L: LifConstants, iMax: number, u0: number, i0: number): void {
-    this.all(spikes, n, delay);
-    const T = this.times, D = this.danger, gap = MEMBRANE_MEMORY_TAUS * Math.max(L.tauMem, L.tauSyn);
+    this.reserve(n);
+    const nf = this.firingArrivals(spikes, n, delay, L, iMax, u0, i0);
+    const T = this.times, F = this.firing, gap = MEMBRANE_MEMORY_TAUS * Math.max(L.tauMem, L.tauSyn);
+    // each firing arrival keeps the arrivals less than gap before and after it (each kept once)
+    let k = 0, lo = 0;
+    for (let q = 0; q < nf; q++) {
+      const f = F[q]!, tf = spikes[f]! + delay;
+      let a = f;
+      while (a > lo && tf - (spikes[a - 1]! + delay) < gap) a--;
+      for (let m = a; m <= f; m++) T[k++] = spikes[m]! + delay;
+      const end = q + 1 < nf ? F[q + 1]! : n;
+      let e = f + 1;
+      for (; e < end && spikes[e]! + delay - tf < gap; e++) T[k++] = spikes[e]! + delay;
+      lo = e;
+    }
+    this.length = k;
+  }
+
+  /**
+   * Runs the bounding membrane (every PSP adds iMax) through the arrivals; writes the indices of those after
+   * which it may reach threshold before the next arrival into `firing`, and returns how many.
+   */
+  private firingArrivals(spikes: Float64Array, n: number, delay: number, L: LifConstants, iMax: number, u0: number, i0: number): number {
+    const F = this.firing, gap = MEMBRANE_MEMORY_TAUS * Math.max(L.tauMem, L.tauSyn);
     const level = L.uTh - MARGIN_MV;
+    const W = WINDOW_TAUS * Math.max(L.tauMem, L.tauSyn);
+    const eps = unitPsp(L, W) / L.gMax;
+    // the level's height above rest in PSP peaks, less a relative margin for the rounding of this bound
+    const room = iMax > 0 ? ((level - L.drive) / (L.rMem * iMax * L.gMax)) * (1 - 1e-9) : -Infinity;
     // the bounding membrane (u, I) and the time it is at live in M: doubles in locals that start as small
     // integers would make V8 box them on every iteration
     const M = this.mem;
     M[0] = u0;
     M[1] = i0;
     M[2] = 0;
-    let any = false;
+    let nf = 0;
     for (let i = 0; i < n; i++) {
-      const ti = T[i]!;
+      const ti = spikes[i]! + delay;
       if (ti - M[2]! > gap) {
+        // A cluster of arrivals [i, b) starts from rest. The bounding membrane is a sum of PSPs, each at
+        // most one peak (R·iMax·gMax) and at most eps peaks once older than W: below (the most arrivals
+        // in a window of length W) + eps·(b − i) peaks. If that is below the level, the cluster is
+        // passed over whole, without an exponential (in low-frequency protocols, most bursts).
+        let b = i + 1, most = 1;
+        for (let j = i; b < n && spikes[b]! + delay - (spikes[b - 1]! + delay) <= gap; b++) {
+          while (spikes[b]! - spikes[j]! >= W) j++;
+          if (b - j + 1 > most) most = b - j + 1;
+        }
+        if (most + eps * (b - i) < room) {
+          M[2] = spikes[b - 1]! + delay;
+          i = b - 1;
+          continue;
+        }
         M[0] = L.drive;
         M[1] = 0;
       } else advanceMembrane(L, M[0]!, M[1]!, ti - M[2]!, M);
       M[1] += iMax;
       M[2] = ti;
-      let d = 0;
       // the peak of the free trajectory ignores the next arrival: most arrivals end here
-      if (peakBound(L, M[0]!, M[1]!) >= level) d = reaches(L, M[0]!, M[1]!, i + 1 < n ? T[i + 1]! - ti : Infinity, level) ? 1 : 0;
-      D[i] = d;
-      if (d) any = true;
+      if (peakBound(L, M[0]!, M[1]!) >= level && reaches(L, M[0]!, M[1]!, i + 1 < n ? spikes[i + 1]! + delay - ti : Infinity, level)) F[nf++] = i;
     }
-    if (!any) {
-      this.length = 0;
-      return;
-    }
-    // keep arrival i if a dangerous arrival lies within the membrane's memory before or after it
-    let last = -Infinity;
-    for (let i = 0; i < n; i++) {
-      if (D[i]) last = T[i]!;
-      else if (T[i]! - last < gap) D[i] = 2;
-    }
-    let next = Infinity, k = 0;
-    for (let i = n - 1; i >= 0; i--) {
-      if (D[i] === 1) next = T[i]!;
-      else if (next - T[i]! < gap) D[i] = 2;
-    }
-    for (let i = 0; i < n; i++) if (D[i]) T[k++] = T[i]!;
-    this.length = k;
+    return nf;
   }
 }
