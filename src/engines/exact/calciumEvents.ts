@@ -42,12 +42,26 @@ function crossingAfter(c: number, tJ: number, theta: number, tauC: number, now: 
 }
 
 /**
+ * The decay of c from each calcium arrival to the next, out[i] = e^{−(t_i − t_{i−1})/τ_c} (t_{−1} = 0), in
+ * one pass before the trial: the same values the scan would compute, but with no branch between them, so
+ * that the exponentials overlap instead of each waiting for the regime test of the one before.
+ */
+export function calciumDecays(spikes: Float64Array, n: number, dCa: number, tauC: number, out: Float64Array): void {
+  let tJ = 0;
+  for (let i = 0; i < n; i++) {
+    const t = spikes[i]! + dCa;
+    out[i] = expNeg((t - tJ) / tauC);
+    tJ = t;
+  }
+}
+
+/**
  * From the committed calcium (c_J at t_J, arrivals from iCa on), folds the presynaptic arrivals into c up to
  * the next calcium event and schedules it: the arrival that changes the regime (ExactTrial.caEvent = its
  * index), else, in a noisy regime, the crossing of its threshold (caEvent = −1). Commits nothing.
  */
 export function scanCalcium(tr: ExactTrial): void {
-  const S = tr.spikes, n = tr.nSpikes, A = tr.cAfter;
+  const S = tr.spikes, n = tr.nSpikes, A = tr.cAfter, E = tr.cDecay;
   const dCa = tr.dCa, tauC = tr.tauC, cPre = tr.cPre, thetaP = tr.thetaP, thetaD = tr.thetaD;
   const regime = tr.regime;
   const theta = regime === 2 ? thetaP : thetaD;
@@ -55,9 +69,13 @@ export function scanCalcium(tr: ExactTrial): void {
   const now = tr.s[S_NOW];
   let c = tr.s[S_C_J], tJ = tr.s[S_T_J];
   let i = tr.iCa;
+  // the decays were computed from one arrival to the next: the first arrival of the scan may follow a
+  // postsynaptic jump instead (or the trial's start)
+  let fromArrival = tJ === (i > 0 ? S[i - 1]! + dCa : 0);
   for (; i < n; i++) {
     const t = S[i]! + dCa;
-    const cd = c * expNeg((t - tJ) / tauC);
+    const cd = c * (fromArrival ? E[i]! : expNeg((t - tJ) / tauC));
+    fromArrival = true;
     // in a noisy regime: does c fall through its threshold before this arrival?
     if (regime !== 0 && !(cd > hi) && (cd < lo || crossingAfter(c, tJ, theta, tauC, now) <= t)) break;
     c = cd + cPre;

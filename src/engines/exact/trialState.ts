@@ -14,6 +14,7 @@ import { stimulationSpan } from '../../model/protocols.js';
 import { streamFor, type RandomStream } from '../../random/streams.js';
 import { CALCIUM_WINDOW, calciumWindowTimes } from '../calciumWindow.js';
 import type { TrialSpec } from '../types.js';
+import { calciumDecays } from './calciumEvents.js';
 import { PackedGrid } from './grid.js';
 import { makeLifConstants, type LifConstants } from './lif.js';
 import type { OuRegime } from './ornsteinUhlenbeck.js';
@@ -86,6 +87,8 @@ const SPIKES = new SpikeBuffer();
 const PSPS = new PspBuffer();
 /** c just after each presynaptic arrival, as folded ahead of the trial loop (calciumEvents.ts); grown as needed. */
 let C_AFTER = new Float64Array(1024);
+/** Calcium's decay factor from each presynaptic arrival to the next (calciumEvents.ts); grown as needed. */
+let C_DECAY = new Float64Array(1024);
 
 /**
  * Scratch arrays reused by every trial of this thread (a trial runs to completion before the next
@@ -148,6 +151,8 @@ export class ExactTrial {
   regime: 0 | 1 | 2 = 0;
   /** c just after arrival i, for the arrivals folded ahead (iCa ≤ i < iScan). */
   readonly cAfter: Float64Array;
+  /** e^{−(t_i − t_{i−1})/τ_c} between consecutive calcium arrivals (decay[0] from t = 0), computed before the trial. */
+  readonly cDecay: Float64Array;
   /** The arrivals before iCa are committed into (c_J, t_J); those before iScan are folded into cAfter. */
   iCa = 0;
   iScan = 0;
@@ -230,8 +235,13 @@ export class ExactTrial {
     presynapticSpikeTimes(spec.protocol, streamFor(spec.seed, [spec.trial], 'presynapticSpikes'), SPIKES);
     this.spikes = SPIKES.times;
     this.nSpikes = SPIKES.length;
-    if (C_AFTER.length < SPIKES.times.length) C_AFTER = new Float64Array(SPIKES.times.length);
+    if (C_AFTER.length < SPIKES.times.length) {
+      C_AFTER = new Float64Array(SPIKES.times.length);
+      C_DECAY = new Float64Array(SPIKES.times.length);
+    }
     this.cAfter = C_AFTER;
+    this.cDecay = C_DECAY;
+    calciumDecays(SPIKES.times, SPIKES.length, this.dCa, this.tauC, C_DECAY);
     // a probe of V needs every weight; otherwise only the arrivals where the membrane could fire
     const iMax = pspCurrent(weightUpperBound(P), 0, P);
     if (everyPsp || spec.probes?.some((p) => p.variables.includes('V')) || !(iMax < Infinity)) PSPS.all(SPIKES.times, SPIKES.length, this.dSyn);
