@@ -105,6 +105,37 @@ const SCRATCH = {
   state: new Float64Array(STATE_LENGTH),
 };
 
+/** What a trial derives from its parameters alone (and whether the neuron is driven by forced spikes). */
+interface ParamConstants {
+  readonly ou: OuRegime[];
+  readonly regions: Regions;
+  readonly slowK: SlowConstants;
+  readonly lif: LifConstants;
+  /** The largest synaptic current jump a PSP can cause (pspSchedule.ts), nA. */
+  readonly iMax: number;
+}
+
+/** The last parameters' constants: the trials of an ensemble share one parameter object. */
+let lastConstants: { P: ModelParams; driven: boolean; K: ParamConstants } | undefined;
+
+function paramConstants(P: ModelParams, driven: boolean): ParamConstants {
+  if (lastConstants && lastConstants.P === P && lastConstants.driven === driven) return lastConstants.K;
+  const ou = ([0, 1, 2] as const).map((r) => {
+    const k = earlyPhaseRelaxationRate(P, r);
+    // s² = σ² w/τ_h; stationary variance s²/(2k)
+    return { k, m: earlyPhaseDrift(P, r).target, varInf: earlyPhaseDiffusion(P, r) / (2 * k) };
+  });
+  const K: ParamConstants = {
+    ou,
+    regions: makeRegions(P.theta_tag, P.theta_pro),
+    slowK: slowConstants(P),
+    lif: makeLifConstants(toSeconds(P, 'tau_mem'), toSeconds(P, 'tau_syn'), P.r_mem, P.i_0, driven ? Infinity : P.v_th, P.v_rev),
+    iMax: pspCurrent(weightUpperBound(P), 0, P),
+  };
+  lastConstants = { P, driven, K };
+  return K;
+}
+
 /**
  * One trial of the exact engine: constants, state and probes, set up from its TrialSpec. The per-event
  * logic lives in the event and phase modules, as functions of this object.
@@ -211,18 +242,15 @@ export class ExactTrial {
     this.tRef = toSeconds(P, 't_ref');
     this.uReset = P.v_reset - P.v_rev;
     this.tEnd = spec.protocol.duration_s;
-    this.ou = ([0, 1, 2] as const).map((r) => {
-      const k = earlyPhaseRelaxationRate(P, r);
-      // s² = σ² w/τ_h; stationary variance s²/(2k)
-      return { k, m: earlyPhaseDrift(P, r).target, varInf: earlyPhaseDiffusion(P, r) / (2 * k) };
-    });
-    this.dMax = maxNoisyStep_s;
-    for (let r = 0; r <= 2; r++) this.diffusion[r] = 2 * this.ou[r]!.k * this.ou[r]!.varInf;
-    this.regions = makeRegions(P.theta_tag, P.theta_pro);
-    this.slowK = slowConstants(P);
     // a driven neuron (forced postsynaptic spikes) has no threshold of its own: it never fires by its membrane
     const post = spec.protocol.postSpikeTimes_s;
-    this.lif = makeLifConstants(toSeconds(P, 'tau_mem'), toSeconds(P, 'tau_syn'), P.r_mem, P.i_0, post ? Infinity : P.v_th, P.v_rev);
+    const K = paramConstants(P, post !== undefined);
+    this.ou = K.ou;
+    this.dMax = maxNoisyStep_s;
+    for (let r = 0; r <= 2; r++) this.diffusion[r] = 2 * this.ou[r]!.k * this.ou[r]!.varInf;
+    this.regions = K.regions;
+    this.slowK = K.slowK;
+    this.lif = K.lif;
     this.forced = post ? Float64Array.from(post).sort() : NO_FORCED;
     this.nForced = this.forced.length;
     this.s[St.U_L] = this.lif.drive; // resting membrane with the constant drive R·I_0
@@ -243,7 +271,7 @@ export class ExactTrial {
     this.cDecay = C_DECAY;
     calciumDecays(SPIKES.times, SPIKES.length, this.dCa, this.tauC, C_DECAY);
     // a probe of V needs every weight; otherwise only the arrivals where the membrane could fire
-    const iMax = pspCurrent(weightUpperBound(P), 0, P);
+    const iMax = K.iMax;
     if (everyPsp || spec.probes?.some((p) => p.variables.includes('V')) || !(iMax < Infinity)) PSPS.all(SPIKES.times, SPIKES.length, this.dSyn);
     else PSPS.needed(SPIKES.times, SPIKES.length, this.dSyn, this.lif, iMax, this.s[St.U_L], 0);
     this.psp = PSPS.times;
@@ -253,8 +281,8 @@ export class ExactTrial {
     this.region = regionOf(this.regions, 0);
 
     this.rec = new PackedGrid(this.tEnd, spec.sampleInterval_s);
-    const span = stimulationSpan(spec.protocol);
-    if (spec.recordCalcium && span) {
+    const span = spec.recordCalcium ? stimulationSpan(spec.protocol) : undefined;
+    if (span) {
       const { from_s: from, to_s: to } = calciumWindowTimes(span.first_s, this.tEnd);
       const len = Math.floor((to - from) / CALCIUM_WINDOW.sample_s + 1e-9) + 1;
       const buf = new Float64Array(3 * len);
