@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { earlyPhaseDrift } from './equations.js';
+import { earlyPhaseDiffusion, earlyPhaseDrift, earlyPhaseRelaxationRate } from './equations.js';
 import { resolveParams } from './parameters.js';
-import { weightUpperBound } from './weightBound.js';
+import { earlyPhaseRange, episodeDeparture, weightUpperBound } from './weightBound.js';
 import { PRESET_PROTOCOLS } from './protocols.js';
 import { runExactTrial } from '../engines/exact/exactEngine.js';
 
@@ -28,5 +28,32 @@ describe('upper bound of the weight w = h + h0·z', () => {
     }
     expect(max).toBeGreaterThan(P.h0 * 1.5);
     expect(max).toBeLessThan(bound - 2);
+  });
+});
+
+describe('how far h in a calcium episode can leave its resting relaxation', () => {
+  it('the range holds h0 and every fixed point; the drift bound holds at every h in it, in both noisy regimes', () => {
+    const P = resolveParams();
+    const [lo, hi] = earlyPhaseRange(P);
+    for (const r of [0, 1, 2] as const) {
+      const m = earlyPhaseDrift(P, r).target;
+      expect(m).toBeGreaterThan(lo);
+      expect(m).toBeLessThan(hi);
+    }
+    const { drift, diffusion } = episodeDeparture(P);
+    const k0 = earlyPhaseRelaxationRate(P, 0);
+    let seen = 0;
+    for (const r of [1, 2] as const) {
+      const k = earlyPhaseRelaxationRate(P, r), m = earlyPhaseDrift(P, r).target;
+      for (let q = 0; q <= 100; q++) {
+        const h = lo + ((hi - lo) * q) / 100;
+        const departure = Math.abs(k * (m - h) - k0 * (P.h0 - h));
+        expect(departure).toBeLessThanOrEqual(drift * (1 + 1e-12));
+        seen = Math.max(seen, departure);
+      }
+      expect(diffusion).toBeGreaterThanOrEqual(earlyPhaseDiffusion(P, r));
+    }
+    expect(seen).toBeCloseTo(drift, 9); // attained at an end of the range
+    expect(episodeDeparture(resolveParams({ sigma_pl: 0 })).diffusion).toBe(0);
   });
 });

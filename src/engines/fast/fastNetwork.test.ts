@@ -33,14 +33,16 @@ const run = (engine: typeof runFastNetwork, d: NetworkDescription, trial = 0, fa
 /**
  * The discretisation bound (docs/network.md, "The fast engine"): with a fixed spike input and no
  * plasticity noise the fast engine passes through the reference's calcium regimes step for step, so
- * c and h agree to rounding (products e^n against n multiplications); z and p differ by the staleness
- * of Σ|h − h0| within one calcium episode (protein synthesis may switch on up to an episode later, and
- * a tag take effect up to one episode later): |Δp| ≤ α·T_ep/τ_p and |Δz| ≤ |z_T − z|·p·T_ep/τ_z', with
- * T_ep the longest episode, bounded here by 50 steps (10 ms).
+ * c and h agree to rounding (products e^n against n multiplications). Each neuron's Σ|h − h0| is made
+ * exact wherever it could decide protein synthesis (lazySynapses.ts checkSynthesis), so synthesis
+ * switches at the reference's steps and p agrees to rounding too (it lagged by up to one calcium
+ * episode before). z differs by the placement of tag changes inside an episode sampled at its ends
+ * (interpolated): |Δz| ≤ |z_T − z|·p·T_ep/τ_z', T_ep the longest episode, bounded here by 50 steps (10 ms).
  */
 describe('fast engine against the reference engine, fixed spike input, no plasticity noise', () => {
   const P = resolveParams({ sigma_pl: 0 });
   const episode_s = 50 * 2e-4;
+  const ROUNDING = 1e-12;
 
   it('a 100 Hz tetanus on one synapse, with and without fast-forward: c, h to rounding, z and p within one episode', () => {
     const base = singleSynapseDescription({ name: 'tet', description: '', trains: [], spikeTimes_s: Array.from({ length: 100 }, (_, i) => 1 + i * 0.01), duration_s: 40 }, P);
@@ -52,7 +54,8 @@ describe('fast engine against the reference engine, fixed spike input, no plasti
       expect(b.spikes).toEqual(a.spikes);
       expect(maxDiff(va.c!, vb.c!)).toBeLessThan(1e-12);
       expect(maxDiff(va.h!, vb.h!)).toBeLessThan(1e-9);
-      expect(maxDiff(va.p!, vb.p!)).toBeLessThan((P.alpha * episode_s) / P.tau_p);
+      expect(Math.max(...va.z!)).toBeGreaterThan(1e-5); // the tetanus consolidates: z grows
+      expect(maxDiff(va.p!, vb.p!)).toBeLessThan(ROUNDING);
       expect(maxDiff(va.z!, vb.z!)).toBeLessThan((1.5 * Math.max(...va.p!) * episode_s) / P.tau_z);
       expect([b.tagged, b.proteinSynthesis, Math.sign(b.maxDev_mV)]).toEqual([a.tagged, a.proteinSynthesis, 1]);
     }
@@ -68,7 +71,8 @@ describe('fast engine against the reference engine, fixed spike input, no plasti
     expect(maxDiff(va.h!, vb.h!)).toBeLessThan(1e-9);
     const pa = a.probes[1]!.values.p!;
     expect(Math.max(...pa)).toBeGreaterThan(1e-3);
-    expect(maxDiff(pa, b.probes[1]!.values.p!)).toBeLessThan((P.alpha * episode_s) / P.tau_p);
+    expect(Math.max(...va.z!.map(Math.abs))).toBeGreaterThan(1e-7);
+    expect(maxDiff(pa, b.probes[1]!.values.p!)).toBeLessThan(ROUNDING);
     expect(maxDiff(va.z!, vb.z!)).toBeLessThan((1.5 * Math.max(...pa) * episode_s) / P.tau_z);
   });
 });
@@ -78,11 +82,12 @@ describe('fast engine against the reference engine, fixed spike input, with plas
   // the OU process exactly over whole calcium stretches, the reference step by step): the paired
   // differences of the trial means of h and z must be within 3 standard errors of zero (a false alarm
   // below 0.3 % per comparison for a correct engine), at the stimulus' end and 0.5 s after it.
-  it('mean h and z over 20 trials agree within 3 SE of the paired differences', () => {
+  // (With 200 trials all four |t| were ≤ 1.3; 20 trials once gave t = −3.0 by chance: 40 are used.)
+  it('mean h and z over 40 trials agree within 3 SE of the paired differences', () => {
     const d = imposed(resolveParams({}).sigma_pl, 3);
     const times = [250, 300]; // sample index: t = 2.5 s and 3 s
     const diffs = times.map(() => ({ h: [] as number[], z: [] as number[] }));
-    for (let trial = 0; trial < 20; trial++) {
+    for (let trial = 0; trial < 40; trial++) {
       const a = run(runReferenceNetwork, d, trial).probes[0]!, b = run(runFastNetwork, d, trial).probes[0]!;
       const E = a.sources!.length;
       times.forEach((k, i) => {

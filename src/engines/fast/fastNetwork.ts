@@ -7,7 +7,8 @@
  *  2. PSPs of spikes from `delay` steps ago, with the weight of step j − 1 read from the lazy synapse;
  *  3. every neuron's Σ|h − h0| decays by e_0; calcium jumps of presynaptic spikes t_c,delay ago and of
  *     this step's postsynaptic spikes (each synapse brought to step j − 1, then c jumps); then the
- *     wake-ups due (ends of calcium episodes, ends of tags).
+ *     wake-ups due (ends of calcium episodes, ends of tags); then, for neurons whose protein
+ *     synthesis is in question, their synapses in an episode brought to step j.
  *
  * A run may be split across the ranks of a Team (partition.ts, fastRank.ts): each rank does these
  * steps for its own neurons and the synapses ending on them. Step j needs other ranks' spikes only
@@ -58,7 +59,7 @@ function deliverPsps(r: FastRank, j: number): void {
   }
 }
 
-/** Step 3: calcium jumps of step j (presynaptic arrivals first, then postsynaptic spikes), then wake-ups. */
+/** Step 3: calcium jumps of step j (presynaptic arrivals first, then postsynaptic spikes), wake-ups, the synthesis check. */
 function stepSynapses(r: FastRank, j: number): void {
   const { net, syn, k } = r;
   const { ring, count, size, ranks, bounds } = r.spikes;
@@ -84,8 +85,10 @@ function stepSynapses(r: FastRank, j: number): void {
   for (let q = 0; q < cnt; q++) {
     const t = ring[base + q]!;
     for (let s = net.inStart[t]!, end = net.inStart[t + 1]!; s < end; s++) syn.jump(s, j, k.cPost);
+    syn.markCurrent(t, j);
   }
   syn.wakeThrough(j);
+  syn.checkSynthesis(j, net.inStart);
   if (j % RECOMPUTE_EVERY === 0) syn.recomputeSums(net.inStart);
 }
 

@@ -20,11 +20,12 @@ function smallParadigm(params: Record<string, number> = {}) {
  * Without plasticity noise both engines draw the same numbers (neuron background, stimulus) in the same
  * order, and the fast engine passes through the reference's calcium regimes step for step: the spikes
  * are the reference's, one for one, and h agrees to rounding. (On the full 2000-neuron paradigm through
- * the recall: 80 303 identical spikes, h within 1e-11 mV; docs/network.md.) z and p lag by the one
- * calcium episode of docs/network.md (z·h0 within 0.1 % here).
+ * the recall: 80 303 identical spikes, h within 1e-11 mV; docs/network.md.) Each neuron's Σ|h − h0| is
+ * exact wherever it could decide protein synthesis, so p agrees to rounding; z·h0 within the placement
+ * of tag changes inside a calcium episode, h0·p·T_ep/τ_z (T_ep ≤ 10 ms; it reaches ≈ 1e-6 mV here).
  */
 describe('fast engine against the reference engine on a small memory paradigm without plasticity noise', () => {
-  it('the same spikes, h to rounding, z·h0 and p within 0.1 %', () => {
+  it('the same spikes; h and p to rounding, z·h0 within an episode', () => {
     const { description, readout } = smallParadigm({ sigma_pl: 0 });
     const [ref, fast] = ['reference', 'fast'].map((e) => runMemoryParadigm(getEngine(e), { description, readout, seed: 3, dt_ms: 0.2, fastForward: false }));
     expect(fast!.result.spikes).toEqual(ref!.result.spikes);
@@ -33,11 +34,12 @@ describe('fast engine against the reference engine on a small memory paradigm wi
     for (const k of ['h_mean_assembly_mV', 'h_mean_control_mV', 'h_sd_assembly_mV']) {
       a[k]!.forEach((x, i) => expect(Math.abs(x - b[k]![i]!), k).toBeLessThan(1e-9));
     }
-    for (const k of ['zh0_mean_assembly_mV', 'p_mean_assembly']) {
-      const last = a[k]!.length - 1;
-      expect(a[k]![last]!, k).toBeGreaterThan(0);
-      expect(Math.abs(b[k]![last]! / a[k]![last]! - 1), k).toBeLessThan(1e-3);
-    }
+    const pa = a.p_mean_assembly!, top = Math.max(...pa);
+    expect(top).toBeGreaterThan(1e-4);
+    pa.forEach((x, i) => expect(Math.abs(x - b.p_mean_assembly![i]!), 'p').toBeLessThan(1e-12));
+    const P = description.params, zh = a.zh0_mean_assembly_mV!;
+    expect(Math.max(...zh)).toBeGreaterThan(1e-7);
+    zh.forEach((x, i) => expect(Math.abs(x - b.zh0_mean_assembly_mV![i]!), 'z·h0').toBeLessThan((P.h0 * top * 0.01) / P.tau_z));
   });
 });
 
@@ -45,9 +47,7 @@ describe('fast engine against the reference engine on a small memory paradigm wi
  * The fast and the reference engine must agree in distribution over networks: for each readout the
  * two means over 6 networks (seeds 1–6, the same connectivity for both engines) differ by at most 3
  * combined standard errors of the between-network spread (a false alarm below 0.3 % per readout for a
- * correct engine; docs/network.md compares 10 full-size networks at 2 SE). Paired by seed the fast
- * engine's protein and z are lower by 0.03–0.2 % here (synthesis starts a few ms later, see
- * docs/network.md), far below the spread between networks.
+ * correct engine; docs/network.md compares 10 full-size networks at 2 SE).
  */
 describe('fast engine against the reference engine on a small memory paradigm', () => {
   it('rates, Q, MI and the mean early- and late-phase weights of the assembly agree over 6 networks', () => {

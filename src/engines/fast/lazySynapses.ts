@@ -1,8 +1,9 @@
 /**
  * The plastic synapses of the fast network engine, advanced lazily: a synapse is touched only when a
  * calcium jump reaches it (a presynaptic spike t_c,delay ago, a postsynaptic spike now), when its
- * weight is read for a PSP, when a probe samples it, or when it asked to be woken (the end of a
- * calcium episode, the end of its tag). In between its state follows closed forms:
+ * weight is read for a PSP, when a probe samples it, when it asked to be woken (the end of a calcium
+ * episode, the end of its tag), or when its neuron's protein synthesis is in question (below). In
+ * between its state follows closed forms:
  *
  *  - calcium: the reference's c_j = c·e_c^n between jumps, so the number of steps in each calcium
  *    regime after a jump is ⌊τ_c ln(c/θ)/dt⌋ + 1 (exact/calcium.ts's threshold-crossing time);
@@ -12,14 +13,23 @@
  *  - late phase: z relaxes towards its tag's bound with rate ρ·∫p, the target neuron's protein
  *    integrated step by step (Λ, the sum of p_j·dt the reference's z steps use), so a tagged synapse at
  *    rest costs nothing until its tag ends; the step where |h − h0| falls below θ_tag at rest is
- *    known in closed form (restCrossingTime) and scheduled.
+ *    known in closed form (restCrossingTime) and scheduled, and the tag changes at that step.
  *
  * State per synapse: h and c at step ts (c is the calcium governing the step after ts, before any
  * jump there), z with the Λ it was brought to, the tag found at ts, and the pending wake-up step.
- * Each neuron's Σ|h − h0| is kept incrementally: every synapse contributes |h(ts) − h0|·e_0^{j − ts}
- * (exact at rest), the whole sum decays by e_0 per step, and a synapse's share is replaced whenever it
- * is advanced. While a synapse is in a calcium episode its share is the one of its last update (the
- * episode's end is a wake-up): the approximation lasts at most one episode (tens of ms).
+ *
+ * Protein synthesis: each neuron's Σ|h − h0| is kept incrementally: every synapse contributes
+ * |h(ts) − h0|·e_0^{j − ts} (exact at rest), the whole sum decays by e_0 per step, and a synapse's
+ * share is replaced whenever it is advanced. A share of a synapse in a calcium episode is stale: its h
+ * has left the resting relaxation since ts by a drift of at most D·Δ plus a Gaussian of variance at
+ * most s²·Δ (model/weightBound.ts episodeDeparture). For a neuron with a synapses in episodes, all
+ * current Δ steps ago, the stale sum is thus off by at most a·(D·Δ + s√Δ·√(2/π)) + K·s·√(a·Δ) but for a
+ * probability e^{−K²/2} (Gaussian concentration of a sum of a absolute values; K = 20, as for the weight
+ * bound). After each step, a neuron whose sum is within that reach of θ_pro has its episode synapses
+ * brought to the step (checkSynthesis), so the sum that
+ * decides synthesis at the next step is exact whenever the decision could go either way — as in the
+ * reference, which sums every step — and results do not depend on how often synapses are touched.
+ * (Before, synthesis could switch on up to an episode late.)
  *
  * Plasticity noise: one stream per target neuron, drawn in the order the synapses are touched, which
  * depends only on the spikes (not on how the work is split).
@@ -31,10 +41,15 @@ import { toSeconds, type ModelParams } from '../../model/parameters.js';
 import type { RandomStream } from '../../random/streams.js';
 import { calciumCrossingTime } from '../exact/calcium.js';
 import { ouTransition, type OuRegime } from '../exact/ornsteinUhlenbeck.js';
+import { episodeDeparture, WEIGHT_BOUND_SDS } from '../../model/weightBound.js';
 import type { CompiledNetwork } from '../network/compile.js';
 import { WakeQueue } from './wakeQueue.js';
 
 const TINY = 1e-300;
+/** SDs by which the summed noise of a neuron's episodes may exceed its mean before a check misses it (cf. WEIGHT_BOUND_SDS). */
+const EPISODE_SDS = WEIGHT_BOUND_SDS;
+/** E|X| / SD of a Gaussian X: √(2/π). */
+const MEAN_ABS = Math.sqrt(2 / Math.PI);
 /** Stretches up to this many steps have their OU transition coefficients cached. */
 const OU_CACHE = 4096;
 
@@ -97,19 +112,29 @@ export class LazySynapses {
   private readonly nFrom: number;
   private readonly nTo: number;
   private readonly queue = new WakeQueue();
+  /** Per neuron: its synapses in a calcium episode, and a step at or before every such synapse's ts. */
+  private readonly inEpisode: Int32Array;
+  private readonly currentSince: Int32Array;
+  /** Per-step bound of an episode's departure from rest: D·dt (mV), and the SD s·√dt of its noise (mV). */
+  private readonly driftStep: number;
+  private readonly noiseStep: number;
+  /** Whether the last step of an advance takes the protein of step T (detailed) or none (fast-forward). */
+  private detailed = true;
   /** The step being integrated: shares of Σ|h − h0| are held for it, Λ is the neurons' Λ of this step. */
   step = 0;
   maxDev = 0;
   everTagged = false;
-  /** Synapse advances and noisy OU transitions (cost measures). */
+  /** Synapse advances, noisy OU transitions, neurons whose episode synapses were brought to a step (cost measures). */
   advances = 0;
   ouSamples = 0;
+  refreshes = 0;
 
   private readonly dt: number;
   private readonly h0: number;
   private readonly thetaD: number;
   private readonly thetaP: number;
   private readonly thetaTag: number;
+  private readonly thetaPro: number;
   private readonly tauC: number;
   private readonly k0: number;
   private readonly ou: readonly OuRegime[];
@@ -136,6 +161,7 @@ export class LazySynapses {
     this.thetaD = P.theta_d;
     this.thetaP = P.theta_p;
     this.thetaTag = P.theta_tag;
+    this.thetaPro = P.theta_pro;
     this.tauC = toSeconds(P, 'tau_c');
     this.k0 = earlyPhaseRelaxationRate(P, 0);
     this.ou = ([0, 1, 2] as const).map((r) => {
@@ -144,6 +170,11 @@ export class LazySynapses {
     });
     this.cPow = new StepPowers(eC);
     this.hPow = new StepPowers(hE0);
+    this.inEpisode = new Int32Array(net.n);
+    this.currentSince = new Int32Array(net.n);
+    const away = episodeDeparture(P);
+    this.driftStep = away.drift * dt;
+    this.noiseStep = Math.sqrt(away.diffusion * dt);
   }
 
   /** h after `k` steps of noisy regime r (1 or 2) from h: one exact OU transition. */
@@ -186,7 +217,10 @@ export class LazySynapses {
     const old = (dev0 < 0 ? -dev0 : dev0) * this.hPow.pow(j - ts);
     const c1 = this.c[s]!;
     let rest = n;
-    if (c1 >= this.thetaD) {
+    if (c1 >= this.thetaD && n === 1) {
+      hs = this.ouStretch(c1 >= this.thetaP ? 2 : 1, hs, 1, t); // an active synapse's step
+      rest = 0;
+    } else if (c1 >= this.thetaD) {
       const kd = Math.min(n, Math.floor(calciumCrossingTime(c1, this.thetaD, this.tauC) / this.dt) + 1);
       const kp = c1 >= this.thetaP ? Math.min(kd, Math.floor(calciumCrossingTime(c1, this.thetaP, this.tauC) / this.dt) + 1) : 0;
       if (kp > 0) hs = this.ouStretch(2, hs, kp, t);
@@ -197,12 +231,18 @@ export class LazySynapses {
     let ca = c1 === 0 ? 0 : c1 * this.cPow.pow(n);
     if (ca < TINY) ca = 0;
     this.c[s] = ca;
+    if (c1 >= this.thetaD && ca < this.thetaD) this.inEpisode[t]--;
     const dev = hs - h0;
     const abs = dev < 0 ? -dev : dev;
     const tagNow = dev >= this.thetaTag ? 1 : -dev >= this.thetaTag ? -1 : 0;
     const lam = T === j ? this.neurons.lam[t]! : this.neurons.lam[t]! - this.neurons.p[t]! * this.dt;
     const tg = this.tag[s]! as Tag;
-    if (tg !== 0 || tagNow !== 0) this.z[s] = this.lateAdvance(this.z[s]!, lam - this.lamMark[s]!, tg, tagNow, dev0, dev);
+    if (tg !== 0 || tagNow !== 0) {
+      const dLam = lam - this.lamMark[s]!;
+      this.z[s] = c1 >= this.thetaD && n > 1
+        ? this.lateAcross(this.z[s]!, dLam, tg, tagNow, dev0, dev)
+        : this.lateAdvance(this.z[s]!, dLam, tg, tagNow, this.neurons.p[t]!);
+    }
     this.lamMark[s] = lam;
     this.h[s] = hs;
     this.ts[s] = T;
@@ -213,12 +253,27 @@ export class LazySynapses {
   }
 
   /**
-   * z after a protein integral dLam during which the tag went from tg to tagNow (h − h0 from dev0 to
-   * dev). When the tag changed, the change is placed where the straight line between the two
-   * deviations meets the threshold, and the integral split in that ratio: the reference tests the tag
-   * every step, and without the split a tag would take effect only at the next update of its synapse.
+   * z after a protein integral dLam during which the tag went from tg to tagNow, in one step or at
+   * rest. The reference tests the tag after each step's h and grows z with that tag, so the change
+   * counts from the stretch's last step: the one step, or at rest the scheduled step where |h − h0|
+   * falls below θ_tag. That step's share of dLam is p·dt with the neuron's protein p now (in a
+   * fast-forward none: the reference tests the tag at the end of each 50 s step).
    */
-  private lateAdvance(z: number, dLam: number, tg: Tag, tagNow: Tag, dev0: number, dev: number): number {
+  private lateAdvance(z: number, dLam: number, tg: Tag, tagNow: Tag, p: number): number {
+    if (tg === tagNow) return latePhaseStep(z, dLam, tg, 1, this.P);
+    let last = this.detailed ? p * this.dt : 0;
+    if (last > dLam) last = dLam;
+    return latePhaseStep(latePhaseStep(z, dLam - last, tg, 1, this.P), last, tagNow, 1, this.P);
+  }
+
+  /**
+   * z after a protein integral dLam over a noisy stretch of several steps during which the tag went
+   * from tg to tagNow (h − h0 from dev0 to dev): the change is placed where the straight line between
+   * the two deviations meets the threshold, and the integral split in that ratio. (Within an episode
+   * this is an approximation: z grows by ≈ p·T_ep/τ_z over an episode, and excursions of the tag
+   * between two samples are not seen.)
+   */
+  private lateAcross(z: number, dLam: number, tg: Tag, tagNow: Tag, dev0: number, dev: number): number {
     if (tg === tagNow) return latePhaseStep(z, dLam, tg, 1, this.P);
     const level = (tagNow !== 0 ? tagNow : tg) * this.thetaTag;
     let f = dev !== dev0 ? (level - dev0) / (dev - dev0) : 1;
@@ -250,8 +305,46 @@ export class LazySynapses {
   /** A calcium jump of `amount` at step j (the reference's step j runs with the new calcium). */
   jump(s: number, j: number, amount: number): void {
     this.advance(s, j - 1);
-    this.c[s] = this.c[s]! + amount;
+    const before = this.c[s]!;
+    this.c[s] = before + amount;
+    if (before < this.thetaD && before + amount >= this.thetaD) {
+      const t = this.post[s]!;
+      // the neuron's first synapse in an episode is current at j − 1
+      if (this.inEpisode[t]++ === 0) this.currentSince[t] = j - 1;
+    }
     this.schedule(s);
+  }
+
+  /** After neuron t's postsynaptic jumps at step j: all its synapses are at step j − 1. */
+  markCurrent(t: number, j: number): void {
+    this.currentSince[t] = j - 1;
+  }
+
+  /**
+   * After step j's jumps and wake-ups: for every neuron whose Σ|h − h0| is within reach of θ_pro, given
+   * how far its synapses in an episode can have left the resting relaxation since they were last
+   * advanced, those synapses are brought to step j, so that the sum is exact where it decides.
+   */
+  checkSynthesis(j: number, inStart: Int32Array): void {
+    const ep = this.inEpisode, since = this.currentSince, sum = this.sumDev, thetaPro = this.thetaPro;
+    for (let t = this.nFrom, end = this.nTo; t < end; t++) {
+      const a = ep[t]!;
+      if (a === 0) continue;
+      const steps = j - since[t]!;
+      if (steps <= 0) continue;
+      const sd = this.noiseStep * Math.sqrt(steps);
+      const reach = a * (this.driftStep * steps + sd * MEAN_ABS) + EPISODE_SDS * sd * Math.sqrt(a);
+      const d = sum[t]! - thetaPro;
+      if ((d < 0 ? -d : d) > reach) continue;
+      this.refreshes++;
+      for (let s = inStart[t]!, e = inStart[t + 1]!; s < e; s++) {
+        if (this.c[s]! >= this.thetaD && this.ts[s]! < j) {
+          this.advance(s, j);
+          this.schedule(s);
+        }
+      }
+      since[t] = j;
+    }
   }
 
   /** The weight h + h0·z at step T, as a PSP reads it. */
@@ -285,6 +378,7 @@ export class LazySynapses {
    */
   wakeThroughAtRest(j: number): void {
     const q = this.queue, saved = this.step;
+    this.detailed = false;
     while (q.size > 0 && q.peekStep() <= j) {
       const w = q.peekStep(), s = q.peekSynapse();
       q.pop();
@@ -295,6 +389,7 @@ export class LazySynapses {
       this.schedule(s);
     }
     this.step = saved;
+    this.detailed = true;
   }
 
   /** Brings every synapse to step j (the current step), with calcium set to zero: the fast-forward's entry. */
@@ -302,6 +397,7 @@ export class LazySynapses {
     this.step = j;
     for (let s = this.sFrom; s < this.sTo; s++) this.advance(s, j);
     this.c.fill(0, this.sFrom, this.sTo);
+    this.inEpisode.fill(0);
     this.queue.clear();
     this.wake.fill(-1, this.sFrom, this.sTo);
     for (let s = this.sFrom; s < this.sTo; s++) this.schedule(s);
