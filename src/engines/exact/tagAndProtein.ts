@@ -58,9 +58,10 @@ export function scheduleRestSwitch(tr: ExactTrial, exact = false): void {
   }
   const level = tr.h0 + tr.regions.levels[tr.region > c ? tr.region - 1 : tr.region]!;
   const m = tr.ou[0]!.m;
-  const y = (tr.s[S_H]! - m) / (level - m);
-  if (!exact && y > 1 && y < Infinity) {
-    tr.s[S_T_REST] = tr.s[S_T_H]! + (1 - 1 / y) / tr.ou[0]!.k;
+  // q = 1/y ∈ (0, 1) exactly when y > 1 and finite; one division, and the rest time constant 1/k is kept
+  const q = (level - m) / (tr.s[S_H]! - m);
+  if (!exact && q > 0 && q < 1) {
+    tr.s[S_T_REST] = tr.s[S_T_H]! + (1 - q) * tr.restTau;
     tr.restExact = false;
     return;
   }

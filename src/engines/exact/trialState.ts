@@ -154,6 +154,8 @@ export class ExactTrial {
   readonly uReset: number;
   readonly tEnd: number;
   readonly ou: OuRegime[];
+  /** 1/k of h's relaxation at rest, s (Infinity if h does not relax). */
+  readonly restTau: number;
   readonly dMax: number;
   /** Diffusion rate s² = σ_pl² w/τ_h of h in each regime, mV²/s (Brownian-bridge crossing test). */
   readonly diffusion = SCRATCH.diffusion;
@@ -246,6 +248,7 @@ export class ExactTrial {
     const post = spec.protocol.postSpikeTimes_s;
     const K = paramConstants(P, post !== undefined);
     this.ou = K.ou;
+    this.restTau = 1 / K.ou[0]!.k;
     this.dMax = maxNoisyStep_s;
     for (let r = 0; r <= 2; r++) this.diffusion[r] = 2 * this.ou[r]!.k * this.ou[r]!.varInf;
     this.regions = K.regions;
