@@ -12,7 +12,6 @@
  * ({@link commitCalcium}): c is computed by the same operations in the same order whether or not anything
  * looks, and a postsynaptic jump discards the fold beyond it and scans again.
  */
-import { calciumCrossingTime } from './calcium.js';
 import { advanceH, restH } from './earlyPhase.js';
 import { expNeg } from '../../model/fastExp.js';
 import { scheduleRestSwitch } from './tagAndProtein.js';
@@ -34,12 +33,6 @@ const S_NOW: St.NOW = 17;
  * the engine did when every arrival was an event (both decide the same beyond rounding, ≈ 10⁻¹⁶).
  */
 const NEAR = 1e-9;
-
-/** The downward crossing of θ after the jump (c at tJ), not before `now`. */
-function crossingAfter(c: number, tJ: number, theta: number, tauC: number, now: number): number {
-  const t = tJ + calciumCrossingTime(c, theta, tauC);
-  return t < now ? now : t;
-}
 
 /**
  * The decay of c from each calcium arrival to the next, out[i] = e^{−(t_i − t_{i−1})/τ_c} (t_{−1} = 0), in
@@ -71,13 +64,22 @@ export function scanCalcium(tr: ExactTrial): void {
   let i = tr.iCa;
   // the decays were computed from one arrival to the next: the first arrival of the scan may follow a
   // postsynaptic jump instead (or the trial's start)
+  // postsynaptic jump instead (or the trial's start): its decay goes into a slot of the scratch array, so
+  // that no value from a call V8 may not inline meets the loop's doubles (it would box them all)
+  const D = tr.firstDecay;
   let fromArrival = tJ === (i > 0 ? S[i - 1]! + dCa : 0);
+  if (!fromArrival && i < n) D[0] = expNeg((S[i]! + dCa - tJ) / tauC);
   for (; i < n; i++) {
     const t = S[i]! + dCa;
-    const cd = c * (fromArrival ? E[i]! : expNeg((t - tJ) / tauC));
+    const cd = c * (fromArrival ? E[i]! : D[0]!);
     fromArrival = true;
-    // in a noisy regime: does c fall through its threshold before this arrival?
-    if (regime !== 0 && !(cd > hi) && (cd < lo || crossingAfter(c, tJ, theta, tauC, now) <= t)) break;
+    // in a noisy regime: does c fall through its threshold before this arrival? (the crossing time is
+    // written out here and below, not called: V8 boxes the doubles of a call it does not inline)
+    if (regime !== 0 && !(cd > hi)) {
+      if (cd < lo) break;
+      const tx = tJ + (c > theta ? tauC * Math.log(c / theta) : 0);
+      if ((tx < now ? now : tx) <= t) break;
+    }
     c = cd + cPre;
     tJ = t;
     A[i] = c;
@@ -91,7 +93,9 @@ export function scanCalcium(tr: ExactTrial): void {
   }
   tr.iScan = i;
   tr.caEvent = -1;
-  tr.s[S_T_CA] = regime === 0 ? Infinity : crossingAfter(c, tJ, theta, tauC, now);
+  // the downward crossing τ_c ln(c/θ) after the last jump (calcium.ts calciumCrossingTime), not before now
+  const tx = regime === 0 ? Infinity : tJ + (c > theta ? tauC * Math.log(c / theta) : 0);
+  tr.s[S_T_CA] = tx < now ? now : tx;
 }
 
 /** Commits the folded arrivals at or before s[NOW] (all of them come before the next calcium event). */

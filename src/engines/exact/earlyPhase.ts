@@ -8,7 +8,7 @@
  * of the engine that draws random numbers for the sample path.
  */
 import { relaxAtRate } from '../../model/equations.js';
-import { ouBridge, ouTransition } from './ornsteinUhlenbeck.js';
+import { ouBridge, ouTransitionOver } from './ornsteinUhlenbeck.js';
 import { regionOf } from './regions.js';
 import { commitSlow, setRegion, slowAt } from './tagAndProtein.js';
 import { fillUserProbe } from './userProbes.js';
@@ -43,7 +43,8 @@ export function advanceH(tr: ExactTrial): void {
   const dt = tB - tr.s[S_T_H];
   if (dt > 0) {
     const o = tr.ou[tr.regime]!;
-    ouTransition(o, dt, tr.tmp);
+    tr.tmp[0] = dt;
+    ouTransitionOver(o, tr.tmp);
     tr.stackT[0] = tB;
     tr.stackH[0] = o.m + (tr.s[S_H] - o.m) * tr.tmp[0]! + tr.tmp[1]! * gaussianZiggurat(tr.noise);
     refine(tr);

@@ -26,7 +26,13 @@ export interface OuRegime {
  * accurate for kΔ ≪ 1. Writes [decay, sd] into `out` (no allocation).
  */
 export function ouTransition(reg: OuRegime, dt: number, out: Float64Array): void {
-  const em1 = expm1Neg(reg.k * dt);
+  out[0] = dt;
+  ouTransitionOver(reg, out);
+}
+
+/** {@link ouTransition} over Δ = out[0] (no double crosses the call: V8 boxes those of calls it does not inline). */
+export function ouTransitionOver(reg: OuRegime, out: Float64Array): void {
+  const em1 = expm1Neg(reg.k * out[0]!);
   out[0] = 1 + em1;
   // 1 − e^{−2kΔ} = −em1 (2 + em1)
   out[1] = Math.sqrt(reg.varInf * -em1 * (2 + em1));

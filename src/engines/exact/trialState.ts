@@ -102,6 +102,7 @@ const SCRATCH = {
   piece: new Float64Array(2),
   crossT: new Float64Array(4),
   crossTo: new Int8Array(4),
+  firstDecay: new Float64Array(1),
   state: new Float64Array(STATE_LENGTH),
 };
 
@@ -220,6 +221,8 @@ export class ExactTrial {
   readonly piece = SCRATCH.piece;
   readonly crossT = SCRATCH.crossT;
   readonly crossTo = SCRATCH.crossTo;
+  /** The decay of c to the first arrival of a calcium scan that does not follow an arrival (calciumEvents.ts). */
+  readonly firstDecay = SCRATCH.firstDecay;
 
   constructor(readonly spec: TrialSpec) {
     const P: ModelParams = spec.params;
