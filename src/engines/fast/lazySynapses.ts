@@ -211,6 +211,10 @@ export class LazySynapses {
     const n = T - ts;
     if (n <= 0) return;
     this.advances++;
+    if (this.c[s]! < this.thetaD && this.tag[s] === 0) {
+      this.advanceQuiet(s, T, n);
+      return;
+    }
     const t = this.post[s]!, h0 = this.h0, j = this.step;
     let hs = this.h[s]!;
     const dev0 = hs - h0;
@@ -250,6 +254,23 @@ export class LazySynapses {
     if (tagNow !== 0) this.everTagged = true;
     const sum = this.sumDev[t]! + abs * this.hPow.pow(j - T) - old;
     this.sumDev[t] = sum > 0 ? sum : 0;
+  }
+
+  /**
+   * {@link advance} of a synapse at rest without a tag (most advances: probes, jumps onto quiet
+   * synapses): h relaxes and c decays in closed form; |h − h0| only shrinks, so no tag appears; its share
+   * of Σ|h − h0| was exact and stays so (left as it is); z has nothing to do, but its Λ mark moves on, so
+   * that a tag set later counts its protein from then.
+   */
+  private advanceQuiet(s: number, T: number, n: number): void {
+    const h0 = this.h0, t = this.post[s]!, c1 = this.c[s]!;
+    this.h[s] = h0 + (this.h[s]! - h0) * this.hPow.pow(n);
+    if (c1 !== 0) {
+      const ca = c1 * this.cPow.pow(n);
+      this.c[s] = ca < TINY ? 0 : ca;
+    }
+    this.lamMark[s] = T === this.step ? this.neurons.lam[t]! : this.neurons.lam[t]! - this.neurons.p[t]! * this.dt;
+    this.ts[s] = T;
   }
 
   /**
