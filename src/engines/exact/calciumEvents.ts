@@ -6,8 +6,8 @@
  * Presynaptic arrivals are not events of the trial loop. After each calcium event the arrivals that follow
  * are folded into c ahead of time ({@link scanCalcium}) up to the first one that changes the regime, or the
  * downward crossing that comes before it; only that is the next calcium event (s[T_CA]). Most arrivals
- * change no regime (in SLFS half of them leave c below θ_d), and these cost one exponential here instead of
- * an event. c just after each folded arrival is kept (ExactTrial.cAfter), so that a postsynaptic spike or a
+ * change no regime (in SLFS half of them leave c below θ_d), and these cost a multiplication by the decay
+ * from the arrival before ({@link calciumDecays}, computed before the trial) instead of an event. c just after each folded arrival is kept (ExactTrial.cAfter), so that a postsynaptic spike or a
  * probe between two calcium events sees c exactly as the per-arrival fold leaves it at its time
  * ({@link commitCalcium}): c is computed by the same operations in the same order whether or not anything
  * looks, and a postsynaptic jump discards the fold beyond it and scans again.
