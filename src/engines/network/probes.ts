@@ -74,14 +74,22 @@ class ProbeRecorder {
       const dst = spec.target.targets ? resolveRange(net.layout, spec.target.targets) : { from: 0, to: net.n };
       const pr = d.projections.find((x) => x.name === spec.target.projection)!;
       const srcPop = net.layout.find((l) => l.name === pr.source)!, dstPop = net.layout.find((l) => l.name === pr.target)!;
-      const out: number[] = [];
-      for (let t = Math.max(dst.from, dstPop.offset); t < Math.min(dst.to, dstPop.offset + dstPop.size); t++) {
-        for (let s = net.inStart[t]!; s < net.inStart[t + 1]!; s++) {
-          const m = net.synPre[s]!;
-          if (m >= src.from && m < src.to && m >= srcPop.offset && m < srcPop.offset + srcPop.size) out.push(s);
+      const mFrom = Math.max(src.from, srcPop.offset), mTo = Math.min(src.to, srcPop.offset + srcPop.size);
+      const tFrom = Math.max(dst.from, dstPop.offset), tTo = Math.min(dst.to, dstPop.offset + dstPop.size);
+      // counted, then filled: a typed array of the exact size (no JS array of 10⁷ numbers for big networks)
+      const scan = (emit: (s: number) => void) => {
+        for (let t = tFrom; t < tTo; t++) {
+          for (let s = net.inStart[t]!, end = net.inStart[t + 1]!; s < end; s++) {
+            const m = net.synPre[s]!;
+            if (m >= mFrom && m < mTo) emit(s);
+          }
         }
-      }
-      ids = Int32Array.from(out);
+      };
+      let count = 0;
+      scan(() => count++);
+      ids = new Int32Array(count);
+      let k = 0;
+      scan((s) => (ids[k++] = s));
       this.postOf = net.synPost;
     }
     if (spec.sample !== undefined) ids = Int32Array.from(sampleIndices(ids.length, spec.sample, seed, index), (i) => ids[i]!);
@@ -176,9 +184,18 @@ export class NetworkProbes {
 
   /** The plastic synapses some probe samples (sorted, distinct): a lazy engine brings only these up to date. */
   probedSynapses(): Int32Array {
-    const all = new Set<number>();
-    for (const r of this.recorders) if (r.spec.kind === 'synapses') for (const s of r.elements) all.add(s);
-    return Int32Array.from(all).sort();
+    // typed arrays throughout: a Set holds at most 2^24 entries, and a probe may list every synapse
+    const lists = this.recorders.filter((r) => r.spec.kind === 'synapses').map((r) => r.elements);
+    const all = new Int32Array(lists.reduce((n, l) => n + l.length, 0));
+    let at = 0;
+    for (const l of lists) {
+      all.set(l, at);
+      at += l.length;
+    }
+    all.sort();
+    let kept = 0;
+    for (let q = 0; q < all.length; q++) if (q === 0 || all[q] !== all[q - 1]) all[kept++] = all[q]!;
+    return all.slice(0, kept);
   }
 
   /** Whether some synapse probe records variable `v`. */
