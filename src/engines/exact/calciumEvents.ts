@@ -63,8 +63,7 @@ export function scanCalcium(tr: ExactTrial): void {
   let c = tr.s[S_C_J], tJ = tr.s[S_T_J];
   let i = tr.iCa;
   // the decays were computed from one arrival to the next: the first arrival of the scan may follow a
-  // postsynaptic jump instead (or the trial's start)
-  // postsynaptic jump instead (or the trial's start): its decay goes into a slot of the scratch array, so
+  // postsynaptic jump instead (or the trial's start); its decay goes into a slot of a scratch array, so
   // that no value from a call V8 may not inline meets the loop's doubles (it would box them all)
   const D = tr.firstDecay;
   let fromArrival = tJ === (i > 0 ? S[i - 1]! + dCa : 0);
