@@ -211,7 +211,8 @@ export class LazySynapses {
     const n = T - ts;
     if (n <= 0) return;
     this.advances++;
-    if (this.c[s]! < this.thetaD && this.tag[s] === 0) {
+    // at rest, short of the step where a tag ends (a wake-up, handled in full)
+    if (this.c[s]! < this.thetaD && (this.tag[s] === 0 || T < this.wake[s]!)) {
       this.advanceQuiet(s, T, n);
       return;
     }
@@ -257,10 +258,11 @@ export class LazySynapses {
   }
 
   /**
-   * {@link advance} of a synapse at rest without a tag (most advances: probes, jumps onto quiet
-   * synapses): h relaxes and c decays in closed form; |h − h0| only shrinks, so no tag appears; its share
-   * of Σ|h − h0| was exact and stays so (left as it is); z has nothing to do, but its Λ mark moves on, so
-   * that a tag set later counts its protein from then.
+   * {@link advance} of a synapse at rest before its tag ends, if it has one (most advances: probes,
+   * jumps onto quiet synapses, PSPs through consolidating synapses): h relaxes and c decays in closed
+   * form; |h − h0| only shrinks, so no tag appears, and one ends only at its scheduled step; its share
+   * of Σ|h − h0| was exact and stays so (left as it is); z grows with the protein since its Λ mark,
+   * and without a tag the mark still moves on, so that a tag set later counts its protein from then.
    */
   private advanceQuiet(s: number, T: number, n: number): void {
     const h0 = this.h0, t = this.post[s]!, c1 = this.c[s]!;
@@ -269,7 +271,10 @@ export class LazySynapses {
       const ca = c1 * this.cPow.pow(n);
       this.c[s] = ca < TINY ? 0 : ca;
     }
-    this.lamMark[s] = T === this.step ? this.neurons.lam[t]! : this.neurons.lam[t]! - this.neurons.p[t]! * this.dt;
+    const lam = T === this.step ? this.neurons.lam[t]! : this.neurons.lam[t]! - this.neurons.p[t]! * this.dt;
+    const tg = this.tag[s]! as Tag;
+    if (tg !== 0) this.z[s] = latePhaseStep(this.z[s]!, lam - this.lamMark[s]!, tg, 1, this.P);
+    this.lamMark[s] = lam;
     this.ts[s] = T;
   }
 
@@ -386,8 +391,8 @@ export class LazySynapses {
       const w = q.peekStep(), s = q.peekSynapse();
       q.pop();
       if (this.wake[s] !== w) continue; // superseded
+      this.advance(s, w); // in full: wake[s] = w marks the step where its tag may end
       this.wake[s] = -1;
-      this.advance(s, w);
       this.schedule(s);
     }
   }
@@ -404,9 +409,9 @@ export class LazySynapses {
       const w = q.peekStep(), s = q.peekSynapse();
       q.pop();
       if (this.wake[s] !== w) continue;
-      this.wake[s] = -1;
       this.step = w;
       this.advance(s, w);
+      this.wake[s] = -1;
       this.schedule(s);
     }
     this.step = saved;
