@@ -6,14 +6,16 @@
  * 1. per protocol, events and exact OU samples per 8-hour trial, with and without the dropped PSP
  *    arrivals (engine option everyPsp), and the median CPU of both in this run (the ratio is the figure);
  * 2. heap bytes allocated per SLFS trial (V8's sampling heap profiler, objects collected by GC included);
- * 3. the main thread's share of a parallel ensemble: µs per trial to reduce a packed chunk (statistics, row).
+ * 3. the ensemble reduction per trial: a worker's share (finiteness check, trace statistics in blocks,
+ *    checkpoint samples) and the main thread's share of a parallel ensemble (the row, block merges).
  */
 import { Session } from 'node:inspector/promises';
 import { getEngine } from '../src/engines/registry.js';
 import type { TrialSpec } from '../src/engines/types.js';
 import { resolveParams } from '../src/model/parameters.js';
 import { PRESET_NAMES, PRESET_PROTOCOLS, type PresetName } from '../src/model/protocols.js';
-import { recordLength } from '../src/experiments/workerProtocol.js';
+import { REDUCE_BLOCK, TrialTraceReducer, blockRecordLength } from '../src/experiments/ensembleBlock.js';
+import { CP_OFFSET, ROW_LENGTH } from '../src/experiments/workerProtocol.js';
 import { PackedEnsembleReducer } from '../src/experiments/workerReduce.js';
 
 const argv = process.argv.slice(2);
@@ -56,21 +58,37 @@ async function heapPerTrial(protocol: PresetName, n: number): Promise<number> {
   return total(profile.head as Node) / n;
 }
 
-/** µs per trial to reduce packed chunks of 250 synthetic trials (the grid of an 8-hour trial at 60 s). */
-function reductionPerTrial(): number {
-  const len = 482, count = 250, rec = recordLength(len);
+/**
+ * µs per trial to reduce chunks of 256 synthetic trials (the grid of an 8-hour trial at 60 s): in the
+ * worker (trace blocks, checkpoints) and on the main thread (rows, block merges).
+ */
+function reductionPerTrial(): { worker: number; main: number } {
+  const len = 482, count = 256, chunks = 160;
   const t_s = Float64Array.from({ length: len }, (_, i) => Math.min(60 * i, 28_800));
-  const data = new Float64Array(count * rec);
-  for (let k = 0; k < count; k++) for (let i = 0; i < 3 * len; i++) data[k * rec + i] = 4.2 + ((k * 31 + i * 17) % 97) / 97;
+  const traces = Array.from({ length: count }, (_, k) =>
+    Array.from({ length: 3 }, (_, j) => Float64Array.from({ length: len }, (_, i) => 4.2 + ((k * 31 + (j * len + i) * 17) % 97) / 97)));
+  const red = new TrialTraceReducer(t_s, params.h0, 'synthetic');
+  const rows = new Float64Array(count * ROW_LENGTH);
+  const blocks = new Float64Array((count / REDUCE_BLOCK) * blockRecordLength(len));
+  let worker = 0, main = 0;
   const acc = new PackedEnsembleReducer(params.h0, 'synthetic');
-  const c0 = cpuMs();
-  for (let chunk = 0; chunk < 160; chunk++) {
+  for (let chunk = 0; chunk < chunks; chunk++) {
+    let c0 = cpuMs();
+    let nBlocks = 0;
     for (let k = 0; k < count; k++) {
-      data[k * rec + 3 * len] = chunk * count + k;
-      acc.addPacked(data, k, len, t_s);
+      const [H, Z, P] = traces[k]!;
+      red.add(H!, Z!, P!, chunk * count + k, 0.1, 0.5);
+      rows[k * ROW_LENGTH] = chunk * count + k;
+      rows.set(red.cp, k * ROW_LENGTH + CP_OFFSET);
+      if (red.blockFull) red.takeBlock(blocks, nBlocks++ * blockRecordLength(len));
     }
+    worker += cpuMs() - c0;
+    c0 = cpuMs();
+    for (let k = 0; k < count; k++) acc.addPacked(rows, k);
+    acc.addBlocks(t_s, blocks, nBlocks);
+    main += cpuMs() - c0;
   }
-  return ((cpuMs() - c0) * 1000) / (160 * count);
+  return { worker: (worker * 1000) / (chunks * count), main: (main * 1000) / (chunks * count) };
 }
 
 async function main(): Promise<void> {
@@ -81,7 +99,8 @@ async function main(): Promise<void> {
     console.log(`${p.padEnd(8)}  ${every.events.toFixed(0).padStart(6)} → ${dropped.events.toFixed(0).padStart(6)}          ${every.ouSteps.toFixed(0).padStart(5)} → ${dropped.ouSteps.toFixed(0).padStart(5)}    ${every.cpu_ms.toFixed(3)} → ${dropped.cpu_ms.toFixed(3)} ms            ${(every.cpu_ms / dropped.cpu_ms).toFixed(2)} ×`);
   }
   console.log(`heap allocated per SLFS trial: ${(await heapPerTrial('SLFS', 300) / 1024).toFixed(0)} KB (sampling heap profiler)`);
-  console.log(`main-thread reduction of a packed trial: ${reductionPerTrial().toFixed(1)} µs`);
+  const red = reductionPerTrial();
+  console.log(`ensemble reduction per trial: ${red.worker.toFixed(1)} µs in the worker, ${red.main.toFixed(1)} µs on the main thread`);
 }
 
 void main();

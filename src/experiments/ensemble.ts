@@ -6,8 +6,11 @@ import type { ModelParams } from '../model/parameters.js';
 import { OUTCOME_CLASSES, type OutcomeClass, type Protocol } from '../model/protocols.js';
 import { getEngine } from '../engines/registry.js';
 import type { CalciumTrace, ProbeSink, ProbeSpec, TrialResult } from '../engines/types.js';
-import { RunningStat, sampleAt, type MeanSd } from './statistics.js';
+import { RunningStat, type MeanSd } from './statistics.js';
 import { TrialTable } from './trialTable.js';
+import { CHECKPOINTS, TraceMoments, TrialTraceReducer } from './ensembleBlock.js';
+
+export { CHECKPOINTS, NonFiniteStateError, REDUCE_BLOCK } from './ensembleBlock.js';
 
 /** How one protocol is run. */
 export interface EnsembleConfig {
@@ -25,15 +28,6 @@ export interface EnsembleConfig {
   /** Index of the first trial (to split an ensemble across workers or runs). */
   readonly firstTrial?: number;
 }
-
-/** Named checkpoint times in simulated time, s ("8h" = 28 800 s). */
-export const CHECKPOINTS: ReadonlyArray<readonly [string, number]> = [
-  ['pre', 3599],
-  ['2h', 7200],
-  ['4h', 14400],
-  ['6h', 21600],
-  ['8h', 28800],
-];
 
 /** One row per trial, as written to the per-trial CSV. */
 export interface TrialRow {
@@ -108,58 +102,19 @@ export interface EnsembleRunOptions {
 /** The per-trial scalars an ensemble needs besides the traces (a TrialResult or a packed record). */
 export type TrialScalars = Omit<TrialRow, 'w_rel' | 'h_mV' | 'z'>;
 
-/** Welford mean and sum of squared deviations of one trace on the grid. */
-class TraceStat {
-  readonly mean: Float64Array;
-  readonly s: Float64Array;
-  constructor(n: number) {
-    this.mean = new Float64Array(n);
-    this.s = new Float64Array(n);
-  }
-  sd(count: number): Float64Array {
-    const out = new Float64Array(this.mean.length);
-    if (count > 1) for (let i = 0; i < out.length; i++) out[i] = Math.sqrt(this.s[i]! / (count - 1));
-    return out;
-  }
-}
-
 /**
- * Reduces finished trials of one protocol into an ensemble result, one trial at a time, in one fused
- * pass over the trial's grid and without per-trial arrays (the parallel runner's main thread reduces
- * every trial through it, so this pass bounds throughput when trials take ~100 µs). Trials must be
- * added in trial order for results that do not depend on the number of workers.
+ * Reduces finished trials of one protocol into an ensemble result: the trace statistics in blocks of
+ * REDUCE_BLOCK trials merged in order (ensembleBlock.ts), the checkpoint statistics, classes and rows
+ * trial by trial. Trials must be added in trial order for results that do not depend on the number of
+ * workers. A trial reduced in this thread goes through {@link add} / {@link addTrace}; the parallel runner
+ * hands over what its workers reduced through {@link addReduced} and {@link addBlock}.
  */
-/**
- * A trial's state became NaN or infinite (parameters far outside the model's range): the run stops —
- * no statistic is computed over it. The message names the trial, the variable, the time and the value.
- */
-export class NonFiniteStateError extends Error {
-  constructor(readonly trial: number, readonly variable: string, readonly t_s: number, readonly value: number, readonly protocol?: string) {
-    super(`${protocol ? `${protocol}, ` : ''}trial ${trial}: ${variable} became ${value} at t = ${Number.isFinite(t_s) ? +t_s.toPrecision(6) : t_s} s`);
-    this.name = 'NonFiniteStateError';
-  }
-}
-
-/** Throws a {@link NonFiniteStateError} for the first non-finite value of a trial's traces and scalars. */
-function checkFinite(
-  protocol: string | undefined, trial: number, t_s: Float64Array,
-  traces: ReadonlyArray<readonly [string, ArrayLike<number>]>, scalars: ReadonlyArray<readonly [string, number]>,
-): void {
-  for (const [name, x] of traces) {
-    for (let i = 0; i < t_s.length; i++) if (!Number.isFinite(x[i]!)) throw new NonFiniteStateError(trial, name, t_s[i]!, x[i]!, protocol);
-  }
-  for (const [name, v] of scalars) if (!Number.isFinite(v)) throw new NonFiniteStateError(trial, name, t_s[t_s.length - 1] ?? 0, v, protocol);
-}
-
 export class EnsembleAccumulator {
-  private n = 0;
   private t_s?: Float64Array;
-  private hRel?: TraceStat;
-  private zT?: TraceStat;
-  private wRel?: TraceStat;
-  private pT?: TraceStat;
-  /** w/h0 of the current trial (for the checkpoints), reused. */
-  private wScratch = new Float64Array(0);
+  /** Trace moments of every merged block. */
+  private moments?: TraceMoments;
+  /** Reduces trials added in this thread (its open block is merged when full and in result()). */
+  private local?: TrialTraceReducer;
   private readonly cps = new Map<string, { w: RunningStat; h: RunningStat; z: RunningStat }>();
   private readonly pMax = new RunningStat();
   private readonly counts: Partial<Record<OutcomeClass, number>> = {};
@@ -184,59 +139,36 @@ export class EnsembleAccumulator {
 
   /** Adds a trial given as its grid traces (views are fine: nothing is kept) and its scalars. */
   addTrace(t_s: Float64Array, H: ArrayLike<number>, Z: ArrayLike<number>, P: ArrayLike<number>, sc: TrialScalars, calcium?: CalciumTrace): TrialRow {
-    const len = t_s.length;
-    // x − x is 0 for every finite x and NaN otherwise: one cheap pass, the named check only on a failure
-    let bad = sc.maxDev_mV - sc.maxDev_mV + (sc.pMax - sc.pMax);
-    for (let i = 0; i < len; i++) bad += H[i]! - H[i]! + (Z[i]! - Z[i]!) + (P[i]! - P[i]!);
-    if (bad !== 0) checkFinite(this.protocol, sc.trial, t_s, [['h', H], ['z', Z], ['p', P]], [['max |h − h0|', sc.maxDev_mV], ['p_max', sc.pMax]]);
-    if (calcium) checkFinite(this.protocol, sc.trial, calcium.t_s, [['c', calcium.c], ['h', calcium.h_mV]], []);
-    if (!this.t_s) {
-      this.t_s = t_s;
-      this.hRel = new TraceStat(len);
-      this.zT = new TraceStat(len);
-      this.wRel = new TraceStat(len);
-      this.pT = new TraceStat(len);
-      this.wScratch = new Float64Array(len);
-    }
-    const h0 = this.h0;
-    const count = ++this.n;
-    const hm = this.hRel!.mean, hs = this.hRel!.s, zm = this.zT!.mean, zs = this.zT!.s;
-    const wm = this.wRel!.mean, ws = this.wRel!.s, pm = this.pT!.mean, ps = this.pT!.s;
-    const W = this.wScratch;
-    for (let i = 0; i < len; i++) {
-      const h = H[i]!, z = Z[i]!, p = P[i]!;
-      const hr = h / h0;
-      const wr = (h + h0 * z) / h0;
-      W[i] = wr;
-      let d = hr - hm[i]!;
-      hm[i]! += d / count;
-      hs[i]! += d * (hr - hm[i]!);
-      d = z - zm[i]!;
-      zm[i]! += d / count;
-      zs[i]! += d * (z - zm[i]!);
-      d = wr - wm[i]!;
-      wm[i]! += d / count;
-      ws[i]! += d * (wr - wm[i]!);
-      d = p - pm[i]!;
-      pm[i]! += d / count;
-      ps[i]! += d * (p - pm[i]!);
-    }
-    // spelled out: an object spread costs more than the whole Welford pass above
+    this.grid(t_s);
+    const red = (this.local ??= new TrialTraceReducer(t_s, this.h0, this.protocol));
+    red.add(H, Z, P, sc.trial, sc.maxDev_mV, sc.pMax, calcium);
+    if (red.blockFull) red.mergeBlockInto(this.moments!);
+    return this.addReduced(sc, red.cp, 0, calcium);
+  }
+
+  /**
+   * Adds a trial reduced elsewhere (a TrialTraceReducer checked it): its scalars and its checkpoint samples
+   * (TrialTraceReducer.cp's layout) at `o` of `cp`. Its traces arrive with its block, see {@link addBlock}.
+   */
+  addReduced(sc: TrialScalars, cp: ArrayLike<number>, o: number, calcium?: CalciumTrace): TrialRow {
+    // spelled out: an object spread costs more than the whole reduction
     const row: TrialRow = {
       trial: sc.trial, outcome: sc.outcome, tagged: sc.tagged, proteinSynthesis: sc.proteinSynthesis, maxDev_mV: sc.maxDev_mV,
       w_rel: {}, h_mV: {}, z: {}, pMax: sc.pMax, tPMax_s: sc.tPMax_s, preSpikes: sc.preSpikes, postSpikes: sc.postSpikes,
       steps: sc.steps, wall_ms: sc.wall_ms,
     };
-    for (const [name, t] of CHECKPOINTS) {
-      if (t > t_s[len - 1]! + 1e-9) continue;
-      const w = sampleAt(t_s, W, t), h = sampleAt(t_s, H, t), z = sampleAt(t_s, Z, t);
+    const C = CHECKPOINTS.length;
+    for (let k = 0; k < C; k++) {
+      const w = cp[o + k]!;
+      if (Number.isNaN(w)) continue; // not reached by this grid
+      const name = CHECKPOINTS[k]![0], h = cp[o + C + k]!, z = cp[o + 2 * C + k]!;
       row.w_rel[name] = w;
       row.h_mV[name] = h;
       row.z[name] = z;
-      const cp = this.cps.get(name)!;
-      cp.w.push(w);
-      cp.h.push(h);
-      cp.z.push(z);
+      const s = this.cps.get(name)!;
+      s.w.push(w);
+      s.h.push(h);
+      s.z.push(z);
     }
     this.pMax.push(row.pMax);
     this.counts[row.outcome] = (this.counts[row.outcome] ?? 0) + 1;
@@ -247,13 +179,34 @@ export class EnsembleAccumulator {
     return row;
   }
 
+  /** Merges the next block's trace summary (TrialTraceReducer.takeBlock's layout) at `o` of `data`. */
+  addBlock(t_s: Float64Array, data: Float64Array, o: number): void {
+    this.grid(t_s);
+    const len = t_s.length;
+    this.moments!.merge(data[o]!, data, o + 1, data, o + 1 + 4 * len);
+  }
+
+  private grid(t_s: Float64Array): void {
+    if (this.t_s) return;
+    this.t_s = t_s;
+    this.moments = new TraceMoments(t_s.length);
+  }
+
   result(protocol: string, engine: string, wall_ms: number): EnsembleResult {
     const pick = (sel: 'w' | 'h' | 'z'): Record<string, MeanSd> => {
       const out: Record<string, MeanSd> = {};
       for (const [name, cp] of this.cps) if (cp[sel].n > 0) out[name] = cp[sel].summary();
       return out;
     };
-    const trace = (s: TraceStat | undefined) => ({ mean: s?.mean ?? new Float64Array(), sd: s ? s.sd(this.n) : new Float64Array() });
+    // the open block of trials added here joins a copy: later trials keep filling it
+    let m = this.moments;
+    if (m && this.local && this.local.block.n > 0) {
+      m = m.copy();
+      const b = this.local.block;
+      m.merge(b.n, b.mean, 0, b.m2, 0);
+    }
+    const len = m?.len ?? 0;
+    const trace = (j: number) => ({ mean: m ? m.mean.slice(j * len, (j + 1) * len) : new Float64Array(), sd: m ? m.sd(j) : new Float64Array() });
     let best: OutcomeClass = 'none';
     let bestN = -1;
     for (const c of OUTCOME_CLASSES) if ((this.counts[c] ?? 0) > bestN) { best = c; bestN = this.counts[c] ?? 0; }
@@ -261,7 +214,7 @@ export class EnsembleAccumulator {
     table.sortByTrial();
     return {
       protocol, engine, trials: table.length, t_s: this.t_s ?? new Float64Array(),
-      traces: { h_rel: trace(this.hRel), z: trace(this.zT), w_rel: trace(this.wRel), p: trace(this.pT) },
+      traces: { h_rel: trace(0), z: trace(1), w_rel: trace(2), p: trace(3) },
       w_rel: pick('w'), h_mV: pick('h'), z: pick('z'), pMax: this.pMax.summary(),
       classes: { ...this.counts }, class: best, tagged: this.tagged, table,
       get rows() {

@@ -42,7 +42,7 @@ describe('parallel ensembles', () => {
   it('are bit-identical for 1, 2 and 4 workers, any chunking, and the single-threaded runner', async () => {
     const params = D.params.resolveParams();
     const configs: EnsembleConfig[] = (['STET', 'WLFS'] as const).map((name) => ({
-      protocol: D.protocols.PRESET_PROTOCOLS[name], engine: 'exact', trials: 24, seed: 17, params, dt_ms: 0.2,
+      protocol: D.protocols.PRESET_PROTOCOLS[name], engine: 'exact', trials: 40, seed: 17, params, dt_ms: 0.2,
       fastForward: true, sampleInterval_s: 60,
     }));
     const serial = configs.map((c) => strip(D.ensemble.runEnsemble(c)));
@@ -56,7 +56,7 @@ describe('parallel ensembles', () => {
       seen.push(order);
     }
     // progress is reported in trial order
-    for (const order of seen) expect(order).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
+    for (const order of seen) expect(order).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
   });
 
   it('runs a resolved run configuration like runProtocols, and reports worker failures', async () => {

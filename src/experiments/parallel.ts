@@ -1,12 +1,14 @@
 /**
  * Trial ensembles on all cores (Node worker_threads).
  *
- * The trials of one or more ensembles are cut into chunks; workers run chunks in any order and on any
- * thread, and the main thread reduces the finished trials strictly in trial order with the same
- * floating-point operations as the {@link EnsembleAccumulator} of the single-threaded {@link runEnsemble}
- * (fused into one pass over each packed trial, see workerReduce.ts). Since every random stream is
- * keyed by (seed, trial, purpose), a trial's result is the same wherever it runs, so the ensemble
- * result is bit-identical for any worker count and any chunking (wall-clock fields aside).
+ * The trials of one or more ensembles are cut into chunks of whole reduction blocks (REDUCE_BLOCK trials
+ * counted from the ensemble's first trial); workers run chunks in any order and on any thread and reduce
+ * them themselves: checkpoint samples per trial, trace statistics per block (ensembleBlock.ts). The main
+ * thread takes the finished chunks strictly in trial order, adds each trial's row and merges the block
+ * summaries in block order, the same merges as the {@link EnsembleAccumulator} of the single-threaded
+ * {@link runEnsemble}. Since every random stream is keyed by (seed, trial, purpose), a trial's result is the
+ * same wherever it runs, so the ensemble result is bit-identical for any worker count and any chunking
+ * (wall-clock fields aside).
  *
  * Memory stays bounded: only a fixed number of chunks may be ahead of the reduction (out-of-order
  * chunks wait in a small buffer), statistics are streamed, and only the small per-trial rows are kept.
@@ -15,7 +17,7 @@
  * runEnsemble there.
  */
 import { ensembleConfigs, type RunConfig } from './protocolRun.js';
-import { runEnsemble, type EnsembleConfig, type EnsembleResult, type TrialCallback } from './ensemble.js';
+import { NonFiniteStateError, REDUCE_BLOCK, runEnsemble, type EnsembleConfig, type EnsembleResult, type TrialCallback } from './ensemble.js';
 import type { FromWorker, ToWorker } from './workerProtocol.js';
 import { PackedEnsembleReducer } from './workerReduce.js';
 
@@ -23,7 +25,10 @@ import { PackedEnsembleReducer } from './workerReduce.js';
 export interface ParallelOptions {
   /** Worker threads (default: os.availableParallelism()); 0 runs in this thread with runEnsemble. */
   readonly workers?: number;
-  /** Trials per task (default: about 8 tasks per worker and ensemble, at most 250 trials). */
+  /**
+   * Trials per task, rounded up to whole reduction blocks of REDUCE_BLOCK trials (default: about 8 tasks
+   * per worker and ensemble, at most 256 trials).
+   */
   readonly chunkSize?: number;
   /** Called for every trial, in trial order, as it is reduced. */
   readonly onTrial?: (ensemble: number) => TrialCallback | undefined;
@@ -57,11 +62,15 @@ interface Task {
   readonly count: number;
 }
 
-/** Cuts every ensemble into chunks; tasks are numbered in (ensemble, trial) order. */
+/**
+ * Cuts every ensemble into chunks of whole reduction blocks (only an ensemble's last chunk may end inside
+ * one); tasks are numbered in (ensemble, trial) order.
+ */
 function makeTasks(configs: readonly EnsembleConfig[], workers: number, chunkSize?: number): Task[] {
   const tasks: Task[] = [];
   configs.forEach((cfg, e) => {
-    const size = chunkSize ?? Math.max(1, Math.min(250, Math.ceil(cfg.trials / (8 * workers))));
+    const wanted = chunkSize ?? Math.max(1, Math.min(256, Math.ceil(cfg.trials / (8 * workers))));
+    const size = Math.ceil(wanted / REDUCE_BLOCK) * REDUCE_BLOCK;
     const first = cfg.firstTrial ?? 0;
     for (let k = 0; k < cfg.trials; k += size) {
       tasks.push({ task: tasks.length, ensemble: e, first: first + k, count: Math.min(size, cfg.trials - k) });
@@ -126,11 +135,15 @@ export async function runEnsemblesParallel(configs: readonly EnsembleConfig[], o
         pending.delete(nextReduce);
         const e = chunk.ensemble;
         const cfg = configs[e]!;
+        const acc = accs[e]!;
         for (let k = 0; k < chunk.count; k++) {
-          const row = accs[e]!.addPacked(chunk.data, k, chunk.n, chunk.t_s, result0Calcium(chunk, k));
+          const row = acc.addPacked(chunk.rows, k, result0Calcium(chunk, k));
           done[e]!++;
           callbacks[e]?.(done[e]!, cfg.trials, row);
         }
+        const bad = chunk.nonFinite;
+        if (bad) throw new NonFiniteStateError(bad.trial, bad.variable, bad.t_s, bad.value, bad.protocol);
+        acc.addBlocks(chunk.t_s, chunk.blocks, chunk.nBlocks);
         if (done[e] === cfg.trials) {
           results[e] = accs[e]!.result(cfg.protocol.name, cfg.engine, performance.now() - started[e]!);
           opts.onEnsemble?.(e, results[e]!);

@@ -1,26 +1,23 @@
 /**
- * The ordered reduction of the parallel runner: unpacks each trial record of a worker's chunk into
- * views and hands it to {@link EnsembleAccumulator} — the same code as runEnsemble, so the results
- * are bit-identical for any number of workers (the parallel test checks it).
+ * The main thread's part of the parallel runner's ordered reduction: a chunk's trials were reduced by
+ * its worker (ensembleBlock.ts), so this only turns each packed record into a row and merges the chunk's
+ * block summaries — the same merges, in the same order, as runEnsemble's, so the results are
+ * bit-identical for any number of workers (the parallel test checks it).
  */
-import { OUTCOME_CLASSES } from '../model/protocols.js';
 import type { CalciumTrace } from '../engines/types.js';
 import { EnsembleAccumulator, type TrialRow } from './ensemble.js';
-import { recordLength } from './workerProtocol.js';
+import { blockRecordLength } from './ensembleBlock.js';
+import { CP_OFFSET, ROW_LENGTH, unpackScalars } from './workerProtocol.js';
 
 export class PackedEnsembleReducer extends EnsembleAccumulator {
-  /** Adds record k of a packed chunk (grid length len, grid times t_s). */
-  addPacked(data: Float64Array, k: number, len: number, t_s: Float64Array, calcium?: CalciumTrace): TrialRow {
-    const o = k * recordLength(len);
-    const s = o + 3 * len;
-    return this.addTrace(
-      t_s, data.subarray(o, o + len), data.subarray(o + len, o + 2 * len), data.subarray(o + 2 * len, s),
-      {
-        trial: data[s]!, maxDev_mV: data[s + 1]!, tagged: data[s + 2] === 1, proteinSynthesis: data[s + 3] === 1,
-        outcome: OUTCOME_CLASSES[data[s + 4]!] ?? 'none', preSpikes: data[s + 5]!, postSpikes: data[s + 6]!,
-        pMax: data[s + 7]!, tPMax_s: data[s + 8]!, steps: data[s + 9]!, wall_ms: data[s + 10]!,
-      },
-      calcium,
-    );
+  /** Adds record k of a chunk's packed rows. */
+  addPacked(rows: Float64Array, k: number, calcium?: CalciumTrace): TrialRow {
+    return this.addReduced(unpackScalars(rows, k), rows, k * ROW_LENGTH + CP_OFFSET, calcium);
+  }
+
+  /** Merges the nBlocks block summaries of a chunk (grid t_s), in order. */
+  addBlocks(t_s: Float64Array, blocks: Float64Array, nBlocks: number): void {
+    const L = blockRecordLength(t_s.length);
+    for (let b = 0; b < nBlocks; b++) this.addBlock(t_s, blocks, b * L);
   }
 }
