@@ -38,7 +38,7 @@ const MB = 1048576;
 /** Bytes the compiled network keeps in typed arrays. */
 function compiledBytes(net: CompiledNetwork): number {
   let b = net.inStart.byteLength + net.synPre.byteLength + net.synPost.byteLength;
-  for (const g of net.delays) b += g.outStart.byteLength + g.target.byteLength + g.kick_nA.byteLength + g.synapse.byteLength;
+  for (const g of net.delays) b += g.outStart.byteLength + g.target.byteLength + g.kicks.byteLength + g.kickOf.byteLength + g.synapse.byteLength;
   for (const e of net.edges) b += e.source.byteLength + e.target.byteLength;
   return b;
 }

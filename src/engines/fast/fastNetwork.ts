@@ -44,7 +44,7 @@ function deliverPsps(r: FastRank, j: number): void {
     if (sent < 0) continue;
     const slot = sent % size;
     const { from, to } = r.psp[gi]!;
-    const { target, kick_nA, synapse } = g;
+    const { target, kicks, kickOf, synapse } = g;
     // every rank's spikes of that step, in rank order: ascending neuron index, as on one thread
     for (let q0 = 0; q0 < ranks; q0++) {
       const base = slot * n + bounds[q0]!, cnt = count[slot * ranks + q0]!;
@@ -52,7 +52,7 @@ function deliverPsps(r: FastRank, j: number): void {
         const m = ring[base + q]!;
         for (let e = from[m]!, end = to[m]!; e < end; e++) {
           const t = target[e]!, s = synapse[e]!;
-          iSyn[t] = iSyn[t]! + (s < 0 ? kick_nA[e]! : syn.weight(s, j - 1) / rMem[t]!);
+          iSyn[t] = iSyn[t]! + (s < 0 ? kicks[kickOf[e]!]! : syn.weight(s, j - 1) / rMem[t]!);
         }
       }
     }

@@ -16,11 +16,19 @@ export interface DelayGroup {
   readonly delaySteps: number;
   readonly outStart: Int32Array;
   readonly target: Int32Array;
-  /** PSP current kick of a static edge, nA (negative for inhibitory sources). */
-  readonly kick_nA: Float64Array;
+  /**
+   * The distinct PSP current kicks, nA: ±weight/R_mem of a static edge's target (negative for inhibitory
+   * sources), 0 for plastic edges. Shared by every group; a few entries (one per projection and target R_mem).
+   */
+  readonly kicks: Float64Array;
+  /** Each edge's kick as an index into `kicks` (1 byte per edge where ≤ 256 distinct kicks, instead of 8). */
+  readonly kickOf: KickIndex;
   /** Plastic synapse index of the edge, or −1 for a static edge. */
   readonly synapse: Int32Array;
 }
+
+/** Per-edge indices into a kick table: as narrow as the table's size allows. */
+export type KickIndex = Uint8Array | Uint16Array | Uint32Array;
 
 /** An OU current stimulus on the step grid. */
 export interface CompiledOuStimulus {
@@ -72,26 +80,33 @@ export function compileNetwork(d: NetworkDescription, seed: number, dt: number):
     if (steps < 1) throw new Error(`projection '${pr.spec.name}': delay must be at least one step (${dt * 1e3} ms)`);
     return steps;
   });
+  // a projection's kick: ±weight/R_mem of the target, computed per edge (the same double every engine used)
+  const kickOfEdge = drawn.map((pr) => {
+    const sign = d.populations.find((p) => p.name === pr.spec.source)!.inhibitory === true ? -1 : 1;
+    return pr.spec.plastic ? () => 0 : (t: number) => (sign * pr.spec.weight_mV!) / neurons.rMem[t]!;
+  });
+  const kicks = kickTable(drawn.map((pr, i) => ({ targets: pr.edges.target, kick: kickOfEdge[i]! })));
   const delays: DelayGroup[] = [...new Set(delayOf)].sort((a, b) => a - b).map((steps) => {
-    const members = drawn.filter((_, i) => delayOf[i] === steps);
+    const members = drawn.flatMap((pr, i) => (delayOf[i] === steps ? [i] : []));
     const outStart = new Int32Array(n + 1);
-    for (const pr of members) for (const m of pr.edges.source) outStart[m + 1]++;
+    for (const i of members) for (const m of drawn[i]!.edges.source) outStart[m + 1]++;
     for (let i = 0; i < n; i++) outStart[i + 1] += outStart[i]!;
     const total = outStart[n]!;
-    const target = new Int32Array(total), kick_nA = new Float64Array(total), synapse = new Int32Array(total);
+    const target = new Int32Array(total), synapse = new Int32Array(total);
+    const kickOf = kicks.values.length <= 0x100 ? new Uint8Array(total) : kicks.values.length <= 0x10000 ? new Uint16Array(total) : new Uint32Array(total);
     const fill = outStart.slice(0, n);
-    for (const pr of members) {
-      const inh = d.populations.find((p) => p.name === pr.spec.source)!.inhibitory === true;
+    for (const i of members) {
+      const pr = drawn[i]!, kick = kickOfEdge[i]!;
       const { source, target: tgt } = pr.edges;
       for (let k = 0; k < source.length; k++) {
         const m = source[k]!, t = tgt[k]!, e = fill[m]!++;
         target[e] = t;
-        kick_nA[e] = pr.spec.plastic ? 0 : ((inh ? -1 : 1) * pr.spec.weight_mV!) / neurons.rMem[t]!;
+        kickOf[e] = kicks.indexOf(kick(t));
         synapse[e] = pr.spec.plastic ? findSynapse(inStart, synPre, m, t) : -1;
       }
     }
-    for (let m = 0; m < n; m++) sortSegment(target, kick_nA, synapse, outStart[m]!, outStart[m + 1]!);
-    return { delaySteps: steps, outStart, target, kick_nA, synapse };
+    for (let m = 0; m < n; m++) sortSegment(target, kickOf, synapse, outStart[m]!, outStart[m + 1]!);
+    return { delaySteps: steps, outStart, target, kicks: kicks.values, kickOf, synapse };
   });
 
   const driven = new Uint8Array(n);
@@ -160,7 +175,7 @@ function findSynapse(inStart: Int32Array, synPre: Int32Array, m: number, t: numb
 }
 
 /** Sorts edges [from, to) by target, carrying their kick and synapse along (insertion sort: nearly sorted input). */
-function sortSegment(target: Int32Array, kick: Float64Array, syn: Int32Array, from: number, to: number): void {
+function sortSegment(target: Int32Array, kick: KickIndex, syn: Int32Array, from: number, to: number): void {
   for (let i = from + 1; i < to; i++) {
     const t = target[i]!, k = kick[i]!, s = syn[i]!;
     let j = i - 1;
@@ -174,6 +189,40 @@ function sortSegment(target: Int32Array, kick: Float64Array, syn: Int32Array, fr
     kick[j + 1] = k;
     syn[j + 1] = s;
   }
+}
+
+/**
+ * The distinct kicks of all edges, each double kept bit for bit (−0 apart from 0), with a lookup of a
+ * kick's index that remembers the last one (a projection's edges nearly always share theirs).
+ */
+function kickTable(projections: ReadonlyArray<{ readonly targets: Int32Array; readonly kick: (t: number) => number }>): { values: Float64Array; indexOf: (k: number) => number } {
+  const index = new Map<number | string, number>();
+  const key = (k: number) => (Object.is(k, -0) ? '-0' : k);
+  let lastKick = 0, lastIndex = -1;
+  const indexOf = (k: number): number => {
+    if (lastIndex >= 0 && Object.is(k, lastKick)) return lastIndex;
+    const i = index.get(key(k));
+    if (i === undefined) throw new Error(`internal: kick ${k} nA is not in the kick table`);
+    lastKick = k;
+    lastIndex = i;
+    return i;
+  };
+  for (const { targets, kick } of projections) {
+    for (let e = 0; e < targets.length; e++) {
+      const k = kick(targets[e]!);
+      if (index.size > 0 && Object.is(k, lastKick)) continue;
+      if (!index.has(key(k))) index.set(key(k), index.size);
+      lastKick = k;
+    }
+  }
+  const values = new Float64Array(index.size);
+  for (const [k, i] of index) values[i] = k === '-0' ? -0 : (k as number);
+  return { values, indexOf };
+}
+
+/** Each edge's kick, nA, expanded from the group's table (for set-up code and checks; the engines' loops index the table). */
+export function edgeKicks(g: DelayGroup): Float64Array {
+  return Float64Array.from(g.kickOf, (i) => g.kicks[i]!);
 }
 
 /** The resolved parameters of one population (the description's, with the population's overrides). */

@@ -148,13 +148,13 @@ function deliverPsps(net: CompiledNetwork, k: StepCoefficients, st: NetworkState
     const from = j - g.delaySteps;
     if (from < 0) continue;
     const slot = from % st.ringSize, base = slot * n, count = ringCount[slot]!;
-    const { outStart, target, kick_nA, synapse } = g;
+    const { outStart, target, kicks, kickOf, synapse } = g;
     for (let q = 0; q < count; q++) {
       const m = ring[base + q]!;
       for (let e = outStart[m]!, end = outStart[m + 1]!; e < end; e++) {
         const t = target[e]!, s = synapse[e]!;
         if (s < 0) {
-          iSyn[t] = iSyn[t]! + kick_nA[e]!;
+          iSyn[t] = iSyn[t]! + kicks[kickOf[e]!]!;
         } else {
           // w = h + h0 z of the previous step (before this step's plasticity); a resting h in closed form.
           const hs = awake[s] === 1 ? h[s]! : h0 + (h[s]! - h0) * hPow.pow(j - 1 - since[s]!);

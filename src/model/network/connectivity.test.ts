@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileNetwork } from '../../engines/network/compile.js';
+import { compileNetwork, edgeKicks } from '../../engines/network/compile.js';
 import { drawProjections, sortEdges } from './connectivity.js';
 import type { ConnectivityRule, NetworkDescription } from './description.js';
 import { memoryParadigm, paradigmInDegreeMax } from './memoryParadigm.js';
@@ -30,7 +30,7 @@ describe('fixed-probability connectivity', () => {
       expect(drawn.map((p) => p.edges.source.length)).toEqual(counts);
       expect(fingerprint(drawn.flatMap((p) => [p.edges.source, p.edges.target]))).toBe(edges);
       const net = compileNetwork(d, seed, 2e-4);
-      expect(fingerprint([net.inStart, net.synPre, net.synPost, ...net.delays.flatMap((g) => [g.outStart, g.target, g.kick_nA, g.synapse])])).toBe(compiled);
+      expect(fingerprint([net.inStart, net.synPre, net.synPost, ...net.delays.flatMap((g) => [g.outStart, g.target, edgeKicks(g), g.synapse])])).toBe(compiled);
     }
   });
 

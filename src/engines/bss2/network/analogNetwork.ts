@@ -7,7 +7,7 @@
  * when a jump arrives or the ADC reads it.
  */
 import type { RandomStream } from '../../../random/streams.js';
-import type { CompiledNetwork } from '../../network/compile.js';
+import { edgeKicks, type CompiledNetwork } from '../../network/compile.js';
 import { WEIGHT_MAX_CODE } from '../ppu.js';
 import type { NetworkCircuits } from './circuits.js';
 import { SpikeLog } from './inputs.js';
@@ -53,7 +53,7 @@ export class AnalogNetwork {
     this.pspCursor = net.delays.map(() => 0);
     const rMem = net.neurons.rMem;
     // static weights as 6-bit codes: excitatory rows on the plastic weights' scale, inhibitory ones on their own
-    this.kick = net.delays.map((g, gi) => Float64Array.from(g.kick_nA, (k, e) => {
+    this.kick = net.delays.map((g, gi) => Float64Array.from(edgeKicks(g), (k, e) => {
       if (g.synapse[e]! >= 0) return 0;
       const t = g.target[e]!, lsb = k < 0 ? lsbInh_mV : lsbExc_mV;
       const code = Math.min(WEIGHT_MAX_CODE, Math.round((Math.abs(k) * rMem[t]!) / lsb));

@@ -8,7 +8,7 @@
  */
 import { descriptionIssues } from '../../../model/network/validate.js';
 import { entityStream, streamFor, type RandomStream } from '../../../random/streams.js';
-import { compileNetwork } from '../../network/compile.js';
+import { compileNetwork, edgeKicks } from '../../network/compile.js';
 import { NetworkProbes, type ProbedState } from '../../network/probes.js';
 import { runSchedule } from '../../network/schedule.js';
 import type { NetworkResult, NetworkRunSpec } from '../../networkTypes.js';
@@ -92,7 +92,7 @@ export function runBss2Network(spec: NetworkRunSpec, options: Readonly<Record<st
   const sr = streamFor(spec.seed, [spec.trial], 'stochasticRounding');
   const rounder = new Rounder(cfg.rounding, cfg.rng === 'lfsr' ? new LfsrSequence(sr.nextUint32() % LFSR_PERIOD) : new IdealRandom(sr), cfg.roundingBits);
   const ppu = new NetworkPpu(consts, rounder, net.inStart, net.nSyn);
-  const inhMax = Math.max(0, ...net.delays.flatMap((g) => Array.from(g.kick_nA, (k, e) => (k < 0 ? -k * net.neurons.rMem[g.target[e]!]! : 0))));
+  const inhMax = Math.max(0, ...net.delays.flatMap((g) => Array.from(edgeKicks(g), (k, e) => (k < 0 ? -k * net.neurons.rMem[g.target[e]!]! : 0))));
   const lsbW = cfg.weightFullScale_mV / WEIGHT_MAX_CODE;
   const background = Array.from({ length: net.n }, (_, i): RandomStream => entityStream(spec.seed, spec.trial, 'neuron', i, 'backgroundNoise'));
   const analog = new AnalogNetwork(net, cir, dt, ppu.weight, lsbW, Math.max(lsbW, inhMax / WEIGHT_MAX_CODE), consts.lsbW, imposedSpikes(spec, net, dt), background);
