@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EnsembleAccumulator, type TrialScalars } from './ensemble.js';
-import { REDUCE_BLOCK, TrialTraceReducer, blockRecordLength } from './ensembleBlock.js';
+import { CHECKPOINTS, REDUCE_BLOCK, TrialTraceReducer, blockRecordLength } from './ensembleBlock.js';
+import { sampleAt } from './statistics.js';
 
 const h0 = 4.2;
 const len = 7;
@@ -68,5 +69,25 @@ describe('ensemble reduction in blocks', () => {
     };
     expect(bits(there)).toEqual(bits(here));
     expect(bits(peeked)).toEqual(bits(here));
+  });
+
+  it('samples the checkpoints exactly as sampleAt, clamped or not reached', () => {
+    const grids = [
+      t_s, // reaches past 8 h
+      Float64Array.from({ length: 481 }, (_, i) => 60 * i), // ends on 8 h
+      Float64Array.from([4000, 7200, 9000.5, 20000]), // starts after 'pre', ends before 6 h
+    ];
+    for (const g of grids) {
+      const red = new TrialTraceReducer(g, h0);
+      const H = g.map((t) => h0 + Math.sin(t / 977)), Z = g.map((t) => Math.cos(t / 1231)), P = g.map(() => 0);
+      red.add(H, Z, P, 0, 0, 0);
+      const C = CHECKPOINTS.length;
+      CHECKPOINTS.forEach(([, t], k) => {
+        const reached = t <= g[g.length - 1]! + 1e-9;
+        expect(Object.is(red.cp[k], reached ? sampleAt(g, red.W, t) : NaN)).toBe(true);
+        expect(Object.is(red.cp[C + k], reached ? sampleAt(g, H, t) : NaN)).toBe(true);
+        expect(Object.is(red.cp[2 * C + k], reached ? sampleAt(g, Z, t) : NaN)).toBe(true);
+      });
+    }
   });
 });

@@ -11,7 +11,6 @@
  * count. Plain TypeScript, no Node API.
  */
 import type { CalciumTrace } from '../engines/types.js';
-import { sampleAt } from './statistics.js';
 
 /** Trials per reduction block, counted from the ensemble's first trial. */
 export const REDUCE_BLOCK = 16;
@@ -112,9 +111,47 @@ export class TrialTraceReducer {
   /** Checkpoint samples of the last trial: w/h0, h (mV), z at each of CHECKPOINTS, NaN where not reached. */
   readonly cp = new Float64Array(3 * CHECKPOINTS.length);
 
+  /**
+   * Each checkpoint's interpolation on this grid, found once (a binary search per trace and trial cost
+   * ≈ 2 µs of mispredicted branches): y[lo] + a·(y[hi] − y[lo]), or y[lo] alone where hi < 0 (clamped),
+   * exactly sampleAt's arithmetic; lo < 0 where the grid ends before the checkpoint.
+   */
+  private readonly lo: Int32Array;
+  private readonly hi: Int32Array;
+  private readonly a: Float64Array;
+
   constructor(readonly t_s: Float64Array, private readonly h0: number, readonly protocol?: string) {
-    this.block = new TraceMoments(t_s.length);
-    this.W = new Float64Array(t_s.length);
+    const len = t_s.length, C = CHECKPOINTS.length;
+    this.block = new TraceMoments(len);
+    this.W = new Float64Array(len);
+    this.lo = new Int32Array(C).fill(-1);
+    this.hi = new Int32Array(C).fill(-1);
+    this.a = new Float64Array(C);
+    for (let k = 0; k < C && len > 0; k++) {
+      const t = CHECKPOINTS[k]![1];
+      if (t > t_s[len - 1]! + 1e-9) continue;
+      if (t <= t_s[0]!) this.lo[k] = 0;
+      else if (t >= t_s[len - 1]!) this.lo[k] = len - 1;
+      else {
+        let lo = 0, hi = len - 1;
+        while (hi - lo > 1) {
+          const mid = (lo + hi) >> 1;
+          if (t_s[mid]! <= t) lo = mid;
+          else hi = mid;
+        }
+        this.lo[k] = lo;
+        this.hi[k] = hi;
+        this.a[k] = (t - t_s[lo]!) / (t_s[hi]! - t_s[lo]!);
+      }
+    }
+  }
+
+  /** Trace y at checkpoint k (NaN where not reached): sampleAt(t_s, y, t_k), bit for bit. */
+  private at(y: ArrayLike<number>, k: number): number {
+    const lo = this.lo[k]!, hi = this.hi[k]!;
+    if (lo < 0) return NaN;
+    if (hi < 0) return y[lo]!;
+    return y[lo]! + this.a[k]! * (y[hi]! - y[lo]!);
   }
 
   get blockFull(): boolean {
@@ -151,13 +188,11 @@ export class TrialTraceReducer {
       M[o3 + i] = M[o3 + i]! + d * inv;
       S[o3 + i] = S[o3 + i]! + d * (p - M[o3 + i]!);
     }
-    const C = CHECKPOINTS.length, cp = this.cp, end = t_s[len - 1]!;
+    const C = CHECKPOINTS.length, cp = this.cp;
     for (let k = 0; k < C; k++) {
-      const t = CHECKPOINTS[k]![1];
-      const reached = t <= end + 1e-9;
-      cp[k] = reached ? sampleAt(t_s, W, t) : NaN;
-      cp[C + k] = reached ? sampleAt(t_s, H, t) : NaN;
-      cp[2 * C + k] = reached ? sampleAt(t_s, Z, t) : NaN;
+      cp[k] = this.at(W, k);
+      cp[C + k] = this.at(H, k);
+      cp[2 * C + k] = this.at(Z, k);
     }
   }
 
