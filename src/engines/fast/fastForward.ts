@@ -39,7 +39,7 @@ export function fastForwardLazy(
       lam[i] = lam[i]! + p[i]! * delta;
     }
     syn.decaySums(jB - jA);
-    syn.step = jB;
+    syn.step = syn.lamStep = jB;
     t = tNext;
     jA = jB;
     steps++;

@@ -35,16 +35,16 @@ const run = (engine: typeof runFastNetwork, d: NetworkDescription, trial = 0, fa
  * plasticity noise the fast engine passes through the reference's calcium regimes step for step, so
  * c and h agree to rounding (products e^n against n multiplications). Each neuron's Σ|h − h0| is made
  * exact wherever it could decide protein synthesis (lazySynapses.ts checkSynthesis), so synthesis
- * switches at the reference's steps and p agrees to rounding too (it lagged by up to one calcium
- * episode before). z differs by the placement of tag changes inside an episode sampled at its ends
- * (interpolated): |Δz| ≤ |z_T − z|·p·T_ep/τ_z', T_ep the longest episode, bounded here by 50 steps (10 ms).
+ * switches at the reference's steps and p agrees to rounding; tags change at the steps where the
+ * reference's change (episodeTags.ts; without noise its bridge is the deterministic path), so z agrees
+ * to rounding too — apart from the protein integral's split within a stretch, taken as linear in p
+ * (measured 1e-14–6e-14; before these changes p lagged by up to an episode and z differed by 3e-10).
  */
 describe('fast engine against the reference engine, fixed spike input, no plasticity noise', () => {
   const P = resolveParams({ sigma_pl: 0 });
-  const episode_s = 50 * 2e-4;
   const ROUNDING = 1e-12;
 
-  it('a 100 Hz tetanus on one synapse, with and without fast-forward: c, h to rounding, z and p within one episode', () => {
+  it('a 100 Hz tetanus on one synapse, with and without fast-forward: c, h, p and z to rounding', () => {
     const base = singleSynapseDescription({ name: 'tet', description: '', trains: [], spikeTimes_s: Array.from({ length: 100 }, (_, i) => 1 + i * 0.01), duration_s: 40 }, P);
     const d: NetworkDescription = { ...base, probes: [{ name: 's', kind: 'synapses', target: { projection: 'synapse' }, variables: ['c', 'h', 'z', 'p'], interval_s: 0.1 }] };
     for (const ff of [false, true]) {
@@ -56,12 +56,12 @@ describe('fast engine against the reference engine, fixed spike input, no plasti
       expect(maxDiff(va.h!, vb.h!)).toBeLessThan(1e-9);
       expect(Math.max(...va.z!)).toBeGreaterThan(1e-5); // the tetanus consolidates: z grows
       expect(maxDiff(va.p!, vb.p!)).toBeLessThan(ROUNDING);
-      expect(maxDiff(va.z!, vb.z!)).toBeLessThan((1.5 * Math.max(...va.p!) * episode_s) / P.tau_z);
+      expect(maxDiff(va.z!, vb.z!)).toBeLessThan(ROUNDING);
       expect([b.tagged, b.proteinSynthesis, Math.sign(b.maxDev_mV)]).toEqual([a.tagged, a.proteinSynthesis, 1]);
     }
   });
 
-  it('20 inputs onto 4 targets, all spikes imposed: every synapse within the same bounds', () => {
+  it('20 inputs onto 4 targets, all spikes imposed: every synapse to rounding', () => {
     const d = imposed(0);
     const a = run(runReferenceNetwork, d), b = run(runFastNetwork, d);
     const va = a.probes[0]!.values, vb = b.probes[0]!.values;
@@ -73,7 +73,7 @@ describe('fast engine against the reference engine, fixed spike input, no plasti
     expect(Math.max(...pa)).toBeGreaterThan(1e-3);
     expect(Math.max(...va.z!.map(Math.abs))).toBeGreaterThan(1e-7);
     expect(maxDiff(pa, b.probes[1]!.values.p!)).toBeLessThan(ROUNDING);
-    expect(maxDiff(va.z!, vb.z!)).toBeLessThan((1.5 * Math.max(...pa) * episode_s) / P.tau_z);
+    expect(maxDiff(va.z!, vb.z!)).toBeLessThan(ROUNDING);
   });
 });
 

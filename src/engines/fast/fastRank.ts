@@ -109,7 +109,10 @@ export function createRank(spec: NetworkRunSpec, net: CompiledNetwork, k: StepCo
     // each rank draws the stimulus currents of its own neurons only (streams per neuron: the same numbers)
     stimulate: ouStimulator(spec, { ...net, ou: net.ou.map((o) => ({ ...o, from: Math.max(o.from, lo), to: Math.min(o.to, hi) })).filter((o) => o.to > o.from) }, iStim, dt),
     // the reference's neuron step, with the same streams (fastNeurons.ts), plus each neuron's protein integral for the lazy late phase
-    stepNeurons: (j) => neurons.step(j),
+    stepNeurons: (j) => {
+      neurons.step(j);
+      syn.lamStep = j; // Λ now includes step j
+    },
     probes, probed: probes.probedSynapses(), cView,
     view: { v, iSyn, iBg, p, c: cView, h: syn.h, z: syn.z },
     log: new PairBuffer(), logged: -1, outcome, synthesis,

@@ -13,7 +13,10 @@
  *  - late phase: z relaxes towards its tag's bound with rate ρ·∫p, the target neuron's protein
  *    integrated step by step (Λ, the sum of p_j·dt the reference's z steps use), so a tagged synapse at
  *    rest costs nothing until its tag ends; the step where |h − h0| falls below θ_tag at rest is
- *    known in closed form (restCrossingTime) and scheduled, and the tag changes at that step.
+ *    known in closed form (restCrossingTime) and scheduled, and the tag changes at that step;
+ *  - tags in an episode: tested at every step of the sampled path, bisecting a stretch with the exact OU
+ *    bridge where the tag may change inside it (episodeTags.ts), so z grows over the steps the reference's
+ *    discretisation would tag.
  *
  * State per synapse: h and c at step ts (c is the calcium governing the step after ts, before any
  * jump there), z with the Λ it was brought to, the tag found at ts, and the pending wake-up step.
@@ -43,6 +46,7 @@ import { calciumCrossingTime } from '../exact/calcium.js';
 import { ouTransition, type OuRegime } from '../exact/ornsteinUhlenbeck.js';
 import { episodeDeparture, WEIGHT_BOUND_SDS } from '../../model/weightBound.js';
 import type { CompiledNetwork } from '../network/compile.js';
+import { EpisodeTags } from './episodeTags.js';
 import { WakeQueue } from './wakeQueue.js';
 
 const TINY = 1e-300;
@@ -120,8 +124,13 @@ export class LazySynapses {
   private readonly noiseStep: number;
   /** Whether the last step of an advance takes the protein of step T (detailed) or none (fast-forward). */
   private detailed = true;
-  /** The step being integrated: shares of Σ|h − h0| are held for it, Λ is the neurons' Λ of this step. */
+  /** The step being integrated: shares of Σ|h − h0| are held for it. */
   step = 0;
+  /**
+   * The step whose Λ the neurons' `lam` holds. Within step j the neurons are stepped first, so PSPs of
+   * step j, which read weights of step j − 1 before the synapses' part of the step, see Λ of step j.
+   */
+  lamStep = 0;
   maxDev = 0;
   everTagged = false;
   /** Synapse advances, noisy OU transitions, neurons whose episode synapses were brought to a step (cost measures). */
@@ -144,6 +153,7 @@ export class LazySynapses {
   private readonly ouDecay = new Float64Array(2 * OU_CACHE).fill(NaN);
   private readonly ouSd = new Float64Array(2 * OU_CACHE);
   private readonly tmp = new Float64Array(2);
+  private readonly tags: EpisodeTags;
 
   constructor(
     net: CompiledNetwork, private readonly P: ModelParams, dt: number, eC: number, hE0: number,
@@ -170,6 +180,7 @@ export class LazySynapses {
     });
     this.cPow = new StepPowers(eC);
     this.hPow = new StepPowers(hE0);
+    this.tags = new EpisodeTags(P, this.ou, ([0, 1, 2] as const).map((r) => earlyPhaseDiffusion(P, r)), dt);
     this.inEpisode = new Int32Array(net.n);
     this.currentSince = new Int32Array(net.n);
     const away = episodeDeparture(P);
@@ -221,18 +232,10 @@ export class LazySynapses {
     const dev0 = hs - h0;
     const old = (dev0 < 0 ? -dev0 : dev0) * this.hPow.pow(j - ts);
     const c1 = this.c[s]!;
-    let rest = n;
-    if (c1 >= this.thetaD && n === 1) {
-      hs = this.ouStretch(c1 >= this.thetaP ? 2 : 1, hs, 1, t); // an active synapse's step
-      rest = 0;
-    } else if (c1 >= this.thetaD) {
-      const kd = Math.min(n, Math.floor(calciumCrossingTime(c1, this.thetaD, this.tauC) / this.dt) + 1);
-      const kp = c1 >= this.thetaP ? Math.min(kd, Math.floor(calciumCrossingTime(c1, this.thetaP, this.tauC) / this.dt) + 1) : 0;
-      if (kp > 0) hs = this.ouStretch(2, hs, kp, t);
-      if (kd > kp) hs = this.ouStretch(1, hs, kd - kp, t);
-      rest = n - kd;
-    }
-    if (rest > 0) hs = h0 + (hs - h0) * this.hPow.pow(rest);
+    const lam = this.lamAt(t, T);
+    const noisy = c1 >= this.thetaD;
+    if (noisy) hs = this.episodeStretch(s, t, hs, c1, n, lam - this.lamMark[s]!);
+    else hs = h0 + (hs - h0) * this.hPow.pow(n);
     let ca = c1 === 0 ? 0 : c1 * this.cPow.pow(n);
     if (ca < TINY) ca = 0;
     this.c[s] = ca;
@@ -240,14 +243,8 @@ export class LazySynapses {
     const dev = hs - h0;
     const abs = dev < 0 ? -dev : dev;
     const tagNow = dev >= this.thetaTag ? 1 : -dev >= this.thetaTag ? -1 : 0;
-    const lam = T === j ? this.neurons.lam[t]! : this.neurons.lam[t]! - this.neurons.p[t]! * this.dt;
     const tg = this.tag[s]! as Tag;
-    if (tg !== 0 || tagNow !== 0) {
-      const dLam = lam - this.lamMark[s]!;
-      this.z[s] = c1 >= this.thetaD && n > 1
-        ? this.lateAcross(this.z[s]!, dLam, tg, tagNow, dev0, dev)
-        : this.lateAdvance(this.z[s]!, dLam, tg, tagNow, this.neurons.p[t]!);
-    }
+    if (!noisy && (tg !== 0 || tagNow !== 0)) this.z[s] = this.lateAdvance(this.z[s]!, lam - this.lamMark[s]!, tg, tagNow, this.neurons.p[t]!);
     this.lamMark[s] = lam;
     this.h[s] = hs;
     this.ts[s] = T;
@@ -255,6 +252,12 @@ export class LazySynapses {
     if (tagNow !== 0) this.everTagged = true;
     const sum = this.sumDev[t]! + abs * this.hPow.pow(j - T) - old;
     this.sumDev[t] = sum > 0 ? sum : 0;
+  }
+
+  /** Λ of neuron t at step T (lamStep or the step before it: Λ_T = Λ_{T+1} − p_{T+1}·dt). */
+  private lamAt(t: number, T: number): number {
+    const lam = this.neurons.lam[t]!;
+    return T === this.lamStep ? lam : lam - this.neurons.p[t]! * this.dt;
   }
 
   /**
@@ -271,7 +274,7 @@ export class LazySynapses {
       const ca = c1 * this.cPow.pow(n);
       this.c[s] = ca < TINY ? 0 : ca;
     }
-    const lam = T === this.step ? this.neurons.lam[t]! : this.neurons.lam[t]! - this.neurons.p[t]! * this.dt;
+    const lam = this.lamAt(t, T);
     const tg = this.tag[s]! as Tag;
     if (tg !== 0) this.z[s] = latePhaseStep(this.z[s]!, lam - this.lamMark[s]!, tg, 1, this.P);
     this.lamMark[s] = lam;
@@ -293,18 +296,41 @@ export class LazySynapses {
   }
 
   /**
-   * z after a protein integral dLam over a noisy stretch of several steps during which the tag went
-   * from tg to tagNow (h − h0 from dev0 to dev): the change is placed where the straight line between
-   * the two deviations meets the threshold, and the integral split in that ratio. (Within an episode
-   * this is an approximation: z grows by ≈ p·T_ep/τ_z over an episode, and excursions of the tag
-   * between two samples are not seen.)
+   * h of synapse s (neuron t) over n steps from a calcium c1 ≥ θ_d: one exact OU transition through each
+   * regime (potentiation while c ≥ θ_p, then depression), then rest if the episode ends within the
+   * stretch; z grows step by step with the tag the sampled path has (episodeTags.ts) over the protein
+   * integral dLam. Returns h at the stretch's end.
    */
-  private lateAcross(z: number, dLam: number, tg: Tag, tagNow: Tag, dev0: number, dev: number): number {
-    if (tg === tagNow) return latePhaseStep(z, dLam, tg, 1, this.P);
-    const level = (tagNow !== 0 ? tagNow : tg) * this.thetaTag;
-    let f = dev !== dev0 ? (level - dev0) / (dev - dev0) : 1;
-    f = f > 0 ? (f < 1 ? f : 1) : 0;
-    return latePhaseStep(latePhaseStep(z, f * dLam, tg, 1, this.P), (1 - f) * dLam, tagNow, 1, this.P);
+  private episodeStretch(s: number, t: number, h: number, c1: number, n: number, dLam: number): number {
+    const kd = n === 1 ? 1 : Math.min(n, Math.floor(calciumCrossingTime(c1, this.thetaD, this.tauC) / this.dt) + 1);
+    const kp = c1 < this.thetaP ? 0 : n === 1 ? 1 : Math.min(kd, Math.floor(calciumCrossingTime(c1, this.thetaP, this.tauC) / this.dt) + 1);
+    const et = this.tags;
+    et.begin(this.z[s]!, n, dLam, this.neurons.p[t]! * this.dt, this.noise[t]!);
+    let hs = h;
+    if (kp > 0) {
+      const hb = this.ouStretch(2, hs, kp, t);
+      et.walk(2, hs, hb, kp);
+      hs = hb;
+    }
+    if (kd > kp) {
+      const hb = this.ouStretch(1, hs, kd - kp, t);
+      et.walk(1, hs, hb, kd - kp);
+      hs = hb;
+    }
+    const rest = n - kd;
+    if (rest > 0) {
+      // at rest |h − h0| shrinks: a tag lasts until the step where it falls below θ_tag (as schedule())
+      const tag = et.tagOf(hs);
+      if (tag !== 0) {
+        const off = restCrossingTime(hs, this.h0, this.h0 + tag * this.thetaTag, this.k0);
+        et.grow(tag, off === Infinity ? rest : Math.min(rest, Math.max(1, Math.ceil(off / this.dt)) - 1));
+      }
+      hs = this.h0 + (hs - this.h0) * this.hPow.pow(rest);
+    }
+    this.z[s] = et.z;
+    const d = et.maxDev;
+    if ((d < 0 ? -d : d) > (this.maxDev < 0 ? -this.maxDev : this.maxDev)) this.maxDev = d;
+    return hs;
   }
 
   /** The next step at which s must be looked at without a spike: its calcium episode's end, or its tag's end at rest. */
@@ -403,24 +429,25 @@ export class LazySynapses {
    * reference tests the tag at the step's end).
    */
   wakeThroughAtRest(j: number): void {
-    const q = this.queue, saved = this.step;
+    const q = this.queue, saved = this.step, savedLam = this.lamStep;
     this.detailed = false;
     while (q.size > 0 && q.peekStep() <= j) {
       const w = q.peekStep(), s = q.peekSynapse();
       q.pop();
       if (this.wake[s] !== w) continue;
-      this.step = w;
+      this.step = this.lamStep = w;
       this.advance(s, w);
       this.wake[s] = -1;
       this.schedule(s);
     }
     this.step = saved;
+    this.lamStep = savedLam;
     this.detailed = true;
   }
 
   /** Brings every synapse to step j (the current step), with calcium set to zero: the fast-forward's entry. */
   enterRest(j: number): void {
-    this.step = j;
+    this.step = this.lamStep = j;
     for (let s = this.sFrom; s < this.sTo; s++) this.advance(s, j);
     this.c.fill(0, this.sFrom, this.sTo);
     this.inEpisode.fill(0);
@@ -435,7 +462,7 @@ export class LazySynapses {
    * Math.pow, which made the detailed seconds after an 8 h fast-forward three times dearer).
    */
   leaveRest(j: number): void {
-    this.step = j;
+    this.step = this.lamStep = j;
     for (let s = this.sFrom; s < this.sTo; s++) this.advance(s, j);
   }
 
