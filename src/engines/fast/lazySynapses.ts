@@ -118,6 +118,10 @@ export class LazySynapses {
   private readonly queue = new WakeQueue();
   /** Per neuron: its synapses in a calcium episode, and a step at or before every such synapse's ts. */
   private readonly inEpisode: Int32Array;
+  /** The neurons with a synapse in an episode (unordered: each draws from its own stream), and where each is listed. */
+  private readonly episodeNeurons: Int32Array;
+  private readonly listedAt: Int32Array;
+  private nEpisodeNeurons = 0;
   private readonly currentSince: Int32Array;
   /** Per-step bound of an episode's departure from rest: D·dt (mV), and the SD s·√dt of its noise (mV). */
   private readonly driftStep: number;
@@ -182,6 +186,8 @@ export class LazySynapses {
     this.hPow = new StepPowers(hE0);
     this.tags = new EpisodeTags(P, this.ou, ([0, 1, 2] as const).map((r) => earlyPhaseDiffusion(P, r)), dt);
     this.inEpisode = new Int32Array(net.n);
+    this.episodeNeurons = new Int32Array(net.n);
+    this.listedAt = new Int32Array(net.n);
     this.currentSince = new Int32Array(net.n);
     const away = episodeDeparture(P);
     this.driftStep = away.drift * dt;
@@ -239,7 +245,12 @@ export class LazySynapses {
     let ca = c1 === 0 ? 0 : c1 * this.cPow.pow(n);
     if (ca < TINY) ca = 0;
     this.c[s] = ca;
-    if (c1 >= this.thetaD && ca < this.thetaD) this.inEpisode[t]--;
+    if (c1 >= this.thetaD && ca < this.thetaD && --this.inEpisode[t]! === 0) {
+      // unlisted: the last listed neuron takes its place
+      const at = this.listedAt[t]!, last = this.episodeNeurons[--this.nEpisodeNeurons]!;
+      this.episodeNeurons[at] = last;
+      this.listedAt[last] = at;
+    }
     const dev = hs - h0;
     const abs = dev < 0 ? -dev : dev;
     const tagNow = dev >= this.thetaTag ? 1 : -dev >= this.thetaTag ? -1 : 0;
@@ -362,7 +373,11 @@ export class LazySynapses {
     if (before < this.thetaD && before + amount >= this.thetaD) {
       const t = this.post[s]!;
       // the neuron's first synapse in an episode is current at j − 1
-      if (this.inEpisode[t]++ === 0) this.currentSince[t] = j - 1;
+      if (this.inEpisode[t]++ === 0) {
+        this.currentSince[t] = j - 1;
+        this.listedAt[t] = this.nEpisodeNeurons;
+        this.episodeNeurons[this.nEpisodeNeurons++] = t;
+      }
     }
     this.schedule(s);
   }
@@ -378,10 +393,10 @@ export class LazySynapses {
    * advanced, those synapses are brought to step j, so that the sum is exact where it decides.
    */
   checkSynthesis(j: number, inStart: Int32Array): void {
-    const ep = this.inEpisode, since = this.currentSince, sum = this.sumDev, thetaPro = this.thetaPro;
-    for (let t = this.nFrom, end = this.nTo; t < end; t++) {
-      const a = ep[t]!;
-      if (a === 0) continue;
+    const ep = this.inEpisode, since = this.currentSince, sum = this.sumDev, thetaPro = this.thetaPro, list = this.episodeNeurons;
+    // backwards: a refresh that ends t's last episode moves an already visited neuron into t's place
+    for (let q = this.nEpisodeNeurons - 1; q >= 0; q--) {
+      const t = list[q]!, a = ep[t]!;
       const steps = j - since[t]!;
       if (steps <= 0) continue;
       const sd = this.noiseStep * Math.sqrt(steps);
@@ -451,6 +466,7 @@ export class LazySynapses {
     for (let s = this.sFrom; s < this.sTo; s++) this.advance(s, j);
     this.c.fill(0, this.sFrom, this.sTo);
     this.inEpisode.fill(0);
+    this.nEpisodeNeurons = 0;
     this.queue.clear();
     this.wake.fill(-1, this.sFrom, this.sTo);
     for (let s = this.sFrom; s < this.sTo; s++) this.schedule(s);
