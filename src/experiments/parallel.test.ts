@@ -69,6 +69,26 @@ describe('parallel ensembles', () => {
     await expect(D.parallel.runEnsemblesParallel([bad], { workers: 1 })).rejects.toThrow(/no-such-engine/);
   });
 
+  it('stops on a non-finite state found in a worker with the same NonFiniteStateError as runEnsemble', async () => {
+    // values beyond the documented ranges (the CLI refuses them), set directly to force NaN / ∞
+    for (const [k, v] of [['sigma_pl', 1e200], ['c_pre', 1e308]] as const) {
+      const cfg: EnsembleConfig = {
+        protocol: D.protocols.PRESET_PROTOCOLS.WTET, engine: 'exact', trials: 20, seed: 3, params: { ...D.params.resolveParams(), [k]: v },
+        dt_ms: 0.2, fastForward: true, sampleInterval_s: 60,
+      };
+      let serial: Error | undefined;
+      try {
+        D.ensemble.runEnsemble(cfg);
+      } catch (e) {
+        serial = e as Error;
+      }
+      expect(serial).toBeInstanceOf(D.ensemble.NonFiniteStateError);
+      const parallel = await D.parallel.runEnsemblesParallel([cfg], { workers: 2 }).then(() => undefined, (e: Error) => e);
+      expect(parallel).toBeInstanceOf(D.ensemble.NonFiniteStateError);
+      expect(parallel!.message).toBe(serial!.message);
+    }
+  });
+
   it('calcitag run --workers N gives the same JSON summary for 0 (main thread), 1 and 3 workers', () => {
     const cli = new URL('dist/src/cli/main.js', root).pathname;
     const run = (w: number) => {
