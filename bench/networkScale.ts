@@ -38,8 +38,7 @@ const MB = 1048576;
 /** Bytes the compiled network keeps in typed arrays. */
 function compiledBytes(net: CompiledNetwork): number {
   let b = net.inStart.byteLength + net.synPre.byteLength + net.synPost.byteLength;
-  for (const g of net.delays) b += g.outStart.byteLength + g.target.byteLength + g.kicks.byteLength + g.kickOf.byteLength + g.synapse.byteLength;
-  for (const e of net.edges) b += e.source.byteLength + e.target.byteLength;
+  for (const g of net.delays) b += g.outStart.byteLength + g.target.byteLength + g.kicks.byteLength + g.kindProjection.byteLength + g.kickOf.byteLength + g.synapse.byteLength;
   return b;
 }
 
@@ -55,7 +54,7 @@ async function child(n: number, engine: string, seed: number, inDegree: number |
   const cpu0 = process.cpuUsage(), t0 = performance.now();
   if (!run) {
     const net = compileNetwork(built.description, seed, 2e-4);
-    const synapses = net.edges.reduce((s, e) => s + e.source.length, 0);
+    const synapses = net.delays.reduce((s, g) => s + g.target.length, 0);
     process.stdout.write(`${JSON.stringify({ compile_peak_rss_mb: process.resourceUsage().maxRSS / 1024, node_baseline_mb: base, compiled_mb: compiledBytes(net) / MB, synapses, plastic: net.nSyn, compile_cpu_s: (process.cpuUsage(cpu0).user + process.cpuUsage(cpu0).system) / 1e6 })}\n`);
     return;
   }

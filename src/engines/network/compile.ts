@@ -10,6 +10,9 @@ import { populationLayout, resolveRange } from '../../model/network/validate.js'
 import { delaySteps } from '../../model/equations.js';
 import { type ModelParams, toSeconds } from '../../model/parameters.js';
 import { membraneCoefficients, type MembraneCoefficients } from './neuronCoefficients.js';
+import { edgeKinds, type KickIndex } from './edgeKinds.js';
+
+export type { KickIndex } from './edgeKinds.js';
 
 /** Outgoing edges of every neuron for one delay: edges outStart[m] … outStart[m+1] − 1. */
 export interface DelayGroup {
@@ -17,18 +20,17 @@ export interface DelayGroup {
   readonly outStart: Int32Array;
   readonly target: Int32Array;
   /**
-   * The distinct PSP current kicks, nA: ±weight/R_mem of a static edge's target (negative for inhibitory
-   * sources), 0 for plastic edges. Shared by every group; a few entries (one per projection and target R_mem).
+   * The edge kinds' PSP current kicks, nA: ±weight/R_mem of a static edge's target (negative for inhibitory
+   * sources), 0 for plastic edges. A kind is a (projection, kick) pair: a few, shared by every group.
    */
   readonly kicks: Float64Array;
-  /** Each edge's kick as an index into `kicks` (1 byte per edge where ≤ 256 distinct kicks, instead of 8). */
+  /** The projection (index in the description) of each edge kind. */
+  readonly kindProjection: Int32Array;
+  /** Each edge's kind, an index into `kicks` (1 byte per edge where ≤ 256 kinds, instead of an 8-byte kick). */
   readonly kickOf: KickIndex;
   /** Plastic synapse index of the edge, or −1 for a static edge. */
   readonly synapse: Int32Array;
 }
-
-/** Per-edge indices into a kick table: as narrow as the table's size allows. */
-export type KickIndex = Uint8Array | Uint16Array | Uint32Array;
 
 /** An OU current stimulus on the step grid. */
 export interface CompiledOuStimulus {
@@ -53,8 +55,8 @@ export interface CompiledNetwork {
   readonly inStart: Int32Array;
   readonly synPre: Int32Array;
   readonly synPost: Int32Array;
-  /** Every edge of every projection (global indices), for output and exchange formats. */
-  readonly edges: ReadonlyArray<{ readonly name: string; readonly source: Int32Array; readonly target: Int32Array }>;
+  /** The projections' names; their edges are not kept (see `projectionEdges`: rebuilt for the output). */
+  readonly projections: readonly string[];
   readonly ou: readonly CompiledOuStimulus[];
   /** Spike-train stimuli: which neurons, which protocol trains (drawn per trial by the engine). */
   readonly spikeTrains: ReadonlyArray<{ readonly from: number; readonly to: number; readonly index: number }>;
@@ -85,7 +87,7 @@ export function compileNetwork(d: NetworkDescription, seed: number, dt: number):
     const sign = d.populations.find((p) => p.name === pr.spec.source)!.inhibitory === true ? -1 : 1;
     return pr.spec.plastic ? () => 0 : (t: number) => (sign * pr.spec.weight_mV!) / neurons.rMem[t]!;
   });
-  const kicks = kickTable(drawn.map((pr, i) => ({ targets: pr.edges.target, kick: kickOfEdge[i]! })));
+  const kinds = edgeKinds(drawn.map((pr, i) => ({ targets: pr.edges.target, kick: kickOfEdge[i]! })));
   const delays: DelayGroup[] = [...new Set(delayOf)].sort((a, b) => a - b).map((steps) => {
     const members = drawn.flatMap((pr, i) => (delayOf[i] === steps ? [i] : []));
     const outStart = new Int32Array(n + 1);
@@ -93,7 +95,7 @@ export function compileNetwork(d: NetworkDescription, seed: number, dt: number):
     for (let i = 0; i < n; i++) outStart[i + 1] += outStart[i]!;
     const total = outStart[n]!;
     const target = new Int32Array(total), synapse = new Int32Array(total);
-    const kickOf = kicks.values.length <= 0x100 ? new Uint8Array(total) : kicks.values.length <= 0x10000 ? new Uint16Array(total) : new Uint32Array(total);
+    const kickOf = kinds.indexArray(total);
     const fill = outStart.slice(0, n);
     for (const i of members) {
       const pr = drawn[i]!, kick = kickOfEdge[i]!;
@@ -101,12 +103,12 @@ export function compileNetwork(d: NetworkDescription, seed: number, dt: number):
       for (let k = 0; k < source.length; k++) {
         const m = source[k]!, t = tgt[k]!, e = fill[m]!++;
         target[e] = t;
-        kickOf[e] = kicks.indexOf(kick(t));
+        kickOf[e] = kinds.indexOf(i, kick(t));
         synapse[e] = pr.spec.plastic ? findSynapse(inStart, synPre, m, t) : -1;
       }
     }
     for (let m = 0; m < n; m++) sortSegment(target, kickOf, synapse, outStart[m]!, outStart[m + 1]!);
-    return { delaySteps: steps, outStart, target, kicks: kicks.values, kickOf, synapse };
+    return { delaySteps: steps, outStart, target, kicks: kinds.kicks, kindProjection: kinds.projection, kickOf, synapse };
   });
 
   const driven = new Uint8Array(n);
@@ -131,7 +133,7 @@ export function compileNetwork(d: NetworkDescription, seed: number, dt: number):
 
   return {
     n, layout, neurons, driven, delays, nSyn, inStart, synPre, synPost,
-    edges: drawn.map((p) => ({ name: p.spec.name, source: p.edges.source, target: p.edges.target })),
+    projections: drawn.map((p) => p.spec.name),
     ou, spikeTrains,
     caDelay: delaySteps(toSeconds(P, 't_c_delay'), dt),
   };
@@ -189,35 +191,6 @@ function sortSegment(target: Int32Array, kick: KickIndex, syn: Int32Array, from:
     kick[j + 1] = k;
     syn[j + 1] = s;
   }
-}
-
-/**
- * The distinct kicks of all edges, each double kept bit for bit (−0 apart from 0), with a lookup of a
- * kick's index that remembers the last one (a projection's edges nearly always share theirs).
- */
-function kickTable(projections: ReadonlyArray<{ readonly targets: Int32Array; readonly kick: (t: number) => number }>): { values: Float64Array; indexOf: (k: number) => number } {
-  const index = new Map<number | string, number>();
-  const key = (k: number) => (Object.is(k, -0) ? '-0' : k);
-  let lastKick = 0, lastIndex = -1;
-  const indexOf = (k: number): number => {
-    if (lastIndex >= 0 && Object.is(k, lastKick)) return lastIndex;
-    const i = index.get(key(k));
-    if (i === undefined) throw new Error(`internal: kick ${k} nA is not in the kick table`);
-    lastKick = k;
-    lastIndex = i;
-    return i;
-  };
-  for (const { targets, kick } of projections) {
-    for (let e = 0; e < targets.length; e++) {
-      const k = kick(targets[e]!);
-      if (index.size > 0 && Object.is(k, lastKick)) continue;
-      if (!index.has(key(k))) index.set(key(k), index.size);
-      lastKick = k;
-    }
-  }
-  const values = new Float64Array(index.size);
-  for (const [k, i] of index) values[i] = k === '-0' ? -0 : (k as number);
-  return { values, indexOf };
 }
 
 /** Each edge's kick, nA, expanded from the group's table (for set-up code and checks; the engines' loops index the table). */
