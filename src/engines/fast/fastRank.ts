@@ -15,7 +15,8 @@ import type { StepCoefficients } from '../reference/detailedLoop.js';
 import { initialNetworkState, type ImposedSpikes, type NetworkState } from '../reference/networkLoop.js';
 import type { Team } from '../team.js';
 import { FastNeurons } from './fastNeurons.js';
-import { LazySynapses, synapseArrays } from './lazySynapses.js';
+import { LazySynapses } from './lazySynapses.js';
+import { synapseArrays } from './synapseState.js';
 import { calciumEdges, ownedEdges, partitionNeurons, sharedF64, sharedU8, SpikeExchange, type CalciumEdges, type OwnedEdges } from './partition.js';
 
 /** Everything one rank of a run holds. */

@@ -23,16 +23,10 @@
  *
  * Protein synthesis: each neuron's Σ|h − h0| is kept incrementally: every synapse contributes
  * |h(ts) − h0|·e_0^{j − ts} (exact at rest), the whole sum decays by e_0 per step, and a synapse's
- * share is replaced whenever it is advanced. A share of a synapse in a calcium episode is stale: its h
- * has left the resting relaxation since ts by a drift of at most D·Δ plus a Gaussian of variance at
- * most s²·Δ (model/weightBound.ts episodeDeparture). For a neuron with a synapses in episodes, all
- * current Δ steps ago, the stale sum is thus off by at most a·(D·Δ + s√Δ·√(2/π)) + K·s·√(a·Δ) but for a
- * probability e^{−K²/2} (Gaussian concentration of a sum of a absolute values; K = 20, as for the weight
- * bound). After each step, a neuron whose sum is within that reach of θ_pro has its episode synapses
- * brought to the step (checkSynthesis), so the sum that
- * decides synthesis at the next step is exact whenever the decision could go either way — as in the
- * reference, which sums every step — and results do not depend on how often synapses are touched.
- * (Before, synthesis could switch on up to an episode late.)
+ * share is replaced whenever it is advanced. Shares of synapses in a calcium episode are stale; after
+ * each step a neuron whose sum is within their possible departure (episodeNeurons.ts) from θ_pro has
+ * them brought to the step (checkSynthesis), so the sum that decides synthesis is exact wherever the
+ * decision could go either way — as in the reference, which sums every step.
  *
  * Plasticity noise: one stream per target neuron, drawn in the order the synapses are touched, which
  * depends only on the spikes (not on how the work is split).
@@ -44,63 +38,15 @@ import { toSeconds, type ModelParams } from '../../model/parameters.js';
 import type { RandomStream } from '../../random/streams.js';
 import { calciumCrossingTime } from '../exact/calcium.js';
 import { ouTransition, type OuRegime } from '../exact/ornsteinUhlenbeck.js';
-import { episodeDeparture, WEIGHT_BOUND_SDS } from '../../model/weightBound.js';
 import type { CompiledNetwork } from '../network/compile.js';
 import { EpisodeTags } from './episodeTags.js';
+import { EpisodeNeurons } from './episodeNeurons.js';
+import { StepPowers, synapseArrays, type NeuronSlow, type SynapseArrays, type SynapseRange } from './synapseState.js';
 import { WakeQueue } from './wakeQueue.js';
 
 const TINY = 1e-300;
-/** SDs by which the summed noise of a neuron's episodes may exceed its mean before a check misses it (cf. WEIGHT_BOUND_SDS). */
-const EPISODE_SDS = WEIGHT_BOUND_SDS;
-/** E|X| / SD of a Gaussian X: √(2/π). */
-const MEAN_ABS = Math.sqrt(2 / Math.PI);
 /** Stretches up to this many steps have their OU transition coefficients cached. */
 const OU_CACHE = 4096;
-
-/** Per-neuron arrays the synapses read: protein now, Λ = Σ p_j dt through the current step. */
-export interface NeuronSlow {
-  readonly p: Float64Array;
-  readonly lam: Float64Array;
-}
-
-/** e^k of a per-step factor: a table for k < 2^16, e^{k ln e} beyond (Math.pow takes microseconds there). */
-class StepPowers {
-  private readonly table: Float64Array;
-  private readonly ln: number;
-  constructor(base: number) {
-    this.table = Float64Array.from({ length: 1 << 16 }, (_, k) => Math.pow(base, k));
-    this.ln = Math.log(base);
-  }
-  pow(k: number): number {
-    return k < 65536 ? this.table[k]! : Math.exp(k * this.ln);
-  }
-}
-
-/** Per-synapse state, indexed by global synapse number (shared memory when a run is split across threads). */
-export interface SynapseArrays {
-  readonly c: Float64Array;
-  readonly h: Float64Array;
-  readonly z: Float64Array;
-  /** Λ of the target neuron that z has been brought to. */
-  readonly lamMark: Float64Array;
-  readonly ts: Int32Array;
-  readonly wake: Int32Array;
-  readonly tag: Int8Array;
-}
-
-/** Zeroed state arrays for n synapses, each in a buffer from `alloc` (bytes → buffer). */
-export function synapseArrays(n: number, alloc: (bytes: number) => ArrayBufferLike = (b) => new ArrayBuffer(b)): SynapseArrays {
-  const f64 = () => new Float64Array(alloc(8 * n)), i32 = () => new Int32Array(alloc(4 * n));
-  return { c: f64(), h: f64(), z: f64(), lamMark: f64(), ts: i32(), wake: i32(), tag: new Int8Array(alloc(n)) };
-}
-
-/** Which synapses and neurons one rank owns: synapses [sFrom, sTo) are exactly those ending on neurons [nFrom, nTo). */
-export interface SynapseRange {
-  readonly sFrom: number;
-  readonly sTo: number;
-  readonly nFrom: number;
-  readonly nTo: number;
-}
 
 export class LazySynapses {
   readonly c: Float64Array;
@@ -116,16 +62,8 @@ export class LazySynapses {
   private readonly nFrom: number;
   private readonly nTo: number;
   private readonly queue = new WakeQueue();
-  /** Per neuron: its synapses in a calcium episode, and a step at or before every such synapse's ts. */
-  private readonly inEpisode: Int32Array;
-  /** The neurons with a synapse in an episode (unordered: each draws from its own stream), and where each is listed. */
-  private readonly episodeNeurons: Int32Array;
-  private readonly listedAt: Int32Array;
-  private nEpisodeNeurons = 0;
-  private readonly currentSince: Int32Array;
-  /** Per-step bound of an episode's departure from rest: D·dt (mV), and the SD s·√dt of its noise (mV). */
-  private readonly driftStep: number;
-  private readonly noiseStep: number;
+  /** Which neurons have synapses in a calcium episode, and how far that can have moved their sums. */
+  private readonly episodes: EpisodeNeurons;
   /** Whether the last step of an advance takes the protein of step T (detailed) or none (fast-forward). */
   private detailed = true;
   /** The step being integrated: shares of Σ|h − h0| are held for it. */
@@ -185,13 +123,7 @@ export class LazySynapses {
     this.cPow = new StepPowers(eC);
     this.hPow = new StepPowers(hE0);
     this.tags = new EpisodeTags(P, this.ou, ([0, 1, 2] as const).map((r) => earlyPhaseDiffusion(P, r)), dt);
-    this.inEpisode = new Int32Array(net.n);
-    this.episodeNeurons = new Int32Array(net.n);
-    this.listedAt = new Int32Array(net.n);
-    this.currentSince = new Int32Array(net.n);
-    const away = episodeDeparture(P);
-    this.driftStep = away.drift * dt;
-    this.noiseStep = Math.sqrt(away.diffusion * dt);
+    this.episodes = new EpisodeNeurons(net.n, P, dt);
   }
 
   /** h after `k` steps of noisy regime r (1 or 2) from h: one exact OU transition. */
@@ -245,12 +177,7 @@ export class LazySynapses {
     let ca = c1 === 0 ? 0 : c1 * this.cPow.pow(n);
     if (ca < TINY) ca = 0;
     this.c[s] = ca;
-    if (c1 >= this.thetaD && ca < this.thetaD && --this.inEpisode[t]! === 0) {
-      // unlisted: the last listed neuron takes its place
-      const at = this.listedAt[t]!, last = this.episodeNeurons[--this.nEpisodeNeurons]!;
-      this.episodeNeurons[at] = last;
-      this.listedAt[last] = at;
-    }
+    if (c1 >= this.thetaD && ca < this.thetaD) this.episodes.leave(t);
     const dev = hs - h0;
     const abs = dev < 0 ? -dev : dev;
     const tagNow = dev >= this.thetaTag ? 1 : -dev >= this.thetaTag ? -1 : 0;
@@ -370,21 +297,13 @@ export class LazySynapses {
     this.advance(s, j - 1);
     const before = this.c[s]!;
     this.c[s] = before + amount;
-    if (before < this.thetaD && before + amount >= this.thetaD) {
-      const t = this.post[s]!;
-      // the neuron's first synapse in an episode is current at j − 1
-      if (this.inEpisode[t]++ === 0) {
-        this.currentSince[t] = j - 1;
-        this.listedAt[t] = this.nEpisodeNeurons;
-        this.episodeNeurons[this.nEpisodeNeurons++] = t;
-      }
-    }
+    if (before < this.thetaD && before + amount >= this.thetaD) this.episodes.enter(this.post[s]!, j - 1);
     this.schedule(s);
   }
 
   /** After neuron t's postsynaptic jumps at step j: all its synapses are at step j − 1. */
   markCurrent(t: number, j: number): void {
-    this.currentSince[t] = j - 1;
+    this.episodes.since[t] = j - 1;
   }
 
   /**
@@ -393,16 +312,11 @@ export class LazySynapses {
    * advanced, those synapses are brought to step j, so that the sum is exact where it decides.
    */
   checkSynthesis(j: number, inStart: Int32Array): void {
-    const ep = this.inEpisode, since = this.currentSince, sum = this.sumDev, thetaPro = this.thetaPro, list = this.episodeNeurons;
+    const ep = this.episodes, list = ep.list, sum = this.sumDev, thetaPro = this.thetaPro;
     // backwards: a refresh that ends t's last episode moves an already visited neuron into t's place
-    for (let q = this.nEpisodeNeurons - 1; q >= 0; q--) {
-      const t = list[q]!, a = ep[t]!;
-      const steps = j - since[t]!;
-      if (steps <= 0) continue;
-      const sd = this.noiseStep * Math.sqrt(steps);
-      const reach = a * (this.driftStep * steps + sd * MEAN_ABS) + EPISODE_SDS * sd * Math.sqrt(a);
-      const d = sum[t]! - thetaPro;
-      if ((d < 0 ? -d : d) > reach) continue;
+    for (let q = ep.size - 1; q >= 0; q--) {
+      const t = list[q]!, d = sum[t]! - thetaPro;
+      if ((d < 0 ? -d : d) > ep.reach(t, j)) continue;
       this.refreshes++;
       for (let s = inStart[t]!, e = inStart[t + 1]!; s < e; s++) {
         if (this.c[s]! >= this.thetaD && this.ts[s]! < j) {
@@ -410,7 +324,7 @@ export class LazySynapses {
           this.schedule(s);
         }
       }
-      since[t] = j;
+      ep.since[t] = j;
     }
   }
 
@@ -465,8 +379,7 @@ export class LazySynapses {
     this.step = this.lamStep = j;
     for (let s = this.sFrom; s < this.sTo; s++) this.advance(s, j);
     this.c.fill(0, this.sFrom, this.sTo);
-    this.inEpisode.fill(0);
-    this.nEpisodeNeurons = 0;
+    this.episodes.clear();
     this.queue.clear();
     this.wake.fill(-1, this.sFrom, this.sTo);
     for (let s = this.sFrom; s < this.sTo; s++) this.schedule(s);
