@@ -62,10 +62,10 @@ async function engineOnly(seed: number, engine: string): Promise<void> {
   const cpu0 = process.cpuUsage();
   const r = getEngine(engine).runNetwork!({ description: memoryParadigm().description, seed, trial: 0, dt_ms: 0.2, fastForward: true });
   const cpu = process.cpuUsage(cpu0);
-  process.stdout.write(`${JSON.stringify({ cpu_s: (cpu.user + cpu.system) / 1e6, peak_rss_mb: process.resourceUsage().maxRSS / 1024, node_baseline_mb: base, spikes: r.spikes.t_s.length, synapses: r.synapses })}\n`);
+  process.stdout.write(`${JSON.stringify({ cpu_s: (cpu.user + cpu.system) / 1e6, peak_rss_mb: process.resourceUsage().maxRSS / 1024, node_baseline_mb: base, spikes: r.spikes.t_s.length, synapses: r.synapses, work: r.work ?? {} })}\n`);
 }
 
-function timeEngineOnly(seed: number, engine = 'reference'): { cpu_s: number; peak_rss_mb: number; node_baseline_mb: number; synapses: number } {
+function timeEngineOnly(seed: number, engine = 'reference'): { cpu_s: number; peak_rss_mb: number; node_baseline_mb: number; synapses: number; work: Record<string, number> } {
   const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--engine-only', '--seed', String(seed), '--engine', engine], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`engine-only run failed: ${r.stderr}`);
   return JSON.parse(r.stdout);
@@ -89,6 +89,7 @@ function main(): void {
   const bytes = ((fastAlone.peak_rss_mb - fastAlone.node_baseline_mb) * 1048576) / fastAlone.synapses;
   console.log(`   CPU ${fast.cpu_s.toFixed(1)} s, wall ${fast.wall_s.toFixed(1)} s, peak ${fast.peak_rss_mb.toFixed(0)} MB; ${(ours.cpu_s / fast.cpu_s).toFixed(1)}× less CPU than the reference engine (same run); Q ${fast.Q.toFixed(4)}, MI ${fast.MI.toFixed(3)}`);
   console.log(`   the engine alone: CPU ${fastAlone.cpu_s.toFixed(1)} s, peak ${fastAlone.peak_rss_mb.toFixed(0)} MB, ${bytes.toFixed(0)} bytes per synapse above Node.js itself (all ${fastAlone.synapses} synapses, static ones included)`);
+  console.log(`   its work: ${Object.entries(fastAlone.work).map(([k, v]) => `${k.replace(/_/g, ' ')} ${v.toLocaleString('en-US')}`).join(', ')}`);
   const fast8h = timeCalcitag(seed, 'fast', '8h');
   console.log(`   8 h paradigm with fast-forward: CPU ${fast8h.cpu_s.toFixed(1)} s, wall ${fast8h.wall_s.toFixed(1)} s, peak ${fast8h.peak_rss_mb.toFixed(0)} MB; Q ${fast8h.Q.toFixed(4)}, MI ${fast8h.MI.toFixed(3)}`);
   // 8 h without fast-forward, projected: the 10 s paradigm in detail to 30 s costs the background's

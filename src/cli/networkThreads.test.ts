@@ -72,7 +72,9 @@ describe('the fast engine with one network split across worker threads', () => {
       expect(split.result.spikes, `${w} threads`).toEqual(single.result.spikes);
       expect(split.result.probes, `${w} threads`).toEqual(single.result.probes);
       expect(fingerprint(split), `${w} threads`).toBe(want);
+      expect(split.result.work, `${w} threads: the same work, however split`).toEqual(single.result.work);
     }
+    expect(Object.values(single.result.work!).every((x) => x > 0)).toBe(true);
     // pinned: the single-thread engine gives exactly this run (since tags are walked through episodes,
     // episodeTags.ts; 178edd83… with the synthesis check alone; 852b1938… before, as the single-thread
     // engine before the split, 12ac244, gave)

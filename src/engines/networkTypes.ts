@@ -61,4 +61,9 @@ export interface NetworkResult {
   /** Whether any synapse was ever tagged, any neuron ever synthesised protein. */
   readonly tagged: boolean;
   readonly proteinSynthesis: boolean;
+  /**
+   * What the engine did, counted (cost measures, not model results; an engine's own names, e.g. the fast
+   * engine's synapse_advances, ou_transitions, bridge_samples, synthesis_checks): for benchmarks.
+   */
+  readonly work?: Readonly<Record<string, number>>;
 }

@@ -25,7 +25,7 @@ import { stepCoefficients } from '../reference/detailedLoop.js';
 import { networkResult } from '../network/result.js';
 import { soloTeam, type Team } from '../team.js';
 import { fastForwardLazy } from './fastForward.js';
-import { createRank, type FastRank } from './fastRank.js';
+import { createRank, OUTCOME, type FastRank } from './fastRank.js';
 
 /** Steps per chunk: progress and stop requests are looked at between chunks. */
 const CHUNK = 5_000;
@@ -191,21 +191,26 @@ export function runFastNetworkPart(spec: NetworkRunSpec, team: Team): NetworkRes
     team.barrier();
     logThrough(r, seg.to);
   }
-  r.outcome[2 * team.rank] = r.syn.maxDev;
-  r.outcome[2 * team.rank + 1] = r.syn.everTagged ? 1 : 0;
+  const mine = r.outcome.subarray(OUTCOME * team.rank, OUTCOME * (team.rank + 1)), syn = r.syn;
+  mine.set([syn.maxDev, syn.everTagged ? 1 : 0, syn.advances, syn.ouSamples, syn.bridgeSamples, syn.refreshes]);
   team.barrier();
   if (team.rank !== 0) return undefined;
   // the largest |h − h0| of all ranks (the first rank's on a tie: an exact tie of two noisy deviations is not expected)
   let maxDev = 0, tagged = false;
+  const work = { synapse_advances: 0, ou_transitions: 0, bridge_samples: 0, synthesis_checks: 0 };
   for (let q = 0; q < team.size; q++) {
-    const d = r.outcome[2 * q]!;
-    if (Math.abs(d) > Math.abs(maxDev)) maxDev = d;
-    tagged ||= r.outcome[2 * q + 1] === 1;
+    const [d, t, a, o, b, c] = r.outcome.subarray(OUTCOME * q, OUTCOME * (q + 1));
+    if (Math.abs(d!) > Math.abs(maxDev)) maxDev = d!;
+    tagged ||= t === 1;
+    work.synapse_advances += a!;
+    work.ou_transitions += o!;
+    work.bridge_samples += b!;
+    work.synthesis_checks += c!;
   }
   const { source: step, target: neuron } = r.log.finish();
   return networkResult(net, { step, neuron }, dt, r.probes.finish(), {
     steps, fastForwardSteps: ffSteps, fastForwardIntervals: ffIntervals, maxDev_mV: maxDev,
-    tagged, proteinSynthesis: r.synthesis.some((x) => x === 1),
+    tagged, proteinSynthesis: r.synthesis.some((x) => x === 1), work,
   });
 }
 

@@ -19,6 +19,9 @@ import { LazySynapses } from './lazySynapses.js';
 import { synapseArrays } from './synapseState.js';
 import { calciumEdges, ownedEdges, partitionNeurons, sharedF64, sharedU8, SpikeExchange, type CalciumEdges, type OwnedEdges } from './partition.js';
 
+/** Numbers each rank reports at the end (`outcome`): max dev, tagged, then four work counts. */
+export const OUTCOME = 6;
+
 /** Everything one rank of a run holds. */
 export interface FastRank {
   readonly team: Team;
@@ -52,7 +55,7 @@ export interface FastRank {
   /** Rank 0's spike log, complete through step `logged`. */
   readonly log: PairBuffer;
   logged: number;
-  /** Per rank: the largest signed h − h0 and whether a tag was set (gathered at the end). */
+  /** Per rank, OUTCOME numbers gathered at the end: the largest signed h − h0, whether a tag was set, the work counts. */
   readonly outcome: Float64Array;
   readonly synthesis: Uint8Array;
 }
@@ -79,7 +82,7 @@ export function createRank(spec: NetworkRunSpec, net: CompiledNetwork, k: StepCo
   const delays = net.delays.map((g) => g.delaySteps);
   const minDelay = Math.min(...delays, ...(net.caDelay > 0 ? [net.caDelay] : []));
   const spikes = new SpikeExchange(team, n, bounds, Math.max(...delays, net.caDelay), minDelay);
-  const outcome = sharedF64(team, 2 * team.size);
+  const outcome = sharedF64(team, OUTCOME * team.size);
 
   const localNet: CompiledNetwork = { ...net, n: hi - lo, neurons: viewOf(net.neurons, lo, hi), driven: net.driven.subarray(lo, hi) };
   // the reference's neuron state for the rank's neurons (a one-step spike ring; spikes go to the exchange)

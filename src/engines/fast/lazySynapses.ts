@@ -79,6 +79,10 @@ export class LazySynapses {
   advances = 0;
   ouSamples = 0;
   refreshes = 0;
+  /** OU-bridge samples drawn to walk tags through episodes (a cost measure). */
+  get bridgeSamples(): number {
+    return this.tags.bridgeSamples;
+  }
 
   private readonly dt: number;
   private readonly h0: number;

@@ -15,6 +15,7 @@ export interface RunOutcome {
   readonly maxDev_mV: number;
   readonly tagged: boolean;
   readonly proteinSynthesis: boolean;
+  readonly work?: Readonly<Record<string, number>>;
 }
 
 /** Spikes given as steps (sorted by step then neuron), `dt` in s. */
