@@ -17,14 +17,7 @@ export const WEIGHT_BOUND_SDS = 20;
 
 /** Upper bound of w = h + h0·z (mV) along any trial that starts at h = h0, z = 0; Infinity if there is none. */
 export function weightUpperBound(P: ModelParams): number {
-  let m = P.h0;
-  let variance = 0;
-  for (const r of [0, 1, 2] as const) {
-    m = Math.max(m, earlyPhaseDrift(P, r).target);
-    const k = earlyPhaseRelaxationRate(P, r), s2 = earlyPhaseDiffusion(P, r);
-    if (s2 > 0) variance = Math.max(variance, k > 0 ? s2 / (2 * k) : Infinity);
-  }
-  return m + WEIGHT_BOUND_SDS * Math.sqrt(variance) + P.h0 * Math.max(P.z_max, 0);
+  return earlyPhaseRange(P)[1] + P.h0 * Math.max(P.z_max, 0);
 }
 
 /** Range [lo, hi] of h (mV) along any run that starts at h = h0: the fixed points widened by the same K SDs. */

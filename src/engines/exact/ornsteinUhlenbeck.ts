@@ -9,7 +9,9 @@
  *   mean m + (h − m) e^{−kΔ},   variance s² (1 − e^{−2kΔ}) / (2k),
  * so a sample path observed at any set of times is exact in distribution (no discretisation error).
  */
+import { earlyPhaseDiffusion, earlyPhaseDrift, earlyPhaseRelaxationRate, type Regime } from '../../model/equations.js';
 import { expm1Neg } from '../../model/fastExp.js';
+import type { ModelParams } from '../../model/parameters.js';
 
 /** Per-regime constants of the OU process. */
 export interface OuRegime {
@@ -19,6 +21,12 @@ export interface OuRegime {
   readonly m: number;
   /** Stationary variance s²/(2k), mV² (0 at rest). */
   readonly varInf: number;
+}
+
+/** The OU constants of h in calcium regime r (s² = σ² w/τ_h; stationary variance s²/(2k)). */
+export function ouRegime(P: ModelParams, r: Regime): OuRegime {
+  const k = earlyPhaseRelaxationRate(P, r);
+  return { k, m: earlyPhaseDrift(P, r).target, varInf: earlyPhaseDiffusion(P, r) / (2 * k) };
 }
 
 /**

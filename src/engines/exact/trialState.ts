@@ -7,7 +7,7 @@
  * doubles in one Float64Array indexed by {@link St}, the scratch in arrays reused by every trial of the
  * thread — keeps every per-event call monomorphic and allocation-free.
  */
-import { earlyPhaseDiffusion, earlyPhaseDrift, earlyPhaseRelaxationRate, pspCurrent, slowConstants, type SlowConstants } from '../../model/equations.js';
+import { pspCurrent, slowConstants, type SlowConstants } from '../../model/equations.js';
 import { weightUpperBound } from '../../model/weightBound.js';
 import { toSeconds, type ModelParams } from '../../model/parameters.js';
 import { stimulationSpan } from '../../model/protocols.js';
@@ -17,7 +17,7 @@ import type { TrialSpec } from '../types.js';
 import { calciumDecays } from './calciumEvents.js';
 import { PackedGrid } from './grid.js';
 import { makeLifConstants, type LifConstants } from './lif.js';
-import type { OuRegime } from './ornsteinUhlenbeck.js';
+import { ouRegime, type OuRegime } from './ornsteinUhlenbeck.js';
 import { presynapticSpikeTimes, SpikeBuffer } from './poissonTrains.js';
 import { PspBuffer } from './pspSchedule.js';
 import { makeRegions, regionOf, type Regions } from './regions.js';
@@ -121,11 +121,7 @@ let lastConstants: { P: ModelParams; driven: boolean; K: ParamConstants } | unde
 
 function paramConstants(P: ModelParams, driven: boolean): ParamConstants {
   if (lastConstants && lastConstants.P === P && lastConstants.driven === driven) return lastConstants.K;
-  const ou = ([0, 1, 2] as const).map((r) => {
-    const k = earlyPhaseRelaxationRate(P, r);
-    // s² = σ² w/τ_h; stationary variance s²/(2k)
-    return { k, m: earlyPhaseDrift(P, r).target, varInf: earlyPhaseDiffusion(P, r) / (2 * k) };
-  });
+  const ou = ([0, 1, 2] as const).map((r) => ouRegime(P, r));
   const K: ParamConstants = {
     ou,
     regions: makeRegions(P.theta_tag, P.theta_pro),

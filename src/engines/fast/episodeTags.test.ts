@@ -1,18 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { earlyPhaseDiffusion, earlyPhaseDrift, earlyPhaseRelaxationRate, latePhaseStep, type Tag } from '../../model/equations.js';
+import { earlyPhaseDiffusion, latePhaseStep, type Tag } from '../../model/equations.js';
 import { resolveParams } from '../../model/parameters.js';
 import { streamFor } from '../../random/streams.js';
-import type { OuRegime } from '../exact/ornsteinUhlenbeck.js';
+import { ouRegime } from '../exact/ornsteinUhlenbeck.js';
 import { EpisodeTags } from './episodeTags.js';
 
 const DT = 2e-4;
 
 function setup(sigma: number) {
   const P = resolveParams({ sigma_pl: sigma });
-  const ou: OuRegime[] = ([0, 1, 2] as const).map((r) => {
-    const k = earlyPhaseRelaxationRate(P, r);
-    return { k, m: earlyPhaseDrift(P, r).target, varInf: earlyPhaseDiffusion(P, r) / (2 * k) };
-  });
+  const ou = ([0, 1, 2] as const).map((r) => ouRegime(P, r));
   return { P, ou, tags: new EpisodeTags(P, ou, ([0, 1, 2] as const).map((r) => earlyPhaseDiffusion(P, r)), DT) };
 }
 

@@ -32,12 +32,12 @@
  * depends only on the spikes (not on how the work is split).
  */
 import {
-  earlyPhaseDiffusion, earlyPhaseDrift, earlyPhaseRelaxationRate, latePhaseStep, restCrossingTime, type Tag,
+  earlyPhaseDiffusion, earlyPhaseRelaxationRate, latePhaseStep, restCrossingTime, type Tag,
 } from '../../model/equations.js';
 import { toSeconds, type ModelParams } from '../../model/parameters.js';
 import type { RandomStream } from '../../random/streams.js';
 import { calciumCrossingTime } from '../exact/calcium.js';
-import { ouTransition, type OuRegime } from '../exact/ornsteinUhlenbeck.js';
+import { ouRegime, ouTransition, type OuRegime } from '../exact/ornsteinUhlenbeck.js';
 import type { CompiledNetwork } from '../network/compile.js';
 import { EpisodeTags } from './episodeTags.js';
 import { EpisodeNeurons } from './episodeNeurons.js';
@@ -73,12 +73,19 @@ export class LazySynapses {
    * step j, which read weights of step j − 1 before the synapses' part of the step, see Λ of step j.
    */
   lamStep = 0;
-  maxDev = 0;
+  /** The largest signed h − h0 of the OU transitions' samples (the bridge samples': the tag walk's). */
+  private ouMaxDev = 0;
   everTagged = false;
   /** Synapse advances, noisy OU transitions, neurons whose episode synapses were brought to a step (cost measures). */
   advances = 0;
   ouSamples = 0;
   refreshes = 0;
+  /** The largest signed h − h0 of any sample in a noisy regime (the reference's max_dev). */
+  get maxDev(): number {
+    const a = this.ouMaxDev, b = this.tags.maxDev;
+    return Math.abs(b) > Math.abs(a) ? b : a;
+  }
+
   /** OU-bridge samples drawn to walk tags through episodes (a cost measure). */
   get bridgeSamples(): number {
     return this.tags.bridgeSamples;
@@ -120,10 +127,7 @@ export class LazySynapses {
     this.thetaPro = P.theta_pro;
     this.tauC = toSeconds(P, 'tau_c');
     this.k0 = earlyPhaseRelaxationRate(P, 0);
-    this.ou = ([0, 1, 2] as const).map((r) => {
-      const k = earlyPhaseRelaxationRate(P, r);
-      return { k, m: earlyPhaseDrift(P, r).target, varInf: earlyPhaseDiffusion(P, r) / (2 * k) };
-    });
+    this.ou = ([0, 1, 2] as const).map((r) => ouRegime(P, r));
     this.cPow = new StepPowers(eC);
     this.hPow = new StepPowers(hE0);
     this.tags = new EpisodeTags(P, this.ou, ([0, 1, 2] as const).map((r) => earlyPhaseDiffusion(P, r)), dt);
@@ -151,7 +155,7 @@ export class LazySynapses {
     this.ouSamples++;
     const hb = o.m + (h - o.m) * decay + (sd > 0 ? sd * this.noise[t]!.gaussian() : 0);
     const d = hb - this.h0;
-    if ((d < 0 ? -d : d) > (this.maxDev < 0 ? -this.maxDev : this.maxDev)) this.maxDev = d;
+    if ((d < 0 ? -d : d) > (this.ouMaxDev < 0 ? -this.ouMaxDev : this.ouMaxDev)) this.ouMaxDev = d;
     return hb;
   }
 
@@ -270,8 +274,6 @@ export class LazySynapses {
       hs = this.h0 + (hs - this.h0) * this.hPow.pow(rest);
     }
     this.z[s] = et.z;
-    const d = et.maxDev;
-    if ((d < 0 ? -d : d) > (this.maxDev < 0 ? -this.maxDev : this.maxDev)) this.maxDev = d;
     return hs;
   }
 
