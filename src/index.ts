@@ -68,6 +68,7 @@ export { sweepTable, type JobResult, type SweepTable, type NetworkReadouts } fro
 export { planNetworkSweep, runNetworkJob } from './experiments/sweep/network.js';
 export { readManifest, writeManifest, collectResults, writeSweepTable } from './io/sweepFiles.js';
 export { runReferenceNetwork, type NetworkCheckpointOptions } from './engines/reference/networkEngine.js';
+export { runFastNetwork } from './engines/fast/fastNetwork.js';
 export type { NetworkCheckpoint } from './engines/reference/networkCheckpoint.js';
 export { writeCheckpoint, readCheckpoint, latestCheckpoint, encodeCheckpoint, decodeCheckpoint } from './io/networkCheckpointFile.js';
 /** Spike timing (docs/timing.md): pairing protocols, their closed form, the Δt × frequency grid. */

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import type { NetworkResult, NetworkRunSpec } from '../engines/networkTypes.js';
+import type { NetworkCheckpointOptions, NetworkResult, NetworkRunSpec } from '../engines/networkTypes.js';
 import type { Team } from '../engines/team.js';
 import type { Engine } from '../engines/types.js';
 
@@ -181,8 +181,9 @@ function workerUrl(): URL {
  * Runs spec on `workers` threads of this process with the engine's runNetworkPart; the result equals
  * the engine's single-thread run bit for bit (callers check whyEngineCannotSplit first). `onThreadCpu`
  * (benchmarks) receives each thread's CPU seconds for the run, rank 0's first (NaN where not known).
+ * `checkpoints` stay on this thread (rank 0 saves and restores for all).
  */
-export function runNetworkOnThreads(engine: Engine, spec: NetworkRunSpec, workers: number, onThreadCpu?: (cpu_s: number[]) => void): NetworkResult {
+export function runNetworkOnThreads(engine: Engine, spec: NetworkRunSpec, workers: number, onThreadCpu?: (cpu_s: number[]) => void, checkpoints?: NetworkCheckpointOptions): NetworkResult {
   const part = engine.runNetworkPart;
   if (!part) throw new Error(`engine '${engine.name}' cannot split a network across threads`);
   const url = workerUrl();
@@ -200,7 +201,7 @@ export function runNetworkOnThreads(engine: Engine, spec: NetworkRunSpec, worker
   }
   const team = new ThreadTeam(0, workers, control, ports);
   try {
-    const result = part(spec, team)!;
+    const result = part(spec, team, checkpoints)!;
     onThreadCpu?.(team.threadCpu((threadCpuSeconds() ?? NaN) - (cpu0 ?? NaN)));
     return result;
   } catch (e) {

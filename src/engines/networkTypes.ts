@@ -4,6 +4,19 @@
  */
 import type { NetworkDescription } from '../model/network/description.js';
 import type { PopulationLayout } from '../model/network/edges.js';
+import type { NetworkCheckpoint } from './reference/networkCheckpoint.js';
+
+/**
+ * Checkpoints of a network run (engines whose `savesNetworkState` is set): `save` gets the complete
+ * state at the first step boundary at or after each multiple of `every_s` of simulated time (at the end
+ * of a fast-forward stretch that passes one); a run given `resume` continues from that state and returns
+ * the uninterrupted run's result bit for bit.
+ */
+export interface NetworkCheckpointOptions {
+  readonly every_s?: number;
+  readonly save?: (cp: NetworkCheckpoint) => void;
+  readonly resume?: NetworkCheckpoint;
+}
 
 export interface NetworkRunSpec {
   readonly description: NetworkDescription;

@@ -5,7 +5,7 @@
 import type { ModelParams } from '../model/parameters.js';
 import type { NetworkDescription } from '../model/network/description.js';
 import type { OutcomeClass, Protocol } from '../model/protocols.js';
-import type { NetworkResult, NetworkRunSpec } from './networkTypes.js';
+import type { NetworkCheckpointOptions, NetworkResult, NetworkRunSpec } from './networkTypes.js';
 import type { Team } from './team.js';
 
 /** Everything one single-synapse trial needs: plain data, built before and independent of any engine. */
@@ -165,14 +165,19 @@ export interface Engine {
    * `cannotRun` adds the engine's own limits (e.g. no background noise).
    */
   cannotRun?(d: NetworkDescription): string | undefined;
-  /** Runs any description the engine accepts (see {@link whyEngineCannotRun}). */
-  runNetwork?(spec: NetworkRunSpec): NetworkResult;
+  /**
+   * Runs any description the engine accepts (see {@link whyEngineCannotRun}); `checkpoints` only where
+   * `savesNetworkState` is set.
+   */
+  runNetwork?(spec: NetworkRunSpec, checkpoints?: NetworkCheckpointOptions): NetworkResult;
   /**
    * Runs one rank's part of a network split across a Team (every rank calls it with the same spec;
-   * rank 0 returns the result, equal bit for bit to runNetwork's). Absent: the engine cannot split a
-   * network (see whyEngineCannotSplit).
+   * rank 0 returns the result, equal bit for bit to runNetwork's, and holds the checkpoint options).
+   * Absent: the engine cannot split a network (see whyEngineCannotSplit).
    */
-  runNetworkPart?(spec: NetworkRunSpec, team: Team): NetworkResult | undefined;
+  runNetworkPart?(spec: NetworkRunSpec, team: Team, checkpoints?: NetworkCheckpointOptions): NetworkResult | undefined;
+  /** Whether runNetwork saves and resumes checkpoints (NetworkCheckpointOptions). */
+  readonly savesNetworkState?: boolean;
   /** The options it accepts, for help texts and flags (absent: none). */
   readonly options?: readonly EngineOption[];
   /**

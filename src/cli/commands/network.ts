@@ -21,9 +21,7 @@ import { networkSummary, writeNetworkRun, type NetworkRunRecord, type RunCost } 
 import { VERSION } from '../../version.js';
 import { outputFolder, usageError } from '../errors.js';
 import { runNetworkSeeds } from './networkSeeds.js';
-import { runNetworkOnThreads } from '../networkThreads.js';
-import type { Engine } from '../../engines/types.js';
-import { checkpointingEngine, parseCheckpointEvery, type CheckpointFlags } from './networkCheckpoint.js';
+import { parseCheckpointEvery, runningEngine, type CheckpointFlags } from './networkCheckpoint.js';
 import { parseInteger } from './run.js';
 import { addEngineOptions, engineOptionsFromFlags } from './engineFlags.js';
 import { resolveEngineOptions } from '../../engines/options.js';
@@ -199,8 +197,7 @@ async function networkCommand(file: string | undefined, flags: NetworkFlags): Pr
   let run: MemoryRunResult;
   try {
     // one network split across threads: the same results bit for bit (docs/network.md, "--workers")
-    const split: Engine = threads > 1 ? { ...engine, runNetwork: (spec) => runNetworkOnThreads(engine, spec, threads) } : engine;
-    run = runMemoryParadigm(checkpointingEngine(split, flags, outDir), {
+    run = runMemoryParadigm(runningEngine(engine, flags, outDir, threads), {
       description, readout: exp.readout, seed: exp.seed, dt_ms: exp.dt_ms, fastForward: exp.fast_forward,
       ...(exp.engine_options ? { engineOptions: exp.engine_options } : {}),
       onProgress: chatty ? (t, end) => {
@@ -280,7 +277,7 @@ export function registerNetwork(program: Command): void {
     .option('--allow-large', 'run even if the estimated memory or output size passes 4 GiB')
     .option('--json', 'print the summary as one JSON object on stdout (and write files only with --out)')
     .option('--quiet', 'no progress output')
-    .option('--checkpoint-every <s>', 'save the complete state every s seconds of simulated time (reference engine; docs/sweeps.md)', parseCheckpointEvery)
+    .option('--checkpoint-every <s>', 'save the complete state every s seconds of simulated time (engines reference and fast; docs/sweeps.md)', parseCheckpointEvery)
     .option('--checkpoints <dir>', 'where --checkpoint-every saves (default <out>/checkpoints)')
     .option('--resume <dir>', 'continue from the latest checkpoint in dir (same network, seed and settings): the result equals an uninterrupted run bit for bit');
   addEngineOptions(cmd).action(networkCommand);

@@ -42,12 +42,36 @@ describe('calcitag network --checkpoint-every / --resume', () => {
     const other = run([...NET.map((a) => (a === '3' ? '4' : a)), '--out', join(root, 'b'), '--resume', join(root, 'a')]);
     expect(other.status).not.toBe(0);
     expect(other.stderr).toMatch(/cannot resume from this checkpoint: it belongs to another run: seed is 3 there, 4 here/);
-    const fast = run([...NET, '--engine', 'fast', '--out', join(root, 'c'), '--checkpoint-every', '5']);
-    expect(fast.status).toBe(2);
-    expect(fast.stderr).toContain("engine 'fast' cannot save its state; allowed: --engine reference");
+    const bss2 = run([...NET, '--engine', 'bss2', '--out', join(root, 'c'), '--checkpoint-every', '5']);
+    expect(bss2.status).toBe(2);
+    expect(bss2.stderr).toContain("engine 'bss2' cannot save its state; allowed: --engine reference, --engine fast");
+    const crossed = run([...NET, '--engine', 'fast', '--out', join(root, 'e'), '--resume', join(root, 'a')]);
+    expect(crossed.status).not.toBe(0);
+    expect(crossed.stderr).toContain('it belongs to another run: engine is reference there, fast here');
     const none = run([...NET, '--out', join(root, 'd'), '--resume', root]);
     expect(none.status).toBe(2);
     expect(none.stderr).toContain('no checkpoint there');
     expect(run([...NET, '--checkpoint-every', '0']).stderr).toContain("--checkpoint-every '0' is invalid");
+  });
+
+  it('the fast engine: saved on 2 threads, resumed on 1 or 2, the uninterrupted run\'s results bit for bit', () => {
+    const root = mkdtempSync(join(tmpdir(), 'calcitag-ckpt-'));
+    const FAST = [...NET, '--engine', 'fast'];
+    const plain = run([...FAST, '--out', join(root, 'plain')]);
+    expect(plain.status, plain.stderr).toBe(0);
+    const saved = run([...FAST, '--workers', '2', '--out', join(root, 'saved'), '--checkpoint-every', '5']);
+    expect(saved.status, saved.stderr).toBe(0);
+    expect(results(join(root, 'saved'))).toEqual(results(join(root, 'plain')));
+    const names = readdirSync(join(root, 'saved', 'checkpoints')).sort();
+    expect(names.slice(0, 3)).toEqual(['t000000005000ms.ckpt', 't000000010000ms.ckpt', 't000000015000ms.ckpt']);
+    const crashed = join(root, 'crashed');
+    cpSync(join(root, 'saved', 'checkpoints'), crashed, { recursive: true });
+    for (const f of names.slice(3)) rmSync(join(crashed, f));
+    for (const workers of ['1', '2']) {
+      const resumed = spawnSync(process.execPath, [CLI, ...FAST.filter((a) => a !== '--quiet'), '--workers', workers, '--out', join(root, `resumed${workers}`), '--resume', crashed], { encoding: 'utf8' });
+      expect(resumed.status, resumed.stderr).toBe(0);
+      expect(resumed.stderr).toContain('t000000015000ms.ckpt (t = 15 s)');
+      expect(results(join(root, `resumed${workers}`))).toEqual(results(join(root, 'plain')));
+    }
   });
 });

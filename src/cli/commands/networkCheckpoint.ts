@@ -2,12 +2,15 @@
  * `calcitag network … --checkpoint-every <s> [--checkpoints <dir>]` and `--resume <dir>`: the network
  * command's engine with checkpoints (engines/reference/networkCheckpoint.ts). Checkpoints go to
  * `<dir>` (default `<out>/checkpoints`) as `t<ms>ms.ckpt`; a resume continues from the latest one there
- * and gives the uninterrupted run's result bit for bit. Only the reference engine can save its state.
+ * and gives the uninterrupted run's result bit for bit — on any number of threads (`--workers`), whatever
+ * the number the checkpoint was saved with. Engines that can save their state: reference, fast.
  */
 import { join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
+import type { NetworkCheckpointOptions } from '../../engines/networkTypes.js';
 import type { Engine } from '../../engines/types.js';
-import { runReferenceNetwork } from '../../engines/reference/networkEngine.js';
+import { engineNames, getEngine } from '../../engines/registry.js';
+import { runNetworkOnThreads } from '../networkThreads.js';
 import type { NetworkCheckpoint } from '../../engines/reference/networkCheckpoint.js';
 import { latestCheckpoint, readCheckpoint, writeCheckpoint } from '../../io/networkCheckpointFile.js';
 import { outputFolder, usageError } from '../errors.js';
@@ -27,11 +30,23 @@ export function parseCheckpointEvery(raw: string): number {
   return v;
 }
 
-/** The engine to run with: `engine` itself without checkpoint flags, else one that saves or resumes. */
-export function checkpointingEngine(engine: Engine, flags: CheckpointFlags, outDir: string | undefined): Engine {
-  if (flags.checkpointEvery === undefined && flags.resume === undefined) return engine;
-  // the capability, not the name: the engine must run networks with the reference engine's loop
-  if (engine.runNetwork !== runReferenceNetwork) usageError(`--checkpoint-every/--resume: engine '${engine.name}' cannot save its state; allowed: --engine reference`);
+/**
+ * The engine to run with, on `threads` threads (one network split across them): `engine` itself for one
+ * thread without checkpoint flags, else one that splits, saves or resumes.
+ */
+export function runningEngine(engine: Engine, flags: CheckpointFlags, outDir: string | undefined, threads: number): Engine {
+  const checkpoints = checkpointOptions(engine, flags, outDir);
+  if (threads <= 1 && !checkpoints) return engine;
+  return { ...engine, runNetwork: (spec) => (threads > 1 ? runNetworkOnThreads(engine, spec, threads, undefined, checkpoints) : engine.runNetwork!(spec, checkpoints)) };
+}
+
+/** The checkpoint options the flags ask for (undefined: none), the flags checked. */
+function checkpointOptions(engine: Engine, flags: CheckpointFlags, outDir: string | undefined): NetworkCheckpointOptions | undefined {
+  if (flags.checkpointEvery === undefined && flags.resume === undefined) return undefined;
+  if (!engine.savesNetworkState) {
+    const can = engineNames().filter((e) => getEngine(e).savesNetworkState).map((e) => `--engine ${e}`);
+    usageError(`--checkpoint-every/--resume: engine '${engine.name}' cannot save its state; allowed: ${can.join(', ')}`);
+  }
   let dir: string | undefined;
   if (flags.checkpointEvery !== undefined) {
     const where = flags.checkpoints ?? (outDir ? join(outDir, 'checkpoints') : undefined);
@@ -50,5 +65,5 @@ export function checkpointingEngine(engine: Engine, flags: CheckpointFlags, outD
     if (!flags.quiet && !flags.json) process.stderr.write(`resuming from ${file} (t = ${resume.t_s} s)\n`);
   }
   const save = dir ? (cp: NetworkCheckpoint) => { writeCheckpoint(dir, cp); } : undefined;
-  return { ...engine, runNetwork: (spec) => runReferenceNetwork(spec, { ...(save ? { every_s: flags.checkpointEvery, save } : {}), ...(resume ? { resume } : {}) }) };
+  return { ...(save ? { every_s: flags.checkpointEvery, save } : {}), ...(resume ? { resume } : {}) };
 }

@@ -199,7 +199,7 @@ export function registerRun(program: Command): void {
     .option('--quiet', 'no progress output')
     .option('--workers <n>', 'worker threads for the trials (default: all cores; 0: in the main thread); results do not depend on it', parseInteger('--workers', 0), availableParallelism())
     .option('--resume <dir>', 'finish the interrupted run of this experiment file in dir (its finished protocols are kept; a network file: continue from its checkpoints); docs/sweeps.md')
-    .option('--checkpoint-every <s>', 'network experiment files: save the complete state every s seconds of simulated time (reference engine)', parseCheckpointEvery)
+    .option('--checkpoint-every <s>', 'network experiment files: save the complete state every s seconds of simulated time (engines reference and fast)', parseCheckpointEvery)
     .option('--checkpoints <dir>', 'network experiment files: where --checkpoint-every saves (default <out>/checkpoints)');
   addEngineOptions(cmd).action(runCommand);
 }

@@ -64,6 +64,16 @@ export class EpisodeNeurons {
     return a * (this.driftStep * steps + sd * MEAN_ABS) + WEIGHT_BOUND_SDS * sd * Math.sqrt(a);
   }
 
+  /** Lists the neurons [from, to) whose count is > 0, ascending: after a checkpoint restored count and since. */
+  relist(from: number, to: number): void {
+    this.size = 0;
+    for (let t = from; t < to; t++) {
+      if (this.count[t]! === 0) continue;
+      this.listedAt[t] = this.size;
+      this.list[this.size++] = t;
+    }
+  }
+
   /** No synapse in an episode (a fast-forward's start: calcium set to zero). */
   clear(): void {
     this.count.fill(0);

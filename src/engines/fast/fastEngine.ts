@@ -14,4 +14,5 @@ export const fastEngine: Engine = {
   runTrial: runReferenceTrial,
   runNetwork: runFastNetwork,
   runNetworkPart: runFastNetworkPart,
+  savesNetworkState: true,
 };

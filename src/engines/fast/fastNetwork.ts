@@ -16,15 +16,20 @@
  * (NEST's min-delay exchange). Every target neuron receives the same additions and draws the same
  * numbers in the same order however the network is split: results are bit-identical for any number of
  * ranks, and one rank is the single-thread engine.
+ *
+ * Checkpoints (fastCheckpoint.ts) are taken between chunks, where every rank has finished its steps; one
+ * saved on any number of ranks resumes on any number.
  */
 import { descriptionIssues } from '../../model/network/validate.js';
 import { compileNetwork } from '../network/compile.js';
 import { runSchedule } from '../network/schedule.js';
-import type { NetworkResult, NetworkRunSpec } from '../networkTypes.js';
+import type { NetworkCheckpointOptions, NetworkResult, NetworkRunSpec } from '../networkTypes.js';
 import { stepCoefficients } from '../reference/detailedLoop.js';
 import { networkResult } from '../network/result.js';
 import { soloTeam, type Team } from '../team.js';
 import { fastForwardLazy } from './fastForward.js';
+import type { CheckpointRunKey, LoopCounters } from '../reference/networkCheckpoint.js';
+import { captureFast, checkpointStage, combinedOutcome, restoreFast, stageRank, unstageRank } from './fastCheckpoint.js';
 import { createRank, OUTCOME, type FastRank } from './fastRank.js';
 
 /** Steps per chunk: progress and stop requests are looked at between chunks. */
@@ -160,9 +165,10 @@ function fastForward(r: FastRank, spec: NetworkRunSpec, from: number, to: number
 
 /**
  * Runs rank team.rank's part of the network (every rank calls this with the same spec); rank 0
- * returns the whole run's result, the others undefined.
+ * returns the whole run's result, the others undefined. `checkpoints` are rank 0's (the others' are
+ * ignored): it saves every `every_s` of simulated time, or resumes from `resume`.
  */
-export function runFastNetworkPart(spec: NetworkRunSpec, team: Team): NetworkResult | undefined {
+export function runFastNetworkPart(spec: NetworkRunSpec, team: Team, checkpoints: NetworkCheckpointOptions = {}): NetworkResult | undefined {
   const d = spec.description;
   const issues = descriptionIssues(d);
   if (issues.length > 0) throw new Error(`network description '${d.name}': ${issues.join('; ')}`);
@@ -171,50 +177,76 @@ export function runFastNetworkPart(spec: NetworkRunSpec, team: Team): NetworkRes
   const net = team.shareValue(team.rank === 0 ? compileNetwork(d, spec.seed, dt) : undefined);
   const k = stepCoefficients(d.params, dt);
   const r = createRank(spec, net, k, dt, team);
-  let steps = 0, ffSteps = 0;
+  const runKey: CheckpointRunKey = { engine: 'fast', seed: spec.seed, trial: spec.trial, dt_ms: spec.dt_ms, fast_forward: spec.fastForward, neurons: net.n, synapses: net.nSyn, duration_s: d.duration_s };
+  // every rank learns rank 0's checkpoint interval (steps) and whether it resumes (each a barrier: all ranks are set up)
+  const every = team.broadcast(checkpoints.save && checkpoints.every_s ? Math.max(1, Math.round(checkpoints.every_s / dt)) : 0);
+  const resuming = team.broadcast(checkpoints.resume ? 1 : 0) === 1;
+  const stage = every > 0 || resuming ? checkpointStage(team, net) : undefined;
+  let c: LoopCounters = { steps: 0, ffSteps: 0, maxDev: 0, lastStep: 0, ffIntervals: [] };
+  let at = { segment: 0, step: 0 };
+  if (resuming) {
+    const outcome = team.rank === 0 ? restoreFast(checkpoints.resume!, r, stage!, runKey) : new Float64Array(OUTCOME);
+    at = { segment: team.broadcast(checkpoints.resume?.position.segment ?? 0), step: team.broadcast(checkpoints.resume?.position.step ?? 0) };
+    unstageRank(r, stage!, outcome);
+    if (team.rank === 0) c = checkpoints.resume!.counters;
+  }
+  let { steps, ffSteps } = c;
   const ffIntervals: Array<[number, number]> = [];
-  for (const seg of runSchedule(d, dt, spec.fastForward)) {
+  for (let q = 0; q < c.ffIntervals.length; q += 2) ffIntervals.push([c.ffIntervals[q]!, c.ffIntervals[q + 1]!]);
+  let nextCp = every > 0 ? (Math.floor(at.step / every) + 1) * every : Infinity;
+  /** Collective: a checkpoint when the run, about to continue at `step` of segment `segment`, has passed the next checkpoint time. */
+  const maybeSave = (segment: number, step: number) => {
+    if (step < nextCp) return;
+    while (nextCp <= step) nextCp += every;
+    team.barrier();
+    logThrough(r, step - 1);
+    stageRank(r, stage!);
+    team.barrier();
+    if (team.rank === 0) {
+      const counters = { steps, ffSteps, maxDev: 0, lastStep: step - 1, ffIntervals: ffIntervals.flat() };
+      checkpoints.save!(captureFast(r, stage!, runKey, { segment, step }, counters, dt));
+    }
+    team.barrier();
+  };
+  const schedule = runSchedule(d, dt, spec.fastForward);
+  for (let si = at.segment; si < schedule.length; si++) {
+    const seg = schedule[si]!, next = schedule[si + 1]?.from ?? seg.to + 1;
     if (seg.mode === 'fast-forward') {
       ffIntervals.push([seg.from * dt, seg.to * dt]);
       ffSteps += fastForward(r, spec, seg.from, seg.to, dt);
+      maybeSave(si + 1, next);
       continue;
     }
-    r.logged = seg.from - 1;
-    for (let j0 = seg.from; j0 <= seg.to; j0 += CHUNK) {
+    const start = si === at.segment ? Math.max(at.step, seg.from) : seg.from;
+    r.logged = start - 1;
+    for (let j0 = start; j0 <= seg.to;) {
       if (team.broadcast(spec.shouldStop?.() ? 1 : 0) === 1) throw new Error(`run stopped at t = ${(j0 * dt).toFixed(3)} s`);
       logThrough(r, j0 - 1);
-      const j1 = Math.min(seg.to, j0 + CHUNK - 1);
+      // chunks end where a checkpoint is due (chunking changes no number)
+      const j1 = Math.min(seg.to, j0 + CHUNK - 1, nextCp > j0 ? nextCp - 1 : Infinity);
       integrate(r, j0, j1, team.broadcast(team.rank === 0 ? r.probes.nextStep(NEVER) : 0), dt);
       steps += j1 - j0 + 1;
       if (team.rank === 0) spec.onProgress?.(j1 * dt);
+      if (j1 < seg.to) maybeSave(si, j1 + 1);
+      j0 = j1 + 1;
     }
     team.barrier();
     logThrough(r, seg.to);
+    maybeSave(si + 1, next);
   }
-  const mine = r.outcome.subarray(OUTCOME * team.rank, OUTCOME * (team.rank + 1)), syn = r.syn;
-  mine.set([syn.maxDev, syn.everTagged ? 1 : 0, syn.advances, syn.ouSamples, syn.bridgeSamples, syn.refreshes]);
+  r.outcome.set(r.syn.outcome(), OUTCOME * team.rank);
   team.barrier();
   if (team.rank !== 0) return undefined;
-  // the largest |h − h0| of all ranks (the first rank's on a tie: an exact tie of two noisy deviations is not expected)
-  let maxDev = 0, tagged = false;
-  const work = { synapse_advances: 0, ou_transitions: 0, bridge_samples: 0, synthesis_checks: 0 };
-  for (let q = 0; q < team.size; q++) {
-    const [d, t, a, o, b, c] = r.outcome.subarray(OUTCOME * q, OUTCOME * (q + 1));
-    if (Math.abs(d!) > Math.abs(maxDev)) maxDev = d!;
-    tagged ||= t === 1;
-    work.synapse_advances += a!;
-    work.ou_transitions += o!;
-    work.bridge_samples += b!;
-    work.synthesis_checks += c!;
-  }
+  const [maxDev, tagged, advances, ouSamples, bridgeSamples, refreshes] = combinedOutcome(r) as [number, number, number, number, number, number];
+  const work = { synapse_advances: advances, ou_transitions: ouSamples, bridge_samples: bridgeSamples, synthesis_checks: refreshes };
   const { source: step, target: neuron } = r.log.finish();
   return networkResult(net, { step, neuron }, dt, r.probes.finish(), {
     steps, fastForwardSteps: ffSteps, fastForwardIntervals: ffIntervals, maxDev_mV: maxDev,
-    tagged, proteinSynthesis: r.synthesis.some((x) => x === 1), work,
+    tagged: tagged === 1, proteinSynthesis: r.synthesis.some((x) => x === 1), work,
   });
 }
 
 /** The fast engine on one thread. */
-export function runFastNetwork(spec: NetworkRunSpec): NetworkResult {
-  return runFastNetworkPart(spec, soloTeam)!;
+export function runFastNetwork(spec: NetworkRunSpec, checkpoints: NetworkCheckpointOptions = {}): NetworkResult {
+  return runFastNetworkPart(spec, soloTeam, checkpoints)!;
 }

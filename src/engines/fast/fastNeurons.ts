@@ -76,6 +76,18 @@ export class FastNeurons {
     background.forEach((s, i) => s.saveState(this.rng, this.spare, i));
   }
 
+  /** For a checkpoint: the rank's background streams into words[4(lo + i) …] (xoshiro128** words) and spares[lo + i] (kept Gaussian, NaN: none). */
+  saveStreams(words: Int32Array, spares: Float64Array, lo: number): void {
+    words.set(this.rng, 4 * lo);
+    spares.set(this.spare, lo);
+  }
+
+  /** From a checkpoint: the streams {@link saveStreams} wrote. */
+  loadStreams(words: Int32Array, spares: Float64Array, lo: number): void {
+    this.rng.set(words.subarray(4 * lo, 4 * lo + this.rng.length));
+    this.spare.set(spares.subarray(lo, lo + this.spare.length));
+  }
+
   /**
    * Step 1 of step j for every neuron (reference stepNeurons): membrane, background, refractoriness or
    * threshold (or an imposed spike), synaptic current decay, protein, and Λ += p·dt; this step's spikes

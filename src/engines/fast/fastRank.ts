@@ -9,6 +9,7 @@ import { entityStream, type RandomStream } from '../../random/streams.js';
 import type { CompiledNetwork } from '../network/compile.js';
 import { imposedSpikes, ouStimulator } from '../network/inputs.js';
 import type { MembraneCoefficients } from '../network/neuronCoefficients.js';
+import type { OuPart } from '../network/inputs.js';
 import { NetworkProbes, type ProbedState } from '../network/probes.js';
 import type { NetworkRunSpec } from '../networkTypes.js';
 import type { StepCoefficients } from '../reference/detailedLoop.js';
@@ -16,7 +17,7 @@ import { initialNetworkState, type ImposedSpikes, type NetworkState } from '../r
 import type { Team } from '../team.js';
 import { FastNeurons } from './fastNeurons.js';
 import { LazySynapses } from './lazySynapses.js';
-import { synapseArrays } from './synapseState.js';
+import { synapseArrays, type SynapseArrays } from './synapseState.js';
 import { calciumEdges, ownedEdges, partitionNeurons, sharedF64, sharedU8, SpikeExchange, type CalciumEdges, type OwnedEdges } from './partition.js';
 
 /** Numbers each rank reports at the end (`outcome`): max dev, tagged, then four work counts. */
@@ -58,6 +59,24 @@ export interface FastRank {
   /** Per rank, OUTCOME numbers gathered at the end: the largest signed h − h0, whether a tag was set, the work counts. */
   readonly outcome: Float64Array;
   readonly synthesis: Uint8Array;
+  /** What a checkpoint saves besides the above (fastCheckpoint.ts). */
+  readonly state: RankState;
+}
+
+/** The state of a rank that a checkpoint holds: whole-network shared arrays, and the rank's own parts. */
+export interface RankState {
+  /** Per neuron, shared: membrane, synaptic and background current, protein, Σ|h − h0|, Λ, synthesis flag. */
+  readonly neurons: { readonly v: Float64Array; readonly iSyn: Float64Array; readonly iBg: Float64Array; readonly p: Float64Array; readonly sumDev: Float64Array; readonly lam: Float64Array; readonly synthesis: Uint8Array };
+  readonly synapses: SynapseArrays;
+  /** The rank's own: refractory time left (local indices), stimulus currents (whole-network indices, own neurons written). */
+  readonly refractory: Float64Array;
+  readonly iStim: Float64Array;
+  readonly fastNeurons: FastNeurons;
+  /** Plasticity streams by neuron (only the rank's neurons with plastic synapses are its own). */
+  readonly plasticity: readonly RandomStream[];
+  /** The rank's OU stimulus processes, and for each the index of the description's process (net.ou) it is part of. */
+  readonly ou: readonly OuPart[];
+  readonly ouIndex: readonly number[];
 }
 
 const viewOf = (c: MembraneCoefficients, lo: number, hi: number): MembraneCoefficients =>
@@ -105,13 +124,15 @@ export function createRank(spec: NetworkRunSpec, net: CompiledNetwork, k: StepCo
   const imposed = imposedOf(imposedSpikes(spec, net, dt), lo, hi);
   const lamView = view(lam);
   const neurons = new FastNeurons(localNet, k, st, lamView, imposed, background);
+  const ouIndex = net.ou.map((_, g) => g).filter((g) => Math.min(net.ou[g]!.to, hi) > Math.max(net.ou[g]!.from, lo));
+  const stimulate = ouStimulator(spec, { ...net, ou: ouIndex.map((g) => ({ ...net.ou[g]!, from: Math.max(net.ou[g]!.from, lo), to: Math.min(net.ou[g]!.to, hi) })) }, iStim, dt);
   return {
     team, net, k, lo, hi, local: { net: localNet, st, lam: lamView }, iSyn, syn, spikes, psp,
     ca: calciumEdges(net, psp, sFrom, sTo),
     window: minDelay, sameStep: net.caDelay === 0,
     imposed,
     // each rank draws the stimulus currents of its own neurons only (streams per neuron: the same numbers)
-    stimulate: ouStimulator(spec, { ...net, ou: net.ou.map((o) => ({ ...o, from: Math.max(o.from, lo), to: Math.min(o.to, hi) })).filter((o) => o.to > o.from) }, iStim, dt),
+    stimulate,
     // the reference's neuron step, with the same streams (fastNeurons.ts), plus each neuron's protein integral for the lazy late phase
     stepNeurons: (j) => {
       neurons.step(j);
@@ -120,5 +141,9 @@ export function createRank(spec: NetworkRunSpec, net: CompiledNetwork, k: StepCo
     probes, probed: probes.probedSynapses(), cView,
     view: { v, iSyn, iBg, p, c: cView, h: syn.h, z: syn.z },
     log: new PairBuffer(), logged: -1, outcome, synthesis,
+    state: {
+      neurons: { v, iSyn, iBg, p, sumDev, lam, synthesis }, synapses: arrays, refractory: st.refractory, iStim,
+      fastNeurons: neurons, plasticity: noise, ou: stimulate.parts, ouIndex,
+    },
   };
 }

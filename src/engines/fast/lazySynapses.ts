@@ -63,7 +63,7 @@ export class LazySynapses {
   private readonly nTo: number;
   private readonly queue = new WakeQueue();
   /** Which neurons have synapses in a calcium episode, and how far that can have moved their sums. */
-  private readonly episodes: EpisodeNeurons;
+  readonly episodes: EpisodeNeurons;
   /** Whether the last step of an advance takes the protein of step T (detailed) or none (fast-forward). */
   private detailed = true;
   /** The step being integrated: shares of Σ|h − h0| are held for it. */
@@ -89,6 +89,27 @@ export class LazySynapses {
   /** OU-bridge samples drawn to walk tags through episodes (a cost measure). */
   get bridgeSamples(): number {
     return this.tags.bridgeSamples;
+  }
+
+  /** What the rank reports at the end and a checkpoint keeps: max dev, tagged (0/1), advances, OU samples, bridge samples, refreshes. */
+  outcome(): number[] {
+    return [this.maxDev, this.everTagged ? 1 : 0, this.advances, this.ouSamples, this.bridgeSamples, this.refreshes];
+  }
+
+  /**
+   * Continues from a checkpoint whose arrays are restored (wake, and the episode counts and marks of
+   * neurons [nFrom, nTo)): the run's {@link outcome} so far, the wake-up calendar and the episode list.
+   */
+  resume(outcome: ArrayLike<number>): void {
+    this.ouMaxDev = outcome[0]!;
+    this.tags.maxDev = 0;
+    this.everTagged = outcome[1] === 1;
+    this.advances = outcome[2]!;
+    this.ouSamples = outcome[3]!;
+    this.tags.bridgeSamples = outcome[4]!;
+    this.refreshes = outcome[5]!;
+    this.queue.refill(this.wake, this.sFrom, this.sTo);
+    this.episodes.relist(this.nFrom, this.nTo);
   }
 
   private readonly dt: number;

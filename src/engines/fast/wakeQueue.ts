@@ -13,6 +13,12 @@ export class WakeQueue {
     this.size = 0;
   }
 
+  /** Refills the calendar with wake[s] for every s in [from, to) that has one (≥ 0): after a checkpoint's restore. */
+  refill(wake: Int32Array, from: number, to: number): void {
+    this.size = 0;
+    for (let s = from; s < to; s++) if (wake[s]! >= 0) this.push(wake[s]!, s);
+  }
+
   /** Step of the earliest entry (2^31 − 1 when empty). */
   peekStep(): number {
     return this.size > 0 ? this.step[0]! : 0x7fffffff;

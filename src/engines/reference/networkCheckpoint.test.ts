@@ -1,28 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { NetworkDescription } from '../../model/network/description.js';
-import { memoryNetworkDescription } from '../../model/network/memoryParadigm.js';
+import { resultBits as bits, smallCheckpointNetwork as smallNetwork } from '../../../test/networkFixtures.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../../io/networkCheckpointFile.js';
-import type { NetworkResult } from '../networkTypes.js';
 import type { NetworkCheckpoint } from './networkCheckpoint.js';
 import { runReferenceNetwork } from './networkEngine.js';
-
-/**
- * A small memory network (40 + 10 neurons) with everything that has state: background and plasticity
- * noise, OU stimulus currents (learning and recall), imposed Poisson spike trains on some inhibitory
- * neurons, probes, and the fast-forward stretch of the 8-hour recall.
- */
-function smallNetwork(): NetworkDescription {
-  const d = memoryNetworkDescription({ nExc: 40, nInh: 10, assembly: 10, p: 0.3, recall: '8h', curveInterval_s: 0.5 });
-  return {
-    ...d,
-    stimuli: [...d.stimuli, { kind: 'spike-trains', name: 'drive', target: { population: 'inh', from: 0, to: 4 }, trains: [{ onset_s: 2, duration_s: 3, rate_Hz: 30, count: 1, period_s: 0, kind: 'poisson' }] }],
-  } as NetworkDescription;
-}
-
-/** Every typed array of a result as raw bytes, every other field as is: equality here is bit for bit. */
-function bits(r: NetworkResult): unknown {
-  return JSON.parse(JSON.stringify(r, (_k, v: unknown) => (ArrayBuffer.isView(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') : v)));
-}
 
 describe('network checkpoints (reference engine)', () => {
   const spec = { description: smallNetwork(), seed: 3, trial: 1, dt_ms: 0.2, fastForward: true };

@@ -19,8 +19,10 @@ export const CHECKPOINT_FORMAT_VERSION = 1;
 
 export type StateArray = Float64Array | Int32Array | Uint8Array;
 
-/** Which run a checkpoint belongs to; a resume into another run is refused. */
+/** Which run a checkpoint belongs to; a resume into another run (or by another engine) is refused. */
 export interface CheckpointRunKey {
+  /** The engine whose state it is ('reference', 'fast'): each saves its own. */
+  readonly engine: string;
   readonly seed: number;
   readonly trial: number;
   readonly dt_ms: number;
@@ -39,7 +41,8 @@ export interface NetworkCheckpoint {
   /** Schedule segment and the step within it to continue from. */
   readonly position: { readonly segment: number; readonly step: number };
   readonly counters: { readonly steps: number; readonly ffSteps: number; readonly maxDev: number; readonly lastStep: number; readonly ffIntervals: number[] };
-  readonly scalars: { readonly restCount: number; readonly imposedPos: number };
+  /** The engine's own bookkeeping numbers (reference: restCount, imposedPos). */
+  readonly scalars: Readonly<Record<string, number>>;
   /** Per probe: next step wanted, and the series keys in recording order. */
   readonly probes: Array<{ readonly next: number; readonly series: string[] }>;
   readonly arrays: Record<string, StateArray>;
@@ -66,9 +69,10 @@ const REST_KEYS = ['since', 'awake', 'list', 'restSum'] as const;
 
 /** The stream's words, seen through its (TypeScript-private) fields: a checkpoint must hold them. */
 interface StreamWords { s0: number; s1: number; s2: number; s3: number; spare: number; hasSpare: boolean }
-const STREAM_WORDS = 6;
+export const STREAM_WORDS = 6;
 
-function streamsToArray(rs: readonly RandomStream[]): Float64Array {
+/** Streams' positions as STREAM_WORDS numbers each (xoshiro words, Gaussian spare, whether one is kept). */
+export function streamsToArray(rs: readonly RandomStream[]): Float64Array {
   const out = new Float64Array(rs.length * STREAM_WORDS);
   rs.forEach((r, i) => {
     const w = r as unknown as StreamWords;
@@ -78,7 +82,8 @@ function streamsToArray(rs: readonly RandomStream[]): Float64Array {
   return out;
 }
 
-function arrayToStreams(a: Float64Array, rs: readonly RandomStream[], what: string): void {
+/** Sets the streams to the positions {@link streamsToArray} wrote. */
+export function arrayToStreams(a: Float64Array, rs: readonly RandomStream[], what: string): void {
   if (a.length !== rs.length * STREAM_WORDS) throw new Error(`checkpoint: ${what} holds ${a.length / STREAM_WORDS} streams; this run has ${rs.length}`);
   rs.forEach((r, i) => {
     const w = r as unknown as StreamWords;
@@ -111,10 +116,20 @@ export function captureCheckpoint(run: CheckpointRunKey, t_s: number, position: 
     arrays[`ou.${i}.rng`] = streamsToArray(o.rng);
     arrays[`ou.${i}.on`] = Uint8Array.of(o.on ? 1 : 0);
   });
-  const log = pairs(parts.log);
-  arrays['spikes.step'] = log.a.slice(0, log.length);
-  arrays['spikes.neuron'] = log.b.slice(0, log.length);
-  const probes = recorders(parts.probes).map((r, i) => {
+  const probes = captureRecords(parts.log, parts.probes, arrays);
+  return {
+    format: CHECKPOINT_FORMAT, format_version: CHECKPOINT_FORMAT_VERSION, run, t_s, position,
+    counters: { ...counters, ffIntervals: [...counters.ffIntervals] },
+    scalars: { restCount: parts.st.rest.count, imposedPos: parts.imposed.pos }, probes, arrays,
+  };
+}
+
+/** The spike log and the probes' samples so far into `arrays`; returns the probes' positions for the header. */
+export function captureRecords(log: PairBuffer, probes: NetworkProbes, arrays: Record<string, StateArray>): NetworkCheckpoint['probes'] {
+  const l = pairs(log);
+  arrays['spikes.step'] = l.a.slice(0, l.length);
+  arrays['spikes.neuron'] = l.b.slice(0, l.length);
+  return recorders(probes).map((r, i) => {
     arrays[`probe.${i}.t_s`] = r.times.data.slice(0, r.times.length);
     const keys = [...r.series.keys()];
     keys.forEach((key, k) => {
@@ -123,17 +138,41 @@ export function captureCheckpoint(run: CheckpointRunKey, t_s: number, position: 
     });
     return { next: r.next, series: keys };
   });
-  return {
-    format: CHECKPOINT_FORMAT, format_version: CHECKPOINT_FORMAT_VERSION, run, t_s, position,
-    counters: { ...counters, ffIntervals: [...counters.ffIntervals] },
-    scalars: { restCount: parts.st.rest.count, imposedPos: parts.imposed.pos }, probes, arrays,
-  };
 }
 
-function need(cp: NetworkCheckpoint, key: string): StateArray {
+/** Puts the spike log and the probes' samples of a checkpoint back into a fresh run's (empty) ones. */
+export function restoreRecords(cp: NetworkCheckpoint, log: PairBuffer, probes: NetworkProbes): void {
+  const step = need(cp, 'spikes.step'), neuron = need(cp, 'spikes.neuron');
+  for (let q = 0; q < step.length; q++) log.push(step[q]!, neuron[q]!);
+  const recs = recorders(probes);
+  if (recs.length !== cp.probes.length) throw new Error(`checkpoint: ${cp.probes.length} probes there, ${recs.length} here`);
+  recs.forEach((r, i) => {
+    r.next = cp.probes[i]!.next;
+    for (const t of need(cp, `probe.${i}.t_s`)) r.times.push(t);
+    cp.probes[i]!.series.forEach((key, k) => {
+      for (const x of need(cp, `probe.${i}.series.${k}`)) r.put(key, x);
+    });
+  });
+}
+
+/** Copies a checkpoint's array into a run's array of the same type and length (an error naming it otherwise). */
+export function copy(dst: StateArray, src: StateArray, key: string): void {
+  if (dst.length !== src.length || dst.constructor !== src.constructor) throw new Error(`checkpoint: '${key}' does not fit this run (${src.length} values, ${dst.length} expected)`);
+  dst.set(src as never);
+}
+
+/** A named array of a checkpoint (an error naming it when missing). */
+export function need(cp: NetworkCheckpoint, key: string): StateArray {
   const a = cp.arrays[key];
   if (!a) throw new Error(`checkpoint: '${key}' is missing`);
   return a;
+}
+
+/** A named number of a checkpoint's scalars (an error naming it when missing). */
+export function scalar(cp: NetworkCheckpoint, key: string): number {
+  const v = cp.scalars[key];
+  if (typeof v !== 'number') throw new Error(`checkpoint: scalar '${key}' is missing`);
+  return v;
 }
 
 /** Why a checkpoint cannot be resumed into the run `run` (undefined when it can). */
@@ -150,15 +189,11 @@ export function restoreCheckpoint(cp: NetworkCheckpoint, run: CheckpointRunKey, 
   const why = checkpointMismatch(cp, run);
   if (why) throw new Error(`cannot resume from this checkpoint: ${why}`);
   const st = parts.st as unknown as Record<string, StateArray>;
-  const copy = (dst: StateArray, src: StateArray, key: string) => {
-    if (dst.length !== src.length || dst.constructor !== src.constructor) throw new Error(`checkpoint: '${key}' does not fit this run (${src.length} values, ${dst.length} expected)`);
-    dst.set(src as never);
-  };
   for (const k of STATE_KEYS) copy(st[k]!, need(cp, `state.${k}`), `state.${k}`);
   const rest = parts.st.rest as unknown as Record<string, StateArray>;
   for (const k of REST_KEYS) copy(rest[k]!, need(cp, `rest.${k}`), `rest.${k}`);
-  parts.st.rest.count = cp.scalars.restCount;
-  parts.imposed.pos = cp.scalars.imposedPos;
+  parts.st.rest.count = scalar(cp, 'restCount');
+  parts.imposed.pos = scalar(cp, 'imposedPos');
   arrayToStreams(need(cp, 'streams.background') as Float64Array, parts.streams.background, 'streams.background');
   arrayToStreams(need(cp, 'streams.plasticity') as Float64Array, parts.streams.plasticity, 'streams.plasticity');
   parts.ou.forEach((o, i) => {
@@ -166,16 +201,6 @@ export function restoreCheckpoint(cp: NetworkCheckpoint, run: CheckpointRunKey, 
     arrayToStreams(need(cp, `ou.${i}.rng`) as Float64Array, o.rng, `ou.${i}.rng`);
     o.on = need(cp, `ou.${i}.on`)[0] === 1;
   });
-  const step = need(cp, 'spikes.step'), neuron = need(cp, 'spikes.neuron');
-  for (let q = 0; q < step.length; q++) parts.log.push(step[q]!, neuron[q]!);
-  const recs = recorders(parts.probes);
-  if (recs.length !== cp.probes.length) throw new Error(`checkpoint: ${cp.probes.length} probes there, ${recs.length} here`);
-  recs.forEach((r, i) => {
-    r.next = cp.probes[i]!.next;
-    for (const t of need(cp, `probe.${i}.t_s`)) r.times.push(t);
-    cp.probes[i]!.series.forEach((key, k) => {
-      for (const x of need(cp, `probe.${i}.series.${k}`)) r.put(key, x);
-    });
-  });
+  restoreRecords(cp, parts.log, parts.probes);
   return { position: cp.position, counters: { ...cp.counters, ffIntervals: [...cp.counters.ffIntervals] } };
 }

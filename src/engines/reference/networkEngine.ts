@@ -10,28 +10,19 @@ import { entityStream, type RandomStream } from '../../random/streams.js';
 import { compileNetwork } from '../network/compile.js';
 import { NetworkProbes } from '../network/probes.js';
 import { runSchedule } from '../network/schedule.js';
-import type { NetworkResult, NetworkRunSpec } from '../networkTypes.js';
+import type { NetworkCheckpointOptions, NetworkResult, NetworkRunSpec } from '../networkTypes.js';
 import { stepCoefficients } from './detailedLoop.js';
 import { fastForwardNetwork } from './networkFastForward.js';
 import { initialNetworkState, integrateNetwork } from './networkLoop.js';
 import { catchUp, resetRest } from './networkSynapses.js';
-import { captureCheckpoint, restoreCheckpoint, type CheckpointRunKey, type LoopCounters, type NetworkCheckpoint } from './networkCheckpoint.js';
+import { captureCheckpoint, restoreCheckpoint, type CheckpointRunKey, type LoopCounters } from './networkCheckpoint.js';
 import { imposedSpikes, ouStimulator } from '../network/inputs.js';
 import { networkResult } from '../network/result.js';
 
 /** Steps per loop call: progress and stop requests are looked at between chunks. */
 const CHUNK = 5_000;
 
-/**
- * Checkpoints of a run: `save` gets the complete state at the first step boundary at or after each
- * multiple of `every_s` of simulated time (at the end of a fast-forward stretch that passes one); a run
- * given `resume` continues from that state and returns the uninterrupted run's result bit for bit.
- */
-export interface NetworkCheckpointOptions {
-  readonly every_s?: number;
-  readonly save?: (cp: NetworkCheckpoint) => void;
-  readonly resume?: NetworkCheckpoint;
-}
+export type { NetworkCheckpointOptions } from '../networkTypes.js';
 
 export function runReferenceNetwork(spec: NetworkRunSpec, checkpoints: NetworkCheckpointOptions = {}): NetworkResult {
   const d = spec.description;
@@ -62,7 +53,7 @@ export function runReferenceNetwork(spec: NetworkRunSpec, checkpoints: NetworkCh
   };
 
   const parts = { st, streams, ou: stimulate.parts, imposed, probes, log };
-  const runKey: CheckpointRunKey = { seed: spec.seed, trial: spec.trial, dt_ms: spec.dt_ms, fast_forward: spec.fastForward, neurons: net.n, synapses: net.nSyn, duration_s: d.duration_s };
+  const runKey: CheckpointRunKey = { engine: 'reference', seed: spec.seed, trial: spec.trial, dt_ms: spec.dt_ms, fast_forward: spec.fastForward, neurons: net.n, synapses: net.nSyn, duration_s: d.duration_s };
   let at = { segment: 0, step: 0 };
   let c: LoopCounters = { steps: 0, ffSteps: 0, maxDev: 0, lastStep: 0, ffIntervals: [] };
   if (checkpoints.resume) ({ position: at, counters: c } = restoreCheckpoint(checkpoints.resume, runKey, parts));

@@ -185,4 +185,5 @@ export const referenceEngine: Engine = {
   recordsProbes: true,
   runTrial: runReferenceTrial,
   runNetwork: runReferenceNetwork,
+  savesNetworkState: true,
 };
