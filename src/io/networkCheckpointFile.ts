@@ -5,7 +5,7 @@
  * Raw bytes keep every float64 bit for bit (JSON would not: −0, NaN payloads). Checkpoint folders hold
  * `t<seconds>.ckpt` files; the latest is the one a resume picks.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NetworkCheckpoint, StateArray } from '../engines/reference/networkCheckpoint.js';
 import { writeFileAtomic } from './files.js';
@@ -67,11 +67,25 @@ export function writeCheckpoint(dir: string, cp: NetworkCheckpoint): string {
   return p;
 }
 
+/** The checkpoint files in `dir`, oldest first (none when it does not exist). */
+function checkpointFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((f) => /^t\d{12}ms\.ckpt$/.test(f)).sort();
+}
+
 /** The latest checkpoint file in `dir`, or undefined when there is none. */
 export function latestCheckpoint(dir: string): string | undefined {
-  if (!existsSync(dir)) return undefined;
-  const names = readdirSync(dir).filter((f) => /^t\d{12}ms\.ckpt$/.test(f)).sort();
+  const names = checkpointFiles(dir);
   return names.length > 0 ? join(dir, names[names.length - 1]!) : undefined;
+}
+
+/**
+ * Removes all but the `keep` latest checkpoint files of `dir` (keep ≥ 1): each holds the whole run so far
+ * (its spike log grows with it), so a long run that saves often would otherwise fill the disk.
+ */
+export function pruneCheckpoints(dir: string, keep: number): void {
+  const names = checkpointFiles(dir);
+  for (const f of names.slice(0, Math.max(0, names.length - keep))) rmSync(join(dir, f), { force: true });
 }
 
 export function readCheckpoint(path: string): NetworkCheckpoint {

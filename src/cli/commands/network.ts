@@ -21,7 +21,7 @@ import { networkSummary, writeNetworkRun, type NetworkRunRecord, type RunCost } 
 import { VERSION } from '../../version.js';
 import { outputFolder, usageError } from '../errors.js';
 import { runNetworkSeeds } from './networkSeeds.js';
-import { parseCheckpointEvery, runningEngine, type CheckpointFlags } from './networkCheckpoint.js';
+import { KEEP_CHECKPOINTS, parseCheckpointEvery, parseKeepCheckpoints, runningEngine, type CheckpointFlags } from './networkCheckpoint.js';
 import { parseInteger } from './run.js';
 import { addEngineOptions, engineOptionsFromFlags } from './engineFlags.js';
 import { resolveEngineOptions } from '../../engines/options.js';
@@ -279,6 +279,7 @@ export function registerNetwork(program: Command): void {
     .option('--quiet', 'no progress output')
     .option('--checkpoint-every <s>', 'save the complete state every s seconds of simulated time (engines reference and fast; docs/sweeps.md)', parseCheckpointEvery)
     .option('--checkpoints <dir>', 'where --checkpoint-every saves (default <out>/checkpoints)')
+    .option('--keep-checkpoints <n>', `how many of the latest checkpoints to keep, each holding the whole run so far (0: all; default ${KEEP_CHECKPOINTS})`, parseKeepCheckpoints)
     .option('--resume <dir>', 'continue from the latest checkpoint in dir (same network, seed and settings): the result equals an uninterrupted run bit for bit');
   addEngineOptions(cmd).action(networkCommand);
 }

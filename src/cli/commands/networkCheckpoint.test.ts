@@ -21,7 +21,7 @@ describe('calcitag network --checkpoint-every / --resume', () => {
     const root = mkdtempSync(join(tmpdir(), 'calcitag-ckpt-'));
     const plain = run([...NET, '--out', join(root, 'plain')]);
     expect(plain.status, plain.stderr).toBe(0);
-    const saved = run([...NET, '--out', join(root, 'saved'), '--checkpoint-every', '5']);
+    const saved = run([...NET, '--out', join(root, 'saved'), '--checkpoint-every', '5', '--keep-checkpoints', '0']);
     expect(saved.status, saved.stderr).toBe(0);
     expect(results(join(root, 'saved'))).toEqual(results(join(root, 'plain')));
     const names = readdirSync(join(root, 'saved', 'checkpoints')).sort();
@@ -52,6 +52,12 @@ describe('calcitag network --checkpoint-every / --resume', () => {
     expect(none.status).toBe(2);
     expect(none.stderr).toContain('no checkpoint there');
     expect(run([...NET, '--checkpoint-every', '0']).stderr).toContain("--checkpoint-every '0' is invalid");
+    expect(run([...NET, '--checkpoint-every', '5', '--keep-checkpoints', '-1']).stderr).toContain("--keep-checkpoints '-1' is invalid");
+    expect(run([...NET, '--out', join(root, 'f'), '--keep-checkpoints', '2']).stderr).toContain('--keep-checkpoints applies to the checkpoints --checkpoint-every saves');
+    // by default the 3 latest are kept (each holds the whole run so far): of 7 (every 5 s) the last 3
+    expect(readdirSync(join(root, 'a', 'checkpoints')).sort()).toEqual(['t000000020000ms.ckpt', 't000028810000ms.ckpt', 't000028820000ms.ckpt']);
+    expect(run([...NET, '--out', join(root, 'g'), '--checkpoint-every', '5']).status).toBe(0);
+    expect(readdirSync(join(root, 'g', 'checkpoints')).sort()).toEqual(['t000028810000ms.ckpt', 't000028815000ms.ckpt', 't000028820000ms.ckpt']);
   });
 
   it('the fast engine: saved on 2 threads, resumed on 1 or 2, the uninterrupted run\'s results bit for bit', () => {
@@ -59,7 +65,7 @@ describe('calcitag network --checkpoint-every / --resume', () => {
     const FAST = [...NET, '--engine', 'fast'];
     const plain = run([...FAST, '--out', join(root, 'plain')]);
     expect(plain.status, plain.stderr).toBe(0);
-    const saved = run([...FAST, '--workers', '2', '--out', join(root, 'saved'), '--checkpoint-every', '5']);
+    const saved = run([...FAST, '--workers', '2', '--out', join(root, 'saved'), '--checkpoint-every', '5', '--keep-checkpoints', '0']);
     expect(saved.status, saved.stderr).toBe(0);
     expect(results(join(root, 'saved'))).toEqual(results(join(root, 'plain')));
     const names = readdirSync(join(root, 'saved', 'checkpoints')).sort();

@@ -12,15 +12,27 @@ import type { Engine } from '../../engines/types.js';
 import { engineNames, getEngine } from '../../engines/registry.js';
 import { runNetworkOnThreads } from '../networkThreads.js';
 import type { NetworkCheckpoint } from '../../engines/reference/networkCheckpoint.js';
-import { latestCheckpoint, readCheckpoint, writeCheckpoint } from '../../io/networkCheckpointFile.js';
+import { latestCheckpoint, pruneCheckpoints, readCheckpoint, writeCheckpoint } from '../../io/networkCheckpointFile.js';
 import { outputFolder, usageError } from '../errors.js';
 
 export interface CheckpointFlags {
   checkpointEvery?: number;
   checkpoints?: string;
+  /** How many of the latest checkpoints to keep (0: all). */
+  keepCheckpoints?: number;
   resume?: string;
   quiet?: boolean;
   json?: boolean;
+}
+
+/** Checkpoints kept by default: the latest and the two before it (each holds the whole run so far). */
+export const KEEP_CHECKPOINTS = 3;
+
+/** Parses --keep-checkpoints: an integer ≥ 0 (0 keeps every checkpoint). */
+export function parseKeepCheckpoints(raw: string): number {
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < 0) throw new InvalidArgumentError(`--keep-checkpoints '${raw}' is invalid; allowed: an integer ≥ 0 (0 keeps all)`);
+  return v;
 }
 
 /** Parses --checkpoint-every: simulated seconds > 0. */
@@ -42,6 +54,7 @@ export function runningEngine(engine: Engine, flags: CheckpointFlags, outDir: st
 
 /** The checkpoint options the flags ask for (undefined: none), the flags checked. */
 function checkpointOptions(engine: Engine, flags: CheckpointFlags, outDir: string | undefined): NetworkCheckpointOptions | undefined {
+  if (flags.keepCheckpoints !== undefined && flags.checkpointEvery === undefined) usageError('--keep-checkpoints applies to the checkpoints --checkpoint-every saves; give both');
   if (flags.checkpointEvery === undefined && flags.resume === undefined) return undefined;
   if (!engine.savesNetworkState) {
     const can = engineNames().filter((e) => getEngine(e).savesNetworkState).map((e) => `--engine ${e}`);
@@ -64,6 +77,10 @@ function checkpointOptions(engine: Engine, flags: CheckpointFlags, outDir: strin
     }
     if (!flags.quiet && !flags.json) process.stderr.write(`resuming from ${file} (t = ${resume.t_s} s)\n`);
   }
-  const save = dir ? (cp: NetworkCheckpoint) => { writeCheckpoint(dir, cp); } : undefined;
+  const keep = flags.keepCheckpoints ?? KEEP_CHECKPOINTS;
+  const save = dir ? (cp: NetworkCheckpoint) => {
+    writeCheckpoint(dir, cp);
+    if (keep > 0) pruneCheckpoints(dir, keep); // only once the new one is complete (written atomically)
+  } : undefined;
   return { ...(save ? { every_s: flags.checkpointEvery, save } : {}), ...(resume ? { resume } : {}) };
 }

@@ -18,7 +18,7 @@ import { experimentFromRunConfig, looksLikeExperimentFile } from '../../experime
 import { estimateRun, largeRunProblem, MAX_TRIALS } from '../../experiments/limits.js';
 import { runExperimentFile } from './experiment.js';
 import { resumeExperimentFile } from './resume.js';
-import { parseCheckpointEvery } from './networkCheckpoint.js';
+import { KEEP_CHECKPOINTS, parseCheckpointEvery, parseKeepCheckpoints } from './networkCheckpoint.js';
 import { isNetworkExperiment, runNetworkFromRun } from './network.js';
 import { createProgressReporter, protocolProgress } from '../../io/progress.js';
 import { addEngineOptions, engineOptionsFromFlags } from './engineFlags.js';
@@ -67,6 +67,7 @@ interface RunFlags {
   resume?: string;
   checkpointEvery?: number;
   checkpoints?: string;
+  keepCheckpoints?: number;
 }
 
 async function runCommand(protocols: string[], flags: RunFlags, command?: Command): Promise<void> {
@@ -76,14 +77,14 @@ async function runCommand(protocols: string[], flags: RunFlags, command?: Comman
     if (isNetworkExperiment(files[0]!)) {
       return runNetworkFromRun(files[0]!, flags as unknown as Record<string, unknown>, (name) => command?.getOptionValueSource(name) === 'cli');
     }
-    if (flags.checkpointEvery !== undefined || flags.checkpoints !== undefined) {
-      usageError(`${flags.checkpoints !== undefined ? '--checkpoints' : '--checkpoint-every'}: network experiments save checkpoints; a single-synapse run keeps every finished protocol, resume it with --resume DIR`);
+    if (flags.checkpointEvery !== undefined || flags.checkpoints !== undefined || flags.keepCheckpoints !== undefined) {
+      usageError(`${flags.checkpoints !== undefined ? '--checkpoints' : flags.keepCheckpoints !== undefined ? '--keep-checkpoints' : '--checkpoint-every'}: network experiments save checkpoints; a single-synapse run keeps every finished protocol, resume it with --resume DIR`);
     }
     if (flags.resume !== undefined) return resumeExperimentFile(files[0]!, flags.resume, flags, command);
     return runExperimentFile(files[0]!, flags, command);
   }
-  for (const f of ['resume', 'checkpointEvery', 'checkpoints'] as const) {
-    if (flags[f] !== undefined) usageError(`--${f === 'resume' ? 'resume' : f === 'checkpoints' ? 'checkpoints' : 'checkpoint-every'}: applies to an experiment file (calcitag run FILE --resume DIR); a run of protocol names is rerun from its folder with calcitag run DIR --out NEW`);
+  for (const f of ['resume', 'checkpointEvery', 'checkpoints', 'keepCheckpoints'] as const) {
+    if (flags[f] !== undefined) usageError(`--${f === 'resume' ? 'resume' : f === 'checkpoints' ? 'checkpoints' : f === 'keepCheckpoints' ? 'keep-checkpoints' : 'checkpoint-every'}: applies to an experiment file (calcitag run FILE --resume DIR); a run of protocol names is rerun from its folder with calcitag run DIR --out NEW`);
   }
   let cfg: RunConfig;
   try {
@@ -200,6 +201,7 @@ export function registerRun(program: Command): void {
     .option('--workers <n>', 'worker threads for the trials (default: all cores; 0: in the main thread); results do not depend on it', parseInteger('--workers', 0), availableParallelism())
     .option('--resume <dir>', 'finish the interrupted run of this experiment file in dir (its finished protocols are kept; a network file: continue from its checkpoints); docs/sweeps.md')
     .option('--checkpoint-every <s>', 'network experiment files: save the complete state every s seconds of simulated time (engines reference and fast)', parseCheckpointEvery)
-    .option('--checkpoints <dir>', 'network experiment files: where --checkpoint-every saves (default <out>/checkpoints)');
+    .option('--checkpoints <dir>', 'network experiment files: where --checkpoint-every saves (default <out>/checkpoints)')
+    .option('--keep-checkpoints <n>', `network experiment files: how many of the latest checkpoints to keep (0: all; default ${KEEP_CHECKPOINTS})`, parseKeepCheckpoints);
   addEngineOptions(cmd).action(runCommand);
 }
