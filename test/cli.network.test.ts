@@ -1,6 +1,6 @@
 /** `calcitag network` end to end (built CLI in dist/), on small networks so that the suite stays quick. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -136,5 +136,30 @@ describe('calcitag network --seeds with checkpoints', () => {
       expect(r.stderr).toMatch(new RegExp(`${flag[0]} names one network's checkpoints`));
     }
     expect(existsSync(join(dir, 'o'))).toBe(false);
+  });
+
+  it('a seed cut short continues from its latest checkpoint when the same command runs again', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'calcitag-net-cp-'));
+    const cmd = ['network', ...SMALL, '--engine', 'fast', '--seeds', '2', '--workers', '1', '--checkpoint-every', '10', '--keep-checkpoints', '0', '--out', dir, '--json'];
+    const first = run(cmd);
+    expect(first.status, first.stderr).toBe(0);
+    const seeds = readFileSync(join(dir, 'seeds.csv'), 'utf8');
+    const spikes2 = readFileSync(join(dir, 'seed-2', 'spikes.csv'), 'utf8');
+    // seed 2 "died" after its 20 s checkpoint: no summary (so not complete), the later checkpoints gone
+    const cp2 = join(dir, 'seed-2', 'checkpoints');
+    for (const f of readdirSync(cp2).filter((f) => f > 't000000020000ms.ckpt')) rmSync(join(cp2, f));
+    rmSync(join(dir, 'seed-2', 'summary.json'));
+    rmSync(join(dir, 'seed-2', 'spikes.csv'));
+    const again = run(cmd);
+    expect(again.status, again.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'seed-2', 'spikes.csv'), 'utf8')).toBe(spikes2);
+    expect(readFileSync(join(dir, 'seeds.csv'), 'utf8').replace(/,[^,\n]*,[^,\n]*,[^,\n]*$/gm, '')).toBe(seeds.replace(/,[^,\n]*,[^,\n]*,[^,\n]*$/gm, ''));
+    // it did resume: with seed 1's checkpoint in seed 2's folder the rerun is refused, naming the seed
+    rmSync(join(dir, 'seed-2', 'summary.json'));
+    rmSync(cp2, { recursive: true });
+    cpSync(join(dir, 'seed-1', 'checkpoints'), cp2, { recursive: true });
+    const wrong = run(cmd);
+    expect(wrong.status).not.toBe(0);
+    expect(wrong.stderr).toMatch(/seed 2: .*seed is 1 there, 2 here/);
   });
 });

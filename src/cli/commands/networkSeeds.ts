@@ -2,7 +2,8 @@
  * `calcitag network --seeds N`: the same network experiment for N seeds (one process per seed, W at a
  * time — each network is independent, so processes scale over cores without shared state), each into
  * its own run folder, then the readouts over seeds against the published 50-network means. Seeds whose
- * folder is complete are not run again, so an interrupted set resumes where it stopped.
+ * folder is complete are not run again, so an interrupted set resumes where it stopped; with
+ * --checkpoint-every, a seed that was cut short continues from its latest checkpoint.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { compareWithPublished, meanSd, READOUT_NAMES, type ReadoutComparison } from '../../experiments/network/published.js';
 import { columnsToCsv } from '../../io/csv.js';
 import { packageRoot, RunDirectory } from '../../io/files.js';
+import { latestCheckpoint } from '../../io/networkCheckpointFile.js';
 import { parseCsvColumns, seedComparisonSpec, type Columns } from '../../io/networkFigures.js';
 import { renderSvg, svgToPng } from '../../io/plots.js';
 
@@ -37,8 +39,11 @@ function runSeed(args: readonly string[], seed: number, out: string, experiment:
     const record = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { network?: unknown };
     if (s.seed === seed && withoutSeed(record.network) === withoutSeed(experiment)) return Promise.resolve(s);
   }
+  // a seed cut short that saved checkpoints continues from the latest (a checkpoint of another run is refused)
+  const saves = args.some((a) => a.split('=')[0] === '--checkpoint-every');
+  const resume = saves && latestCheckpoint(join(out, 'checkpoints')) !== undefined ? ['--resume', out] : [];
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [MAIN, 'network', ...args, '--seed', String(seed), '--json', '--quiet', '--out', out, '--force'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [MAIN, 'network', ...args, ...resume, '--seed', String(seed), '--json', '--quiet', '--out', out, '--force'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '', stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
