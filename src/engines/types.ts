@@ -158,6 +158,11 @@ export interface Engine {
   readonly description: string;
   /** Whether the engine records `TrialSpec.probes` (experiments with probes need one that does). */
   readonly recordsProbes?: boolean;
+  /**
+   * How its single-synapse trials integrate: on the fixed step `dt` with the reference's fast-forward,
+   * or event-driven with no time step (absent: neither; its options say how).
+   */
+  readonly integration?: 'fixed-step' | 'event-driven';
   runTrial(spec: TrialSpec): TrialResult;
   /**
    * Why this engine cannot run a description, in one line, or undefined when it can. An engine

@@ -7,11 +7,12 @@ import type { RunConfig } from '../experiments/protocolRun.js';
 const pm = (m: { mean: number; sd: number } | undefined, digits = 3) =>
   m ? `${m.mean.toFixed(digits)} ± ${m.sd.toFixed(digits)}` : '–';
 
-/** How the engine integrates: dt and fast-forward matter only to the fixed-step reference engine. */
+/** How the engine integrates: dt and fast-forward matter only to fixed-step engines. */
 function integrationNote(cfg: RunConfig): string {
-  if (cfg.engine === 'reference') return `dt ${cfg.dt_ms} ms, fast-forward ${cfg.fast_forward ? 'on' : 'off'}`;
-  if (cfg.engine === 'exact') return 'event-driven, no time step';
-  const changed = nonDefaultOptions(getEngine(cfg.engine), cfg.engine_options);
+  const engine = getEngine(cfg.engine);
+  if (engine.integration === 'fixed-step') return `dt ${cfg.dt_ms} ms, fast-forward ${cfg.fast_forward ? 'on' : 'off'}`;
+  if (engine.integration === 'event-driven') return 'event-driven, no time step';
+  const changed = nonDefaultOptions(engine, cfg.engine_options);
   return Object.keys(changed).length > 0 ? `options ${JSON.stringify(changed)}` : 'default options';
 }
 

@@ -189,6 +189,7 @@ export const exactEngine: Engine = {
   name: 'exact',
   description: 'event-driven, closed form between events (calcium, LIF, OU-sampled h, p, z); continuous-time Poisson input',
   recordsProbes: true,
+  integration: 'event-driven',
   runTrial: runExactTrial,
   ...exactOptionSupport,
   cannotRun: (d) => (d.params.sigma_wn > 0 ? `the OU background current (sigma_wn = ${d.params.sigma_wn}) has no event-driven closed form; use the reference engine` : undefined),

@@ -11,6 +11,7 @@ export const fastEngine: Engine = {
   name: 'fast',
   description: 'networks with lazily advanced synapses (closed forms between spikes, exact OU noise); single-synapse trials run the reference loop',
   recordsProbes: true,
+  integration: 'fixed-step',
   runTrial: runReferenceTrial,
   runNetwork: runFastNetwork,
   runNetworkPart: runFastNetworkPart,

@@ -183,6 +183,7 @@ export const referenceEngine: Engine = {
   name: 'reference',
   description: 'float64 fixed-step integration in the published C++ order of operations, with its fast-forward',
   recordsProbes: true,
+  integration: 'fixed-step',
   runTrial: runReferenceTrial,
   runNetwork: runReferenceNetwork,
   savesNetworkState: true,
