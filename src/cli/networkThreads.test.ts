@@ -97,6 +97,16 @@ describe('the fast engine with one network split across worker threads', () => {
     expect(three.maxDev_mV).toBe(one.maxDev_mV);
   });
 
+  it('with ziggurat background Gaussians too: 2 threads equal one, and the run is another sample (other spikes)', () => {
+    const spec: NetworkRunSpec = { description, seed: 7, trial: 0, dt_ms: 0.2, fastForward: true, engineOptions: { backgroundGaussians: 'ziggurat' } };
+    const one = fast.runNetwork!(spec), two = runNetworkOnThreads(fast, spec, 2);
+    expect(two.spikes).toEqual(one.spikes);
+    expect(two.probes).toEqual(one.probes);
+    const boxMuller = fast.runNetwork!({ ...spec, engineOptions: undefined });
+    expect(one.spikes.t_s.length).toBeGreaterThan(0.8 * boxMuller.spikes.t_s.length);
+    expect(one.spikes.t_s).not.toEqual(boxMuller.spikes.t_s);
+  });
+
   it('a stop request stops every thread with the run\'s error, and the next run is unaffected', () => {
     const spec: NetworkRunSpec = { description, seed: 7, trial: 0, dt_ms: 0.2, fastForward: true, shouldStop: () => true };
     expect(() => runNetworkOnThreads(fast, spec, 2)).toThrow(/run stopped at t = 0\.000 s/);

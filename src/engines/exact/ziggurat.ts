@@ -39,10 +39,25 @@ const FN = new Float64Array(LAYERS);
   }
 })();
 
+/** What the samplers draw from: a RandomStream, or a loop's own view of one's state (fastNeurons.ts). */
+export type WordSource = Pick<RandomStream, 'nextUint32' | 'uniform'>;
+
 /** One standard Gaussian sample from `rng` (consumes one 32-bit word in ≈ 98.8 % of calls). */
-export function gaussianZiggurat(rng: RandomStream): number {
+export function gaussianZiggurat(rng: WordSource): number {
+  return gaussianFrom(rng.nextUint32(), rng);
+}
+
+/**
+ * The Gaussian ziggurat's fast path, for loops that inline it (fastNeurons.ts): with u = rng.nextUint32(),
+ * iz = u & 127 and j = (u | 0) >> 7, the sample is j·GAUSS_W[iz] when |j| < GAUSS_K[iz], else
+ * {@link gaussianFrom}(u, rng).
+ */
+export const GAUSS_K: Readonly<Int32Array> = KN;
+export const GAUSS_W: Readonly<Float64Array> = WN;
+
+/** One standard Gaussian sample whose first 32-bit word `u` was already drawn from `rng`. */
+export function gaussianFrom(u: number, rng: WordSource): number {
   for (;;) {
-    const u = rng.nextUint32();
     const iz = u & 127;
     const j = (u | 0) >> 7; // signed, |j| ≤ 2^24
     const aj = j < 0 ? -j : j;
@@ -59,6 +74,7 @@ export function gaussianZiggurat(rng: RandomStream): number {
     // wedge: accept under the density
     const x = j * WN[iz]!;
     if (FN[iz]! + rng.uniform() * (FN[iz - 1]! - FN[iz]!) < Math.exp(-0.5 * x * x)) return x;
+    u = rng.nextUint32();
   }
 }
 

@@ -6,6 +6,7 @@
 import { runReferenceTrial } from '../reference/referenceEngine.js';
 import type { Engine } from '../types.js';
 import { runFastNetwork, runFastNetworkPart } from './fastNetwork.js';
+import { fastOptionSupport } from './options.js';
 
 export const fastEngine: Engine = {
   name: 'fast',
@@ -16,4 +17,5 @@ export const fastEngine: Engine = {
   runNetwork: runFastNetwork,
   runNetworkPart: runFastNetworkPart,
   savesNetworkState: true,
+  ...fastOptionSupport,
 };

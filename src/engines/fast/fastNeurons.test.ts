@@ -6,6 +6,7 @@ import { compileNetwork } from '../network/compile.js';
 import { imposedSpikes } from '../network/inputs.js';
 import { stepCoefficients } from '../reference/detailedLoop.js';
 import { initialNetworkState, stepNeurons, type NetworkState } from '../reference/networkLoop.js';
+import { gaussianZiggurat } from '../exact/ziggurat.js';
 import { FastNeurons } from './fastNeurons.js';
 
 const DT = 2e-4;
@@ -83,5 +84,29 @@ describe('FastNeurons: the reference neuron step, number for number', () => {
     const { ref, fast } = sideBySide(d, 5000);
     expect(ref.spikes.length).toBeGreaterThan(50);
     same(ref, fast);
+  });
+
+  it('with the ziggurat: each neuron\'s background is the OU process driven by gaussianZiggurat on its own stream', () => {
+    const { description: d } = memoryParadigm({ nExc: 40, nInh: 10, assembly: 8 });
+    const seed = 5, net = compileNetwork(d, seed, DT), k = stepCoefficients(d.params, DT);
+    const st = initialNetworkState(net, k), lam = new Float64Array(net.n);
+    const spec = { description: d, seed, trial: 0, dt_ms: 0.2, fastForward: false };
+    const streams = () => Array.from({ length: net.n }, (_, i) => entityStream(seed, 0, 'neuron', i, 'backgroundNoise'));
+    const neurons = new FastNeurons(net, k, st, lam, imposedSpikes(spec, net, DT), streams(), true);
+    const own = streams(), { eOU, ouNoise, i0 } = net.neurons;
+    const bg = Float64Array.from(st.iBg);
+    for (let j = 0; j < 3000; j++) {
+      neurons.step(j);
+      st.spiked.fill(0);
+      // 3000 × 50 draws: ≈ 1 800 leave the ziggurat's fast path (wedges, tail), which the packed state must draw alike
+      for (let i = 0; i < net.n; i++) bg[i] = (bg[i]! - i0[i]!) * eOU[i]! + ouNoise[i]! * gaussianZiggurat(own[i]!) + i0[i]!;
+    }
+    expect(Array.from(st.iBg)).toEqual(Array.from(bg));
+    // and the streams stand where RandomStream's do: the next words agree
+    const words = new Int32Array(4 * net.n), spares = new Float64Array(net.n);
+    neurons.saveStreams(words, spares, 0);
+    const mine = new Int32Array(4), none = new Float64Array(1);
+    own[7]!.saveState(mine, none, 0);
+    expect(Array.from(words.subarray(28, 32))).toEqual(Array.from(mine));
   });
 });

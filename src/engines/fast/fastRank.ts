@@ -16,6 +16,7 @@ import type { StepCoefficients } from '../reference/detailedLoop.js';
 import { initialNetworkState, type ImposedSpikes, type NetworkState } from '../reference/networkLoop.js';
 import type { Team } from '../team.js';
 import { FastNeurons } from './fastNeurons.js';
+import { backgroundGaussians } from './options.js';
 import { LazySynapses } from './lazySynapses.js';
 import { synapseArrays, type SynapseArrays } from './synapseState.js';
 import { calciumEdges, ownedEdges, partitionNeurons, sharedF64, sharedU8, SpikeExchange, type CalciumEdges, type OwnedEdges } from './partition.js';
@@ -123,7 +124,7 @@ export function createRank(spec: NetworkRunSpec, net: CompiledNetwork, k: StepCo
   const background = Array.from({ length: hi - lo }, (_, i): RandomStream => entityStream(spec.seed, spec.trial, 'neuron', lo + i, 'backgroundNoise'));
   const imposed = imposedOf(imposedSpikes(spec, net, dt), lo, hi);
   const lamView = view(lam);
-  const neurons = new FastNeurons(localNet, k, st, lamView, imposed, background);
+  const neurons = new FastNeurons(localNet, k, st, lamView, imposed, background, backgroundGaussians(spec.engineOptions) === 'ziggurat');
   const ouIndex = net.ou.map((_, g) => g).filter((g) => Math.min(net.ou[g]!.to, hi) > Math.max(net.ou[g]!.from, lo));
   const stimulate = ouStimulator(spec, { ...net, ou: ouIndex.map((g) => ({ ...net.ou[g]!, from: Math.max(net.ou[g]!.from, lo), to: Math.min(net.ou[g]!.to, hi) })) }, iStim, dt);
   return {
