@@ -138,3 +138,11 @@ const ENTITY_NAMESPACE = 2 ** 40;
 export function entityStream(seed: number, trial: number, kind: EntityKindName, index: number, purpose: PurposeName): RandomStream {
   return streamFor(seed, [trial, ENTITY_NAMESPACE + EntityKind[kind], index], purpose);
 }
+
+/** 64-bit hash of a text as 16 hex digits (xoshiro state seeded by the text's UTF-16 code units): identities, not secrets. */
+export function hashText(text: string): string {
+  const codes: number[] = new Array(text.length);
+  for (let i = 0; i < text.length; i++) codes[i] = text.charCodeAt(i);
+  const r = new RandomStream(codes);
+  return r.nextUint32().toString(16).padStart(8, '0') + r.nextUint32().toString(16).padStart(8, '0');
+}

@@ -72,6 +72,10 @@ describe('network checkpoints (fast engine)', () => {
     const saved: NetworkCheckpoint[] = [];
     expect(() => runFastNetwork({ ...spec, shouldStop: () => saved.length > 0 }, { every_s: 1, save: (cp) => saved.push(cp) })).toThrow(/run stopped at t = 1\.000 s/);
     expect(() => runFastNetwork({ ...spec, seed: 4 }, { resume: saved[0]! })).toThrow(/seed is 3 there, 4 here/);
+    // a changed parameter or engine option is another run too (the key holds a hash of both)
+    const changed = { ...spec, description: { ...spec.description, params: { ...spec.description.params, theta_p: 3.1 } } };
+    expect(() => runFastNetwork(changed, { resume: saved[0]! })).toThrow(/its network description or engine options differ/);
+    expect(() => runFastNetwork({ ...spec, engineOptions: { backgroundGaussians: 'ziggurat' } }, { resume: saved[0]! })).toThrow(/engine options differ/);
     expect(() => runReferenceNetwork(spec, { resume: saved[0]! })).toThrow(/engine is fast there, reference here/);
     const ref: NetworkCheckpoint[] = [];
     expect(() => runReferenceNetwork({ ...spec, shouldStop: () => ref.length > 0 }, { every_s: 1, save: (cp) => ref.push(cp) })).toThrow(/run stopped/);

@@ -28,7 +28,7 @@ import { stepCoefficients } from '../reference/detailedLoop.js';
 import { networkResult } from '../network/result.js';
 import { soloTeam, type Team } from '../team.js';
 import { fastForwardLazy } from './fastForward.js';
-import type { CheckpointRunKey, LoopCounters } from '../reference/networkCheckpoint.js';
+import { runDigest, type CheckpointRunKey, type LoopCounters } from '../reference/networkCheckpoint.js';
 import { captureFast, checkpointStage, combinedOutcome, restoreFast, stageRank, unstageRank } from './fastCheckpoint.js';
 import { createRank, OUTCOME, type FastRank } from './fastRank.js';
 
@@ -177,7 +177,7 @@ export function runFastNetworkPart(spec: NetworkRunSpec, team: Team, checkpoints
   const net = team.shareValue(team.rank === 0 ? compileNetwork(d, spec.seed, dt) : undefined);
   const k = stepCoefficients(d.params, dt);
   const r = createRank(spec, net, k, dt, team);
-  const runKey: CheckpointRunKey = { engine: 'fast', seed: spec.seed, trial: spec.trial, dt_ms: spec.dt_ms, fast_forward: spec.fastForward, neurons: net.n, synapses: net.nSyn, duration_s: d.duration_s };
+  const runKey: CheckpointRunKey = { engine: 'fast', seed: spec.seed, trial: spec.trial, dt_ms: spec.dt_ms, fast_forward: spec.fastForward, neurons: net.n, synapses: net.nSyn, duration_s: d.duration_s, description: runDigest(spec) };
   // every rank learns rank 0's checkpoint interval (steps) and whether it resumes (each a barrier: all ranks are set up)
   const every = team.broadcast(checkpoints.save && checkpoints.every_s ? Math.max(1, Math.round(checkpoints.every_s / dt)) : 0);
   const resuming = team.broadcast(checkpoints.resume ? 1 : 0) === 1;

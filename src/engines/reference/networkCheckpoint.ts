@@ -9,7 +9,8 @@
  * step coefficients, power tables) are rebuilt from the description, not stored.
  */
 import type { PairBuffer } from '../../model/network/edges.js';
-import type { RandomStream } from '../../random/streams.js';
+import { hashText, type RandomStream } from '../../random/streams.js';
+import type { NetworkRunSpec } from '../networkTypes.js';
 import type { NetworkProbes } from '../network/probes.js';
 import type { ImposedSpikes, NetworkState } from './networkLoop.js';
 import type { OuPart } from '../network/inputs.js';
@@ -30,7 +31,12 @@ export interface CheckpointRunKey {
   readonly neurons: number;
   readonly synapses: number;
   readonly duration_s: number;
+  /** A hash of the network description and the engine options ({@link runDigest}): parameters, stimuli, probes. */
+  readonly description: string;
 }
+
+/** The run key's hash of what defines a run beyond its seed and step: the description and the engine options. */
+export const runDigest = (spec: NetworkRunSpec): string => hashText(JSON.stringify([spec.description, spec.engineOptions ?? {}]));
 
 export interface NetworkCheckpoint {
   readonly format: typeof CHECKPOINT_FORMAT;
@@ -179,7 +185,9 @@ export function scalar(cp: NetworkCheckpoint, key: string): number {
 export function checkpointMismatch(cp: NetworkCheckpoint, run: CheckpointRunKey): string | undefined {
   if (cp.format !== CHECKPOINT_FORMAT || cp.format_version !== CHECKPOINT_FORMAT_VERSION) return `not a calcitag network checkpoint of format version ${CHECKPOINT_FORMAT_VERSION}`;
   for (const k of Object.keys(run) as Array<keyof CheckpointRunKey>) {
-    if (cp.run[k] !== run[k]) return `it belongs to another run: ${k} is ${String(cp.run[k])} there, ${String(run[k])} here`;
+    if (cp.run[k] === run[k]) continue;
+    if (k === 'description') return 'it belongs to another run: its network description or engine options differ (parameters, populations, stimuli, probes)';
+    return `it belongs to another run: ${k} is ${String(cp.run[k])} there, ${String(run[k])} here`;
   }
   return undefined;
 }

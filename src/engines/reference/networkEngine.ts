@@ -15,7 +15,7 @@ import { stepCoefficients } from './detailedLoop.js';
 import { fastForwardNetwork } from './networkFastForward.js';
 import { initialNetworkState, integrateNetwork } from './networkLoop.js';
 import { catchUp, resetRest } from './networkSynapses.js';
-import { captureCheckpoint, restoreCheckpoint, type CheckpointRunKey, type LoopCounters } from './networkCheckpoint.js';
+import { captureCheckpoint, restoreCheckpoint, runDigest, type CheckpointRunKey, type LoopCounters } from './networkCheckpoint.js';
 import { imposedSpikes, ouStimulator } from '../network/inputs.js';
 import { networkResult } from '../network/result.js';
 
@@ -53,7 +53,7 @@ export function runReferenceNetwork(spec: NetworkRunSpec, checkpoints: NetworkCh
   };
 
   const parts = { st, streams, ou: stimulate.parts, imposed, probes, log };
-  const runKey: CheckpointRunKey = { engine: 'reference', seed: spec.seed, trial: spec.trial, dt_ms: spec.dt_ms, fast_forward: spec.fastForward, neurons: net.n, synapses: net.nSyn, duration_s: d.duration_s };
+  const runKey: CheckpointRunKey = { engine: 'reference', seed: spec.seed, trial: spec.trial, dt_ms: spec.dt_ms, fast_forward: spec.fastForward, neurons: net.n, synapses: net.nSyn, duration_s: d.duration_s, description: runDigest(spec) };
   let at = { segment: 0, step: 0 };
   let c: LoopCounters = { steps: 0, ffSteps: 0, maxDev: 0, lastStep: 0, ffIntervals: [] };
   if (checkpoints.resume) ({ position: at, counters: c } = restoreCheckpoint(checkpoints.resume, runKey, parts));

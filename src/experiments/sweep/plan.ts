@@ -7,7 +7,7 @@
  *
  * Every point is resolved while planning, so a bad value is refused before any job runs.
  */
-import { RandomStream, streamFor } from '../../random/streams.js';
+import { hashText, streamFor } from '../../random/streams.js';
 import { VERSION } from '../../version.js';
 import { ExperimentError, experimentRunProblems, experimentToJson, resolveExperiment, type ResolvedExperiment } from '../experiment.js';
 import { DEFAULT_SEED, DEFAULT_TRIALS } from '../protocolRun.js';
@@ -47,13 +47,7 @@ export interface SweepManifest {
   readonly jobs: SweepJob[];
 }
 
-/** 64-bit hash of a text as 16 hex digits (xoshiro state seeded by the text's UTF-16 code units). */
-export function hashText(text: string): string {
-  const codes: number[] = new Array(text.length);
-  for (let i = 0; i < text.length; i++) codes[i] = text.charCodeAt(i);
-  const r = new RandomStream(codes);
-  return r.nextUint32().toString(16).padStart(8, '0') + r.nextUint32().toString(16).padStart(8, '0');
-}
+export { hashText };
 
 /** A point as canonical JSON (keys sorted), the input of its id. */
 const canonical = (point: Assignments) => JSON.stringify(Object.keys(point).sort().map((k) => [k, point[k]]));
