@@ -1,0 +1,61 @@
+/**
+ * Two engines over the same networks, paired by seed: `node dist/bench/pairedSeeds.js A[,A2…] B[,B2…]`, each
+ * argument one or more folders of `calcitag network --seeds N` (seeds.csv and seed-<s>/weights.csv). For the
+ * readouts (rates, Q, MI), the assembly's and control's h, z·h0 and p at fixed times, and the CPU: mean ± SD of
+ * each side, the difference in combined standard errors, and the paired difference ± SE with its t — the
+ * tables of docs/network.md §7, e.g.
+ *
+ *   calcitag network --engine reference --seeds 10 --out runs/ref && calcitag network --engine fast --seeds 10 --out runs/fast
+ *   node dist/bench/pairedSeeds.js runs/ref runs/fast
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseCsvColumns } from '../src/io/networkFigures.js';
+
+const READOUTS = ['v_as', 'v_ans', 'v_ctrl', 'v_inh', 'Q', 'MI', 'cpu_s'] as const;
+/** Weight-curve values: [label, column of weights.csv, time s]. */
+const CURVES: ReadonlyArray<readonly [string, string, number]> = [
+  ['h assembly at 12 s', 'h_mean_assembly_mV', 12], ['h assembly at 19.9 s', 'h_mean_assembly_mV', 19.9],
+  ['h assembly at 30 s', 'h_mean_assembly_mV', 30], ['h control at 30 s', 'h_mean_control_mV', 30],
+  ['p assembly at 30 s', 'p_mean_assembly', 30], ['z·h0 assembly at 30 s', 'zh0_mean_assembly_mV', 30],
+];
+
+/** Per seed, every figure of one side (folders joined). */
+function load(folders: readonly string[]): Map<number, Map<string, number>> {
+  const out = new Map<number, Map<string, number>>();
+  for (const dir of folders) {
+    const seeds = parseCsvColumns(readFileSync(join(dir, 'seeds.csv'), 'utf8'));
+    seeds.seed!.forEach((s, q) => {
+      const row = new Map<string, number>(READOUTS.map((k) => [k, seeds[k]![q]!]));
+      const w = parseCsvColumns(readFileSync(join(dir, `seed-${s}`, 'weights.csv'), 'utf8'));
+      for (const [label, col, t] of CURVES) {
+        let best = 0;
+        w.t_s!.forEach((x, i) => { if (Math.abs(x - t) < Math.abs(w.t_s![best]! - t)) best = i; });
+        row.set(label, w[col]![best]!);
+      }
+      out.set(s, row);
+    });
+  }
+  return out;
+}
+
+const mean = (x: number[]) => x.reduce((a, b) => a + b, 0) / x.length;
+const sd = (x: number[]) => Math.sqrt(x.reduce((a, b) => a + (b - mean(x)) ** 2, 0) / (x.length - 1));
+const fmt = (x: number) => (Math.abs(x) >= 1e-3 && Math.abs(x) < 1e4 ? x.toPrecision(6) : x.toExponential(3));
+
+const [aArg, bArg] = process.argv.slice(2);
+if (!aArg || !bArg) {
+  console.error('usage: node dist/bench/pairedSeeds.js FOLDER_A[,…] FOLDER_B[,…]  (folders of calcitag network --seeds N)');
+  process.exit(2);
+}
+const A = load(aArg.split(',')), B = load(bArg.split(','));
+const seeds = [...A.keys()].filter((s) => B.has(s)).sort((x, y) => x - y);
+console.log(`${seeds.length} networks (seeds ${seeds.join(', ')}): ${aArg} → ${bArg}`);
+console.log('| figure | A, mean ± SD | B, mean ± SD | difference / combined SE | paired by seed: difference ± SE (t) |');
+console.log('|---|---|---|---|---|');
+for (const key of [...READOUTS, ...CURVES.map((c) => c[0])]) {
+  const a = seeds.map((s) => A.get(s)!.get(key)!), b = seeds.map((s) => B.get(s)!.get(key)!);
+  const d = seeds.map((_, i) => b[i]! - a[i]!);
+  const cse = Math.sqrt((sd(a) ** 2 + sd(b) ** 2) / seeds.length), se = sd(d) / Math.sqrt(seeds.length);
+  console.log(`| ${key} | ${fmt(mean(a))} ± ${fmt(sd(a))} | ${fmt(mean(b))} ± ${fmt(sd(b))} | ${((mean(b) - mean(a)) / cse).toFixed(2)} | ${fmt(mean(d))} ± ${fmt(se)} (${(mean(d) / se).toFixed(2)}) |`);
+}
