@@ -16,6 +16,7 @@
  * The ranks' own parts travel through shared staging arrays: each rank writes its neurons' part, rank 0
  * reads the whole (save); rank 0 writes the whole, each rank reads its part (resume).
  */
+import { PairBuffer } from '../../model/network/edges.js';
 import type { CompiledNetwork } from '../network/compile.js';
 import type { Team } from '../team.js';
 import {
@@ -51,6 +52,9 @@ export function checkpointStage(team: Team, net: CompiledNetwork): CheckpointSta
   };
 }
 
+/** Where a rank's part of OU process gi starts within the process's neurons. */
+const ouOffset = (net: CompiledNetwork, gi: number, lo: number) => Math.max(net.ou[gi]!.from, lo) - net.ou[gi]!.from;
+
 /** The neurons of [lo, hi) that own a plasticity stream (those with plastic synapses). */
 const ownsStream = (net: CompiledNetwork, i: number) => net.inStart[i + 1]! > net.inStart[i]!;
 
@@ -65,7 +69,7 @@ export function stageRank(r: FastRank, g: CheckpointStage): void {
   g.epCount.set(ep.count.subarray(lo, hi), lo);
   g.epSince.set(ep.since.subarray(lo, hi), lo);
   state.ou.forEach((part, q) => {
-    const gi = state.ouIndex[q]!, at = Math.max(net.ou[gi]!.from, lo) - net.ou[gi]!.from;
+    const gi = state.ouIndex[q]!, at = ouOffset(net, gi, lo);
     g.ouValue[gi]!.set(part.value, at);
     g.ouWords[gi]!.set(streamsToArray(part.rng), STREAM_WORDS * at);
     g.ouOn[gi] = part.on ? 1 : 0;
@@ -86,18 +90,18 @@ export function unstageRank(r: FastRank, g: CheckpointStage, outcome: ArrayLike<
   ep.count.set(g.epCount.subarray(lo, hi), lo);
   ep.since.set(g.epSince.subarray(lo, hi), lo);
   state.ou.forEach((part, q) => {
-    const gi = state.ouIndex[q]!, at = Math.max(net.ou[gi]!.from, lo) - net.ou[gi]!.from, len = part.value.length;
+    const gi = state.ouIndex[q]!, at = ouOffset(net, gi, lo), len = part.value.length;
     part.value.set(g.ouValue[gi]!.subarray(at, at + len));
     arrayToStreams(g.ouWords[gi]!.subarray(STREAM_WORDS * at, STREAM_WORDS * (at + len)), part.rng, `stimulus ${gi} streams`);
     part.on = g.ouOn[gi] === 1;
   });
   // the run's outcome so far is rank 0's; the others count from zero (the end adds the ranks up)
-  r.syn.resume(r.team.rank === 0 ? outcome : [0, 0, 0, 0, 0, 0]);
+  r.syn.resume(r.team.rank === 0 ? outcome : new Float64Array(OUTCOME));
 }
 
 /** The ranks' outcomes combined: the largest |h − h0| (the first rank's on a tie), any tag, the work counts summed. */
 export function combinedOutcome(r: FastRank): number[] {
-  const out = [0, 0, 0, 0, 0, 0];
+  const out: number[] = new Array<number>(OUTCOME).fill(0);
   for (let q = 0; q < r.team.size; q++) {
     const o = r.outcome.subarray(OUTCOME * q, OUTCOME * (q + 1));
     if (Math.abs(o[0]!) > Math.abs(out[0]!)) out[0] = o[0]!;
@@ -105,39 +109,6 @@ export function combinedOutcome(r: FastRank): number[] {
     for (let k = 2; k < OUTCOME; k++) out[k] = out[k]! + o[k]!;
   }
   return out;
-}
-
-/** The spikes of steps [from, to) still in the exchange ring, as (step, neuron) in time and neuron order. */
-function ringSpikes(r: FastRank, from: number, to: number): { step: Int32Array; neuron: Int32Array } {
-  const { ring, count, size, ranks, bounds, n } = r.spikes;
-  const steps: number[] = [], neurons: number[] = [];
-  for (let j = Math.max(0, from); j < to; j++) {
-    const slot = j % size;
-    for (let q0 = 0; q0 < ranks; q0++) {
-      const base = slot * n + bounds[q0]!, cnt = count[slot * ranks + q0]!;
-      for (let q = 0; q < cnt; q++) {
-        steps.push(j);
-        neurons.push(ring[base + q]!);
-      }
-    }
-  }
-  return { step: Int32Array.from(steps), neuron: Int32Array.from(neurons) };
-}
-
-/** Rank 0: writes saved spikes of steps [from, to) into the ring, split by this run's ranks. */
-function refillRing(r: FastRank, from: number, to: number, step: ArrayLike<number>, neuron: ArrayLike<number>): void {
-  const { ring, count, size, ranks, bounds, n } = r.spikes;
-  let e = 0;
-  for (let j = Math.max(0, from); j < to; j++) {
-    const slot = j % size;
-    count.fill(0, slot * ranks, (slot + 1) * ranks);
-    for (; e < step.length && step[e] === j; e++) {
-      const m = neuron[e]!;
-      let q0 = 0;
-      while (m >= bounds[q0 + 1]!) q0++;
-      ring[slot * n + bounds[q0]! + count[slot * ranks + q0]!++] = m;
-    }
-  }
 }
 
 const NEURON_KEYS = ['v', 'iSyn', 'iBg', 'p', 'sumDev', 'lam', 'synthesis'] as const;
@@ -155,9 +126,9 @@ export function captureFast(r: FastRank, g: CheckpointStage, run: CheckpointRunK
   g.ouValue.forEach((a, i) => { arrays[`ou.${i}.value`] = a.slice(); });
   g.ouWords.forEach((a, i) => { arrays[`ou.${i}.rng`] = a.slice(); });
   arrays['ou.on'] = g.ouOn.slice();
-  const pending = ringSpikes(r, position.step - (r.spikes.size - r.window), position.step);
-  arrays['ring.step'] = pending.step;
-  arrays['ring.neuron'] = pending.neuron;
+  const pending = new PairBuffer();
+  r.spikes.collect(position.step - (r.spikes.size - r.window), position.step, pending);
+  ({ source: arrays['ring.step'], target: arrays['ring.neuron'] } = pending.finish());
   arrays['outcome'] = Float64Array.from(combinedOutcome(r));
   const probes = captureRecords(r.log, r.probes, arrays);
   return {
@@ -179,7 +150,7 @@ export function restoreFast(cp: NetworkCheckpoint, r: FastRank, g: CheckpointSta
   g.ouWords.forEach((a, i) => copy(a, need(cp, `ou.${i}.rng`), `ou.${i}.rng`));
   copy(g.ouOn, need(cp, 'ou.on'), 'ou.on');
   const at = cp.position.step;
-  refillRing(r, at - (r.spikes.size - r.window), at, need(cp, 'ring.step'), need(cp, 'ring.neuron'));
+  r.spikes.refill(at - (r.spikes.size - r.window), at, need(cp, 'ring.step'), need(cp, 'ring.neuron'));
   restoreRecords(cp, r.log, r.probes);
   const outcome = need(cp, 'outcome');
   if (!(outcome instanceof Float64Array) || outcome.length !== OUTCOME) throw new Error(`checkpoint: 'outcome' does not fit this run`);

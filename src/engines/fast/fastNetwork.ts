@@ -100,15 +100,8 @@ function stepSynapses(r: FastRank, j: number): void {
 /** Rank 0 copies the exchanged spikes of the steps after `logged` through jLast into its log. */
 function logThrough(r: FastRank, jLast: number): void {
   if (r.team.rank !== 0) return;
-  const { ring, count, size, ranks, bounds, n } = r.spikes;
-  for (let j = r.logged + 1; j <= jLast; j++) {
-    const slot = j % size;
-    for (let q0 = 0; q0 < ranks; q0++) {
-      const base = slot * n + bounds[q0]!, cnt = count[slot * ranks + q0]!;
-      for (let q = 0; q < cnt; q++) r.log.push(j, ring[base + q]!);
-    }
-  }
-  r.logged = jLast;
+  r.spikes.collect(r.logged + 1, jLast + 1, r.log);
+  r.logged = Math.max(r.logged, jLast);
 }
 
 /** Probes at step j (every rank brings its probed synapses to j, rank 0 samples); returns the next step wanted. */

@@ -175,29 +175,18 @@ export class FastNeurons {
    */
   /**
    * Each noisy neuron's next background Gaussian by the ziggurat: one xoshiro128** output and a table
-   * lookup in ≈ 98.8 % of draws; the rest continue through gaussianFrom on a view of the packed state, so
-   * the numbers are gaussianZiggurat's on the neuron's RandomStream.
+   * lookup in ≈ 98.8 % of draws; the rest continue through gaussianFrom, on the same view of the packed
+   * state, so the numbers are gaussianZiggurat's on the neuron's RandomStream.
    */
   private drawZiggurat(): void {
-    const { noisy, rng, normal } = this;
+    const { noisy, normal, words } = this;
     const K = GAUSS_K, W = GAUSS_W;
     for (let q = 0; q < noisy.length; q++) {
-      const i = noisy[q]!, w = 4 * i;
-      const s0 = rng[w]!, s1 = rng[w + 1]!, s2 = rng[w + 2]!, s3 = rng[w + 3]!;
-      const m = Math.imul(s1, 5);
-      const u = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
-      const t = s1 << 9, n2 = s2 ^ s0, n3 = s3 ^ s1;
-      rng[w] = s0 ^ n3;
-      rng[w + 1] = s1 ^ n2;
-      rng[w + 2] = n2 ^ t;
-      rng[w + 3] = (n3 << 11) | (n3 >>> 21);
+      const i = noisy[q]!;
+      words.at = 4 * i;
+      const u = words.nextUint32();
       const iz = u & 127, jz = (u | 0) >> 7;
-      if ((jz < 0 ? -jz : jz) < K[iz]!) {
-        normal[i] = jz * W[iz]!;
-      } else {
-        this.words.at = w;
-        normal[i] = gaussianFrom(u, this.words);
-      }
+      normal[i] = (jz < 0 ? -jz : jz) < K[iz]! ? jz * W[iz]! : gaussianFrom(u, words);
     }
   }
 

@@ -61,6 +61,37 @@ export class SpikeExchange {
     for (let q = 0; q < count; q++) this.ring[base + q] = spikes[q]! + lo;
     this.count[slot * this.ranks + rank] = count;
   }
+
+  /** Appends every rank's spikes of steps [from, to) to `out` as (step, neuron), in step and neuron order. */
+  collect(from: number, to: number, out: { push(step: number, neuron: number): void }): void {
+    const { ring, count, size, ranks, bounds, n } = this;
+    for (let j = Math.max(0, from); j < to; j++) {
+      const slot = j % size;
+      for (let q0 = 0; q0 < ranks; q0++) {
+        const base = slot * n + bounds[q0]!, cnt = count[slot * ranks + q0]!;
+        for (let q = 0; q < cnt; q++) out.push(j, ring[base + q]!);
+      }
+    }
+  }
+
+  /**
+   * Writes spikes of steps [from, to) given as (step, neuron), sorted, into this exchange's layout (each
+   * rank's segment): a checkpoint's pending spikes, saved by {@link collect} under any split.
+   */
+  refill(from: number, to: number, step: ArrayLike<number>, neuron: ArrayLike<number>): void {
+    const { ring, count, size, ranks, bounds, n } = this;
+    let e = 0;
+    for (let j = Math.max(0, from); j < to; j++) {
+      const slot = j % size;
+      count.fill(0, slot * ranks, (slot + 1) * ranks);
+      for (; e < step.length && step[e] === j; e++) {
+        const m = neuron[e]!;
+        let q0 = 0;
+        while (m >= bounds[q0 + 1]!) q0++;
+        ring[slot * n + bounds[q0]! + count[slot * ranks + q0]!++] = m;
+      }
+    }
+  }
 }
 
 /** Per source neuron, the edges of a delay group that end on neurons [lo, hi): edges from[m] … to[m] − 1. */
