@@ -8,18 +8,18 @@
  *   finite numbers only;
  * - generated valid experiments resolve, in every spelling (units in keys or values, YAML or JSON), to
  *   the same thing, and a resolved experiment written out (experimentToJson) reads back unchanged.
- * FC_RUNS=<n> raises the number of cases per property (default 200).
+ * FC_RUNS=<n> raises the number of cases per property (default 200); FC_SEED=<n> replays a seed (test/propertyCheck.ts).
  */
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { propertyCheck } from './propertyCheck.js';
 import { ExperimentError, experimentToJson, parseExperimentText, resolveExperiment, type ResolvedExperiment } from '../src/experiments/experiment.js';
 import { normalizeParam, unitSuffixes } from '../src/experiments/experimentSchema.js';
 import { checkParam, defaultParams, PARAM_NAMES, PARAM_SPECS, ParameterError, parseParamAssignment, resolveParams, toSeconds, type ParamSpec } from '../src/model/parameters.js';
 import { PRESET_NAMES } from '../src/model/protocols.js';
 
-const numRuns = Number(process.env.FC_RUNS ?? 200);
-const check = <T>(p: fc.IProperty<T>, extra: Partial<fc.Parameters<T>> = {}) => fc.assert(p, { numRuns, ...extra });
+const check = propertyCheck(200);
 
 /** Parameters with no cross-check against another one (theta_d ≤ theta_p, v_reset < v_th). */
 const FREE = PARAM_SPECS.filter((s) => !['theta_p', 'theta_d', 'v_reset', 'v_th'].includes(s.name));

@@ -2,15 +2,15 @@
  * Property-based tests (fast-check) of the BrainScaleS-2 fixed-point arithmetic (src/engines/bss2/
  * fixedPoint.ts, rounding.ts): every integer operation is checked against exact BigInt arithmetic over
  * its whole documented input range, not only the hand-picked cases of the unit tests.
- * FC_RUNS=<n> raises the number of cases per property (default 300).
+ * FC_RUNS=<n> raises the number of cases per property (default 300); FC_SEED=<n> replays a seed (test/propertyCheck.ts).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { propertyCheck } from './propertyCheck.js';
 import { FORMATS, FORMAT_NAMES, fracMul, mulWide, quantiseCoefficient, satAdd, saturate, satSub, type NumberFormat } from '../src/engines/bss2/fixedPoint.js';
 import { expectedRounding, Rounder, stochasticRound, type RandomBits } from '../src/engines/bss2/rounding.js';
 
-const numRuns = Number(process.env.FC_RUNS ?? 300);
-const check = <T>(p: fc.IProperty<T>, extra: Partial<fc.Parameters<T>> = {}) => fc.assert(p, { numRuns, ...extra });
+const check = propertyCheck(300);
 
 const format = fc.constantFrom(...FORMAT_NAMES).map((n) => FORMATS[n]);
 const valueIn = (f: NumberFormat) => fc.integer({ min: f.min, max: f.max });
@@ -152,7 +152,7 @@ describe('rounding: Rounder.mulShift against exact arithmetic', () => {
       const want = expectedRounding(a, k, s, 'stochastic', 16);
       // the result is q or q + 1: a Bernoulli mean, SD ≤ ½/√n; 6 SD
       expect(Math.abs(sum / n - want)).toBeLessThanOrEqual(6 * 0.5 / Math.sqrt(n) + 1e-9);
-    }), { numRuns: Math.min(numRuns, 60) });
+    }), { numRuns: Math.min(Number(process.env.FC_RUNS ?? 300), 60) });
   });
 
   it('stochasticRound(x, u) is ⌊x⌋ or ⌊x⌋ + 1, ⌊x⌋ + 1 exactly when u < frac(x)', () => {

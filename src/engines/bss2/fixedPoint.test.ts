@@ -51,6 +51,12 @@ describe('integer formats', () => {
     expect(quantiseCoefficient(0, FORMATS.int8)).toMatchObject({ k: 0, underflow: false });
   });
 
+  it('keeps the extra bit when c·2^(s+1) rounds down to the largest mantissa (found by the property test)', () => {
+    // 127/c is just below 16, so log2 alone gives s = 3 (k 64); s = 4 gives k = round(127.0000000000000…) = 127
+    const q = quantiseCoefficient(7.937500000000002, FORMATS.int8);
+    expect(q).toMatchObject({ k: 127, s: 4 });
+  });
+
   it('documents each variable\'s scale: FS_h 16 mV, FS_z 2, FS_p 2 for the default parameters', () => {
     const s = defaultScales(10, 4.2, 1, -0.5, 1);
     expect(s).toEqual({ h_mV: 16, z: 2, p: 2 });

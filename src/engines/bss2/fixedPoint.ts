@@ -111,6 +111,11 @@ export function quantiseCoefficient(c: number, f: NumberFormat): Coefficient {
     s--;
     k = Math.round(c * 2 ** s);
   }
+  // log2 only brackets s: when c·2^(s+1) rounds down to kMax (c just above kMax·2^−(s+1)) one more bit fits
+  while (s < f.maxShift && Math.round(c * 2 ** (s + 1)) <= kMax) {
+    s++;
+    k = Math.round(c * 2 ** s);
+  }
   return { k, s, value: k / 2 ** s, underflow: k === 0 };
 }
 
