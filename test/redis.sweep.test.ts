@@ -70,13 +70,24 @@ afterAll(() => {
   for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 });
 
+/** A redis-server of its own on a free loopback port (no persistence), in a fresh folder. */
+async function startRedis(): Promise<{ root: string; broker: string }> {
+  const root = mkdtempSync(join(tmpdir(), 'calcitag-redis-'));
+  const port = await freePort();
+  started.push(spawn(REDIS!, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', root], { stdio: 'ignore' }));
+  return { root, broker: `redis://127.0.0.1:${port}` };
+}
+
+/** A `calcitag worker` with short locks, so that a killed worker's job is found stalled within seconds. */
+function startWorker(broker: string): Proc {
+  const c = spawn(process.execPath, [CLI, 'worker', '--broker', broker, '--concurrency', '1', '--lock-ms', '2000', '--stalled-ms', '1000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  started.push(c);
+  return new Proc(c);
+}
+
 describe.skipIf(!REDIS)('sweeps on BullMQ with a real redis-server', () => {
   it('completes every job exactly once when a worker dies mid-job, and collects the local table', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'calcitag-redis-'));
-    const port = await freePort();
-    const redis = spawn(REDIS!, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', root], { stdio: 'ignore' });
-    started.push(redis);
-    const broker = `redis://127.0.0.1:${port}`;
+    const { root, broker } = await startRedis();
     writeFileSync(join(root, 'spec.yaml'), SPEC);
     const dir = join(root, 'dist'), local = join(root, 'local');
     for (const d of [dir, local]) expect(run(['sweep', 'plan', join(root, 'spec.yaml'), '--out', d]).status).toBe(0);
@@ -93,11 +104,7 @@ describe.skipIf(!REDIS)('sweeps on BullMQ with a real redis-server', () => {
     // submitting again adds nothing (the jobs are waiting)
     expect(run(['sweep', 'submit', dir, '--broker', broker]).stdout).toContain('queued 0 new, retried 0 failed, 8 already waiting or running');
 
-    const worker = () => {
-      const c = spawn(process.execPath, [CLI, 'worker', '--broker', broker, '--concurrency', '1', '--lock-ms', '2000', '--stalled-ms', '1000'], { stdio: ['ignore', 'pipe', 'pipe'] });
-      started.push(c);
-      return new Proc(c);
-    };
+    const worker = () => startWorker(broker);
     // a takes a job first, then b joins; a is killed in the middle of the job it is running then
     const a = worker();
     await a.waitFor(/ started j[0-9a-f]{16}/, 60_000);
@@ -139,12 +146,41 @@ describe.skipIf(!REDIS)('sweeps on BullMQ with a real redis-server', () => {
     expect(readFileSync(join(dir, 'sweep.arrow'))).toEqual(readFileSync(join(local, 'sweep.arrow')));
   });
 
+  it('a network job whose worker dies continues on another worker from its latest checkpoint', async () => {
+    const { root, broker } = await startRedis();
+    const example = readFileSync(join(import.meta.dirname, '..', 'examples', 'sweep-network.yaml'), 'utf8');
+    writeFileSync(join(root, 'net.yaml'), example.replace(/^sweep:[\s\S]*$/m, 'sweep:\n  grid:\n    seed: [5]\n'));
+    const dir = join(root, 'dist'), local = join(root, 'local');
+    expect(run(['sweep', 'plan', join(root, 'net.yaml'), '--out', dir, '--checkpoint-every', '2']).status).toBe(0);
+    expect(run(['sweep', 'plan', join(root, 'net.yaml'), '--out', local]).status).toBe(0);
+    for (let i = 0; i < 50 && run(['sweep', 'submit', dir, '--broker', broker]).status !== 0; i++) await new Promise((r) => setTimeout(r, 200));
+    const worker = () => startWorker(broker);
+    const a = worker();
+    await a.waitFor(/ started j[0-9a-f]{16}/, 60_000);
+    // killed once its job has saved twice (t = 4 s of 30)
+    const saved = () => {
+      const top = join(dir, 'checkpoints');
+      return existsSync(top) ? readdirSync(top).flatMap((j) => readdirSync(join(top, j)).filter((f) => f.endsWith('.ckpt'))) : [];
+    };
+    for (let i = 0; i < 6000 && saved().length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    a.child.kill('SIGKILL');
+    await new Promise((r) => a.child.once('exit', r));
+    expect(saved().length).toBeGreaterThanOrEqual(2);
+    expect(a.lines.some((l) => / completed /.test(l))).toBe(false);
+    const b = worker();
+    await b.waitFor(/ completed j[0-9a-f]{16}/, 120_000);
+    b.child.kill('SIGTERM');
+    await new Promise((r) => b.child.once('exit', r));
+    const [file] = readdirSync(join(dir, 'results'));
+    expect(JSON.parse(readFileSync(join(dir, 'results', file!), 'utf8')).resumed_at_s).toBeGreaterThanOrEqual(4);
+    expect(saved()).toEqual([]);
+    expect(run(['sweep', 'collect', dir]).status).toBe(0);
+    expect(run(['sweep', 'run', local, '--workers', '1', '--quiet']).status).toBe(0);
+    expect(readFileSync(join(dir, 'sweep.csv'), 'utf8')).toBe(readFileSync(join(local, 'sweep.csv'), 'utf8'));
+  }, 180_000);
+
   it('retries a failing job, reports it failed with the reason, and runs it again after a new submit', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'calcitag-redis-'));
-    const port = await freePort();
-    const redis = spawn(REDIS!, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', root], { stdio: 'ignore' });
-    started.push(redis);
-    const broker = `redis://127.0.0.1:${port}`;
+    const { root, broker } = await startRedis();
     writeFileSync(join(root, 'spec.yaml'), 'engine: exact\nprotocols: [WTET]\nsweep:\n  trials: 20\n  grid:\n    params.theta_p: [2.5, 3.5]\n');
     const dir = join(root, 's');
     expect(run(['sweep', 'plan', join(root, 'spec.yaml'), '--out', dir]).status).toBe(0);

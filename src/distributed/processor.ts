@@ -1,7 +1,8 @@
 /**
  * BullMQ's sandboxed processor of sweep jobs: runs in a worker thread of `calcitag worker` (so the
  * worker's main thread keeps renewing the job locks while trials run), reads the manifest from the
- * sweep folder, runs the job's trials and writes its result file atomically. A job whose complete
+ * sweep folder, runs the job's trials (or network, from its latest checkpoint when the sweep keeps them) and
+ * writes its result file atomically. A job whose complete
  * result already exists (e.g. written by a worker that died before it could report) is not run again.
  */
 import { statSync } from 'node:fs';
@@ -10,7 +11,8 @@ import { join } from 'node:path';
 import type { SandboxedJob } from 'bullmq';
 import { runJob } from '../experiments/sweep/run.js';
 import type { SweepManifest } from '../experiments/sweep/plan.js';
-import { MANIFEST_FILE, readJobResult, readManifest, writeJobResult } from '../io/sweepFiles.js';
+import { MANIFEST_FILE, readJobResult, readManifest } from '../io/sweepFiles.js';
+import { storeJobResult } from '../io/sweepCheckpoints.js';
 import type { SweepJobMessage } from './broker.js';
 
 /** What a finished queue job returns (kept by BullMQ: small on purpose, the result is in the folder). */
@@ -49,13 +51,18 @@ export default async function processSweepJob(job: SandboxedJob<SweepJobMessage,
   const total = m.trials_per_point * m.protocols.length;
   let done = 0;
   let last = performance.now();
-  writeJobResult(dir, await runJob(m, spec, `${hostname()}:${process.pid}`, () => {
-    done++;
+  const report = (progress: object) => {
     const now = performance.now();
     if (now - last >= PROGRESS_MS) {
       last = now;
-      void job.updateProgress({ trials_done: done, trials: total });
+      void job.updateProgress(progress);
     }
-  }));
+  };
+  const result = await runJob(m, spec, {
+    ranOn: `${hostname()}:${process.pid}`, dir,
+    onTrial: () => report({ trials_done: ++done, trials: total }),
+    onProgress: (t, end) => report({ t_s: Math.round(t * 1000) / 1000, duration_s: end }),
+  });
+  storeJobResult(dir, result); // the result, then the job's checkpoints (if any) removed
   return { id, ran: true };
 }

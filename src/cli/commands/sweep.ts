@@ -15,7 +15,7 @@ import { runSweepJobs } from '../../experiments/sweep/run.js';
 import { SweepSpecError } from '../../experiments/sweep/spec.js';
 import { VERSION } from '../../version.js';
 import { writeFileAtomic } from '../../io/files.js';
-import { collectResults, pendingJobs, readJobResult, readManifest, SweepFolderError, writeJobResult, writeManifest, writeSweepTable } from '../../io/sweepFiles.js';
+import { collectResults, pendingJobs, readJobResult, readManifest, SweepFolderError, writeManifest, writeSweepTable } from '../../io/sweepFiles.js';
 import { writeSweepFigure } from '../../io/sweepPlot.js';
 import { writeNetworkSweepFigure } from '../../io/networkSweepPlot.js';
 import { isNetworkInput, planNetworkSweep } from '../../experiments/sweep/network.js';
@@ -23,6 +23,8 @@ import { slurmScript } from '../../io/sweepSlurm.js';
 import { BrokerError, brokerStatus, DEFAULT_QUEUE, submitSweep } from '../../distributed/broker.js';
 import { outputFolder, usageError } from '../errors.js';
 import { parseInteger } from './run.js';
+import { parseCheckpointEvery } from './networkCheckpoint.js';
+import { storeJobResult } from '../../io/sweepCheckpoints.js';
 
 /** The manifest of a sweep folder, or exit 2 with one line. */
 function manifestOf(dir: string): SweepManifest {
@@ -44,12 +46,14 @@ async function viaBroker<T>(f: () => Promise<T>): Promise<T> {
   }
 }
 
-async function planCommand(spec: string, flags: { out: string; force?: boolean }): Promise<void> {
+async function planCommand(spec: string, flags: { out: string; force?: boolean; checkpointEvery?: number }): Promise<void> {
   const dir = outputFolder(flags.out, { force: flags.force });
   let m: SweepManifest;
   try {
     const raw = readExperimentFile(spec);
-    m = isNetworkInput(raw) ? await planNetworkSweep(raw as Record<string, unknown>, spec) : planSweep(raw, spec);
+    const network = isNetworkInput(raw);
+    if (flags.checkpointEvery !== undefined && !network) usageError(`--checkpoint-every: ${spec} is a single-synapse sweep, whose jobs are short and run again whole; checkpoints are for network sweeps`);
+    m = network ? await planNetworkSweep(raw as Record<string, unknown>, spec, { checkpointEvery_s: flags.checkpointEvery }) : planSweep(raw, spec);
   } catch (e) {
     if (e instanceof SweepSpecError) usageError(`${spec}: ${e.message}`);
     if (e instanceof ExperimentError) usageError(e.message);
@@ -57,7 +61,8 @@ async function planCommand(spec: string, flags: { out: string; force?: boolean }
   }
   const path = writeManifest(dir, m);
   if (m.kind === 'network') {
-    process.stdout.write(`${m.jobs.length} jobs (${m.fields.map((f) => f.path).join(' × ')}), one network each; manifest ${path}\n`);
+    const cp = m.checkpoint_every_s !== undefined ? `, a checkpoint every ${m.checkpoint_every_s} simulated s` : '';
+    process.stdout.write(`${m.jobs.length} jobs (${m.fields.map((f) => f.path).join(' × ')}), one network each${cp}; manifest ${path}\n`);
     return;
   }
   const trials = m.jobs.length * m.protocols.length * m.trials_per_point;
@@ -87,9 +92,9 @@ async function runCommand(dir: string, flags: { workers?: number; quiet?: boolea
     process.exit(130);
   });
   await runSweepJobs(m, todo, {
-    workers: flags.workers, ranOn: `${hostname()}:${process.pid}`,
+    workers: flags.workers, ranOn: `${hostname()}:${process.pid}`, dir,
     onJobDone: (_job, r) => {
-      writeJobResult(dir, r);
+      storeJobResult(dir, r);
       done++;
       const now = performance.now();
       if (now - last > 2000 || done === todo.length) {
@@ -110,7 +115,7 @@ async function runJobCommand(dir: string, flags: { index: number; workers?: numb
     process.stdout.write(`job ${job.index} (${job.id}) is already complete\n`);
     return;
   }
-  await runSweepJobs(m, [job], { workers: flags.workers ?? 1, ranOn: `${hostname()}:${process.pid}`, onJobDone: (_j, r) => writeJobResult(dir, r) });
+  await runSweepJobs(m, [job], { workers: flags.workers ?? 1, ranOn: `${hostname()}:${process.pid}`, dir, onJobDone: (_j, r) => storeJobResult(dir, r) });
   process.stdout.write(`job ${job.index} (${job.id}) complete\n`);
 }
 
@@ -177,6 +182,7 @@ export function registerSweep(program: Command): void {
     .argument('<spec>', 'experiment file (YAML or JSON) with a sweep section: single-synapse protocols, or a network (one network per job)')
     .requiredOption('--out <dir>', 'sweep folder to create')
     .option('--force', 'write into a folder that already holds files (results that still match are kept)')
+    .option('--checkpoint-every <s>', 'network sweeps: each job saves its state every s simulated seconds to DIR/checkpoints/, and a job run again continues from its latest one (bit for bit)', parseCheckpointEvery)
     .action(planCommand);
   sweep.command('run').description('run every job without a complete result on this machine\'s cores, then write the table and class map')
     .argument('<dir>', 'sweep folder')

@@ -19,6 +19,9 @@ import { runMemoryParadigm } from '../network/memoryRun.js';
 import { networkExperimentFile, resolveNetworkExperiment, type EdgeLoader, type NetworkExperiment } from '../network/networkExperiment.js';
 import { hashText, jobId, jobSeed, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type SweepJob, type SweepManifest } from './plan.js';
 import { RESULT_FORMAT, type JobResult, type NetworkReadouts } from './results.js';
+import type { JobContext } from './run.js';
+import type { NetworkRunSpec } from '../../engines/networkTypes.js';
+import { jobCheckpoints } from '../../io/sweepCheckpoints.js';
 import { applyAssignments, expandSweep, NETWORK_ROOTS, SweepSpecError, type Assignments } from './spec.js';
 
 /** Whether an experiment file describes a network (it has populations). */
@@ -61,8 +64,15 @@ async function resolveJob(base: Record<string, unknown>, point: Assignments, see
 /** The hash of a resolved network (its record without the version): a result counts for that network only. */
 const networkHash = (exp: NetworkExperiment) => hashText(JSON.stringify(networkExperimentFile(exp)));
 
+/** Options of planning a network sweep. */
+export interface NetworkPlanOptions {
+  /** Each job saves its state every this many simulated seconds (its engine must be able to). */
+  readonly checkpointEvery_s?: number;
+}
+
 /** Expands a network experiment with a `sweep` section into its manifest (every point resolved and checked). */
-export async function planNetworkSweep(raw: Record<string, unknown>, source = 'sweep'): Promise<SweepManifest> {
+export async function planNetworkSweep(raw: Record<string, unknown>, source = 'sweep', opts: NetworkPlanOptions = {}): Promise<SweepManifest> {
+  const every = opts.checkpointEvery_s;
   const { sweep, ...base } = raw;
   if (sweep === undefined) throw new SweepSpecError(['sweep: is required (the fields to vary: grid, list or random)']);
   if (sweep && typeof sweep === 'object' && 'trials' in sweep) {
@@ -84,6 +94,10 @@ export async function planNetworkSweep(raw: Record<string, unknown>, source = 's
     const seed = seedOf(masterSeed, id, point);
     try {
       const exp = await resolveJob(base, point, seed, source);
+      if (every !== undefined && !getEngine(exp.engine).savesNetworkState) {
+        const can = engineNames().filter((e) => getEngine(e).savesNetworkState);
+        throw new ExperimentError([`engine: '${exp.engine}' cannot save its state for --checkpoint-every; allowed: ${can.join(', ')}`], source);
+      }
       name = exp.name;
       jobs.push({ index, id, seed, point, experiment_hash: networkHash(exp) });
     } catch (e) {
@@ -95,22 +109,31 @@ export async function planNetworkSweep(raw: Record<string, unknown>, source = 's
   return {
     format: MANIFEST_FORMAT, format_version: MANIFEST_FORMAT_VERSION, calcitag_version: VERSION, kind: 'network',
     name, master_seed: masterSeed, trials_per_point: 1, base, sweep, fields, protocols: [], jobs,
+    ...(every !== undefined ? { checkpoint_every_s: every } : {}),
   };
 }
 
 /** The last value of a curve (NaN when the file has no such probe). */
 const last = (a: Float64Array | undefined) => (a && a.length > 0 ? a[a.length - 1]! : NaN);
 
-/** Runs one network job in this thread. */
-export async function runNetworkJob(m: SweepManifest, job: SweepJob, ranOn?: string): Promise<JobResult> {
+/**
+ * Runs one network job in this thread; with the manifest's checkpoints and the sweep folder (ctx.dir), it
+ * saves its state as it goes and continues from the job's latest checkpoint if one is there.
+ */
+export async function runNetworkJob(m: SweepManifest, job: SweepJob, ctx: JobContext = {}): Promise<JobResult> {
   const exp = await resolveJob(m.base, job.point, job.seed, `manifest job ${job.index}`);
   if (networkHash(exp) !== job.experiment_hash) {
     throw new Error(`job ${job.index} (${job.id}) resolves to another network than the plan recorded (calcitag ${m.calcitag_version} planned it, this is ${VERSION}); plan the sweep again`);
   }
   const t0 = performance.now();
-  const run = runMemoryParadigm(getEngine(exp.engine), {
+  let resumedAt: number | undefined;
+  const checkpoints = ctx.dir !== undefined ? jobCheckpoints(ctx.dir, m, job, (_path, t) => { resumedAt = t; }) : undefined;
+  const base = getEngine(exp.engine);
+  const engine = checkpoints ? { ...base, runNetwork: (spec: NetworkRunSpec) => base.runNetwork!(spec, checkpoints) } : base;
+  const run = runMemoryParadigm(engine, {
     description: exp.description, readout: exp.readout!, seed: exp.seed, dt_ms: exp.dt_ms, fastForward: exp.fast_forward,
     ...(exp.engine_options ? { engineOptions: exp.engine_options } : {}),
+    ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
   });
   const r = run.readout;
   const c = run.curves.columns;
@@ -123,6 +146,7 @@ export async function runNetworkJob(m: SweepManifest, job: SweepJob, ranOn?: str
   return {
     format: RESULT_FORMAT, id: job.id, index: job.index, seed: job.seed, experiment_hash: job.experiment_hash,
     calcitag_version: VERSION, point: job.point, protocols: [], network, wall_ms: performance.now() - t0,
-    ...(ranOn ? { ran_on: ranOn } : {}),
+    ...(ctx.ranOn ? { ran_on: ctx.ranOn } : {}),
+    ...(resumedAt !== undefined ? { resumed_at_s: resumedAt } : {}),
   };
 }

@@ -45,6 +45,11 @@ export interface SweepManifest {
   readonly fields: SweptField[];
   readonly protocols: string[];
   readonly jobs: SweepJob[];
+  /**
+   * Network sweeps: each job saves its network's state every this many simulated seconds and a job taken
+   * up again continues from its latest checkpoint (io/sweepCheckpoints.ts); absent: no checkpoints.
+   */
+  readonly checkpoint_every_s?: number;
 }
 
 export { hashText };
@@ -144,5 +149,9 @@ export function checkManifest(raw: unknown): SweepManifest {
   if (!m || typeof m !== 'object' || m.format !== MANIFEST_FORMAT) throw new Error(`not a calcitag sweep manifest (format is not '${MANIFEST_FORMAT}')`);
   if (m.format_version !== MANIFEST_FORMAT_VERSION) throw new Error(`manifest format_version ${String(m.format_version)} is not supported; allowed: ${MANIFEST_FORMAT_VERSION}`);
   if (!Array.isArray(m.jobs) || !m.base || typeof m.trials_per_point !== 'number') throw new Error('the manifest is incomplete (jobs, base or trials_per_point missing)');
+  const every = m.checkpoint_every_s;
+  if (every !== undefined && !(typeof every === 'number' && Number.isFinite(every) && every > 0 && m.kind === 'network')) {
+    throw new Error(`checkpoint_every_s ${JSON.stringify(every)} is invalid; allowed: simulated seconds > 0, in a network sweep`);
+  }
   return m as SweepManifest;
 }

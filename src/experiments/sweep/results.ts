@@ -39,6 +39,8 @@ export interface JobResult {
   readonly wall_ms: number;
   /** Where it ran (informational): host and process id. */
   readonly ran_on?: string;
+  /** A network job continued from a checkpoint: its simulated time, s (informational; wall_ms is then this part's). */
+  readonly resumed_at_s?: number;
 }
 
 /**

@@ -30,6 +30,8 @@ export interface SweepRunOptions {
   readonly signal?: AbortSignal;
   /** Recorded in each result (host:pid). */
   readonly ranOn?: string;
+  /** The sweep folder (network jobs' checkpoints). */
+  readonly dir?: string;
   /** Called after every trial run in this thread or reduced from the ensemble pool (progress). */
   readonly onTrial?: () => void;
   /** Worker scripts (tests): the ensemble pool's and the job pool's. */
@@ -44,10 +46,24 @@ export function runJobHere(m: SweepManifest, job: SweepJob, ranOn?: string, onTr
   return summarizeJob(job, VERSION, results, ranOn);
 }
 
-/** Runs one job of any sweep in this thread: a network job (sweep/network.ts) or protocol ensembles. */
-export async function runJob(m: SweepManifest, job: SweepJob, ranOn?: string, onTrial?: () => void): Promise<JobResult> {
-  return m.kind === 'network' ? runNetworkJob(m, job, ranOn) : runJobHere(m, job, ranOn, onTrial);
+/** Where and how a job runs, beside the manifest: all optional. */
+export interface JobContext {
+  /** Recorded in the result (host:pid). */
+  readonly ranOn?: string;
+  /** The sweep folder: a network job's checkpoints go there when the manifest asks for them. */
+  readonly dir?: string;
+  /** After every trial of a single-synapse job (progress). */
+  readonly onTrial?: () => void;
+  /** Now and then in a network job: the simulated time reached and the run's duration, s (progress). */
+  readonly onProgress?: (t_s: number, duration_s: number) => void;
 }
+
+/** Runs one job of any sweep in this thread: a network job (sweep/network.ts) or protocol ensembles. */
+export async function runJob(m: SweepManifest, job: SweepJob, ctx: JobContext = {}): Promise<JobResult> {
+  return m.kind === 'network' ? runNetworkJob(m, job, ctx) : runJobHere(m, job, ctx.ranOn, ctx.onTrial);
+}
+
+const ctxOf = (opts: SweepRunOptions): JobContext => ({ ...(opts.ranOn ? { ranOn: opts.ranOn } : {}), ...(opts.dir ? { dir: opts.dir } : {}) });
 
 /** Runs `jobs` of manifest `m`; returns how many finished. */
 export async function runSweepJobs(m: SweepManifest, jobs: readonly SweepJob[], opts: SweepRunOptions): Promise<number> {
@@ -56,7 +72,7 @@ export async function runSweepJobs(m: SweepManifest, jobs: readonly SweepJob[], 
     let n = 0;
     for (const job of jobs) {
       if (opts.signal?.aborted) break;
-      opts.onJobDone(job, await runJob(m, job, opts.ranOn, opts.onTrial));
+      opts.onJobDone(job, await runJob(m, job, { ...ctxOf(opts), ...(opts.onTrial ? { onTrial: opts.onTrial } : {}) }));
       n++;
     }
     return n;
@@ -97,7 +113,7 @@ async function runOnEnsemblePool(m: SweepManifest, jobs: readonly SweepJob[], wo
 }
 
 /** Messages of the job pool (jobWorker.ts). */
-export type ToJobWorker = { type: 'init'; manifest: SweepManifest; ranOn?: string } | { type: 'job'; index: number } | { type: 'stop' };
+export type ToJobWorker = { type: 'init'; manifest: SweepManifest; ctx: JobContext } | { type: 'job'; index: number } | { type: 'stop' };
 export type FromJobWorker = { type: 'done'; index: number; result: JobResult } | { type: 'error'; index: number; message: string };
 
 /** The job worker script: jobWorker.js beside this module; from TypeScript sources (tests), the build in dist/. */
@@ -147,7 +163,7 @@ async function runJobPool(m: SweepManifest, jobs: readonly SweepJob[], workers: 
       });
       w.on('error', (err) => end(err));
       w.on('exit', (code) => { if (code !== 0) end(new Error(`a sweep worker thread exited with code ${code}`)); });
-      w.postMessage({ type: 'init', manifest: m, ...(opts.ranOn ? { ranOn: opts.ranOn } : {}) } satisfies ToJobWorker);
+      w.postMessage({ type: 'init', manifest: m, ctx: ctxOf(opts) } satisfies ToJobWorker);
       feed(w);
     }
   });

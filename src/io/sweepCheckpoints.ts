@@ -1,0 +1,69 @@
+/**
+ * Checkpoints of network sweep jobs (`calcitag sweep plan … --checkpoint-every S`): a job saves its
+ * network's complete state every S simulated seconds to `DIR/checkpoints/<job id>-<network hash>/`, and a
+ * job that starts where such a folder holds a checkpoint continues from the latest readable one — so a
+ * job lost to a crash, a killed worker or a SLURM time limit loses at most S simulated seconds, whichever
+ * runner (job pool, BullMQ worker, SLURM task) takes it up again. The result equals an uninterrupted
+ * run's bit for bit (engines/reference/networkCheckpoint.ts, fast/fastCheckpoint.ts). The folder is named
+ * by the job's network hash too, so a sweep planned again with another network never resumes from it;
+ * it is removed once the job's result file is written.
+ */
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { NetworkCheckpoint } from '../engines/reference/networkCheckpoint.js';
+import type { NetworkCheckpointOptions } from '../engines/networkTypes.js';
+import type { SweepJob, SweepManifest } from '../experiments/sweep/plan.js';
+import type { JobResult } from '../experiments/sweep/results.js';
+import { pruneCheckpoints, readCheckpoint, writeCheckpoint } from './networkCheckpointFile.js';
+import { writeJobResult } from './sweepFiles.js';
+
+export const CHECKPOINTS_DIR = 'checkpoints';
+/** Checkpoints kept per job: the latest, and the one before in case the latest cannot be read. */
+export const JOB_CHECKPOINTS_KEPT = 2;
+
+/** The checkpoint folder of one job of the sweep in `dir`. */
+export const jobCheckpointDir = (dir: string, job: Pick<SweepJob, 'id' | 'experiment_hash'>): string =>
+  join(dir, CHECKPOINTS_DIR, `${job.id}-${job.experiment_hash.slice(0, 12)}`);
+
+/** The job's latest readable checkpoint, newest first (an unreadable file is passed over), or undefined. */
+function latestReadable(folder: string): { path: string; cp: NetworkCheckpoint } | undefined {
+  if (!existsSync(folder)) return undefined;
+  const names = readdirSync(folder).filter((f) => /^t\d{12}ms\.ckpt$/.test(f)).sort().reverse();
+  for (const name of names) {
+    try {
+      return { path: join(folder, name), cp: readCheckpoint(join(folder, name)) };
+    } catch {
+      // a file cut short by a full disk or a foreign file: the one before it is complete (written atomically)
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The checkpoint options of a network job: none unless the manifest asks for checkpoints; else save every
+ * `checkpoint_every_s` into the job's folder (keeping {@link JOB_CHECKPOINTS_KEPT}) and resume from the
+ * latest readable one there, reported through `onResume` (the file and its simulated time).
+ */
+export function jobCheckpoints(
+  dir: string, m: SweepManifest, job: SweepJob, onResume?: (path: string, t_s: number) => void,
+): NetworkCheckpointOptions | undefined {
+  const every = m.checkpoint_every_s;
+  if (every === undefined) return undefined;
+  const folder = jobCheckpointDir(dir, job);
+  const found = latestReadable(folder);
+  if (found) onResume?.(found.path, found.cp.t_s);
+  return {
+    every_s: every,
+    save: (cp) => {
+      writeCheckpoint(folder, cp);
+      pruneCheckpoints(folder, JOB_CHECKPOINTS_KEPT); // once the new one is complete
+    },
+    ...(found ? { resume: found.cp } : {}),
+  };
+}
+
+/** Stores a finished job's result (atomically), then removes its checkpoints: the result is the record now. */
+export function storeJobResult(dir: string, r: JobResult): void {
+  writeJobResult(dir, r);
+  rmSync(jobCheckpointDir(dir, r), { recursive: true, force: true });
+}

@@ -1,0 +1,74 @@
+/**
+ * Checkpoints of network sweep jobs (built CLI in dist/; io/sweepCheckpoints.ts): a sweep planned with
+ * --checkpoint-every is killed (SIGKILL) in its job's middle, right after a checkpoint; running it again
+ * continues the job from that checkpoint and collects the table of an uninterrupted sweep byte for byte;
+ * the job's checkpoints are removed once its result is written. Planning refuses checkpoints where they
+ * cannot be taken.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const CLI = join(import.meta.dirname, '..', 'dist', 'src', 'cli', 'main.js');
+const EXAMPLE = join(import.meta.dirname, '..', 'examples', 'sweep-network.yaml');
+const run = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+const withSweep = (sweep: string) => readFileSync(EXAMPLE, 'utf8').replace(/^sweep:[\s\S]*$/m, sweep);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The checkpoint files of every job folder under DIR/checkpoints. */
+function checkpointFiles(dir: string): string[] {
+  const root = join(dir, 'checkpoints');
+  if (!existsSync(root)) return [];
+  return readdirSync(root).flatMap((job) => readdirSync(join(root, job)).filter((f) => f.endsWith('.ckpt')).map((f) => join(job, f)));
+}
+
+describe('checkpoints of network sweep jobs', () => {
+  const root = mkdtempSync(join(tmpdir(), 'calcitag-sweepckpt-'));
+  const spec = join(root, 'one.yaml');
+  writeFileSync(spec, withSweep("sweep:\n  list:\n    - { 'projections[0].connectivity.p': 0.15, seed: 3 }\n"));
+
+  it('a job killed in its middle continues from its latest checkpoint: the same table as an uninterrupted sweep', async () => {
+    const plain = join(root, 'plain'), ckpt = join(root, 'ckpt');
+    expect(run(['sweep', 'plan', spec, '--out', plain]).status).toBe(0);
+    const planned = run(['sweep', 'plan', spec, '--out', ckpt, '--checkpoint-every', '2']);
+    expect(planned.status, planned.stderr).toBe(0);
+    expect(planned.stdout).toContain('a checkpoint every 2 simulated s');
+    const whole = run(['sweep', 'run', plain, '--workers', '0', '--quiet']);
+    expect(whole.status, whole.stderr).toBe(0);
+
+    // kill the checkpointing sweep as soon as its job has saved twice (t = 4 s of 30)
+    const child = spawn(process.execPath, [CLI, 'sweep', 'run', ckpt, '--workers', '0', '--quiet'], { stdio: 'ignore' });
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const t0 = Date.now();
+    while (checkpointFiles(ckpt).length < 2 && Date.now() - t0 < 60_000) await sleep(10);
+    child.kill('SIGKILL');
+    await exited;
+    const saved = checkpointFiles(ckpt);
+    expect(saved.length).toBeGreaterThanOrEqual(2);
+    expect(existsSync(join(ckpt, 'results')) ? readdirSync(join(ckpt, 'results')).filter((f) => f.endsWith('.json')) : []).toEqual([]);
+
+    const again = run(['sweep', 'run', ckpt, '--workers', '1', '--quiet']);
+    expect(again.status, again.stderr).toBe(0);
+    const [result] = readdirSync(join(ckpt, 'results'));
+    const r = JSON.parse(readFileSync(join(ckpt, 'results', result!), 'utf8'));
+    expect(r.resumed_at_s).toBeGreaterThanOrEqual(4);
+    expect(readFileSync(join(ckpt, 'sweep.csv'), 'utf8')).toBe(readFileSync(join(plain, 'sweep.csv'), 'utf8'));
+    expect(checkpointFiles(ckpt)).toEqual([]); // removed with the result written
+  }, 180_000);
+
+  it('refuses checkpoints for a single-synapse sweep and for an engine that cannot save its state (exit 2, one line)', () => {
+    const single = run(['sweep', 'plan', join(import.meta.dirname, '..', 'examples', 'sweep-classmap.yaml'), '--out', join(root, 's'), '--checkpoint-every', '10']);
+    expect(single.status).toBe(2);
+    expect(single.stderr).toMatch(/--checkpoint-every: .* is a single-synapse sweep.*checkpoints are for network sweeps/);
+    const chip = join(root, 'chip.yaml');
+    writeFileSync(chip, readFileSync(spec, 'utf8').replace(/^engine: fast$/m, 'engine: bss2'));
+    const r = run(['sweep', 'plan', chip, '--out', join(root, 'chip'), '--checkpoint-every', '10']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/engine: 'bss2' cannot save its state for --checkpoint-every; allowed: reference, fast/);
+    const bad = run(['sweep', 'plan', spec, '--out', join(root, 'bad'), '--checkpoint-every', '0']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--checkpoint-every '0' is invalid; allowed: seconds of simulated time > 0/);
+  });
+});
