@@ -6,7 +6,7 @@
  * cannot be taken.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -57,6 +57,23 @@ describe('checkpoints of network sweep jobs', () => {
     expect(readFileSync(join(ckpt, 'sweep.csv'), 'utf8')).toBe(readFileSync(join(plain, 'sweep.csv'), 'utf8'));
     expect(checkpointFiles(ckpt)).toEqual([]); // removed with the result written
   }, 180_000);
+
+  it('a sweep planned again (--force) drops the checkpoints of jobs that are not in the new plan', () => {
+    const dir = join(root, 'replan');
+    expect(run(['sweep', 'plan', spec, '--out', dir, '--checkpoint-every', '5']).status).toBe(0);
+    const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    const live = join(dir, 'checkpoints', `${m.jobs[0].id}-${m.jobs[0].experiment_hash.slice(0, 12)}`);
+    const stale = join(dir, 'checkpoints', `${m.jobs[0].id}-000000000000`);
+    for (const d of [live, stale]) {
+      mkdirSync(d, { recursive: true });
+      writeFileSync(join(d, 't000000005000ms.ckpt'), 'x');
+    }
+    const again = run(['sweep', 'plan', spec, '--out', dir, '--checkpoint-every', '5', '--force']);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr).toContain('removed the checkpoints of 1 job(s) that are not in this plan');
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+  });
 
   it('refuses checkpoints for a single-synapse sweep and for an engine that cannot save its state (exit 2, one line)', () => {
     const single = run(['sweep', 'plan', join(import.meta.dirname, '..', 'examples', 'sweep-classmap.yaml'), '--out', join(root, 's'), '--checkpoint-every', '10']);

@@ -9,7 +9,7 @@
  * it is removed once the job's result file is written.
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { NetworkCheckpoint } from '../engines/reference/networkCheckpoint.js';
 import type { NetworkCheckpointOptions } from '../engines/networkTypes.js';
 import type { SweepJob, SweepManifest } from '../experiments/sweep/plan.js';
@@ -60,6 +60,23 @@ export function jobCheckpoints(
     },
     ...(found ? { resume: found.cp } : {}),
   };
+}
+
+/**
+ * Removes the checkpoint folders of `dir` that belong to no job of `m` (a sweep planned again with
+ * `--force`: a job whose network changed would never resume from them); returns how many.
+ */
+export function removeStaleCheckpoints(dir: string, m: SweepManifest): number {
+  const root = join(dir, CHECKPOINTS_DIR);
+  if (!existsSync(root)) return 0;
+  const live = new Set(m.jobs.map((j) => basename(jobCheckpointDir(dir, j))));
+  let n = 0;
+  for (const name of readdirSync(root)) {
+    if (live.has(name) || !/^j[0-9a-f]{16}-[0-9a-f]+$/.test(name)) continue;
+    rmSync(join(root, name), { recursive: true, force: true });
+    n++;
+  }
+  return n;
 }
 
 /** Stores a finished job's result (atomically), then removes its checkpoints: the result is the record now. */

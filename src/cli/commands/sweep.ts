@@ -24,7 +24,7 @@ import { BrokerError, brokerStatus, DEFAULT_QUEUE, submitSweep } from '../../dis
 import { outputFolder, usageError } from '../errors.js';
 import { parseInteger } from './run.js';
 import { parseCheckpointEvery } from './networkCheckpoint.js';
-import { storeJobResult } from '../../io/sweepCheckpoints.js';
+import { removeStaleCheckpoints, storeJobResult } from '../../io/sweepCheckpoints.js';
 
 /** The manifest of a sweep folder, or exit 2 with one line. */
 function manifestOf(dir: string): SweepManifest {
@@ -60,6 +60,8 @@ async function planCommand(spec: string, flags: { out: string; force?: boolean; 
     throw e;
   }
   const path = writeManifest(dir, m);
+  const stale = removeStaleCheckpoints(dir, m);
+  if (stale > 0) process.stderr.write(`removed the checkpoints of ${stale} job(s) that are not in this plan\n`);
   if (m.kind === 'network') {
     const cp = m.checkpoint_every_s !== undefined ? `, a checkpoint every ${m.checkpoint_every_s} simulated s` : '';
     process.stdout.write(`${m.jobs.length} jobs (${m.fields.map((f) => f.path).join(' × ')}), one network each${cp}; manifest ${path}\n`);
