@@ -37,7 +37,8 @@ import {
 import { toSeconds, type ModelParams } from '../../model/parameters.js';
 import type { RandomStream } from '../../random/streams.js';
 import { calciumCrossingTime } from '../exact/calcium.js';
-import { ouRegime, ouTransition, type OuRegime } from '../exact/ornsteinUhlenbeck.js';
+import { ouRegime, type OuRegime } from '../exact/ornsteinUhlenbeck.js';
+import { OuStretches } from './ouStretches.js';
 import type { CompiledNetwork } from '../network/compile.js';
 import { EpisodeTags } from './episodeTags.js';
 import { EpisodeNeurons } from './episodeNeurons.js';
@@ -45,8 +46,6 @@ import { StepPowers, synapseArrays, type NeuronSlow, type SynapseArrays, type Sy
 import { WakeQueue } from './wakeQueue.js';
 
 const TINY = 1e-300;
-/** Stretches up to this many steps have their OU transition coefficients cached. */
-const OU_CACHE = 4096;
 
 export class LazySynapses {
   readonly c: Float64Array;
@@ -73,16 +72,13 @@ export class LazySynapses {
    * step j, which read weights of step j − 1 before the synapses' part of the step, see Λ of step j.
    */
   lamStep = 0;
-  /** The largest signed h − h0 of the OU transitions' samples (the bridge samples': the tag walk's). */
-  private ouMaxDev = 0;
   everTagged = false;
-  /** Synapse advances, noisy OU transitions, neurons whose episode synapses were brought to a step (cost measures). */
+  /** Synapse advances, neurons whose episode synapses were brought to a step (cost measures). */
   advances = 0;
-  ouSamples = 0;
   refreshes = 0;
   /** The largest signed h − h0 of any sample in a noisy regime (the reference's max_dev). */
   get maxDev(): number {
-    const a = this.ouMaxDev, b = this.tags.maxDev;
+    const a = this.stretches.maxDev, b = this.tags.maxDev; // the OU transitions' samples, the bridge samples of the tag walk
     return Math.abs(b) > Math.abs(a) ? b : a;
   }
 
@@ -93,7 +89,7 @@ export class LazySynapses {
 
   /** What the rank reports at the end and a checkpoint keeps: max dev, tagged (0/1), advances, OU samples, bridge samples, refreshes. */
   outcome(): number[] {
-    return [this.maxDev, this.everTagged ? 1 : 0, this.advances, this.ouSamples, this.bridgeSamples, this.refreshes];
+    return [this.maxDev, this.everTagged ? 1 : 0, this.advances, this.stretches.samples, this.bridgeSamples, this.refreshes];
   }
 
   /**
@@ -101,11 +97,11 @@ export class LazySynapses {
    * neurons [nFrom, nTo)): the run's {@link outcome} so far, the wake-up calendar and the episode list.
    */
   resume(outcome: ArrayLike<number>): void {
-    this.ouMaxDev = outcome[0]!;
+    this.stretches.maxDev = outcome[0]!;
     this.tags.maxDev = 0;
     this.everTagged = outcome[1] === 1;
     this.advances = outcome[2]!;
-    this.ouSamples = outcome[3]!;
+    this.stretches.samples = outcome[3]!;
     this.tags.bridgeSamples = outcome[4]!;
     this.refreshes = outcome[5]!;
     this.queue.refill(this.wake, this.sFrom, this.sTo);
@@ -123,10 +119,7 @@ export class LazySynapses {
   private readonly ou: readonly OuRegime[];
   private readonly cPow: StepPowers;
   private readonly hPow: StepPowers;
-  /** Cached OU transitions [decay, sd] over k steps, regime 1 at 2k, regime 2 at 2k + 1 (NaN: not yet). */
-  private readonly ouDecay = new Float64Array(2 * OU_CACHE).fill(NaN);
-  private readonly ouSd = new Float64Array(2 * OU_CACHE);
-  private readonly tmp = new Float64Array(2);
+  private readonly stretches: OuStretches;
   private readonly tags: EpisodeTags;
 
   constructor(
@@ -151,33 +144,9 @@ export class LazySynapses {
     this.ou = ([0, 1, 2] as const).map((r) => ouRegime(P, r));
     this.cPow = new StepPowers(eC);
     this.hPow = new StepPowers(hE0);
+    this.stretches = new OuStretches(this.ou, dt, P.h0);
     this.tags = new EpisodeTags(P, this.ou, ([0, 1, 2] as const).map((r) => earlyPhaseDiffusion(P, r)), dt);
     this.episodes = new EpisodeNeurons(net.n, P, dt);
-  }
-
-  /** h after `k` steps of noisy regime r (1 or 2) from h: one exact OU transition. */
-  private ouStretch(r: 1 | 2, h: number, k: number, t: number): number {
-    const o = this.ou[r]!;
-    let decay: number, sd: number;
-    if (k < OU_CACHE) {
-      const at = 2 * k + r - 1;
-      decay = this.ouDecay[at]!;
-      if (decay !== decay) {
-        ouTransition(o, k * this.dt, this.tmp);
-        this.ouDecay[at] = decay = this.tmp[0]!;
-        this.ouSd[at] = this.tmp[1]!;
-      }
-      sd = this.ouSd[at]!;
-    } else {
-      ouTransition(o, k * this.dt, this.tmp);
-      decay = this.tmp[0]!;
-      sd = this.tmp[1]!;
-    }
-    this.ouSamples++;
-    const hb = o.m + (h - o.m) * decay + (sd > 0 ? sd * this.noise[t]!.gaussian() : 0);
-    const d = hb - this.h0;
-    if ((d < 0 ? -d : d) > (this.ouMaxDev < 0 ? -this.ouMaxDev : this.ouMaxDev)) this.ouMaxDev = d;
-    return hb;
   }
 
   /**
@@ -275,12 +244,12 @@ export class LazySynapses {
     et.begin(this.z[s]!, n, dLam, this.neurons.p[t]! * this.dt, this.noise[t]!);
     let hs = h;
     if (kp > 0) {
-      const hb = this.ouStretch(2, hs, kp, t);
+      const hb = this.stretches.sample(2, hs, kp, this.noise[t]!);
       et.walk(2, hs, hb, kp);
       hs = hb;
     }
     if (kd > kp) {
-      const hb = this.ouStretch(1, hs, kd - kp, t);
+      const hb = this.stretches.sample(1, hs, kd - kp, this.noise[t]!);
       et.walk(1, hs, hb, kd - kp);
       hs = hb;
     }
