@@ -61,16 +61,20 @@ export class TempFile {
 }
 
 /**
- * Writes `chunks` one after another to a temporary file and renames it into place: a large file (a
- * million-row table) is never one string in memory, and never seen half-written.
+ * Writes `chunks` (text, or bytes) one after another to a temporary file and renames it into place: a
+ * large file (a million-row table, a network checkpoint) is never one string or buffer in memory, and
+ * never seen half-written.
  */
-export function writeChunksAtomic(path: string, chunks: Iterable<string>): void {
+export function writeChunksAtomic(path: string, chunks: Iterable<string | Uint8Array>): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}-${counter++}`;
   let fd: number | undefined;
   try {
     fd = openSync(tmp, 'w');
-    for (const c of chunks) writeSync(fd, c);
+    for (const c of chunks) {
+      if (typeof c === 'string') writeSync(fd, c);
+      else for (let done = 0; done < c.length;) done += writeSync(fd, c, done, c.length - done); // a large buffer may go out in parts
+    }
     closeSync(fd);
     fd = undefined;
     renameSync(tmp, path);
