@@ -15,6 +15,12 @@ import type { NetworkCheckpoint } from './reference/networkCheckpoint.js';
 export interface NetworkCheckpointOptions {
   readonly every_s?: number;
   readonly save?: (cp: NetworkCheckpoint) => void;
+  /**
+   * `save` only borrows the checkpoint: it is done with it when it returns (writes it to a file), so its
+   * arrays may be views of the run's live state instead of copies — a copy of the whole state (≈ 1 GB at
+   * 20 000 neurons) less at every save. Without it each checkpoint is a snapshot the caller may keep.
+   */
+  readonly borrow?: boolean;
   readonly resume?: NetworkCheckpoint;
 }
 

@@ -54,6 +54,7 @@ export function jobCheckpoints(
   if (found) onResume?.(found.path, found.cp.t_s);
   return {
     every_s: every,
+    borrow: true, // written out before the run goes on
     save: (cp) => {
       writeCheckpoint(folder, cp);
       pruneCheckpoints(folder, JOB_CHECKPOINTS_KEPT); // once the new one is complete

@@ -82,5 +82,6 @@ function checkpointOptions(engine: Engine, flags: CheckpointFlags, outDir: strin
     writeCheckpoint(dir, cp);
     if (keep > 0) pruneCheckpoints(dir, keep); // only once the new one is complete (written atomically)
   } : undefined;
-  return { ...(save ? { every_s: flags.checkpointEvery, save } : {}), ...(resume ? { resume } : {}) };
+  // save writes the checkpoint out before the run goes on: it may borrow the live state
+  return { ...(save ? { every_s: flags.checkpointEvery, save, borrow: true } : {}), ...(resume ? { resume } : {}) };
 }

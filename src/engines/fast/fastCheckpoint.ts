@@ -21,7 +21,7 @@ import type { CompiledNetwork } from '../network/compile.js';
 import type { Team } from '../team.js';
 import {
   arrayToStreams, captureRecords, CHECKPOINT_FORMAT, CHECKPOINT_FORMAT_VERSION, checkpointMismatch, copy, need,
-  restoreRecords, STREAM_WORDS, streamsToArray, type CheckpointRunKey, type LoopCounters, type NetworkCheckpoint, type StateArray,
+  restoreRecords, STREAM_WORDS, streamsToArray, take, type CheckpointRunKey, type LoopCounters, type NetworkCheckpoint, type StateArray,
 } from '../reference/networkCheckpoint.js';
 import { OUTCOME, type FastRank } from './fastRank.js';
 
@@ -115,22 +115,25 @@ const NEURON_KEYS = ['v', 'iSyn', 'iBg', 'p', 'sumDev', 'lam', 'synthesis'] as c
 const SYNAPSE_KEYS = ['c', 'h', 'z', 'lamMark', 'ts', 'wake'] as const;
 const STAGE_KEYS = ['refractory', 'iStim', 'bgWords', 'bgSpare', 'plasticity', 'epCount', 'epSince'] as const;
 
-/** Rank 0: the checkpoint of a run about to continue at `position` (every rank staged its parts). */
-export function captureFast(r: FastRank, g: CheckpointStage, run: CheckpointRunKey, position: NetworkCheckpoint['position'], counters: LoopCounters, dt: number): NetworkCheckpoint {
+/**
+ * Rank 0: the checkpoint of a run about to continue at `position` (every rank staged its parts); with
+ * `borrow` its arrays are views of the shared state, valid while the other ranks wait at the barrier after the save.
+ */
+export function captureFast(r: FastRank, g: CheckpointStage, run: CheckpointRunKey, position: NetworkCheckpoint['position'], counters: LoopCounters, dt: number, borrow = false): NetworkCheckpoint {
   const arrays: Record<string, StateArray> = {};
   const { neurons, synapses } = r.state;
-  for (const k of NEURON_KEYS) arrays[`neuron.${k}`] = neurons[k].slice();
-  for (const k of SYNAPSE_KEYS) arrays[`synapse.${k}`] = synapses[k].slice();
-  arrays['synapse.tag'] = new Uint8Array(synapses.tag.buffer, synapses.tag.byteOffset, synapses.tag.length).slice();
-  for (const k of STAGE_KEYS) arrays[`stage.${k}`] = g[k].slice();
-  g.ouValue.forEach((a, i) => { arrays[`ou.${i}.value`] = a.slice(); });
-  g.ouWords.forEach((a, i) => { arrays[`ou.${i}.rng`] = a.slice(); });
-  arrays['ou.on'] = g.ouOn.slice();
+  for (const k of NEURON_KEYS) arrays[`neuron.${k}`] = take(neurons[k], borrow);
+  for (const k of SYNAPSE_KEYS) arrays[`synapse.${k}`] = take(synapses[k], borrow);
+  arrays['synapse.tag'] = take(new Uint8Array(synapses.tag.buffer, synapses.tag.byteOffset, synapses.tag.length), borrow);
+  for (const k of STAGE_KEYS) arrays[`stage.${k}`] = take(g[k], borrow);
+  g.ouValue.forEach((a, i) => { arrays[`ou.${i}.value`] = take(a, borrow); });
+  g.ouWords.forEach((a, i) => { arrays[`ou.${i}.rng`] = take(a, borrow); });
+  arrays['ou.on'] = take(g.ouOn, borrow);
   const pending = new PairBuffer();
   r.spikes.collect(position.step - (r.spikes.size - r.window), position.step, pending);
   ({ source: arrays['ring.step'], target: arrays['ring.neuron'] } = pending.finish());
   arrays['outcome'] = Float64Array.from(combinedOutcome(r));
-  const probes = captureRecords(r.log, r.probes, arrays);
+  const probes = captureRecords(r.log, r.probes, arrays, borrow);
   return {
     format: CHECKPOINT_FORMAT, format_version: CHECKPOINT_FORMAT_VERSION, run, t_s: position.step * dt, position,
     counters: { ...counters, ffIntervals: [...counters.ffIntervals] }, scalars: {}, probes, arrays,

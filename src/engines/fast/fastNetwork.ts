@@ -197,7 +197,7 @@ export function runFastNetworkPart(spec: NetworkRunSpec, team: Team, checkpoints
     team.barrier();
     if (team.rank === 0) {
       const counters = { steps, ffSteps, maxDev: 0, lastStep: step - 1, ffIntervals: ffIntervals.flat() };
-      checkpoints.save!(captureFast(r, stage!, runKey, { segment, step }, counters, dt));
+      checkpoints.save!(captureFast(r, stage!, runKey, { segment, step }, counters, dt, checkpoints.borrow === true));
     }
     team.barrier();
   };

@@ -108,21 +108,29 @@ interface RecorderView {
 const recorders = (p: NetworkProbes) => (p as unknown as { recorders: RecorderView[] }).recorders;
 const pairs = (b: PairBuffer) => b as unknown as { a: Int32Array; b: Int32Array; length: number };
 
-/** Captures the state of a run paused before step `position.step` of segment `position.segment`. */
-export function captureCheckpoint(run: CheckpointRunKey, t_s: number, position: NetworkCheckpoint['position'], counters: LoopCounters, parts: RunParts): NetworkCheckpoint {
+/**
+ * The first `length` elements of `a` (all by default) for a checkpoint: a copy, or with `borrow` (the
+ * checkpoint is written out before the run goes on: NetworkCheckpointOptions.borrow) a view.
+ */
+export function take<A extends StateArray>(a: A, borrow: boolean, length = a.length): A {
+  return (borrow ? a.subarray(0, length) : a.slice(0, length)) as A;
+}
+
+/** Captures the state of a run paused before step `position.step` of segment `position.segment` (views of it with `borrow`). */
+export function captureCheckpoint(run: CheckpointRunKey, t_s: number, position: NetworkCheckpoint['position'], counters: LoopCounters, parts: RunParts, borrow = false): NetworkCheckpoint {
   const arrays: Record<string, StateArray> = {};
   const st = parts.st as unknown as Record<string, StateArray>;
-  for (const k of STATE_KEYS) arrays[`state.${k}`] = st[k]!.slice();
+  for (const k of STATE_KEYS) arrays[`state.${k}`] = take(st[k]!, borrow);
   const rest = parts.st.rest as unknown as Record<string, StateArray>;
-  for (const k of REST_KEYS) arrays[`rest.${k}`] = rest[k]!.slice();
+  for (const k of REST_KEYS) arrays[`rest.${k}`] = take(rest[k]!, borrow);
   arrays['streams.background'] = streamsToArray(parts.streams.background);
   arrays['streams.plasticity'] = streamsToArray(parts.streams.plasticity);
   parts.ou.forEach((o, i) => {
-    arrays[`ou.${i}.value`] = o.value.slice();
+    arrays[`ou.${i}.value`] = take(o.value, borrow);
     arrays[`ou.${i}.rng`] = streamsToArray(o.rng);
     arrays[`ou.${i}.on`] = Uint8Array.of(o.on ? 1 : 0);
   });
-  const probes = captureRecords(parts.log, parts.probes, arrays);
+  const probes = captureRecords(parts.log, parts.probes, arrays, borrow);
   return {
     format: CHECKPOINT_FORMAT, format_version: CHECKPOINT_FORMAT_VERSION, run, t_s, position,
     counters: { ...counters, ffIntervals: [...counters.ffIntervals] },
@@ -131,16 +139,16 @@ export function captureCheckpoint(run: CheckpointRunKey, t_s: number, position: 
 }
 
 /** The spike log and the probes' samples so far into `arrays`; returns the probes' positions for the header. */
-export function captureRecords(log: PairBuffer, probes: NetworkProbes, arrays: Record<string, StateArray>): NetworkCheckpoint['probes'] {
+export function captureRecords(log: PairBuffer, probes: NetworkProbes, arrays: Record<string, StateArray>, borrow = false): NetworkCheckpoint['probes'] {
   const l = pairs(log);
-  arrays['spikes.step'] = l.a.slice(0, l.length);
-  arrays['spikes.neuron'] = l.b.slice(0, l.length);
+  arrays['spikes.step'] = take(l.a, borrow, l.length);
+  arrays['spikes.neuron'] = take(l.b, borrow, l.length);
   return recorders(probes).map((r, i) => {
-    arrays[`probe.${i}.t_s`] = r.times.data.slice(0, r.times.length);
+    arrays[`probe.${i}.t_s`] = take(r.times.data, borrow, r.times.length);
     const keys = [...r.series.keys()];
     keys.forEach((key, k) => {
       const g = r.series.get(key)!;
-      arrays[`probe.${i}.series.${k}`] = g.data.slice(0, g.length);
+      arrays[`probe.${i}.series.${k}`] = take(g.data, borrow, g.length);
     });
     return { next: r.next, series: keys };
   });

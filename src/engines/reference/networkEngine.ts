@@ -67,7 +67,7 @@ export function runReferenceNetwork(spec: NetworkRunSpec, checkpoints: NetworkCh
     if (step < nextCp) return;
     while (nextCp <= step) nextCp += every;
     const counters = { steps, ffSteps, maxDev, lastStep, ffIntervals: ffIntervals.flat() };
-    checkpoints.save!(captureCheckpoint(runKey, step * dt, { segment, step }, counters, parts));
+    checkpoints.save!(captureCheckpoint(runKey, step * dt, { segment, step }, counters, parts, checkpoints.borrow === true));
   };
 
   const schedule = runSchedule(d, dt, spec.fastForward);
