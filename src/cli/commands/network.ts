@@ -152,6 +152,9 @@ function forwardedArgs(): string[] {
   return out;
 }
 
+/** Whether the run resumes from the checkpoints of the folder `out` itself (--out DIR --resume DIR). */
+const resumesInto = (flags: NetworkFlags & CheckpointFlags, out: string) => flags.resume !== undefined && resolve(flags.resume) === resolve(out);
+
 async function networkCommand(file: string | undefined, flags: NetworkFlags): Promise<void> {
   const exp = await networkExperiment(file, flags);
   // memory and output size of one network, estimated before anything runs (each of --seeds alike)
@@ -187,7 +190,9 @@ async function networkCommand(file: string | undefined, flags: NetworkFlags): Pr
   // the output folder is checked before the network runs: a bad one costs nothing
   const writeFiles = !flags.json || flags.out !== undefined;
   const outDir = !writeFiles ? undefined
-    : flags.out !== undefined ? outputFolder(flags.out, { force: flags.force }) : outputFolder(defaultRunDir(exp.name), { allowExisting: true });
+    // resuming into the interrupted run's own folder (--out DIR --resume DIR) writes its files there: no --force needed
+    : flags.out !== undefined ? outputFolder(flags.out, { force: flags.force || resumesInto(flags, flags.out) })
+      : outputFolder(defaultRunDir(exp.name), { allowExisting: true });
   const chatty = !flags.json && !flags.quiet;
   const log: string[] = [`calcitag ${VERSION} network — engine ${engine.name}${threads > 1 ? ` on ${threads} threads` : ''}, seed ${exp.seed}, dt ${exp.dt_ms} ms, fast-forward ${exp.fast_forward ? 'on' : 'off'}`, description.description ?? description.name];
   if (chatty) process.stderr.write(`${log.join('\n')}\n`);

@@ -34,6 +34,16 @@ describe('calcitag network --checkpoint-every / --resume', () => {
     expect(resumed.status, resumed.stderr).toBe(0);
     expect(resumed.stderr).toContain('t000000015000ms.ckpt (t = 15 s)');
     expect(results(join(root, 'resumed'))).toEqual(results(join(root, 'plain')));
+    // resumed in its own folder (the same command with --resume DIR): no --force needed there, the same results
+    const inPlace = join(root, 'in-place');
+    cpSync(join(root, 'saved'), inPlace, { recursive: true });
+    for (const f of names.slice(3)) rmSync(join(inPlace, 'checkpoints', f));
+    rmSync(join(inPlace, 'summary.json'));
+    const again = run([...NET, '--out', inPlace, '--checkpoint-every', '5', '--resume', inPlace]);
+    expect(again.status, again.stderr).toBe(0);
+    expect(results(inPlace)).toEqual(results(join(root, 'plain')));
+    // elsewhere, a folder holding files still needs --force
+    expect(run([...NET, '--out', join(root, 'plain'), '--resume', inPlace]).stderr).toMatch(/already holds files .* give --force/);
   });
 
   it('refuses a checkpoint of another run, an engine that cannot save its state, and a folder without checkpoints', () => {
