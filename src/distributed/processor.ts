@@ -51,17 +51,20 @@ export default async function processSweepJob(job: SandboxedJob<SweepJobMessage,
   const total = m.trials_per_point * m.protocols.length;
   let done = 0;
   let last = performance.now();
-  const report = (progress: object) => {
+  /** Whether a progress report is due (at most one a second). */
+  const due = () => {
     const now = performance.now();
-    if (now - last >= PROGRESS_MS) {
-      last = now;
-      void job.updateProgress(progress);
-    }
+    if (now - last < PROGRESS_MS) return false;
+    last = now;
+    return true;
   };
   const result = await runJob(m, spec, {
     ranOn: `${hostname()}:${process.pid}`, dir,
-    onTrial: () => report({ trials_done: ++done, trials: total }),
-    onProgress: (t, end) => report({ t_s: Math.round(t * 1000) / 1000, duration_s: end }),
+    onTrial: () => {
+      done++;
+      if (due()) void job.updateProgress({ trials_done: done, trials: total });
+    },
+    onProgress: (t, end) => { if (due()) void job.updateProgress({ t_s: Math.round(t * 1000) / 1000, duration_s: end }); },
   });
   storeJobResult(dir, result); // the result, then the job's checkpoints (if any) removed
   return { id, ran: true };
