@@ -103,7 +103,7 @@ export function writeCheckpoint(dir: string, cp: NetworkCheckpoint): string {
 }
 
 /** The checkpoint files in `dir`, oldest first (none when it does not exist). */
-function checkpointFiles(dir: string): string[] {
+export function checkpointFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir).filter((f) => /^t\d{12}ms\.ckpt$/.test(f)).sort();
 }

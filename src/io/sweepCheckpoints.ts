@@ -14,7 +14,7 @@ import type { NetworkCheckpoint } from '../engines/reference/networkCheckpoint.j
 import type { NetworkCheckpointOptions } from '../engines/networkTypes.js';
 import type { SweepJob, SweepManifest } from '../experiments/sweep/plan.js';
 import type { JobResult } from '../experiments/sweep/results.js';
-import { pruneCheckpoints, readCheckpoint, writeCheckpoint } from './networkCheckpointFile.js';
+import { checkpointFiles, pruneCheckpoints, readCheckpoint, writeCheckpoint } from './networkCheckpointFile.js';
 import { writeJobResult } from './sweepFiles.js';
 
 export const CHECKPOINTS_DIR = 'checkpoints';
@@ -27,9 +27,7 @@ export const jobCheckpointDir = (dir: string, job: Pick<SweepJob, 'id' | 'experi
 
 /** The job's latest readable checkpoint, newest first (an unreadable file is passed over), or undefined. */
 function latestReadable(folder: string): { path: string; cp: NetworkCheckpoint } | undefined {
-  if (!existsSync(folder)) return undefined;
-  const names = readdirSync(folder).filter((f) => /^t\d{12}ms\.ckpt$/.test(f)).sort().reverse();
-  for (const name of names) {
+  for (const name of checkpointFiles(folder).reverse()) {
     try {
       return { path: join(folder, name), cp: readCheckpoint(join(folder, name)) };
     } catch {
