@@ -12,7 +12,7 @@ import type { SandboxedJob } from 'bullmq';
 import { runJob } from '../experiments/sweep/run.js';
 import type { SweepManifest } from '../experiments/sweep/plan.js';
 import { MANIFEST_FILE, readJobResult, readManifest } from '../io/sweepFiles.js';
-import { storeJobResult } from '../io/sweepCheckpoints.js';
+import { storeJobResult, sweepCheckpoints } from '../io/sweepCheckpoints.js';
 import type { SweepJobMessage } from './broker.js';
 
 /** What a finished queue job returns (kept by BullMQ: small on purpose, the result is in the folder). */
@@ -59,7 +59,7 @@ export default async function processSweepJob(job: SandboxedJob<SweepJobMessage,
     return true;
   };
   const result = await runJob(m, spec, {
-    ranOn: `${hostname()}:${process.pid}`, dir,
+    ranOn: `${hostname()}:${process.pid}`, checkpoints: sweepCheckpoints(dir),
     onTrial: () => {
       done++;
       if (due()) void job.updateProgress({ trials_done: done, trials: total });

@@ -14,6 +14,7 @@ import type { NetworkCheckpoint } from '../engines/reference/networkCheckpoint.j
 import type { NetworkCheckpointOptions } from '../engines/networkTypes.js';
 import type { SweepJob, SweepManifest } from '../experiments/sweep/plan.js';
 import type { JobResult } from '../experiments/sweep/results.js';
+import type { JobCheckpointProvider, JobCheckpoints } from '../experiments/sweep/run.js';
 import { checkpointFiles, pruneCheckpoints, readCheckpoint, writeCheckpoint } from './networkCheckpointFile.js';
 import { writeJobResult } from './sweepFiles.js';
 
@@ -38,26 +39,26 @@ function latestReadable(folder: string): { path: string; cp: NetworkCheckpoint }
 }
 
 /**
- * The checkpoint options of a network job: none unless the manifest asks for checkpoints; else save every
- * `checkpoint_every_s` into the job's folder (keeping {@link JOB_CHECKPOINTS_KEPT}) and resume from the
- * latest readable one there, reported through `onResume` (the file and its simulated time).
+ * The checkpoints of the network jobs of the sweep in `dir`: none unless the manifest asks for them; else
+ * a job saves every `checkpoint_every_s` into its folder (keeping {@link JOB_CHECKPOINTS_KEPT}) and resumes
+ * from the latest readable one there.
  */
-export function jobCheckpoints(
-  dir: string, m: SweepManifest, job: SweepJob, onResume?: (path: string, t_s: number) => void,
-): NetworkCheckpointOptions | undefined {
-  const every = m.checkpoint_every_s;
-  if (every === undefined) return undefined;
-  const folder = jobCheckpointDir(dir, job);
-  const found = latestReadable(folder);
-  if (found) onResume?.(found.path, found.cp.t_s);
-  return {
-    every_s: every,
-    borrow: true, // written out before the run goes on
-    save: (cp) => {
-      writeCheckpoint(folder, cp);
-      pruneCheckpoints(folder, JOB_CHECKPOINTS_KEPT); // once the new one is complete
-    },
-    ...(found ? { resume: found.cp } : {}),
+export function sweepCheckpoints(dir: string): JobCheckpointProvider {
+  return (m: SweepManifest, job: SweepJob): JobCheckpoints | undefined => {
+    const every = m.checkpoint_every_s;
+    if (every === undefined) return undefined;
+    const folder = jobCheckpointDir(dir, job);
+    const found = latestReadable(folder);
+    const options: NetworkCheckpointOptions = {
+      every_s: every,
+      borrow: true, // written out before the run goes on
+      save: (cp) => {
+        writeCheckpoint(folder, cp);
+        pruneCheckpoints(folder, JOB_CHECKPOINTS_KEPT); // once the new one is complete
+      },
+      ...(found ? { resume: found.cp } : {}),
+    };
+    return found ? { options, resumedAt_s: found.cp.t_s } : { options };
   };
 }
 

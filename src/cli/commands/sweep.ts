@@ -24,7 +24,7 @@ import { BrokerError, brokerStatus, DEFAULT_QUEUE, submitSweep } from '../../dis
 import { outputFolder, usageError } from '../errors.js';
 import { parseInteger } from './run.js';
 import { parseCheckpointEvery } from './networkCheckpoint.js';
-import { removeStaleCheckpoints, storeJobResult } from '../../io/sweepCheckpoints.js';
+import { removeStaleCheckpoints, storeJobResult, sweepCheckpoints } from '../../io/sweepCheckpoints.js';
 
 /** The manifest of a sweep folder, or exit 2 with one line. */
 function manifestOf(dir: string): SweepManifest {
@@ -35,6 +35,15 @@ function manifestOf(dir: string): SweepManifest {
     throw e;
   }
 }
+
+/** The job pool's thread entry here: network jobs keep their checkpoints in the sweep folder (from TypeScript sources, the build's). */
+function sweepJobWorkerUrl(): URL {
+  const here = import.meta.url;
+  return here.endsWith('.ts') ? new URL('../../../dist/src/cli/sweepJobWorker.js', here) : new URL('../sweepJobWorker.js', here);
+}
+
+/** Where a sweep's jobs keep their checkpoints, in this thread and in the job pool's. */
+const jobPlaces = (dir: string) => ({ dir, checkpoints: sweepCheckpoints(dir), jobWorkerUrl: sweepJobWorkerUrl() });
 
 /** Runs a broker call; an unreachable or malformed broker is bad input (exit 2, one line). */
 async function viaBroker<T>(f: () => Promise<T>): Promise<T> {
@@ -94,7 +103,7 @@ async function runCommand(dir: string, flags: { workers?: number; quiet?: boolea
     process.exit(130);
   });
   await runSweepJobs(m, todo, {
-    workers: flags.workers, ranOn: `${hostname()}:${process.pid}`, dir,
+    workers: flags.workers, ranOn: `${hostname()}:${process.pid}`, ...jobPlaces(dir),
     onJobDone: (_job, r) => {
       storeJobResult(dir, r);
       done++;
@@ -117,7 +126,7 @@ async function runJobCommand(dir: string, flags: { index: number; workers?: numb
     process.stdout.write(`job ${job.index} (${job.id}) is already complete\n`);
     return;
   }
-  await runSweepJobs(m, [job], { workers: flags.workers ?? 1, ranOn: `${hostname()}:${process.pid}`, dir, onJobDone: (_j, r) => storeJobResult(dir, r) });
+  await runSweepJobs(m, [job], { workers: flags.workers ?? 1, ranOn: `${hostname()}:${process.pid}`, ...jobPlaces(dir), onJobDone: (_j, r) => storeJobResult(dir, r) });
   process.stdout.write(`job ${job.index} (${job.id}) complete\n`);
 }
 

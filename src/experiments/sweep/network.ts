@@ -21,7 +21,6 @@ import { hashText, jobId, jobSeed, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, typ
 import { RESULT_FORMAT, type JobResult, type NetworkReadouts } from './results.js';
 import type { JobContext } from './run.js';
 import type { NetworkRunSpec } from '../../engines/networkTypes.js';
-import { jobCheckpoints } from '../../io/sweepCheckpoints.js';
 import { applyAssignments, expandSweep, NETWORK_ROOTS, SweepSpecError, type Assignments } from './spec.js';
 
 /** Whether an experiment file describes a network (it has populations). */
@@ -117,8 +116,8 @@ export async function planNetworkSweep(raw: Record<string, unknown>, source = 's
 const last = (a: Float64Array | undefined) => (a && a.length > 0 ? a[a.length - 1]! : NaN);
 
 /**
- * Runs one network job in this thread; with the manifest's checkpoints and the sweep folder (ctx.dir), it
- * saves its state as it goes and continues from the job's latest checkpoint if one is there.
+ * Runs one network job in this thread; with checkpoints (ctx.checkpoints, when the manifest asks for
+ * them) it saves its state as it goes and continues from the job's latest checkpoint if one is there.
  */
 export async function runNetworkJob(m: SweepManifest, job: SweepJob, ctx: JobContext = {}): Promise<JobResult> {
   const exp = await resolveJob(m.base, job.point, job.seed, `manifest job ${job.index}`);
@@ -126,10 +125,9 @@ export async function runNetworkJob(m: SweepManifest, job: SweepJob, ctx: JobCon
     throw new Error(`job ${job.index} (${job.id}) resolves to another network than the plan recorded (calcitag ${m.calcitag_version} planned it, this is ${VERSION}); plan the sweep again`);
   }
   const t0 = performance.now();
-  let resumedAt: number | undefined;
-  const checkpoints = ctx.dir !== undefined ? jobCheckpoints(ctx.dir, m, job, (_path, t) => { resumedAt = t; }) : undefined;
+  const checkpoints = ctx.checkpoints?.(m, job);
   const base = getEngine(exp.engine);
-  const engine = checkpoints ? { ...base, runNetwork: (spec: NetworkRunSpec) => base.runNetwork!(spec, checkpoints) } : base;
+  const engine = checkpoints ? { ...base, runNetwork: (spec: NetworkRunSpec) => base.runNetwork!(spec, checkpoints.options) } : base;
   const run = runMemoryParadigm(engine, {
     description: exp.description, readout: exp.readout!, seed: exp.seed, dt_ms: exp.dt_ms, fastForward: exp.fast_forward,
     ...(exp.engine_options ? { engineOptions: exp.engine_options } : {}),
@@ -147,6 +145,6 @@ export async function runNetworkJob(m: SweepManifest, job: SweepJob, ctx: JobCon
     format: RESULT_FORMAT, id: job.id, index: job.index, seed: job.seed, experiment_hash: job.experiment_hash,
     calcitag_version: VERSION, point: job.point, protocols: [], network, wall_ms: performance.now() - t0,
     ...(ctx.ranOn ? { ran_on: ctx.ranOn } : {}),
-    ...(resumedAt !== undefined ? { resumed_at_s: resumedAt } : {}),
+    ...(checkpoints?.resumedAt_s !== undefined ? { resumed_at_s: checkpoints.resumedAt_s } : {}),
   };
 }

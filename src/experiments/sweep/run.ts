@@ -18,6 +18,7 @@ import { ensembleConfigs } from '../protocolRun.js';
 import { jobExperiment, type SweepJob, type SweepManifest } from './plan.js';
 import { runNetworkJob } from './network.js';
 import { summarizeJob, type JobResult } from './results.js';
+import type { NetworkCheckpointOptions } from '../../engines/networkTypes.js';
 
 export interface SweepRunOptions {
   /** Worker threads (default: all cores); 0 runs in this thread. */
@@ -30,7 +31,12 @@ export interface SweepRunOptions {
   readonly signal?: AbortSignal;
   /** Recorded in each result (host:pid). */
   readonly ranOn?: string;
-  /** The sweep folder (network jobs' checkpoints). */
+  /** Network jobs' checkpoints in this thread (workers 0). */
+  readonly checkpoints?: JobCheckpointProvider;
+  /**
+   * The sweep folder, for the job pool's threads: their entry (jobWorkerUrl) may keep network jobs'
+   * checkpoints there (cli/sweepJobWorker.ts does; the default entry keeps none).
+   */
   readonly dir?: string;
   /** Called after every trial run in this thread or reduced from the ensemble pool (progress). */
   readonly onTrial?: () => void;
@@ -46,12 +52,22 @@ export function runJobHere(m: SweepManifest, job: SweepJob, ranOn?: string, onTr
   return summarizeJob(job, VERSION, results, ranOn);
 }
 
+/** A network job's checkpoints, as the host keeps them (io/sweepCheckpoints.ts): what to pass the engine, and where it resumes. */
+export interface JobCheckpoints {
+  readonly options: NetworkCheckpointOptions;
+  /** Simulated time of the checkpoint it continues from, s (none: from the start). */
+  readonly resumedAt_s?: number;
+}
+
+/** The checkpoints of a job of manifest m (undefined: none, e.g. the manifest asks for none). */
+export type JobCheckpointProvider = (m: SweepManifest, job: SweepJob) => JobCheckpoints | undefined;
+
 /** Where and how a job runs, beside the manifest: all optional. */
 export interface JobContext {
   /** Recorded in the result (host:pid). */
   readonly ranOn?: string;
-  /** The sweep folder: a network job's checkpoints go there when the manifest asks for them. */
-  readonly dir?: string;
+  /** A network job's checkpoints (the host's files: this layer does no I/O). */
+  readonly checkpoints?: JobCheckpointProvider;
   /** After every trial of a single-synapse job (progress). */
   readonly onTrial?: () => void;
   /** Now and then in a network job: the simulated time reached and the run's duration, s (progress). */
@@ -63,7 +79,6 @@ export async function runJob(m: SweepManifest, job: SweepJob, ctx: JobContext = 
   return m.kind === 'network' ? runNetworkJob(m, job, ctx) : runJobHere(m, job, ctx.ranOn, ctx.onTrial);
 }
 
-const ctxOf = (opts: SweepRunOptions): JobContext => ({ ...(opts.ranOn ? { ranOn: opts.ranOn } : {}), ...(opts.dir ? { dir: opts.dir } : {}) });
 
 /** Runs `jobs` of manifest `m`; returns how many finished. */
 export async function runSweepJobs(m: SweepManifest, jobs: readonly SweepJob[], opts: SweepRunOptions): Promise<number> {
@@ -72,7 +87,7 @@ export async function runSweepJobs(m: SweepManifest, jobs: readonly SweepJob[], 
     let n = 0;
     for (const job of jobs) {
       if (opts.signal?.aborted) break;
-      opts.onJobDone(job, await runJob(m, job, { ...ctxOf(opts), ...(opts.onTrial ? { onTrial: opts.onTrial } : {}) }));
+      opts.onJobDone(job, await runJob(m, job, { ranOn: opts.ranOn, checkpoints: opts.checkpoints, onTrial: opts.onTrial }));
       n++;
     }
     return n;
@@ -113,7 +128,7 @@ async function runOnEnsemblePool(m: SweepManifest, jobs: readonly SweepJob[], wo
 }
 
 /** Messages of the job pool (jobWorker.ts). */
-export type ToJobWorker = { type: 'init'; manifest: SweepManifest; ctx: JobContext } | { type: 'job'; index: number } | { type: 'stop' };
+export type ToJobWorker = { type: 'init'; manifest: SweepManifest; ranOn?: string; dir?: string } | { type: 'job'; index: number } | { type: 'stop' };
 export type FromJobWorker = { type: 'done'; index: number; result: JobResult } | { type: 'error'; index: number; message: string };
 
 /** The job worker script: jobWorker.js beside this module; from TypeScript sources (tests), the build in dist/. */
@@ -163,7 +178,7 @@ async function runJobPool(m: SweepManifest, jobs: readonly SweepJob[], workers: 
       });
       w.on('error', (err) => end(err));
       w.on('exit', (code) => { if (code !== 0) end(new Error(`a sweep worker thread exited with code ${code}`)); });
-      w.postMessage({ type: 'init', manifest: m, ctx: ctxOf(opts) } satisfies ToJobWorker);
+      w.postMessage({ type: 'init', manifest: m, ranOn: opts.ranOn, dir: opts.dir } satisfies ToJobWorker);
       feed(w);
     }
   });
