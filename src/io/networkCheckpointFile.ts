@@ -102,6 +102,17 @@ export function writeCheckpoint(dir: string, cp: NetworkCheckpoint): string {
   return p;
 }
 
+/**
+ * A `save` for NetworkCheckpointOptions: writes each checkpoint into `dir` (atomically), then keeps the
+ * `keep` latest (0: all) — pruned only once the new one is complete.
+ */
+export function checkpointSaver(dir: string, keep: number): (cp: NetworkCheckpoint) => void {
+  return (cp) => {
+    writeCheckpoint(dir, cp);
+    if (keep > 0) pruneCheckpoints(dir, keep);
+  };
+}
+
 /** The checkpoint files in `dir`, oldest first (none when it does not exist). */
 export function checkpointFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];

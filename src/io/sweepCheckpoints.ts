@@ -15,7 +15,7 @@ import type { NetworkCheckpointOptions } from '../engines/networkTypes.js';
 import type { SweepJob, SweepManifest } from '../experiments/sweep/plan.js';
 import type { JobResult } from '../experiments/sweep/results.js';
 import type { JobCheckpointProvider, JobCheckpoints } from '../experiments/sweep/run.js';
-import { checkpointFiles, pruneCheckpoints, readCheckpoint, writeCheckpoint } from './networkCheckpointFile.js';
+import { checkpointFiles, checkpointSaver, readCheckpoint } from './networkCheckpointFile.js';
 import { writeJobResult } from './sweepFiles.js';
 
 export const CHECKPOINTS_DIR = 'checkpoints';
@@ -52,10 +52,7 @@ export function sweepCheckpoints(dir: string): JobCheckpointProvider {
     const options: NetworkCheckpointOptions = {
       every_s: every,
       borrow: true, // written out before the run goes on
-      save: (cp) => {
-        writeCheckpoint(folder, cp);
-        pruneCheckpoints(folder, JOB_CHECKPOINTS_KEPT); // once the new one is complete
-      },
+      save: checkpointSaver(folder, JOB_CHECKPOINTS_KEPT),
       ...(found ? { resume: found.cp } : {}),
     };
     return found ? { options, resumedAt_s: found.cp.t_s } : { options };

@@ -12,7 +12,7 @@ import type { Engine } from '../../engines/types.js';
 import { engineNames, getEngine } from '../../engines/registry.js';
 import { runNetworkOnThreads } from '../networkThreads.js';
 import type { NetworkCheckpoint } from '../../engines/reference/networkCheckpoint.js';
-import { latestCheckpoint, pruneCheckpoints, readCheckpoint, writeCheckpoint } from '../../io/networkCheckpointFile.js';
+import { checkpointSaver, latestCheckpoint, readCheckpoint } from '../../io/networkCheckpointFile.js';
 import { outputFolder, usageError } from '../errors.js';
 
 export interface CheckpointFlags {
@@ -78,10 +78,7 @@ function checkpointOptions(engine: Engine, flags: CheckpointFlags, outDir: strin
     if (!flags.quiet && !flags.json) process.stderr.write(`resuming from ${file} (t = ${resume.t_s} s)\n`);
   }
   const keep = flags.keepCheckpoints ?? KEEP_CHECKPOINTS;
-  const save = dir ? (cp: NetworkCheckpoint) => {
-    writeCheckpoint(dir, cp);
-    if (keep > 0) pruneCheckpoints(dir, keep); // only once the new one is complete (written atomically)
-  } : undefined;
+  const save = dir ? checkpointSaver(dir, keep) : undefined;
   // save writes the checkpoint out before the run goes on: it may borrow the live state
   return { ...(save ? { every_s: flags.checkpointEvery, save, borrow: true } : {}), ...(resume ? { resume } : {}) };
 }
