@@ -89,6 +89,21 @@ export class RandomStream {
     spares[k] = this.hasSpare ? this.spare : NaN;
   }
 
+  /**
+   * Sets the generator to the state {@link saveState} wrote at index k: for checkpoints, and for loops
+   * that draw from a copy of the words in local variables (exact/poissonTrains.ts) and hand the stream
+   * back where they stopped.
+   */
+  restoreState(words: Int32Array, spares: Float64Array, k: number): void {
+    this.s0 = words[4 * k]!;
+    this.s1 = words[4 * k + 1]!;
+    this.s2 = words[4 * k + 2]!;
+    this.s3 = words[4 * k + 3]!;
+    const spare = spares[k]!;
+    this.hasSpare = !Number.isNaN(spare);
+    this.spare = this.hasSpare ? spare : 0;
+  }
+
   /** Uniform in the open interval (0, 1), 32-bit resolution. */
   uniform(): number {
     return (this.nextUint32() + 0.5) * 2.3283064365386963e-10;

@@ -26,6 +26,7 @@ const S_T_J: St.T_J = 3;
 const S_T_CA: St.T_CA = 4;
 const S_T_REST: St.T_REST = 8;
 const S_NOW: St.NOW = 17;
+const S_H_REST: St.H_REST = 19;
 
 /**
  * Relative distance of the decayed c from θ beyond which "c has fallen through θ before this arrival" is
@@ -146,7 +147,8 @@ export function onPostCalcium(tr: ExactTrial): void {
 function enterRegime(tr: ExactTrial, r: 1 | 2): void {
   const t = tr.s[S_NOW];
   if (tr.regime === 0) {
-    tr.s[S_H] = restH(tr, t);
+    restH(tr);
+    tr.s[S_H] = tr.s[S_H_REST];
     tr.s[S_T_H] = t;
     tr.s[S_T_REST] = Infinity;
   } else advanceH(tr);

@@ -13,7 +13,7 @@ import { regionOf } from './regions.js';
 import { commitSlow, setRegion, slowAt } from './tagAndProtein.js';
 import { fillUserProbe } from './userProbes.js';
 import type { ExactTrial, St } from './trialState.js';
-import { gaussianZiggurat } from './ziggurat.js';
+import { fillGaussians, gaussianZiggurat } from './ziggurat.js';
 
 // State slots used here, as literals whose types (St members) make the compiler check them against the
 // one layout in trialState.ts: an imported constant would cost a load on every access per event.
@@ -21,15 +21,19 @@ const S_H: St.H = 0;
 const S_T_H: St.T_H = 1;
 const S_MAX_DEV: St.MAX_DEV = 14;
 const S_NOW: St.NOW = 17;
+const S_H_REST: St.H_REST = 19;
 
 /** A possible threshold excursion between two samples is resolved when its probability exceeds this. */
 export const EXCURSION_PROBABILITY = 1e-3;
 const EXCURSION_LOG = -Math.log(EXCURSION_PROBABILITY);
 
-/** h at t ≥ tH at rest (deterministic relaxation to the resting fixed point), without committing. */
-export function restH(tr: ExactTrial, t: number): number {
+/**
+ * h at rest at s[NOW] ≥ tH (deterministic relaxation to the resting fixed point) into s[H_REST], without
+ * committing: written to the state, not returned, since V8 boxes a double returned by a call it does not inline.
+ */
+export function restH(tr: ExactTrial): void {
   const o = tr.ou[0]!;
-  return relaxAtRate(tr.s[S_H], o.m, o.k, t - tr.s[S_T_H]);
+  tr.s[S_H_REST] = relaxAtRate(tr.s[S_H], o.m, o.k, tr.s[S_NOW] - tr.s[S_T_H]);
 }
 
 /**
@@ -46,10 +50,23 @@ export function advanceH(tr: ExactTrial): void {
     tr.tmp[0] = dt;
     ouTransitionOver(o, tr.tmp);
     tr.stackT[0] = tB;
-    tr.stackH[0] = o.m + (tr.s[S_H] - o.m) * tr.tmp[0]! + tr.tmp[1]! * gaussianZiggurat(tr.noise);
+    if (tr.gi === tr.gn) drawNoiseBlock(tr);
+    tr.stackH[0] = o.m + (tr.s[S_H] - o.m) * tr.tmp[0]! + tr.tmp[1]! * tr.gauss[tr.gi++]!;
     refine(tr);
   }
   tr.s[S_T_H] = tB;
+}
+
+/**
+ * Draws the sample path's next block of Gaussians from its stream (the same numbers, in the same order, as
+ * one draw per sample): a Gaussian returned by a call V8 does not inline is a fresh heap number, and the
+ * path draws thousands per trial. Blocks grow from 16 to 512, so that a trial with few samples draws few.
+ */
+function drawNoiseBlock(tr: ExactTrial): void {
+  const n = tr.gn === 0 ? 16 : Math.min(2 * tr.gn, tr.gauss.length);
+  fillGaussians(tr.noise, tr.gauss, n);
+  tr.gn = n;
+  tr.gi = 0;
 }
 
 /**
@@ -65,7 +82,8 @@ function refine(tr: ExactTrial): void {
     if (ST[top]! - tr.s[S_T_H] > tr.dMax && top < ST.length - 1 && mayCross(tr, top)) {
       const t1 = tr.s[S_T_H], h1 = tr.s[S_H], t2 = ST[top]!, h2 = SH[top]!;
       const tm = 0.5 * (t1 + t2);
-      const ym = ouBridge(o, h1 - o.m, h2 - o.m, tm - t1, t2 - tm, gaussianZiggurat(tr.noise));
+      if (tr.gi === tr.gn) drawNoiseBlock(tr);
+      const ym = ouBridge(o, h1 - o.m, h2 - o.m, tm - t1, t2 - tm, tr.gauss[tr.gi++]!);
       top++;
       ST[top] = tm;
       SH[top] = o.m + ym;

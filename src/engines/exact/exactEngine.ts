@@ -76,6 +76,7 @@ const S_P_MAX: St.P_MAX = 15;
 const S_T_P_MAX: St.T_P_MAX = 16;
 const S_NOW: St.NOW = 17;
 const S_T_PROBE: St.T_PROBE = 18;
+const S_H_REST: St.H_REST = 19;
 
 /** Event kinds, in the order ties are processed. */
 const enum Ev {
@@ -147,7 +148,10 @@ function finish(tr: ExactTrial): TrialResult {
   tr.s[S_NOW] = T;
   commitCalcium(tr);
   if (tr.regime !== 0) advanceH(tr);
-  else tr.s[S_H] = restH(tr, T);
+  else {
+    restH(tr);
+    tr.s[S_H] = tr.s[S_H_REST];
+  }
   tr.s[S_T_H] = T;
   commitSlow(tr, T);
   while (tr.kPut < gridLen && gridT[tr.kPut]! <= T + 1e-9) {

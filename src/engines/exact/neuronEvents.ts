@@ -15,6 +15,7 @@ import type { ExactTrial, St } from './trialState.js';
 // one layout in trialState.ts: an imported constant would cost a load on every access per event.
 const S_H: St.H = 0;
 const S_Z_S: St.Z_S = 6;
+const S_H_REST: St.H_REST = 19;
 const S_U_L: St.U_L = 9;
 const S_I_L: St.I_L = 10;
 const S_T_L: St.T_L = 11;
@@ -35,7 +36,10 @@ export function onPsp(tr: ExactTrial): void {
   if (tr.regime !== 0) {
     advanceH(tr);
     h = tr.s[S_H]!;
-  } else h = restH(tr, t);
+  } else {
+    restH(tr);
+    h = tr.s[S_H_REST];
+  }
   let z = tr.s[S_Z_S];
   if (tr.regions.tag[tr.region] !== 0) {
     slowAt(tr, t);

@@ -15,6 +15,7 @@ import type { ExactTrial, St } from './trialState.js';
 const S_C_J: St.C_J = 2;
 const S_T_J: St.T_J = 3;
 const S_NOW: St.NOW = 17;
+const S_H_REST: St.H_REST = 19;
 
 /** A grid sample time: (h, z, p) now. */
 export function onGridProbe(tr: ExactTrial): void {
@@ -22,7 +23,8 @@ export function onGridProbe(tr: ExactTrial): void {
   tr.kSched++;
   if (tr.regime !== 0) return; // filled from the OU bridge at the next sample of h
   slowAt(tr, t);
-  tr.rec.put(restH(tr, t), tr.tmp[1]!, tr.tmp[0]!);
+  restH(tr);
+  tr.rec.putState(tr.s, S_H_REST, tr.tmp);
   tr.kPut++;
 }
 
@@ -33,6 +35,7 @@ export function onCalciumProbe(tr: ExactTrial): void {
   commitCalcium(tr);
   tr.caC![k] = tr.s[S_C_J] * expNeg((t - tr.s[S_T_J]) / tr.tauC);
   if (tr.regime !== 0) return;
-  tr.caH![k] = restH(tr, t);
+  restH(tr);
+  tr.caH![k] = tr.s[S_H_REST];
   tr.kCaPut++;
 }

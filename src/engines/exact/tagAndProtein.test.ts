@@ -65,6 +65,8 @@ describe('exact engine ≡ model closed forms', () => {
     tr.regime = 0;
     tr.s[St.H] = P.h0 + 2;
     tr.s[St.T_H] = 10;
-    expect(restH(tr, 1010)).toBe(relaxAtRate(P.h0 + 2, earlyPhaseDrift(P, 0).target, earlyPhaseRelaxationRate(P, 0), 1000));
+    tr.s[St.NOW] = 1010;
+    restH(tr);
+    expect(tr.s[St.H_REST]).toBe(relaxAtRate(P.h0 + 2, earlyPhaseDrift(P, 0).target, earlyPhaseRelaxationRate(P, 0), 1000));
   });
 });

@@ -76,8 +76,10 @@ export const enum St {
   NOW = 17,
   /** Time of the next sample of the user's probes (userProbes.ts), or Infinity. */
   T_PROBE = 18,
+  /** h at rest at s[NOW], as restH (earlyPhase.ts) last evaluated it, uncommitted. */
+  H_REST = 19,
 }
-const STATE_LENGTH = 19;
+const STATE_LENGTH = 20;
 
 const NO_FORCED = new Float64Array(0);
 
@@ -103,6 +105,7 @@ const SCRATCH = {
   crossT: new Float64Array(4),
   crossTo: new Int8Array(4),
   firstDecay: new Float64Array(1),
+  gauss: new Float64Array(512),
   state: new Float64Array(STATE_LENGTH),
 };
 
@@ -163,6 +166,10 @@ export class ExactTrial {
   readonly slowK: SlowConstants;
   readonly lif: LifConstants;
   readonly noise: RandomStream;
+  /** The sample path's Gaussians from `noise`, drawn in blocks (earlyPhase.ts): gauss[gi … gn) are next. */
+  readonly gauss = SCRATCH.gauss;
+  gi = 0;
+  gn = 0;
   readonly gridBridge: RandomStream;
   readonly caBridge: RandomStream;
   readonly spikes: Float64Array;

@@ -55,6 +55,21 @@ export function gaussianZiggurat(rng: WordSource): number {
 export const GAUSS_K: Readonly<Int32Array> = KN;
 export const GAUSS_W: Readonly<Float64Array> = WN;
 
+/**
+ * Fills out[0 … n) with the next n standard Gaussians of `rng`, the same numbers n calls of
+ * {@link gaussianZiggurat} would return, in a loop that keeps them unboxed: for engines that draw
+ * their noise in blocks (exact/noiseBlock.ts).
+ */
+export function fillGaussians(rng: RandomStream, out: Float64Array, n: number): void {
+  for (let k = 0; k < n; k++) {
+    const u = rng.nextUint32();
+    const iz = u & 127;
+    const j = (u | 0) >> 7;
+    const aj = j < 0 ? -j : j;
+    out[k] = aj < KN[iz]! ? j * WN[iz]! : gaussianFrom(u, rng);
+  }
+}
+
 /** One standard Gaussian sample whose first 32-bit word `u` was already drawn from `rng`. */
 export function gaussianFrom(u: number, rng: WordSource): number {
   for (;;) {

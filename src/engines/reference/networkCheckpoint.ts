@@ -73,28 +73,30 @@ export type LoopCounters = NetworkCheckpoint['counters'];
 const STATE_KEYS = ['v', 'iSyn', 'iBg', 'refractory', 'iStim', 'p', 'sumDev', 'c', 'h', 'z', 'ring', 'ringCount', 'spiked', 'preCa', 'synthesis', 'tagged', 'awakeSum'] as const;
 const REST_KEYS = ['since', 'awake', 'list', 'restSum'] as const;
 
-/** The stream's words, seen through its (TypeScript-private) fields: a checkpoint must hold them. */
-interface StreamWords { s0: number; s1: number; s2: number; s3: number; spare: number; hasSpare: boolean }
 export const STREAM_WORDS = 6;
+const streamWords = new Int32Array(4), streamSpare = new Float64Array(1);
 
 /** Streams' positions as STREAM_WORDS numbers each (xoshiro words, Gaussian spare, whether one is kept). */
 export function streamsToArray(rs: readonly RandomStream[]): Float64Array {
   const out = new Float64Array(rs.length * STREAM_WORDS);
   rs.forEach((r, i) => {
-    const w = r as unknown as StreamWords;
-    if (typeof w.s0 !== 'number' || typeof w.hasSpare !== 'boolean') throw new Error('checkpoint: the random stream layout changed (streams.ts); update networkCheckpoint.ts');
-    out.set([w.s0, w.s1, w.s2, w.s3, w.spare, w.hasSpare ? 1 : 0], i * STREAM_WORDS);
+    r.saveState(streamWords, streamSpare, 0);
+    const spare = streamSpare[0]!, kept = !Number.isNaN(spare);
+    out.set(streamWords, i * STREAM_WORDS);
+    out[i * STREAM_WORDS + 4] = kept ? spare : 0;
+    out[i * STREAM_WORDS + 5] = kept ? 1 : 0;
   });
   return out;
 }
 
-/** Sets the streams to the positions {@link streamsToArray} wrote. */
+/** Sets the streams to the positions {@link streamsToArray} wrote (words stored as int32 or as uint32 alike). */
 export function arrayToStreams(a: Float64Array, rs: readonly RandomStream[], what: string): void {
   if (a.length !== rs.length * STREAM_WORDS) throw new Error(`checkpoint: ${what} holds ${a.length / STREAM_WORDS} streams; this run has ${rs.length}`);
   rs.forEach((r, i) => {
-    const w = r as unknown as StreamWords;
     const o = i * STREAM_WORDS;
-    w.s0 = a[o]!; w.s1 = a[o + 1]!; w.s2 = a[o + 2]!; w.s3 = a[o + 3]!; w.spare = a[o + 4]!; w.hasSpare = a[o + 5] === 1;
+    for (let j = 0; j < 4; j++) streamWords[j] = a[o + j]!; // ToInt32: the same 32 bits either way
+    streamSpare[0] = a[o + 5] === 1 ? a[o + 4]! : NaN;
+    r.restoreState(streamWords, streamSpare, 0);
   });
 }
 
