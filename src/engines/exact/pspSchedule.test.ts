@@ -82,7 +82,7 @@ describe('PSP arrivals the exact engine processes (pspSchedule.ts)', () => {
     return Array.from(T).filter((t) => firing.some((f) => Math.abs(t - f) < g));
   }
 
-  it('keeps exactly the arrivals the rule keeps, also where whole bursts are passed over by the count bound', () => {
+  it('keeps exactly the arrivals the rule keeps, also where whole bursts are passed over by the envelope bound', () => {
     let seed = 7;
     const uniform = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
     for (const [rate, iMax] of [[20, 1.5], [40, 1.5], [20, 2.2], [100, 1.0], [5, 4]] as const) {
