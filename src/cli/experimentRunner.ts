@@ -13,6 +13,7 @@ import type { ExperimentProgress, RunProgressNote } from '../experiments/experim
 import type { RunConfig } from '../experiments/protocolRun.js';
 import { writeFileAtomic } from '../io/files.js';
 import { RESUME_DIR } from '../io/runResume.js';
+import { builtScript } from '../experiments/builtScript.js';
 
 /** What the worker runs: the experiment as read (overrides applied), its file, the folder, the flag. */
 export interface ExperimentJob {
@@ -72,9 +73,7 @@ export class StoppedAtOnce extends Error {
 
 /** The worker script: beside this module; from TypeScript sources (tests), the build in dist/. */
 function workerUrl(): URL {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) return new URL('../../dist/src/cli/experimentWorker.js', here);
-  return new URL('./experimentWorker.js', here);
+  return builtScript(import.meta.url, 'cli/experimentWorker.js');
 }
 
 /** An error of the worker as the CLI's error mapping expects it (errno fields, RangeError kept). */

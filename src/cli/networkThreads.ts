@@ -11,6 +11,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import type { NetworkCheckpointOptions, NetworkResult, NetworkRunSpec } from '../engines/networkTypes.js';
 import type { Team } from '../engines/team.js';
 import type { Engine } from '../engines/types.js';
+import { builtScript } from '../experiments/builtScript.js';
 
 /**
  * Int32 slots of the control buffer (DONE: ranks that reported their CPU time); two Float64 broadcast slots
@@ -172,9 +173,7 @@ export function threadCpuSeconds(): number | undefined {
 
 /** The worker entry: dist's when this module runs from TypeScript sources (tests), as the ensemble runner does. */
 function workerUrl(): URL {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) return new URL('../../dist/src/cli/networkThreadWorker.js', here);
-  return new URL('./networkThreadWorker.js', here);
+  return builtScript(import.meta.url, 'cli/networkThreadWorker.js');
 }
 
 /**

@@ -9,6 +9,7 @@
 import { Worker, type Job } from 'bullmq';
 import { brokerConnection, DEFAULT_QUEUE, type SweepJobMessage } from './broker.js';
 import type { ProcessorReturn } from './processor.js';
+import { builtScript } from '../experiments/builtScript.js';
 
 export interface SweepWorkerOptions {
   readonly broker: string;
@@ -25,9 +26,7 @@ export interface SweepWorkerOptions {
 
 /** The processor script: processor.js beside this module; from TypeScript sources (tests), the build in dist/. */
 export function processorUrl(): URL {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) return new URL('../../dist/src/distributed/processor.js', here);
-  return new URL('./processor.js', here);
+  return builtScript(import.meta.url, 'distributed/processor.js');
 }
 
 const label = (job: Job<SweepJobMessage> | undefined) => (job ? `${job.data.id} (index ${job.data.index})` : '?');

@@ -20,6 +20,7 @@ import { ensembleConfigs, type RunConfig } from './protocolRun.js';
 import { NonFiniteStateError, REDUCE_BLOCK, runEnsemble, type EnsembleConfig, type EnsembleResult, type TrialCallback } from './ensemble.js';
 import type { FromWorker, ToWorker } from './workerProtocol.js';
 import { PackedEnsembleReducer } from './workerReduce.js';
+import { builtScript } from './builtScript.js';
 
 /** How a parallel run is spread over threads. */
 export interface ParallelOptions {
@@ -50,9 +51,7 @@ export async function defaultWorkerCount(): Promise<number> {
 
 /** The worker script: worker.js beside this module; from TypeScript sources (tests), the build in dist/. */
 export function defaultWorkerUrl(): URL {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) return new URL('../../dist/src/experiments/worker.js', here);
-  return new URL('./worker.js', here);
+  return builtScript(import.meta.url, 'experiments/worker.js');
 }
 
 interface Task {

@@ -25,6 +25,7 @@ import { outputFolder, usageError } from '../errors.js';
 import { parseInteger } from './run.js';
 import { parseCheckpointEvery } from './networkCheckpoint.js';
 import { removeStaleCheckpoints, storeJobResult, sweepCheckpoints } from '../../io/sweepCheckpoints.js';
+import { builtScript } from '../../experiments/builtScript.js';
 
 /** The manifest of a sweep folder, or exit 2 with one line. */
 function manifestOf(dir: string): SweepManifest {
@@ -38,8 +39,7 @@ function manifestOf(dir: string): SweepManifest {
 
 /** The job pool's thread entry here: network jobs keep their checkpoints in the sweep folder (from TypeScript sources, the build's). */
 function sweepJobWorkerUrl(): URL {
-  const here = import.meta.url;
-  return here.endsWith('.ts') ? new URL('../../../dist/src/cli/sweepJobWorker.js', here) : new URL('../sweepJobWorker.js', here);
+  return builtScript(import.meta.url, 'cli/sweepJobWorker.js');
 }
 
 /** Where a sweep's jobs keep their checkpoints, in this thread and in the job pool's. */

@@ -19,6 +19,7 @@ import { jobExperiment, type SweepJob, type SweepManifest } from './plan.js';
 import { runNetworkJob } from './network.js';
 import { summarizeJob, type JobResult } from './results.js';
 import type { NetworkCheckpointOptions } from '../../engines/networkTypes.js';
+import { builtScript } from '../builtScript.js';
 
 export interface SweepRunOptions {
   /** Worker threads (default: all cores); 0 runs in this thread. */
@@ -133,9 +134,7 @@ export type FromJobWorker = { type: 'done'; index: number; result: JobResult } |
 
 /** The job worker script: jobWorker.js beside this module; from TypeScript sources (tests), the build in dist/. */
 export function defaultJobWorkerUrl(): URL {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) return new URL('../../../dist/src/experiments/sweep/jobWorker.js', here);
-  return new URL('./jobWorker.js', here);
+  return builtScript(import.meta.url, 'experiments/sweep/jobWorker.js');
 }
 
 async function runJobPool(m: SweepManifest, jobs: readonly SweepJob[], workers: number, opts: SweepRunOptions): Promise<number> {
