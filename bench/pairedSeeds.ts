@@ -1,7 +1,7 @@
 /**
  * Two engines over the same networks, paired by seed: `node dist/bench/pairedSeeds.js A[,A2…] B[,B2…]`, each
  * argument one or more folders of `calcitag network --seeds N` (seeds.csv and seed-<s>/weights.csv). For the
- * readouts (rates, Q, MI), the assembly's and control's h, z·h0 and p at fixed times, and the CPU: mean ± SD of
+ * readouts (rates, Q, MI), the assembly's and control's h, z·h0 and p after learning, before the recall and at the end, and the CPU: mean ± SD of
  * each side, the difference in combined standard errors, and the paired difference ± SE with its t — the
  * tables of docs/network.md §7, e.g.
  *
@@ -13,14 +13,22 @@ import { join } from 'node:path';
 import { parseCsvColumns } from '../src/io/networkFigures.js';
 
 const READOUTS = ['v_as', 'v_ans', 'v_ctrl', 'v_inh', 'Q', 'MI', 'cpu_s'] as const;
-/** Weight-curve values: [label, column of weights.csv, time s]. */
-const CURVES: ReadonlyArray<readonly [string, string, number]> = [
-  ['h assembly at 12 s', 'h_mean_assembly_mV', 12], ['h assembly at 19.9 s', 'h_mean_assembly_mV', 19.9],
-  ['h assembly at 30 s', 'h_mean_assembly_mV', 30], ['h control at 30 s', 'h_mean_control_mV', 30],
-  ['p assembly at 30 s', 'p_mean_assembly', 30], ['z·h0 assembly at 30 s', 'zh0_mean_assembly_mV', 30],
+/**
+ * Weight-curve values: [what, column of weights.csv, when] — when: 1 s after the last learning onset, 0.1 s
+ * before the recall, or the end of the run (12, 19.9 and 30 s in the 10 s paradigm), from each seed's summary.json.
+ */
+type When = 'learnt' | 'before recall' | 'end';
+const CURVES: ReadonlyArray<readonly [string, string, When]> = [
+  ['h assembly', 'h_mean_assembly_mV', 'learnt'], ['h assembly', 'h_mean_assembly_mV', 'before recall'],
+  ['h assembly', 'h_mean_assembly_mV', 'end'], ['h control', 'h_mean_control_mV', 'end'],
+  ['p assembly', 'p_mean_assembly', 'end'], ['z·h0 assembly', 'zh0_mean_assembly_mV', 'end'],
 ];
 
-/** Per seed, every figure of one side (folders joined). */
+interface Summary { readonly learning_onsets_s: readonly number[]; readonly recall_onset_s: number; readonly t_max_s: number }
+const timeOf = (s: Summary, w: When) => (w === 'learnt' ? s.learning_onsets_s[s.learning_onsets_s.length - 1]! + 1 : w === 'before recall' ? s.recall_onset_s - 0.1 : s.t_max_s);
+const curveLabel = (what: string, t: number) => `${what} at ${+t.toFixed(3)} s`;
+
+/** Per seed, every figure of one side (folders joined); the curve labels name their times. */
 function load(folders: readonly string[]): Map<number, Map<string, number>> {
   const out = new Map<number, Map<string, number>>();
   for (const dir of folders) {
@@ -28,10 +36,12 @@ function load(folders: readonly string[]): Map<number, Map<string, number>> {
     seeds.seed!.forEach((s, q) => {
       const row = new Map<string, number>(READOUTS.map((k) => [k, seeds[k]![q]!]));
       const w = parseCsvColumns(readFileSync(join(dir, `seed-${s}`, 'weights.csv'), 'utf8'));
-      for (const [label, col, t] of CURVES) {
+      const summary = JSON.parse(readFileSync(join(dir, `seed-${s}`, 'summary.json'), 'utf8')) as Summary;
+      for (const [what, col, when] of CURVES) {
+        const t = timeOf(summary, when);
         let best = 0;
         w.t_s!.forEach((x, i) => { if (Math.abs(x - t) < Math.abs(w.t_s![best]! - t)) best = i; });
-        row.set(label, w[col]![best]!);
+        row.set(curveLabel(what, t), w[col]![best]!);
       }
       out.set(s, row);
     });
@@ -53,7 +63,8 @@ const seeds = [...A.keys()].filter((s) => B.has(s)).sort((x, y) => x - y);
 console.log(`${seeds.length} networks (seeds ${seeds.join(', ')}): ${aArg} → ${bArg}`);
 console.log('| figure | A, mean ± SD | B, mean ± SD | difference / combined SE | paired by seed: difference ± SE (t) |');
 console.log('|---|---|---|---|---|');
-for (const key of [...READOUTS, ...CURVES.map((c) => c[0])]) {
+const curveKeys = [...A.get(seeds[0]!)!.keys()].filter((k) => !(READOUTS as readonly string[]).includes(k));
+for (const key of [...READOUTS, ...curveKeys]) {
   const a = seeds.map((s) => A.get(s)!.get(key)!), b = seeds.map((s) => B.get(s)!.get(key)!);
   const d = seeds.map((_, i) => b[i]! - a[i]!);
   const cse = Math.sqrt((sd(a) ** 2 + sd(b) ** 2) / seeds.length), se = sd(d) / Math.sqrt(seeds.length);
