@@ -8,9 +8,11 @@
  *   calcitag network --engine reference --seeds 10 --out runs/ref && calcitag network --engine fast --seeds 10 --out runs/fast
  *   node dist/bench/pairedSeeds.js runs/ref runs/fast
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCsvColumns } from '../src/io/networkFigures.js';
+import { parseArgs } from 'node:util';
+import { parseCsvColumns, seedComparisonSpec, type Columns } from '../src/io/networkFigures.js';
+import { renderSvg, svgToPng } from '../src/io/plots.js';
 
 const READOUTS = ['v_as', 'v_ans', 'v_ctrl', 'v_inh', 'Q', 'MI', 'cpu_s'] as const;
 /**
@@ -53,9 +55,10 @@ const mean = (x: number[]) => x.reduce((a, b) => a + b, 0) / x.length;
 const sd = (x: number[]) => Math.sqrt(x.reduce((a, b) => a + (b - mean(x)) ** 2, 0) / (x.length - 1));
 const fmt = (x: number) => (Math.abs(x) >= 1e-3 && Math.abs(x) < 1e4 ? x.toPrecision(6) : x.toExponential(3));
 
-const [aArg, bArg] = process.argv.slice(2);
+const { values: opts, positionals } = parseArgs({ allowPositionals: true, options: { figure: { type: 'string' }, labels: { type: 'string' }, title: { type: 'string' } } });
+const [aArg, bArg] = positionals;
 if (!aArg || !bArg) {
-  console.error('usage: node dist/bench/pairedSeeds.js FOLDER_A[,…] FOLDER_B[,…]  (folders of calcitag network --seeds N)');
+  console.error('usage: node dist/bench/pairedSeeds.js FOLDER_A[,…] FOLDER_B[,…] [--figure OUT.png --labels A,B --title T]  (folders of calcitag network --seeds N)');
   process.exit(2);
 }
 const A = load(aArg.split(',')), B = load(bArg.split(','));
@@ -70,3 +73,19 @@ for (const key of [...READOUTS, ...curveKeys]) {
   const cse = Math.sqrt((sd(a) ** 2 + sd(b) ** 2) / seeds.length), se = sd(d) / Math.sqrt(seeds.length);
   console.log(`| ${key} | ${fmt(mean(a))} ± ${fmt(sd(a))} | ${fmt(mean(b))} ± ${fmt(sd(b))} | ${((mean(b) - mean(a)) / cse).toFixed(2)} | ${fmt(mean(d))} ± ${fmt(se)} (${(mean(d) / se).toFixed(2)}) |`);
 }
+
+/** --figure: both sets' rates, h and z·h0 curves, mean ± SD over the paired seeds (A solid, B dashed), as PNG and SVG. */
+async function figure(out: string): Promise<void> {
+  const [la, lb] = (opts.labels ?? `${aArg},${bArg}`).split(',');
+  const read = (arg: string, f: string) => seeds.map((s) => {
+    const dir = arg.split(',').find((d) => { try { readFileSync(join(d, `seed-${s}`, f)); return true; } catch { return false; } })!;
+    return parseCsvColumns(readFileSync(join(dir, `seed-${s}`, f), 'utf8')) as Columns;
+  });
+  const spec = seedComparisonSpec(opts.title ?? `${la} against ${lb}`, read(aArg!, 'population_rates.csv'), read(aArg!, 'weights.csv'), undefined,
+    { label: `${lb} (${seeds.length} seeds)`, rates: read(bArg!, 'population_rates.csv'), weights: read(bArg!, 'weights.csv') }, `${la} (${seeds.length} seeds)`);
+  const svg = await renderSvg(spec);
+  writeFileSync(out.replace(/\.png$/, '') + '.svg', svg);
+  writeFileSync(out.replace(/\.png$/, '') + '.png', svgToPng(svg));
+  console.log(`figure: ${out}`);
+}
+if (opts.figure) await figure(opts.figure);

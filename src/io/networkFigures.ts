@@ -125,42 +125,54 @@ export function parseCsvColumns(text: string): Columns {
   return Object.fromEntries(head.map((h, k) => [h, cols[k]!]));
 }
 
+/** A second set of runs over seeds for {@link seedComparisonSpec}, drawn dashed under its own label. */
+export interface SeedSet {
+  readonly label: string;
+  readonly rates: readonly Columns[];
+  readonly weights: readonly Columns[];
+}
+
 /**
- * Our runs over seeds (mean ± SD across seeds of each curve) beside the published C++ simulator's run:
- * population rates and the assembly/control h and z·h0 curves.
+ * Our runs over seeds (mean ± SD across seeds of each curve) beside the published C++ simulator's run, or
+ * beside another set of runs (e.g. the same seeds without fast-forward): population rates and the
+ * assembly/control h and z·h0 curves.
  */
 export function seedComparisonSpec(
   title: string, rates: readonly Columns[], weights: readonly Columns[],
-  cpp?: { rates: Columns; weights: Columns },
+  cpp?: { rates: Columns; weights: Columns }, other?: SeedSet, label = `calcitag (${rates.length} seeds)`,
 ): VegaLiteSpec {
   const rows: Array<Record<string, number | string>> = [];
-  const addOurs = (panel: string, tables: readonly Columns[], t: string, series: Record<string, string>) => {
+  const addOurs = (panel: string, tables: readonly Columns[], t: string, series: Record<string, string>, source = label) => {
     const n = tables[0]?.[t]?.length ?? 0;
-    for (const [label, col] of Object.entries(series)) {
+    for (const [name, col] of Object.entries(series)) {
       for (let i = 0; i < n; i++) {
         const xs = tables.map((c) => c[col]?.[i] ?? NaN).filter(Number.isFinite);
         if (xs.length === 0) continue;
         const { mean: m, sd } = meanSd(xs);
-        rows.push({ panel, t: tables[0]![t]![i]!, series: label, source: `calcitag (${tables.length} seeds)`, mean: m, lo: m - sd, hi: m + sd });
+        rows.push({ panel, t: tables[0]![t]![i]!, series: name, source, mean: m, lo: m - sd, hi: m + sd });
       }
     }
   };
   const addCpp = (panel: string, table: Columns, t: string, series: Record<string, string>) => {
-    for (const [label, col] of Object.entries(series)) {
-      table[t]!.forEach((x, i) => rows.push({ panel, t: x, series: label, source: 'C++ reference (1 run)', mean: table[col]![i]! }));
+    for (const [name, col] of Object.entries(series)) {
+      table[t]!.forEach((x, i) => rows.push({ panel, t: x, series: name, source: 'C++ reference (1 run)', mean: table[col]![i]! }));
     }
   };
   const rateSeries = { assembly: 'rate_assembly_Hz', 'other exc': 'rate_ctrl_Hz', inhibitory: 'rate_inh_Hz' };
-  const bins = rates.map((r) => ({ ...r, t: r.t_start_s!.map((x) => x + 0.25) }));
-  addOurs('rates (Hz)', bins, 't', rateSeries);
-  addOurs('h (mV)', weights, 't_s', { assembly: 'h_mean_assembly_mV', control: 'h_mean_control_mV' });
-  addOurs('z·h0 (mV)', weights, 't_s', { assembly: 'zh0_mean_assembly_mV', control: 'zh0_mean_control_mV' });
+  const binned = (rs: readonly Columns[]) => rs.map((r) => ({ ...r, t: r.t_start_s!.map((x) => x + 0.25) }));
+  const addSet = (rs: readonly Columns[], ws: readonly Columns[], source: string) => {
+    addOurs('rates (Hz)', binned(rs), 't', rateSeries, source);
+    addOurs('h (mV)', ws, 't_s', { assembly: 'h_mean_assembly_mV', control: 'h_mean_control_mV' }, source);
+    addOurs('z·h0 (mV)', ws, 't_s', { assembly: 'zh0_mean_assembly_mV', control: 'zh0_mean_control_mV' }, source);
+  };
+  addSet(rates, weights, label);
+  if (other) addSet(other.rates, other.weights, other.label);
   if (cpp) {
     addCpp('rates (Hz)', { ...cpp.rates, t: cpp.rates.t_start_s!.map((x) => x + 0.25) }, 't', { assembly: 'rate_CA_Hz', 'other exc': 'rate_exc_nonCA_Hz', inhibitory: 'rate_inh_Hz' });
     addCpp('h (mV)', cpp.weights, 't_s', { assembly: 'h_mean_CA_mV', control: 'h_mean_ctrl_mV' });
     addCpp('z·h0 (mV)', cpp.weights, 't_s', { assembly: 'zh0_mean_CA_mV', control: 'zh0_mean_ctrl_mV' });
   }
-  const sources = [`calcitag (${rates.length} seeds)`, 'C++ reference (1 run)'];
+  const sources = [label, other ? other.label : 'C++ reference (1 run)'];
   const panel = (name: string, log: boolean) => ({
     width: 640, height: 150, title: name,
     transform: [{ filter: `datum.panel === '${name}'` }],
@@ -180,7 +192,7 @@ export function seedComparisonSpec(
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     config: { font: FONT, view: { stroke: '#ccc' } },
-    title: { text: title, subtitle: 'solid: calcitag, mean ± SD over seeds; dashed: the published C++ simulator, one run' },
+    title: { text: title, subtitle: other ? `solid: ${label}; dashed: ${other.label}; mean ± SD over seeds` : 'solid: calcitag, mean ± SD over seeds; dashed: the published C++ simulator, one run' },
     data: { values: rows },
     vconcat: [panel('rates (Hz)', true), panel('h (mV)', false), panel('z·h0 (mV)', false)],
     resolve: { scale: { color: 'independent' } },
