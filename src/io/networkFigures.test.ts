@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { seedComparisonSpec, type Columns } from './networkFigures.js';
+
+const rates = (k: number): Columns => ({ t_start_s: [0, 0.5], rate_assembly_Hz: [1 + k, 2 + k], rate_ctrl_Hz: [1, 1], rate_inh_Hz: [3, 3] });
+const weights = (k: number): Columns => ({ t_s: [0, 1], h_mean_assembly_mV: [4.2, 4.2 + k], h_mean_control_mV: [4.2, 4.2], zh0_mean_assembly_mV: [0, k], zh0_mean_control_mV: [0, 0] });
+
+describe('seedComparisonSpec', () => {
+  it('draws a second set of seeds under its own label, mean ± SD over each set', () => {
+    const spec = seedComparisonSpec('FF against no FF', [rates(0), rates(2)], [weights(0), weights(2)], undefined,
+      { label: 'no FF (2 seeds)', rates: [rates(4), rates(6)], weights: [weights(4), weights(6)] }, 'FF (2 seeds)') as unknown as {
+      data: { values: Array<Record<string, number | string>> }; title: { subtitle: string };
+      vconcat: Array<{ layer: Array<{ encoding: { strokeDash?: { scale: { domain: string[] } } } }> }>;
+    };
+    const rows = spec.data.values;
+    const at = (source: string, panel: string, series: string, t: number) => rows.find((r) => r.source === source && r.panel === panel && r.series === series && r.t === t)!;
+    expect(at('FF (2 seeds)', 'h (mV)', 'assembly', 1).mean).toBeCloseTo(5.2, 12);
+    expect(at('no FF (2 seeds)', 'h (mV)', 'assembly', 1).mean).toBeCloseTo(9.2, 12);
+    expect(at('no FF (2 seeds)', 'rates (Hz)', 'assembly', 0.25)).toMatchObject({ mean: 6, lo: 6 - Math.SQRT2, hi: 6 + Math.SQRT2 });
+    expect(spec.vconcat[0]!.layer[1]!.encoding.strokeDash!.scale.domain).toEqual(['FF (2 seeds)', 'no FF (2 seeds)']);
+    expect(spec.title.subtitle).toContain('dashed: no FF (2 seeds)');
+    expect(rows.some((r) => String(r.source).startsWith('C++'))).toBe(false);
+  });
+});
