@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { seedComparisonSpec, type Columns } from './networkFigures.js';
 
-const rates = (k: number): Columns => ({ t_start_s: [0, 0.5], rate_assembly_Hz: [1 + k, 2 + k], rate_ctrl_Hz: [1, 1], rate_inh_Hz: [3, 3] });
-const weights = (k: number): Columns => ({ t_s: [0, 1], h_mean_assembly_mV: [4.2, 4.2 + k], h_mean_control_mV: [4.2, 4.2], zh0_mean_assembly_mV: [0, k], zh0_mean_control_mV: [0, 0] });
+const cols = (o: Record<string, number[]>): Columns => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Float64Array.from(v)]));
+const rates = (k: number) => cols({ t_start_s: [0, 0.5], rate_assembly_Hz: [1 + k, 2 + k], rate_ctrl_Hz: [1, 1], rate_inh_Hz: [3, 3] });
+const weights = (k: number) => cols({ t_s: [0, 1], h_mean_assembly_mV: [4.2, 4.2 + k], h_mean_control_mV: [4.2, 4.2], zh0_mean_assembly_mV: [0, k], zh0_mean_control_mV: [0, 0] });
 
 describe('seedComparisonSpec', () => {
   it('draws a second set of seeds under its own label, mean ± SD over each set', () => {
