@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RandomStream, streamFor } from './streams.js';
+import { PackedWords, RandomStream, streamFor } from './streams.js';
 
 describe('keyed random streams', () => {
   it('depend only on their key (seed, entity, purpose)', () => {
@@ -10,6 +10,26 @@ describe('keyed random streams', () => {
     for (const other of [streamFor(8, [3], 'plasticityNoise'), streamFor(7, [4], 'plasticityNoise'), streamFor(7, [3], 'presynapticSpikes')]) {
       expect(Array.from({ length: 5 }, () => other.nextUint32())).not.toEqual(xs);
     }
+  });
+
+  it('saveState, PackedWords and restoreState: the same numbers out of the object and back into it', () => {
+    const a = streamFor(9, [4], 'plasticityNoise'), b = streamFor(9, [4], 'plasticityNoise');
+    a.gaussian(); // a Box–Muller spare is kept
+    b.gaussian();
+    const words = new Int32Array(8), spares = new Float64Array(2);
+    b.saveState(words, spares, 1);
+    expect(spares[1]).not.toBeNaN();
+    const packed = new PackedWords(words);
+    packed.at = 4;
+    for (let i = 0; i < 100; i++) expect(packed.nextUint32()).toBe(a.nextUint32());
+    expect(packed.uniform()).toBe(a.uniform());
+    b.restoreState(words, spares, 1); // b continues where the packed words stopped, its spare kept
+    expect(b.gaussian()).toBe(a.gaussian());
+    for (let i = 0; i < 10; i++) expect(b.nextUint32()).toBe(a.nextUint32());
+    b.saveState(words, spares, 1); // neither holds a spare now (NaN): both draw a fresh pair
+    expect(spares[1]).toBeNaN();
+    b.restoreState(words, spares, 1);
+    expect(b.gaussian()).toBe(a.gaussian());
   });
 
   it('distinguishes seeds above 2^32', () => {

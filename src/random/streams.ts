@@ -134,6 +134,34 @@ export class RandomStream {
   }
 }
 
+/**
+ * xoshiro128** on the four words words[at … at + 3] (as {@link RandomStream.saveState} writes them): the same
+ * numbers as the stream's nextUint32 and uniform, for loops that keep many streams packed in one typed array
+ * (engines/fast/fastNeurons.ts) or one stream's words out of its object while they draw many numbers
+ * (engines/exact/poissonTrains.ts): an object's fields hold them as boxed doubles.
+ */
+export class PackedWords {
+  at = 0;
+  constructor(readonly words: Int32Array) {}
+
+  nextUint32(): number {
+    const r = this.words, w = this.at;
+    const s0 = r[w]!, s1 = r[w + 1]!, s2 = r[w + 2]!, s3 = r[w + 3]!;
+    const m = Math.imul(s1, 5);
+    const out = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+    const t = s1 << 9, n2 = s2 ^ s0, n3 = s3 ^ s1;
+    r[w] = s0 ^ n3;
+    r[w + 1] = s1 ^ n2;
+    r[w + 2] = n2 ^ t;
+    r[w + 3] = (n3 << 11) | (n3 >>> 21);
+    return out;
+  }
+
+  uniform(): number {
+    return (this.nextUint32() + 0.5) * 2.3283064365386963e-10;
+  }
+}
+
 /** The stream for (seed, entity path, purpose): e.g. `streamFor(seed, [trial, synapse], 'plasticityNoise')`. */
 export function streamFor(seed: number, entity: readonly number[], purpose: PurposeName): RandomStream {
   return new RandomStream([seed, ...entity, Purpose[purpose]]);

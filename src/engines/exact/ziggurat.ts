@@ -135,7 +135,7 @@ export const EXP_K: Readonly<Uint32Array> = KE;
 export const EXP_W: Readonly<Float64Array> = WE;
 
 /** One standard exponential sample whose first 32-bit word `u` was already drawn from `rng`. */
-export function exponentialFrom(u: number, rng: RandomStream): number {
+export function exponentialFrom(u: number, rng: WordSource): number {
   for (;;) {
     const iz = u & 255;
     const j = u >>> 8;

@@ -21,9 +21,9 @@
  * no longer the reference engine's for a seed — for about a fifth less CPU (Box–Muller's log, sqrt, sin and
  * cos are most of the neuron step).
  */
-import type { RandomStream } from '../../random/streams.js';
+import { PackedWords, type RandomStream } from '../../random/streams.js';
 import type { CompiledNetwork } from '../network/compile.js';
-import { GAUSS_K, GAUSS_W, gaussianFrom, type WordSource } from '../exact/ziggurat.js';
+import { GAUSS_K, GAUSS_W, gaussianFrom } from '../exact/ziggurat.js';
 import { EPS, type StepCoefficients } from '../reference/detailedLoop.js';
 import type { ImposedSpikes, NetworkState } from '../reference/networkLoop.js';
 
@@ -225,28 +225,5 @@ export class FastNeurons {
       spare[i] = r * Math.sin(a);
       normal[i] = r * Math.cos(a);
     }
-  }
-}
-
-/** xoshiro128** on the four words rng[at … at + 3]: RandomStream.nextUint32 and .uniform on packed state. */
-class PackedWords implements WordSource {
-  at = 0;
-  constructor(private readonly rng: Int32Array) {}
-
-  nextUint32(): number {
-    const r = this.rng, w = this.at;
-    const s0 = r[w]!, s1 = r[w + 1]!, s2 = r[w + 2]!, s3 = r[w + 3]!;
-    const m = Math.imul(s1, 5);
-    const out = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
-    const t = s1 << 9, n2 = s2 ^ s0, n3 = s3 ^ s1;
-    r[w] = s0 ^ n3;
-    r[w + 1] = s1 ^ n2;
-    r[w + 2] = n2 ^ t;
-    r[w + 3] = (n3 << 11) | (n3 >>> 21);
-    return out;
-  }
-
-  uniform(): number {
-    return (this.nextUint32() + 0.5) * U32;
   }
 }
