@@ -31,6 +31,18 @@ describe('calcitag sweep of a network experiment', () => {
     expect(m.jobs.map((j: { seed: number }) => j.seed)).toEqual([1, 2, 1, 2, 1, 2]);
   });
 
+  it('plans the 8 h study without fast-forward: every seed once with and once without, checkpoints asked for', () => {
+    const study = join(import.meta.dirname, '..', 'examples', 'sweep-fast-forward-8h.yaml');
+    const r = run(['sweep', 'plan', study, '--out', join(root, 'ff8h'), '--checkpoint-every', '600']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('20 jobs (fast_forward × seed), one network each, a checkpoint every 600 simulated s');
+    const m = JSON.parse(readFileSync(join(root, 'ff8h', 'manifest.json'), 'utf8'));
+    const jobs = m.jobs as Array<{ seed: number; point: Record<string, unknown> }>;
+    for (const ff of [true, false]) {
+      expect(jobs.filter((j) => j.point.fast_forward === ff).map((j) => j.seed).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    }
+  });
+
   it('runs on the pool: finite readouts in every row; a rerun skips finished jobs and writes the same table', () => {
     const spec = join(root, 'two.yaml');
     writeFileSync(spec, withSweep("sweep:\n  list:\n    - { 'projections[0].connectivity.p': 0.1 }\n    - { 'projections[0].connectivity.p': 0.2, 'params.theta_pro': 2.0 }\n"));
