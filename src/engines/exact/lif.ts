@@ -25,6 +25,8 @@ export interface LifConstants {
   readonly uTh: number;
   /** max_t>0 of the unit PSP shape u(t)/(R_mem I) from rest (a bound used to skip the spike search). */
   readonly gMax: number;
+  /** Where that maximum is, s after the input. */
+  readonly tPeak: number;
   /** τ_syn = τ_mem (degenerate case). */
   readonly equalTau: boolean;
   /** τ_syn = τ_mem/2 (the default): e^{−t/τ_syn} = (e^{−t/τ_mem})², one exponential instead of two. */
@@ -33,13 +35,15 @@ export interface LifConstants {
 
 export function makeLifConstants(tauMem: number, tauSyn: number, rMem: number, i0: number, vTh: number, vRev: number): LifConstants {
   const equalTau = Math.abs(tauSyn - tauMem) <= 1e-12 * tauMem;
-  let gMax: number;
-  if (equalTau) gMax = Math.exp(-1);
-  else {
-    const tStar = (Math.log(tauMem / tauSyn) * tauMem * tauSyn) / (tauMem - tauSyn);
-    gMax = ((Math.exp(-tStar / tauMem) - Math.exp(-tStar / tauSyn)) * tauSyn) / (tauMem - tauSyn);
+  let gMax: number, tPeak: number;
+  if (equalTau) {
+    tPeak = tauMem;
+    gMax = Math.exp(-1);
+  } else {
+    tPeak = (Math.log(tauMem / tauSyn) * tauMem * tauSyn) / (tauMem - tauSyn);
+    gMax = ((Math.exp(-tPeak / tauMem) - Math.exp(-tPeak / tauSyn)) * tauSyn) / (tauMem - tauSyn);
   }
-  return { tauMem, tauSyn, rMem, drive: rMem * i0, uTh: vTh - vRev, gMax, equalTau, halfTau: 2 * tauSyn === tauMem };
+  return { tauMem, tauSyn, rMem, drive: rMem * i0, uTh: vTh - vRev, gMax, tPeak, equalTau, halfTau: 2 * tauSyn === tauMem };
 }
 
 /**

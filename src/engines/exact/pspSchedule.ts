@@ -36,10 +36,9 @@ function unitPsp(L: LifConstants, s: number): number {
  */
 function pspEnvelope(L: LifConstants, W: number): Float64Array {
   const E = new Float64Array(ENVELOPE_BINS + 1);
-  const tPeak = L.equalTau ? L.tauMem : (Math.log(L.tauMem / L.tauSyn) * L.tauMem * L.tauSyn) / (L.tauMem - L.tauSyn);
   for (let q = 0; q <= ENVELOPE_BINS; q++) {
     const s = (q * W) / ENVELOPE_BINS;
-    E[q] = s <= tPeak ? 1 : Math.min(1, (unitPsp(L, s) / L.gMax) * (1 + 1e-12));
+    E[q] = s <= L.tPeak ? 1 : Math.min(1, (unitPsp(L, s) / L.gMax) * (1 + 1e-12));
   }
   return E;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { streamFor } from '../../random/streams.js';
-import { exponentialZiggurat, gaussianZiggurat } from './ziggurat.js';
+import { exponentialZiggurat, fillGaussians, gaussianZiggurat } from './ziggurat.js';
 
 /** Standard normal CDF via erfc (W. J. Cody's rational approximation is overkill here: A&S 7.1.26). */
 function normalCdf(x: number): number {
@@ -58,6 +58,17 @@ describe('ziggurat samplers', () => {
     expect(Math.abs(m - 1)).toBeLessThan(0.01);
     expect(Math.abs(m2 - m * m - 1)).toBeLessThan(0.02);
     expect(ks(xs, (x) => 1 - Math.exp(-x))).toBeLessThan(1.63 / Math.sqrt(n));
+  });
+
+  it('fillGaussians draws the numbers gaussianZiggurat draws, the rejection paths included', () => {
+    const a = streamFor(8, [2], 'plasticityNoise'), b = streamFor(8, [2], 'plasticityNoise');
+    const block = new Float64Array(512);
+    for (let r = 0; r < 200; r++) {
+      const n = 1 + (r % 512); // blocks of every size, ≈ 51 000 samples: some hundreds leave the fast path
+      fillGaussians(a, block, n);
+      for (let i = 0; i < n; i++) expect(block[i]).toBe(gaussianZiggurat(b));
+    }
+    expect(a.nextUint32()).toBe(b.nextUint32()); // and the streams stand at the same place
   });
 
   it('is reproducible for a given stream key', () => {

@@ -58,7 +58,7 @@ export const GAUSS_W: Readonly<Float64Array> = WN;
 /**
  * Fills out[0 … n) with the next n standard Gaussians of `rng`, the same numbers n calls of
  * {@link gaussianZiggurat} would return, in a loop that keeps them unboxed: for engines that draw
- * their noise in blocks (exact/noiseBlock.ts).
+ * their noise in blocks (the exact engine's sample path, earlyPhase.ts).
  */
 export function fillGaussians(rng: RandomStream, out: Float64Array, n: number): void {
   for (let k = 0; k < n; k++) {
