@@ -8,7 +8,7 @@
  *   calcitag network --engine reference --seeds 10 --out runs/ref && calcitag network --engine fast --seeds 10 --out runs/fast
  *   node dist/bench/pairedSeeds.js runs/ref runs/fast
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseCsvColumns, seedComparisonSpec, type Columns } from '../src/io/networkFigures.js';
@@ -78,7 +78,7 @@ for (const key of [...READOUTS, ...curveKeys]) {
 async function figure(out: string): Promise<void> {
   const [la, lb] = (opts.labels ?? `${aArg},${bArg}`).split(',');
   const read = (arg: string, f: string) => seeds.map((s) => {
-    const dir = arg.split(',').find((d) => { try { readFileSync(join(d, `seed-${s}`, f)); return true; } catch { return false; } })!;
+    const dir = arg.split(',').find((d) => existsSync(join(d, `seed-${s}`, f)))!;
     return parseCsvColumns(readFileSync(join(dir, `seed-${s}`, f), 'utf8')) as Columns;
   });
   const spec = seedComparisonSpec(opts.title ?? `${la} against ${lb}`, read(aArg!, 'population_rates.csv'), read(aArg!, 'weights.csv'), undefined,

@@ -142,7 +142,7 @@ export class RandomStream {
  */
 export class PackedWords {
   at = 0;
-  constructor(readonly words: Int32Array) {}
+  constructor(private readonly words: Int32Array) {}
 
   nextUint32(): number {
     const r = this.words, w = this.at;
