@@ -8,9 +8,10 @@
  * Why not call stepNeurons: per neuron-step it cost ≈ 80 ns, most of it not arithmetic. Here
  *  - the generators of all neurons are packed in one Int32Array (xoshiro128**, four words a neuron) and
  *    stepped inline, not through one RandomStream object and two method calls per neuron;
- *  - the Gaussians are drawn in a loop of their own over the noisy neurons, before the membranes;
+ *  - Box–Muller's Gaussians are drawn in a loop of their own over the noisy neurons, before the membranes;
  *  - the constant coefficients are one small table of distinct rows (one per population), side by side,
- *    with 1 − e^{−dt/τ_mem} computed once, instead of ten arrays of n;
+ *    with 1 − e^{−dt/τ_mem} computed once, instead of ten arrays of n; the step walks runs of neurons
+ *    that share a row, with the row's values in locals;
  *  - the loop is this engine's own, so V8 compiles it for these arrays only (the reference's loop also
  *    runs on the reference engine's plain arrays) and without the observer call and Λ test.
  * The state arrays (v, I_syn, I_bg, p, Σ|h − h0|, Λ) stay those of the rank's NetworkState: the lazy
@@ -18,8 +19,10 @@
  *
  * With `ziggurat` (engine option backgroundGaussians: 'ziggurat') the background Gaussians come from the
  * same streams by the ziggurat method (exact/ziggurat.ts): the same law, other numbers — the spikes are
- * no longer the reference engine's for a seed — for about a fifth less CPU (Box–Muller's log, sqrt, sin and
- * cos are most of the neuron step).
+ * no longer the reference engine's for a seed — drawn inside the membrane loop (one xoshiro128** output
+ * and a table lookup in ≈ 98.8 % of draws; the rest continue through gaussianFrom on a view of the packed
+ * state, so the numbers are gaussianZiggurat's on the neuron's RandomStream). Box–Muller's log, sqrt, sin
+ * and cos are most of the neuron step: the ziggurat's step costs about half of it (`npm run bench:neurons`).
  */
 import { PackedWords, type RandomStream } from '../../random/streams.js';
 import type { CompiledNetwork } from '../network/compile.js';
@@ -53,20 +56,36 @@ function coefficientTable(net: CompiledNetwork): { coef: Float64Array; kind: Int
   return { coef: Float64Array.from(rows.flat()), kind };
 }
 
+/** The runs of consecutive neurons with the same coefficient row and drive (see FastNeurons.runs). */
+function neuronRuns(kind: Int32Array, driven: Uint8Array): Int32Array {
+  const runs: number[] = [];
+  for (let lo = 0; lo < kind.length;) {
+    let hi = lo + 1;
+    while (hi < kind.length && kind[hi] === kind[lo] && driven[hi] === driven[lo]) hi++;
+    runs.push(lo, hi, driven[lo] === 1 ? ~kind[lo]! : C * kind[lo]!);
+    lo = hi;
+  }
+  return Int32Array.from(runs);
+}
+
 /**
  * One rank's neurons: `net` the rank's view (n its neuron count, indices from 0), `st` and `lam` its
  * state, `background` each neuron's stream (taken over: not to be drawn from elsewhere afterwards).
  */
 export class FastNeurons {
   private readonly coef: Float64Array;
-  private readonly kind: Int32Array;
+  /**
+   * Runs of consecutive neurons with one coefficient row and drive, as triples (lo, hi, b): neurons
+   * [lo, hi) read row coef[b …], or, driven by imposed spikes, row coef[C·~b …] (b < 0).
+   */
+  private readonly runs: Int32Array;
   private readonly driven: Uint8Array;
   /** The neurons that draw a background Gaussian each step (not driven, noise amplitude > 0), ascending. */
   private readonly noisy: Int32Array;
   /** xoshiro128** state of neuron i's background stream at rng[4i … 4i + 3]; its kept Gaussian at spare[i] (NaN: none). */
   private readonly rng: Int32Array;
   private readonly spare: Float64Array;
-  /** This step's Gaussian of each noisy neuron. */
+  /** This step's Box–Muller Gaussian of each noisy neuron (unused with the ziggurat). */
   private readonly normal: Float64Array;
   /** A view of one neuron's packed generator state as a word source (the ziggurat's rare slow path). */
   private readonly words: PackedWords;
@@ -75,8 +94,10 @@ export class FastNeurons {
     net: CompiledNetwork, private readonly k: StepCoefficients, private readonly st: NetworkState, private readonly lam: Float64Array,
     private readonly imposed: ImposedSpikes, background: readonly RandomStream[], private readonly ziggurat = false,
   ) {
-    ({ coef: this.coef, kind: this.kind } = coefficientTable(net));
+    const table = coefficientTable(net);
+    this.coef = table.coef;
     this.driven = Uint8Array.from(net.driven);
+    this.runs = neuronRuns(table.kind, this.driven);
     this.noisy = Int32Array.from({ length: net.n }, (_, i) => i).filter((i) => net.driven[i] !== 1 && net.neurons.ouNoise[i]! > 0);
     this.rng = new Int32Array(4 * net.n);
     this.spare = new Float64Array(net.n);
@@ -100,53 +121,89 @@ export class FastNeurons {
   /**
    * Step 1 of step j for every neuron (reference stepNeurons): membrane, background, refractoriness or
    * threshold (or an imposed spike), synaptic current decay, protein, and Λ += p·dt; this step's spikes
-   * go into the ring and `spiked`.
+   * go into the ring and `spiked`. Run by run of neurons that share a coefficient row, so that the row
+   * lives in locals instead of being read from the table for every neuron.
    */
   step(j: number): void {
-    if (this.ziggurat) this.drawZiggurat();
-    else this.drawGaussians();
-    const { coef, kind, driven, normal, imposed, lam } = this;
-    const { v, iSyn, iBg, refractory, iStim, p, sumDev, spiked, ring, ringCount, synthesis } = this.st;
-    const dt = this.k.dt, eP = this.k.eP, alphaIn = this.k.alpha * (1 - eP), thetaPro = this.k.thetaPro;
-    const n = driven.length, size = this.st.ringSize, slot = (j % size) * n;
+    if (!this.ziggurat) this.drawGaussians();
+    const { runs, imposed } = this;
+    const size = this.st.ringSize, slot = (j % size) * this.driven.length;
     let count = 0;
     while (imposed.pos < imposed.step.length && imposed.step[imposed.pos]! < j) imposed.pos++;
-    for (let i = 0; i < n; i++) {
-      const b = C * kind[i]!;
-      let fire = false;
-      if (driven[i] === 1) {
-        // An imposed spike replaces the membrane (the C++ simulator's Poisson neurons): no refractoriness.
-        v[i] = coef[b + V_RESET]!;
-        while (imposed.pos < imposed.step.length && imposed.step[imposed.pos] === j && imposed.neuron[imposed.pos] === i) {
-          fire = true;
-          imposed.pos++;
-        }
-      } else {
-        const noise = coef[b + OU_NOISE]!, i0 = coef[b + I0]!;
-        let bg = iBg[i]!;
-        if (noise > 0) {
-          bg = (bg - i0) * coef[b + E_OU]! + noise * normal[i]! + i0;
-          iBg[i] = bg;
-        } else if (bg !== i0) {
-          bg = (bg - i0) * coef[b + E_OU]! + 0 + i0;
-          iBg[i] = bg;
-        }
-        const e = coef[b + E_MEM]!, e1 = coef[b + ONE_MINUS_E_MEM]!, rMem = coef[b + R_MEM]!;
-        let vi = v[i]! * e + (coef[b + V_REV]! + rMem * (bg + iSyn[i]!)) * e1;
-        const stim = iStim[i]!;
-        if (stim !== 0) vi += rMem * stim * e1;
-        const ref = refractory[i]!;
-        if (ref > EPS) {
-          vi = coef[b + V_RESET]!;
-          refractory[i] = ref - dt;
-        } else if (vi >= coef[b + V_TH]!) {
-          vi = coef[b + V_RESET]!;
-          refractory[i] = coef[b + T_REF]!;
-          fire = true;
-        }
-        v[i] = vi;
+    for (let r = 0; r < runs.length; r += 3) {
+      const lo = runs[r]!, hi = runs[r + 1]!, b = runs[r + 2]!;
+      const row = b < 0 ? C * ~b : b;
+      count = b < 0 ? this.stepDriven(lo, hi, row, j, slot, count) : this.stepFree(lo, hi, row, slot, count);
+      this.currentAndProtein(lo, hi, this.coef[row + E_SYN]!);
+    }
+    this.st.ringCount[j % size] = count;
+  }
+
+  /** Membranes of neurons [lo, hi) of coefficient row b (background, V, threshold); returns the ring's new count. */
+  private stepFree(lo: number, hi: number, b: number, slot: number, count: number): number {
+    const { coef, normal, rng, words } = this;
+    const zig = this.ziggurat, K = GAUSS_K, W = GAUSS_W;
+    const { v, iSyn, iBg, refractory, iStim, spiked, ring } = this.st;
+    const dt = this.k.dt;
+    const e = coef[b + E_MEM]!, e1 = coef[b + ONE_MINUS_E_MEM]!, eOu = coef[b + E_OU]!;
+    const noise = coef[b + OU_NOISE]!, i0 = coef[b + I0]!, vRev = coef[b + V_REV]!, vTh = coef[b + V_TH]!;
+    const vReset = coef[b + V_RESET]!, rMem = coef[b + R_MEM]!, tRef = coef[b + T_REF]!;
+    for (let i = lo; i < hi; i++) {
+      let bg = iBg[i]!;
+      if (noise > 0) {
+        let g: number;
+        if (zig) {
+          // the ziggurat's fast path on neuron i's packed xoshiro128** state (RandomStream.nextUint32)
+          const w = 4 * i, s0 = rng[w]!, s1 = rng[w + 1]!, s2 = rng[w + 2]!, s3 = rng[w + 3]!;
+          const m = Math.imul(s1, 5);
+          const u = Math.imul((m << 7) | (m >>> 25), 9);
+          const t = s1 << 9, n2 = s2 ^ s0, n3 = s3 ^ s1;
+          rng[w] = s0 ^ n3;
+          rng[w + 1] = s1 ^ n2;
+          rng[w + 2] = n2 ^ t;
+          rng[w + 3] = (n3 << 11) | (n3 >>> 21);
+          const iz = u & 127, jz = u >> 7;
+          if ((jz < 0 ? -jz : jz) < K[iz]!) g = jz * W[iz]!;
+          else {
+            words.at = w;
+            g = gaussianFrom(u >>> 0, words);
+          }
+        } else g = normal[i]!;
+        bg = (bg - i0) * eOu + noise * g + i0;
+        iBg[i] = bg;
+      } else if (bg !== i0) {
+        bg = (bg - i0) * eOu + 0 + i0;
+        iBg[i] = bg;
       }
-      let cur = iSyn[i]! * coef[b + E_SYN]!;
+      let vi = v[i]! * e + (vRev + rMem * (bg + iSyn[i]!)) * e1;
+      const stim = iStim[i]!;
+      if (stim !== 0) vi += rMem * stim * e1;
+      const ref = refractory[i]!;
+      let fire = false;
+      if (ref > EPS) {
+        vi = vReset;
+        refractory[i] = ref - dt;
+      } else if (vi >= vTh) {
+        vi = vReset;
+        refractory[i] = tRef;
+        fire = true;
+      }
+      v[i] = vi;
+      if (fire) {
+        spiked[i] = 1;
+        ring[slot + count++] = i;
+      }
+    }
+    return count;
+  }
+
+  /** Neurons [lo, hi), after their membranes: synaptic current decay (factor eSyn), protein, Λ += p·dt. */
+  private currentAndProtein(lo: number, hi: number, eSyn: number): void {
+    const { lam } = this;
+    const { iSyn, p, sumDev, synthesis } = this.st;
+    const dt = this.k.dt, eP = this.k.eP, alphaIn = this.k.alpha * (1 - eP), thetaPro = this.k.thetaPro;
+    for (let i = lo; i < hi; i++) {
+      let cur = iSyn[i]! * eSyn;
       if (cur < TINY && cur > -TINY) cur = 0;
       iSyn[i] = cur;
       let pi = p[i]!;
@@ -159,12 +216,28 @@ export class FastNeurons {
         p[i] = pi;
       }
       lam[i] = lam[i]! + pi * dt;
+    }
+  }
+
+  /** Driven neurons [lo, hi) of coefficient row b: their imposed spikes of step j replace the membrane; returns the ring's new count. */
+  private stepDriven(lo: number, hi: number, b: number, j: number, slot: number, count: number): number {
+    const { imposed } = this;
+    const { v, spiked, ring } = this.st;
+    const vReset = this.coef[b + V_RESET]!;
+    for (let i = lo; i < hi; i++) {
+      // An imposed spike replaces the membrane (the C++ simulator's Poisson neurons): no refractoriness.
+      v[i] = vReset;
+      let fire = false;
+      while (imposed.pos < imposed.step.length && imposed.step[imposed.pos] === j && imposed.neuron[imposed.pos] === i) {
+        fire = true;
+        imposed.pos++;
+      }
       if (fire) {
         spiked[i] = 1;
         ring[slot + count++] = i;
       }
     }
-    ringCount[j % size] = count;
+    return count;
   }
 
   /**
@@ -173,24 +246,6 @@ export class FastNeurons {
    * into a new pair). In a loop of its own: the four Math calls of a pair cost more than the rest of the
    * neuron's step, and this loop keeps them apart from the membrane's many arrays.
    */
-  /**
-   * Each noisy neuron's next background Gaussian by the ziggurat: one xoshiro128** output and a table
-   * lookup in ≈ 98.8 % of draws; the rest continue through gaussianFrom, on the same view of the packed
-   * state, so the numbers are gaussianZiggurat's on the neuron's RandomStream.
-   */
-  private drawZiggurat(): void {
-    const { noisy, normal, words } = this;
-    const K = GAUSS_K, W = GAUSS_W;
-    for (let q = 0; q < noisy.length; q++) {
-      const i = noisy[q]!;
-      words.at = 4 * i;
-      const u = words.nextUint32();
-      const iz = u & 127, jz = (u | 0) >> 7;
-      normal[i] = (jz < 0 ? -jz : jz) < K[iz]! ? jz * W[iz]! : gaussianFrom(u, words);
-    }
-  }
-
-
   private drawGaussians(): void {
     const { noisy, rng, spare, normal } = this;
     for (let q = 0; q < noisy.length; q++) {
