@@ -55,6 +55,8 @@ describe('checkpoints of network sweep jobs', () => {
     const r = JSON.parse(readFileSync(join(ckpt, 'results', result!), 'utf8'));
     expect(r.resumed_at_s).toBeGreaterThanOrEqual(4);
     expect(readFileSync(join(ckpt, 'sweep.csv'), 'utf8')).toBe(readFileSync(join(plain, 'sweep.csv'), 'utf8'));
+    // the curves from before the checkpoint are the resumed job's too
+    expect(readFileSync(join(ckpt, 'curves.csv'), 'utf8')).toBe(readFileSync(join(plain, 'curves.csv'), 'utf8'));
     expect(checkpointFiles(ckpt)).toEqual([]); // removed with the result written
   }, 180_000);
 

@@ -59,6 +59,18 @@ describe('calcitag sweep of a network experiment', () => {
     for (const row of rows) expect(Number(row[head!.indexOf('h_assembly_end_mV')])).toBeGreaterThan(Number(row[head!.indexOf('h_control_end_mV')]));
     expect(tableFromIPC(readFileSync(join(dir, 'sweep.arrow'))).numRows).toBe(2);
     expect(existsSync(join(dir, 'network_sweep.png'))).toBe(true);
+    // each job's weight curves in long form; a curve's last row is the job's end value in the table
+    const curves = readFileSync(join(dir, 'curves.csv'), 'utf8');
+    const [ch, ...crows] = curves.trim().split('\n').map((l) => l.split(','));
+    expect(ch).toEqual(expect.arrayContaining(['job', 'seed', 't_s', 'h_mean_assembly_mV', 'zh0_mean_control_mV', 'p_mean_assembly']));
+    for (const row of rows) {
+      const own = crows.filter((c) => c[ch!.indexOf('job')] === row[head!.indexOf('job')]);
+      expect(own.length).toBeGreaterThan(10);
+      const lastRow = own[own.length - 1]!;
+      expect(Number(lastRow[ch!.indexOf('h_mean_assembly_mV')])).toBe(Number(row[head!.indexOf('h_assembly_end_mV')]));
+      expect(Number(lastRow[ch!.indexOf('zh0_mean_control_mV')])).toBe(Number(row[head!.indexOf('zh0_control_end_mV')]));
+    }
+    expect(tableFromIPC(readFileSync(join(dir, 'curves.arrow'))).numRows).toBe(crows.length);
     // one result lost (a crash before it was written): the rerun runs that job only
     const results = readdirSync(join(dir, 'results'));
     expect(results).toHaveLength(2);
@@ -67,6 +79,7 @@ describe('calcitag sweep of a network experiment', () => {
     expect(again.status, again.stderr).toBe(0);
     expect(again.stderr).toContain('2 jobs: 1 already complete, 1 to run');
     expect(readFileSync(join(dir, 'sweep.csv'), 'utf8')).toBe(csv);
+    expect(readFileSync(join(dir, 'curves.csv'), 'utf8')).toBe(curves);
   }, 120_000);
 
   it('refuses what a network sweep cannot vary, with one line per problem and exit 2', () => {

@@ -21,4 +21,12 @@ describe('seedComparisonSpec', () => {
     expect(spec.title.subtitle).toContain('dashed: no FF (2 seeds)');
     expect(rows.some((r) => String(r.source).startsWith('C++'))).toBe(false);
   });
+
+  it('leaves out the rates panel when no set has rate curves (a sweep\'s results keep only the weights)', async () => {
+    const spec = seedComparisonSpec('FF against no FF', [], [weights(0), weights(2)], undefined, { label: 'no FF', rates: [], weights: [weights(4)] }, 'FF');
+    const panels = (spec as unknown as { vconcat: Array<{ title: string }> }).vconcat.map((p) => p.title);
+    expect(panels).toEqual(['h (mV)', 'z·h0 (mV)']);
+    const { renderSvg } = await import('./plots.js');
+    expect(await renderSvg(spec)).toMatch(/^<svg/);
+  });
 });

@@ -194,7 +194,8 @@ export function seedComparisonSpec(
     config: { font: FONT, view: { stroke: '#ccc' } },
     title: { text: title, subtitle: other ? `solid: ${label}; dashed: ${other.label}; mean ± SD over seeds` : 'solid: calcitag, mean ± SD over seeds; dashed: the published C++ simulator, one run' },
     data: { values: rows },
-    vconcat: [panel('rates (Hz)', true), panel('h (mV)', false), panel('z·h0 (mV)', false)],
+    // a panel without data (no rate curves: a sweep's results keep none) would have no scale
+    vconcat: ([['rates (Hz)', true], ['h (mV)', false], ['z·h0 (mV)', false]] as const).filter(([name]) => rows.some((r) => r.panel === name)).map(([name, log]) => panel(name, log)),
     resolve: { scale: { color: 'independent' } },
   };
 }

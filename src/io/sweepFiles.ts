@@ -4,6 +4,7 @@
  *   results/<job id>.json one finished job each, written atomically (temporary name, then rename), so
  *                         a file that exists is complete; a re-run skips those jobs
  *   sweep.csv, sweep.arrow the table (one row per job and protocol), CSV and Arrow IPC (Feather v2)
+ *   curves.csv, curves.arrow network sweeps: each job's weight curves in long form (one row per job and time)
  *   classmap.svg/.png/.vl.json the outcome over the swept values (sweepPlot.ts)
  * The same folder serves a local run, BullMQ workers and SLURM array tasks (on a shared file system).
  */
@@ -98,10 +99,10 @@ export function tableArrow(t: SweepTable): Uint8Array {
   return tableToIPC(tableFromArrays(cols), 'file');
 }
 
-/** Writes sweep.csv and sweep.arrow; returns their paths. */
-export function writeSweepTable(dir: string, t: SweepTable): string[] {
-  const csv = join(dir, 'sweep.csv');
-  const arrow = join(dir, 'sweep.arrow');
+/** Writes sweep.csv and sweep.arrow (or `name`.csv and .arrow); returns their paths. */
+export function writeSweepTable(dir: string, t: SweepTable, name = 'sweep'): string[] {
+  const csv = join(dir, `${name}.csv`);
+  const arrow = join(dir, `${name}.arrow`);
   writeFileAtomic(csv, tableCsv(t));
   writeFileAtomic(arrow, tableArrow(t));
   return [csv, arrow];

@@ -1,7 +1,8 @@
 /**
  * Network sweeps: a network experiment file (populations, projections, stimuli, readout) with a `sweep`
  * section. Each job runs one network — the memory paradigm's learning, consolidation and recall — on the
- * file's engine, and keeps its readouts (results.ts, NetworkReadouts). The manifest, ids, result files,
+ * file's engine, and keeps its readouts (results.ts, NetworkReadouts) and its weight curves, thinned
+ * (NetworkCurves). The manifest, ids, result files,
  * resume, the job pool, BullMQ workers and SLURM tasks are the single-synapse sweep's; only planning,
  * running a job and the table's columns differ.
  *
@@ -18,7 +19,7 @@ import { estimateNetworkRun } from '../network/estimate.js';
 import { runMemoryParadigm } from '../network/memoryRun.js';
 import { networkExperimentFile, resolveNetworkExperiment, type EdgeLoader, type NetworkExperiment } from '../network/networkExperiment.js';
 import { hashText, jobId, jobSeed, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type SweepJob, type SweepManifest } from './plan.js';
-import { RESULT_FORMAT, type JobResult, type NetworkReadouts } from './results.js';
+import { RESULT_FORMAT, thinCurves, type JobResult, type NetworkReadouts } from './results.js';
 import type { JobContext } from './run.js';
 import type { NetworkRunSpec } from '../../engines/networkTypes.js';
 import { applyAssignments, expandSweep, NETWORK_ROOTS, SweepSpecError, type Assignments } from './spec.js';
@@ -143,7 +144,7 @@ export async function runNetworkJob(m: SweepManifest, job: SweepJob, ctx: JobCon
   };
   return {
     format: RESULT_FORMAT, id: job.id, index: job.index, seed: job.seed, experiment_hash: job.experiment_hash,
-    calcitag_version: VERSION, point: job.point, protocols: [], network, wall_ms: performance.now() - t0,
+    calcitag_version: VERSION, point: job.point, protocols: [], network, curves: thinCurves(run.curves.t_s, c), wall_ms: performance.now() - t0,
     ...(ctx.ranOn ? { ran_on: ctx.ranOn } : {}),
     ...(checkpoints?.resumedAt_s !== undefined ? { resumed_at_s: checkpoints.resumedAt_s } : {}),
   };

@@ -35,6 +35,8 @@ export interface JobResult {
   readonly protocols: ProtocolSummary[];
   /** A network job's readouts (network sweeps; `protocols` is then empty). */
   readonly network?: NetworkReadouts;
+  /** A network job's weight and protein curves, thinned to at most {@link MAX_CURVE_ROWS} rows. */
+  readonly curves?: NetworkCurves;
   /** Wall time of the job's trials, ms (informational: not in the table). */
   readonly wall_ms: number;
   /** Where it ran (informational): host and process id. */
@@ -66,6 +68,36 @@ export interface NetworkReadouts {
   readonly spikes: number;
 }
 
+/**
+ * A network job's curves: mean ± SD of h and z·h0 (mV) of the assembly's and the control's synapses and
+ * of their neurons' protein, at the times t_s (s) — the columns of `calcitag network`'s weights.csv. A
+ * missing value (a probe the file does not have) is null in the JSON result.
+ */
+export interface NetworkCurves {
+  readonly t_s: number[];
+  readonly columns: Record<string, Array<number | null>>;
+}
+
+/**
+ * Rows a job result keeps of its curves: ≈ 0.3 MB of JSON a job, which travels through Redis as well as
+ * into results/ (8 h sampled every second keep every 29th sample; the 10 s paradigm keeps all 300).
+ */
+export const MAX_CURVE_ROWS = 1000;
+
+/** Every k-th row of the curves, k the smallest that keeps at most maxRows, and always the last row. */
+export function thinCurves(t_s: ArrayLike<number>, columns: Readonly<Record<string, ArrayLike<number>>>, maxRows = MAX_CURVE_ROWS): NetworkCurves {
+  const n = t_s.length, k = Math.max(1, Math.ceil(n / maxRows));
+  const rows: number[] = [];
+  for (let i = 0; i < n; i += k) rows.push(i);
+  if (n > 0 && rows[rows.length - 1] !== n - 1) {
+    if (rows.length === maxRows) rows.pop();
+    rows.push(n - 1);
+  }
+  const out: Record<string, Array<number | null>> = {};
+  for (const [name, col] of Object.entries(columns)) out[name] = rows.map((i) => (Number.isFinite(col[i]!) ? col[i]! : null));
+  return { t_s: rows.map((i) => t_s[i]!), columns: out };
+}
+
 export function summarizeJob(job: SweepJob, version: string, results: readonly EnsembleResult[], ranOn?: string): JobResult {
   return {
     format: RESULT_FORMAT, id: job.id, index: job.index, seed: job.seed, experiment_hash: job.experiment_hash,
@@ -83,7 +115,8 @@ export function summarizeJob(job: SweepJob, version: string, results: readonly E
 export function isCompleteResult(raw: unknown, job: SweepJob, m: SweepManifest): raw is JobResult {
   const r = raw as Partial<JobResult> | null;
   if (m.kind === 'network') {
-    return !!r && r.format === RESULT_FORMAT && r.id === job.id && r.experiment_hash === job.experiment_hash && !!r.network && typeof r.network.Q === 'number';
+    return !!r && r.format === RESULT_FORMAT && r.id === job.id && r.experiment_hash === job.experiment_hash && !!r.network && typeof r.network.Q === 'number' &&
+      !!r.curves && Array.isArray(r.curves.t_s);
   }
   return !!r && r.format === RESULT_FORMAT && r.id === job.id && r.experiment_hash === job.experiment_hash &&
     Array.isArray(r.protocols) && r.protocols.length === m.protocols.length &&
@@ -127,6 +160,23 @@ function networkSweepTable(m: SweepManifest, results: readonly JobResult[]): Swe
     columns: [...columns, ...NETWORK_COLUMNS.map((name) => ({ name, kind: 'number' as const }))],
     rows: results.map((r) => [...cells(r), ...NETWORK_COLUMNS.map((k) => r.network?.[k] ?? NaN)]),
   };
+}
+
+/**
+ * A network sweep's curves in long form: one row per job and curve time, the job's point columns, t_s and
+ * the curve columns (a job's missing values NaN) — for pandas, e.g. `df.groupby(["fast_forward", "t_s"])`.
+ */
+export function networkCurvesTable(m: SweepManifest, results: readonly JobResult[]): SweepTable {
+  const { columns, cells } = pointColumns(m, results);
+  const names = [...new Set(results.flatMap((r) => Object.keys(r.curves?.columns ?? {})))];
+  const rows: Array<Array<number | string>> = [];
+  for (const r of results) {
+    const c = r.curves;
+    if (!c) continue;
+    const point = cells(r);
+    c.t_s.forEach((t, i) => rows.push([...point, t, ...names.map((n) => c.columns[n]?.[i] ?? NaN)]));
+  }
+  return { columns: [...columns, { name: 't_s', kind: 'number' }, ...names.map((name) => ({ name, kind: 'number' as const }))], rows };
 }
 
 /** The sweep table of complete results (one per job, in manifest order). */

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_CURVE_ROWS, networkCurvesTable, thinCurves, type JobResult } from './results.js';
+import type { SweepManifest } from './plan.js';
+
+describe('a network job\'s curves in its result', () => {
+  it('keeps every k-th row, k the smallest that fits, and always the last', () => {
+    const t = Float64Array.from({ length: 28_821 }, (_, i) => i);
+    const c = thinCurves(t, { h: t.map((x) => 2 * x) });
+    expect(c.t_s.length).toBeLessThanOrEqual(MAX_CURVE_ROWS);
+    expect(c.t_s.slice(0, 3)).toEqual([0, 29, 58]);
+    expect(c.t_s[c.t_s.length - 1]).toBe(28_820);
+    expect(c.columns.h!.every((h, i) => h === 2 * c.t_s[i]!)).toBe(true);
+  });
+
+  it('keeps short curves whole, and a missing value as null (JSON has no NaN)', () => {
+    const c = thinCurves([0, 0.1, 0.2], { h: [1, NaN, 3] });
+    expect(c).toEqual({ t_s: [0, 0.1, 0.2], columns: { h: [1, null, 3] } });
+  });
+
+  it('ends on the last row when it is not on the stride, without exceeding the limit', () => {
+    const t = Array.from({ length: 10 }, (_, i) => i);
+    expect(thinCurves(t, {}, 4).t_s).toEqual([0, 3, 6, 9]);
+    expect(thinCurves(t.slice(0, 9), {}, 4).t_s).toEqual([0, 3, 6, 8]);
+    expect(thinCurves(t.slice(0, 9), {}, 3).t_s).toEqual([0, 3, 8]);
+  });
+
+  it('the long table: one row per job and time, point columns first, a job\'s missing column NaN', () => {
+    const m = { kind: 'network', fields: [{ path: 'fast_forward' }, { path: 'seed' }] } as unknown as SweepManifest;
+    const job = (id: string, ff: boolean, columns: Record<string, Array<number | null>>): JobResult => ({
+      format: 'calcitag-sweep-result', id, index: ff ? 0 : 1, seed: 3, experiment_hash: 'x', calcitag_version: 'v', point: { fast_forward: ff, seed: 3 },
+      protocols: [], wall_ms: 0, curves: { t_s: [0, 1], columns },
+    });
+    const t = networkCurvesTable(m, [job('a', true, { h: [1, 2] }), job('b', false, { h: [3, null], z: [5, 6] })]);
+    expect(t.columns.map((c) => c.name)).toEqual(['job', 'index', 'seed', 'fast_forward', 't_s', 'h', 'z']);
+    expect(t.rows).toEqual([
+      ['a', 0, 3, 'true', 0, 1, NaN], ['a', 0, 3, 'true', 1, 2, NaN],
+      ['b', 1, 3, 'false', 0, 3, 5], ['b', 1, 3, 'false', 1, NaN, 6],
+    ]);
+  });
+});
