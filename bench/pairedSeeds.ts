@@ -31,10 +31,10 @@ const CURVES: ReadonlyArray<readonly [string, string, When]> = [
 /** When the paradigm's phases are: the last learning onset, the recall onset and the end of the run, s. */
 interface Times { readonly lastLearning_s: number; readonly recall_onset_s: number; readonly t_max_s: number }
 const timeOf = (s: Times, w: When) => (w === 'learnt' ? s.lastLearning_s + 1 : w === 'before recall' ? s.recall_onset_s - 0.1 : s.t_max_s);
-/** The curve's sample nearest to t (labelled with the sample's own time: thinned sweep curves have none at 12 s). */
-function nearest(t_s: ArrayLike<number>, t: number): number {
+/** The curve's last sample at or before t (labelled with its own time: a thinned sweep curve may have none at t). */
+function atOrBefore(t_s: ArrayLike<number>, t: number): number {
   let best = 0;
-  for (let i = 1; i < t_s.length; i++) if (Math.abs(t_s[i]! - t) < Math.abs(t_s[best]! - t)) best = i;
+  for (let i = 1; i < t_s.length && t_s[i]! <= t + 1e-6; i++) best = i;
   return best;
 }
 
@@ -43,7 +43,7 @@ interface Network { readonly figures: Map<string, number>; readonly weights: Col
 
 function curveFigures(row: Map<string, number>, w: Columns, times: Times): void {
   for (const [what, col, when] of CURVES) {
-    const i = nearest(w.t_s!, timeOf(times, when));
+    const i = atOrBefore(w.t_s!, timeOf(times, when));
     row.set(`${what} at ${+w.t_s![i]!.toFixed(3)} s`, w[col]![i]!);
   }
 }

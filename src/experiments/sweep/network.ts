@@ -113,6 +113,10 @@ export async function planNetworkSweep(raw: Record<string, unknown>, source = 's
   };
 }
 
+/** The seconds around learning (the readout's reference time) and recall whose curve samples a result keeps whole. */
+const aroundStimuli = (exp: NetworkExperiment): Array<[number, number]> =>
+  [exp.readout!.reference_time_s, exp.readout!.recall_onset_s].map((t) => [t - 2, t + 2]);
+
 /** The last value of a curve (NaN when the file has no such probe). */
 const last = (a: Float64Array | undefined) => (a && a.length > 0 ? a[a.length - 1]! : NaN);
 
@@ -144,7 +148,7 @@ export async function runNetworkJob(m: SweepManifest, job: SweepJob, ctx: JobCon
   };
   return {
     format: RESULT_FORMAT, id: job.id, index: job.index, seed: job.seed, experiment_hash: job.experiment_hash,
-    calcitag_version: VERSION, point: job.point, protocols: [], network, curves: thinCurves(run.curves.t_s, c), wall_ms: performance.now() - t0,
+    calcitag_version: VERSION, point: job.point, protocols: [], network, curves: thinCurves(run.curves.t_s, c, aroundStimuli(exp)), wall_ms: performance.now() - t0,
     ...(ctx.ranOn ? { ran_on: ctx.ranOn } : {}),
     ...(checkpoints?.resumedAt_s !== undefined ? { resumed_at_s: checkpoints.resumedAt_s } : {}),
   };

@@ -19,9 +19,22 @@ describe('a network job\'s curves in its result', () => {
 
   it('ends on the last row when it is not on the stride, without exceeding the limit', () => {
     const t = Array.from({ length: 10 }, (_, i) => i);
-    expect(thinCurves(t, {}, 4).t_s).toEqual([0, 3, 6, 9]);
-    expect(thinCurves(t.slice(0, 9), {}, 4).t_s).toEqual([0, 3, 6, 8]);
-    expect(thinCurves(t.slice(0, 9), {}, 3).t_s).toEqual([0, 3, 8]);
+    expect(thinCurves(t, {}, [], 4).t_s).toEqual([0, 4, 8, 9]);
+    expect(thinCurves(t.slice(0, 9), {}, [], 4).t_s).toEqual([0, 3, 6, 8]);
+    expect(thinCurves(t.slice(0, 9), {}, [], 3).t_s).toEqual([0, 5, 8]);
+    for (let n = 1; n < 60; n++) for (const max of [2, 3, 7, 10]) {
+      const rows = thinCurves(Array.from({ length: n }, (_, i) => i), {}, [], max).t_s;
+      expect(rows.length, `${n} rows, at most ${max}`).toBeLessThanOrEqual(Math.max(max, 1));
+      expect(rows[rows.length - 1]).toBe(n - 1);
+    }
+  });
+
+  it('keeps every row inside the windows around learning and recall on top of the stride', () => {
+    const t = Float64Array.from({ length: 28_821 }, (_, i) => i);
+    const c = thinCurves(t, {}, [[9, 13], [28_808, 28_812]]);
+    for (const x of [9, 10, 11, 12, 13, 28_808, 28_809, 28_810, 28_811, 28_812]) expect(c.t_s).toContain(x);
+    expect(c.t_s).not.toContain(14);
+    expect(c.t_s.length).toBeLessThanOrEqual(MAX_CURVE_ROWS + 10);
   });
 
   it('the long table: one row per job and time, point columns first, a job\'s missing column NaN', () => {

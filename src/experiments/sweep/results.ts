@@ -84,14 +84,19 @@ export interface NetworkCurves {
  */
 export const MAX_CURVE_ROWS = 1000;
 
-/** Every k-th row of the curves, k the smallest that keeps at most maxRows, and always the last row. */
-export function thinCurves(t_s: ArrayLike<number>, columns: Readonly<Record<string, ArrayLike<number>>>, maxRows = MAX_CURVE_ROWS): NetworkCurves {
-  const n = t_s.length, k = Math.max(1, Math.ceil(n / maxRows));
+/**
+ * Every k-th row of the curves, k the smallest that keeps at most maxRows with the last row, which is
+ * always kept; and on top of these every row whose time lies in one of the `keep` windows [from, to] (s):
+ * the seconds around learning and recall, which a stride of 29 s would pass over.
+ */
+export function thinCurves(
+  t_s: ArrayLike<number>, columns: Readonly<Record<string, ArrayLike<number>>>,
+  keep: ReadonlyArray<readonly [number, number]> = [], maxRows = MAX_CURVE_ROWS,
+): NetworkCurves {
+  const n = t_s.length, k = n <= maxRows ? 1 : Math.ceil(n / (maxRows - 1));
   const rows: number[] = [];
-  for (let i = 0; i < n; i += k) rows.push(i);
-  if (n > 0 && rows[rows.length - 1] !== n - 1) {
-    if (rows.length === maxRows) rows.pop();
-    rows.push(n - 1);
+  for (let i = 0; i < n; i++) {
+    if (i % k === 0 || i === n - 1 || keep.some(([from, to]) => t_s[i]! >= from && t_s[i]! <= to)) rows.push(i);
   }
   const out: Record<string, Array<number | null>> = {};
   for (const [name, col] of Object.entries(columns)) out[name] = rows.map((i) => (Number.isFinite(col[i]!) ? col[i]! : null));
