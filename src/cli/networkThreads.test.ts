@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { whyEngineCannotSplit } from '../engines/capabilities.js';
 import type { NetworkRunSpec } from '../engines/networkTypes.js';
+import type { NetworkCheckpoint } from '../engines/reference/networkCheckpoint.js';
 import { getEngine } from '../engines/registry.js';
 import type { Engine } from '../engines/types.js';
 import { runMemoryParadigm, type MemoryRunResult } from '../experiments/network/memoryRun.js';
@@ -113,6 +114,19 @@ describe('the fast engine with one network split across worker threads', () => {
     const short: NetworkDescription = { ...description, duration_s: 0.3 };
     const a = runNetworkOnThreads(fast, { ...spec, description: short, shouldStop: undefined }, 3);
     expect(a.spikes).toEqual(fast.runNetwork!({ ...spec, description: short, shouldStop: undefined }).spikes);
+  });
+
+  it('asked to stop with checkpoints, every thread saves where the run stands first, and the run resumes from there bit for bit', () => {
+    const spec: NetworkRunSpec = { description: { ...description, duration_s: 2 }, seed: 7, trial: 0, dt_ms: 0.2, fastForward: false };
+    const whole = fast.runNetwork!(spec);
+    const saved: NetworkCheckpoint[] = [];
+    let polls = 0;
+    expect(() => runNetworkOnThreads(fast, { ...spec, shouldStop: () => ++polls > 1 }, 2, undefined, { every_s: 100, save: (cp) => saved.push(cp) }))
+      .toThrow(/run stopped at t = 1\.000 s; its state was saved there/);
+    expect(saved.map((c) => c.t_s)).toEqual([1]);
+    const resumed = runNetworkOnThreads(fast, spec, 2, undefined, { resume: saved[0]! });
+    expect(resumed.spikes).toEqual(whole.spikes);
+    expect(resumed.probes).toEqual(whole.probes);
   });
 
   it('a thread that fails reports its error to the caller (no thread waits forever)', () => {

@@ -38,8 +38,20 @@ export interface NetworkRunSpec {
   readonly engineOptions?: Readonly<Record<string, unknown>>;
   /** Called now and then with the biological time reached, s. */
   readonly onProgress?: (t_s: number) => void;
-  /** Polled between chunks of steps; a run stops (with an error) once it is true. */
+  /**
+   * Polled between chunks of steps (every simulated second or so); once it is true the run stops with a
+   * {@link RunStopped} error — after saving a checkpoint where it stands when it saves checkpoints
+   * (NetworkCheckpointOptions.save), so that a run stopped by its scheduler loses nothing.
+   */
   readonly shouldStop?: () => boolean;
+}
+
+/** A network run stopped because its shouldStop said so; `saved`: its state was saved at t_s first. */
+export class RunStopped extends Error {
+  constructor(readonly t_s: number, readonly saved: boolean) {
+    super(`run stopped at t = ${t_s.toFixed(3)} s${saved ? '; its state was saved there' : ''}`);
+    this.name = 'RunStopped';
+  }
 }
 
 /** What one probe recorded: sample times, the recorded elements, and one series per variable. */

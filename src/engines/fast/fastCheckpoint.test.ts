@@ -19,9 +19,11 @@ describe('network checkpoints (fast engine)', () => {
     const saved: NetworkCheckpoint[] = [];
     let chunks = 0;
     // the "crash": the run stops before its 15th chunk (t = 14 s), after the checkpoints at 6 s and 12 s —
-    // the second after learning (10–11 s), with synapses in episodes and tagged, every stream drawn from
-    expect(() => runFastNetwork({ ...spec, shouldStop: () => ++chunks > 14 }, { every_s: 6, save: (cp) => saved.push(cp) })).toThrow(/run stopped at t = 14\.000 s/);
-    expect(saved.map((c) => c.t_s)).toEqual([6, 12]);
+    // the second after learning (10–11 s), with synapses in episodes and tagged, every stream drawn from —
+    // and, asked to stop, saves where it stands (14 s) first
+    expect(() => runFastNetwork({ ...spec, shouldStop: () => ++chunks > 14 }, { every_s: 6, save: (cp) => saved.push(cp) })).toThrow(/run stopped at t = 14\.000 s; its state was saved there/);
+    expect(saved.map((c) => c.t_s)).toEqual([6, 12, 14]);
+    expect(bits(runFastNetwork(spec, { resume: decodeCheckpoint(encodeCheckpoint(saved[2]!)) }))).toEqual(bits(whole));
     expect(saved[1]!.run.engine).toBe('fast');
     // as read from disk: a Node Buffer that is a view into a larger block of memory
     const file = Buffer.concat([Buffer.alloc(13), encodeCheckpoint(saved[1]!)]).subarray(13);

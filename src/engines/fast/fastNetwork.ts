@@ -23,7 +23,7 @@
 import { descriptionIssues } from '../../model/network/validate.js';
 import { compileNetwork } from '../network/compile.js';
 import { runSchedule } from '../network/schedule.js';
-import type { NetworkCheckpointOptions, NetworkResult, NetworkRunSpec } from '../networkTypes.js';
+import { RunStopped, type NetworkCheckpointOptions, type NetworkResult, type NetworkRunSpec } from '../networkTypes.js';
 import { stepCoefficients } from '../reference/detailedLoop.js';
 import { networkResult } from '../network/result.js';
 import { soloTeam, type Team } from '../team.js';
@@ -159,7 +159,8 @@ function fastForward(r: FastRank, spec: NetworkRunSpec, from: number, to: number
 /**
  * Runs rank team.rank's part of the network (every rank calls this with the same spec); rank 0
  * returns the whole run's result, the others undefined. `checkpoints` are rank 0's (the others' are
- * ignored): it saves every `every_s` of simulated time, or resumes from `resume`.
+ * ignored): it saves every `every_s` of simulated time, and where it stands when spec.shouldStop stops it,
+ * or resumes from `resume`.
  */
 export function runFastNetworkPart(spec: NetworkRunSpec, team: Team, checkpoints: NetworkCheckpointOptions = {}): NetworkResult | undefined {
   const d = spec.description;
@@ -174,7 +175,9 @@ export function runFastNetworkPart(spec: NetworkRunSpec, team: Team, checkpoints
   // every rank learns rank 0's checkpoint interval (steps) and whether it resumes (each a barrier: all ranks are set up)
   const every = team.broadcast(checkpoints.save && checkpoints.every_s ? Math.max(1, Math.round(checkpoints.every_s / dt)) : 0);
   const resuming = team.broadcast(checkpoints.resume ? 1 : 0) === 1;
-  const stage = every > 0 || resuming ? checkpointStage(team, net) : undefined;
+  // whether a stopped run saves where it stands (a collective step: every rank must agree)
+  const saves = team.broadcast(checkpoints.save ? 1 : 0) === 1;
+  const stage = every > 0 || resuming || saves ? checkpointStage(team, net) : undefined;
   let c: LoopCounters = { steps: 0, ffSteps: 0, maxDev: 0, lastStep: 0, ffIntervals: [] };
   let at = { segment: 0, step: 0 };
   if (resuming) {
@@ -191,6 +194,12 @@ export function runFastNetworkPart(spec: NetworkRunSpec, team: Team, checkpoints
   const maybeSave = (segment: number, step: number) => {
     if (step < nextCp) return;
     while (nextCp <= step) nextCp += every;
+    save(segment, step);
+  };
+  /** Collective: a checkpoint of the run about to continue at `step` of segment `segment`. */
+  let savedAt = -1;
+  const save = (segment: number, step: number) => {
+    savedAt = step;
     team.barrier();
     logThrough(r, step - 1);
     stageRank(r, stage!);
@@ -213,7 +222,10 @@ export function runFastNetworkPart(spec: NetworkRunSpec, team: Team, checkpoints
     const start = si === at.segment ? Math.max(at.step, seg.from) : seg.from;
     r.logged = start - 1;
     for (let j0 = start; j0 <= seg.to;) {
-      if (team.broadcast(spec.shouldStop?.() ? 1 : 0) === 1) throw new Error(`run stopped at t = ${(j0 * dt).toFixed(3)} s`);
+      if (team.broadcast(spec.shouldStop?.() ? 1 : 0) === 1) {
+        if (saves && savedAt !== j0) save(si, j0); // (unless a periodic checkpoint was just taken here)
+        throw new RunStopped(j0 * dt, saves);
+      }
       logThrough(r, j0 - 1);
       // chunks end where a checkpoint is due (chunking changes no number)
       const j1 = Math.min(seg.to, j0 + CHUNK - 1, nextCp > j0 ? nextCp - 1 : Infinity);

@@ -15,8 +15,10 @@ describe('network checkpoints (reference engine)', () => {
     let chunks = 0;
     // the "crash": the run stops before its 15th chunk (t = 14 s), after the checkpoints at 6 s and 12 s —
     // the second after learning (10–11 s), when every kind of stream has been drawn from
-    expect(() => runReferenceNetwork({ ...spec, shouldStop: () => ++chunks > 14 }, { every_s: 6, save: (cp) => saved.push(cp) })).toThrow(/run stopped at t = 14\.000 s/);
-    expect(saved.map((c) => c.t_s)).toEqual([6, 12]);
+    // (asked to stop, it saves where it stands first)
+    expect(() => runReferenceNetwork({ ...spec, shouldStop: () => ++chunks > 14 }, { every_s: 6, save: (cp) => saved.push(cp) })).toThrow(/run stopped at t = 14\.000 s; its state was saved there/);
+    expect(saved.map((c) => c.t_s)).toEqual([6, 12, 14]);
+    expect(bits(runReferenceNetwork(spec, { resume: decodeCheckpoint(encodeCheckpoint(saved[2]!)) }))).toEqual(bits(whole));
     // as read from disk: a Node Buffer that is a view into a larger block of memory
     const file = Buffer.concat([Buffer.alloc(13), encodeCheckpoint(saved[1]!)]).subarray(13);
     const resumed = runReferenceNetwork(spec, { resume: decodeCheckpoint(file) });

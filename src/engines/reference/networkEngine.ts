@@ -10,7 +10,7 @@ import { entityStream, type RandomStream } from '../../random/streams.js';
 import { compileNetwork } from '../network/compile.js';
 import { NetworkProbes } from '../network/probes.js';
 import { runSchedule } from '../network/schedule.js';
-import type { NetworkCheckpointOptions, NetworkResult, NetworkRunSpec } from '../networkTypes.js';
+import { RunStopped, type NetworkCheckpointOptions, type NetworkResult, type NetworkRunSpec } from '../networkTypes.js';
 import { stepCoefficients } from './detailedLoop.js';
 import { fastForwardNetwork } from './networkFastForward.js';
 import { initialNetworkState, integrateNetwork } from './networkLoop.js';
@@ -66,6 +66,12 @@ export function runReferenceNetwork(spec: NetworkRunSpec, checkpoints: NetworkCh
   const maybeSave = (segment: number, step: number) => {
     if (step < nextCp) return;
     while (nextCp <= step) nextCp += every;
+    save(segment, step);
+  };
+  /** Saves a checkpoint of the run about to continue at `step` of segment `segment`. */
+  let savedAt = -1;
+  const save = (segment: number, step: number) => {
+    savedAt = step;
     const counters = { steps, ffSteps, maxDev, lastStep, ffIntervals: ffIntervals.flat() };
     checkpoints.save!(captureCheckpoint(runKey, step * dt, { segment, step }, counters, parts, checkpoints.borrow === true));
   };
@@ -87,7 +93,10 @@ export function runReferenceNetwork(spec: NetworkRunSpec, checkpoints: NetworkCh
     }
     const start = si === at.segment ? Math.max(at.step, seg.from) : seg.from;
     for (let j0 = start; j0 <= seg.to;) {
-      if (spec.shouldStop?.()) throw new Error(`run stopped at t = ${(j0 * dt).toFixed(3)} s`);
+      if (spec.shouldStop?.()) {
+        if (checkpoints.save && savedAt !== j0) save(si, j0); // (unless a periodic checkpoint was just taken here)
+        throw new RunStopped(j0 * dt, checkpoints.save !== undefined);
+      }
       // chunks end where a checkpoint is due (chunking changes no number: the loop keeps no per-chunk state)
       const j1 = Math.min(seg.to, j0 + CHUNK - 1, nextCp > j0 ? nextCp - 1 : Infinity);
       const dev = integrateNetwork(net, k, st, j0, j1, streams, imposed, stimulate, obs, probes.nextStep(NEVER));
