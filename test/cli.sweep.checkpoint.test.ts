@@ -2,8 +2,9 @@
  * Checkpoints of network sweep jobs (built CLI in dist/; io/sweepCheckpoints.ts): a sweep planned with
  * --checkpoint-every is killed (SIGKILL) in its job's middle, right after a checkpoint; running it again
  * continues the job from that checkpoint and collects the table of an uninterrupted sweep byte for byte;
- * the job's checkpoints are removed once its result is written. Planning refuses checkpoints where they
- * cannot be taken.
+ * the job's checkpoints are removed once its result is written. SIGTERM (a scheduler's time limit) stops
+ * the job gracefully, saving where it stands, and the next run continues from there. Planning refuses
+ * checkpoints where they cannot be taken.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -58,6 +59,36 @@ describe('checkpoints of network sweep jobs', () => {
     // the curves from before the checkpoint are the resumed job's too
     expect(readFileSync(join(ckpt, 'curves.csv'), 'utf8')).toBe(readFileSync(join(plain, 'curves.csv'), 'utf8'));
     expect(checkpointFiles(ckpt)).toEqual([]); // removed with the result written
+  }, 180_000);
+
+  it('SIGTERM (a time limit) stops the running job where it stands, saving it first: exit 143, and the next run continues from there', async () => {
+    const plain = join(root, 'plain'), dir = join(root, 'sigterm');
+    expect(existsSync(join(plain, 'sweep.csv'))).toBe(true); // the uninterrupted sweep of the first test
+    expect(run(['sweep', 'plan', spec, '--out', dir, '--checkpoint-every', '2']).status).toBe(0);
+    const child = spawn(process.execPath, [CLI, 'sweep', 'run', dir, '--workers', '1'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const t0 = Date.now();
+    while (checkpointFiles(dir).length < 1 && Date.now() - t0 < 60_000) await sleep(10);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    expect(stderr).toContain('SIGTERM: the running network jobs stop at their next simulated second, saving their state');
+    const at = /run stopped at t = (\d+)\.000 s; its state was saved there/.exec(stderr);
+    expect(at, stderr).not.toBeNull();
+    const t = Number(at![1]);
+    expect(t).toBeGreaterThanOrEqual(2);
+    expect(t).toBeLessThan(30);
+    expect(checkpointFiles(dir).some((f) => f.endsWith(`t${String(t * 1000).padStart(12, '0')}ms.ckpt`)), checkpointFiles(dir).join(' ')).toBe(true);
+    expect(stderr).toContain(`0 of 1 jobs are complete in ${dir}/results; run the same command again to resume`);
+    expect(existsSync(join(dir, 'sweep.csv'))).toBe(false);
+
+    const again = run(['sweep', 'run', dir, '--workers', '1', '--quiet']);
+    expect(again.status, again.stderr).toBe(0);
+    const [result] = readdirSync(join(dir, 'results'));
+    expect(JSON.parse(readFileSync(join(dir, 'results', result!), 'utf8')).resumed_at_s).toBe(t);
+    expect(readFileSync(join(dir, 'sweep.csv'), 'utf8')).toBe(readFileSync(join(plain, 'sweep.csv'), 'utf8'));
+    expect(readFileSync(join(dir, 'curves.csv'), 'utf8')).toBe(readFileSync(join(plain, 'curves.csv'), 'utf8'));
   }, 180_000);
 
   it('a sweep planned again (--force) drops the checkpoints of jobs that are not in the new plan', () => {

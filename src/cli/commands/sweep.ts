@@ -26,6 +26,7 @@ import { parseInteger } from './run.js';
 import { parseCheckpointEvery } from './networkCheckpoint.js';
 import { removeStaleCheckpoints, storeJobResult, sweepCheckpoints } from '../../io/sweepCheckpoints.js';
 import { builtScript } from '../../experiments/builtScript.js';
+import { stopOnSignals } from '../sweepStop.js';
 
 /** The manifest of a sweep folder, or exit 2 with one line. */
 function manifestOf(dir: string): SweepManifest {
@@ -99,12 +100,9 @@ async function runCommand(dir: string, flags: { workers?: number; quiet?: boolea
   const t0 = performance.now();
   let done = 0;
   let last = t0;
-  process.once('SIGINT', () => {
-    process.stderr.write(`\ncalcitag: interrupted; ${skipped + done} of ${m.jobs.length} jobs are complete in ${dir}/results; run the same command again to resume\n`);
-    process.exit(130);
-  });
+  const stop = stopOnSignals(m, () => `${skipped + done} of ${m.jobs.length} jobs are complete in ${dir}/results; run the same command again to resume`);
   await runSweepJobs(m, todo, {
-    workers: flags.workers, ranOn: `${hostname()}:${process.pid}`, ...jobPlaces(dir),
+    workers: flags.workers, ranOn: `${hostname()}:${process.pid}`, ...jobPlaces(dir), signal: stop.signal, onJobStopped: stop.onJobStopped,
     onJobDone: (_job, r) => {
       storeJobResult(dir, r);
       done++;
@@ -115,6 +113,11 @@ async function runCommand(dir: string, flags: { workers?: number; quiet?: boolea
       }
     },
   });
+  const code = stop.finish();
+  if (code !== undefined) {
+    process.exitCode = code;
+    return;
+  }
   const { paths } = await aggregate(dir, m);
   process.stdout.write(`${m.jobs.length} jobs complete (${todo.length} run now, ${((performance.now() - t0) / 1000).toFixed(1)} s); ${paths.join(', ')}\n`);
 }
@@ -127,7 +130,20 @@ async function runJobCommand(dir: string, flags: { index: number; workers?: numb
     process.stdout.write(`job ${job.index} (${job.id}) is already complete\n`);
     return;
   }
-  await runSweepJobs(m, [job], { workers: flags.workers ?? 1, ranOn: `${hostname()}:${process.pid}`, ...jobPlaces(dir), onJobDone: (_j, r) => storeJobResult(dir, r) });
+  let complete = false;
+  const stop = stopOnSignals(m, () => (complete ? `job ${job.index} is complete` : `job ${job.index} is not complete; run the same task again to continue it`));
+  await runSweepJobs(m, [job], {
+    workers: flags.workers ?? 1, ranOn: `${hostname()}:${process.pid}`, ...jobPlaces(dir), signal: stop.signal, onJobStopped: stop.onJobStopped,
+    onJobDone: (_j, r) => {
+      storeJobResult(dir, r);
+      complete = true;
+    },
+  });
+  const code = stop.finish();
+  if (code !== undefined && !complete) {
+    process.exitCode = code;
+    return;
+  }
   process.stdout.write(`job ${job.index} (${job.id}) complete\n`);
 }
 

@@ -5,6 +5,7 @@
  * cli/sweepJobWorker.ts the sweep folder's (it may do I/O; this layer does not).
  */
 import { parentPort } from 'node:worker_threads';
+import { RunStopped } from '../../engines/networkTypes.js';
 import type { SweepManifest } from './plan.js';
 import { runJob, type FromJobWorker, type JobCheckpointProvider, type JobContext, type ToJobWorker } from './run.js';
 
@@ -16,13 +17,17 @@ export function serveSweepJobs(checkpointsIn?: (dir: string) => JobCheckpointPro
   const handle = async (msg: ToJobWorker): Promise<void> => {
     if (msg.type === 'init') {
       manifest = msg.manifest;
-      ctx = { ranOn: msg.ranOn, ...(msg.dir !== undefined && checkpointsIn ? { checkpoints: checkpointsIn(msg.dir) } : {}) };
+      const stop = msg.stop ? new Int32Array(msg.stop) : undefined;
+      ctx = {
+        ranOn: msg.ranOn, ...(msg.dir !== undefined && checkpointsIn ? { checkpoints: checkpointsIn(msg.dir) } : {}),
+        ...(stop ? { shouldStop: () => Atomics.load(stop, 0) === 1 } : {}),
+      };
     } else if (msg.type === 'job') {
       let out: FromJobWorker;
       try {
         out = { type: 'done', index: msg.index, result: await runJob(manifest!, manifest!.jobs[msg.index]!, ctx) };
       } catch (e) {
-        out = { type: 'error', index: msg.index, message: (e as Error).message.split('\n')[0]! };
+        out = { type: e instanceof RunStopped ? 'stopped' : 'error', index: msg.index, message: (e as Error).message.split('\n')[0]! };
       }
       parentPort!.postMessage(out);
     } else {

@@ -137,6 +137,7 @@ export async function runNetworkJob(m: SweepManifest, job: SweepJob, ctx: JobCon
     description: exp.description, readout: exp.readout!, seed: exp.seed, dt_ms: exp.dt_ms, fastForward: exp.fast_forward,
     ...(exp.engine_options ? { engineOptions: exp.engine_options } : {}),
     ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
+    ...(ctx.shouldStop ? { shouldStop: ctx.shouldStop } : {}),
   });
   const r = run.readout;
   const c = run.curves.columns;

@@ -28,8 +28,14 @@ export interface SweepRunOptions {
   readonly batchJobs?: number;
   /** Called once per finished job (in the order jobs finish). */
   readonly onJobDone: (job: SweepJob, result: JobResult) => void;
-  /** Stops handing out jobs (finished jobs are kept; running ones finish). */
+  /**
+   * Stops handing out jobs (finished jobs are kept). Running network jobs of the job pool stop at their
+   * next chunk (about a simulated second), saving their state first where they keep checkpoints, and go
+   * to onJobStopped; other running jobs finish.
+   */
   readonly signal?: AbortSignal;
+  /** A network job stopped by `signal` before its end (the engine's one-line RunStopped message). */
+  readonly onJobStopped?: (job: SweepJob, message: string) => void;
   /** Recorded in each result (host:pid). */
   readonly ranOn?: string;
   /** Network jobs' checkpoints in this thread (workers 0). */
@@ -73,6 +79,8 @@ export interface JobContext {
   readonly onTrial?: () => void;
   /** Now and then in a network job: the simulated time reached and the run's duration, s (progress). */
   readonly onProgress?: (t_s: number, duration_s: number) => void;
+  /** Polled by a network job between chunks of steps: once true it stops (engines' RunStopped). */
+  readonly shouldStop?: () => boolean;
 }
 
 /** Runs one job of any sweep in this thread: a network job (sweep/network.ts) or protocol ensembles. */
@@ -129,8 +137,14 @@ async function runOnEnsemblePool(m: SweepManifest, jobs: readonly SweepJob[], wo
 }
 
 /** Messages of the job pool (jobWorker.ts). */
-export type ToJobWorker = { type: 'init'; manifest: SweepManifest; ranOn?: string; dir?: string } | { type: 'job'; index: number } | { type: 'stop' };
-export type FromJobWorker = { type: 'done'; index: number; result: JobResult } | { type: 'error'; index: number; message: string };
+export type ToJobWorker =
+  | { type: 'init'; manifest: SweepManifest; ranOn?: string; dir?: string; /** Int32 flag: 1 once the pool is stopping. */ stop?: SharedArrayBuffer }
+  | { type: 'job'; index: number }
+  | { type: 'stop' };
+export type FromJobWorker =
+  | { type: 'done'; index: number; result: JobResult }
+  | { type: 'error'; index: number; message: string }
+  | { type: 'stopped'; index: number; message: string };
 
 /** The job worker script: jobWorker.js beside this module; from TypeScript sources (tests), the build in dist/. */
 export function defaultJobWorkerUrl(): URL {
@@ -140,6 +154,10 @@ export function defaultJobWorkerUrl(): URL {
 async function runJobPool(m: SweepManifest, jobs: readonly SweepJob[], workers: number, opts: SweepRunOptions): Promise<number> {
   const { Worker } = await import('node:worker_threads');
   const url = opts.jobWorkerUrl ?? defaultJobWorkerUrl();
+  // the threads' network jobs poll this flag (they run synchronously: no message reaches them mid-job)
+  const stop = new Int32Array(new SharedArrayBuffer(4));
+  opts.signal?.addEventListener('abort', () => Atomics.store(stop, 0, 1), { once: true });
+  if (opts.signal?.aborted) Atomics.store(stop, 0, 1);
   return new Promise<number>((resolve, reject) => {
     const pool: InstanceType<typeof Worker>[] = [];
     let next = 0, running = 0, finished = 0, failed = false;
@@ -166,6 +184,10 @@ async function runJobPool(m: SweepManifest, jobs: readonly SweepJob[], workers: 
         if (failed) return;
         running--;
         if (msg.type === 'error') return end(new Error(`job ${msg.index} failed: ${msg.message}`));
+        if (msg.type === 'stopped') {
+          opts.onJobStopped?.(m.jobs[msg.index]!, msg.message);
+          return end();
+        }
         try {
           opts.onJobDone(m.jobs[msg.index]!, msg.result);
         } catch (e) {
@@ -177,7 +199,7 @@ async function runJobPool(m: SweepManifest, jobs: readonly SweepJob[], workers: 
       });
       w.on('error', (err) => end(err));
       w.on('exit', (code) => { if (code !== 0) end(new Error(`a sweep worker thread exited with code ${code}`)); });
-      w.postMessage({ type: 'init', manifest: m, ranOn: opts.ranOn, dir: opts.dir } satisfies ToJobWorker);
+      w.postMessage({ type: 'init', manifest: m, ranOn: opts.ranOn, dir: opts.dir, stop: stop.buffer as SharedArrayBuffer } satisfies ToJobWorker);
       feed(w);
     }
   });
