@@ -215,7 +215,7 @@ export class FastNeurons {
         pi = pi * eP;
         p[i] = pi;
       }
-      lam[i] = lam[i]! + pi * dt;
+      if (pi !== 0) lam[i] = lam[i]! + pi * dt; // (adding 0 changes no Λ: most neurons never synthesise)
     }
   }
 
