@@ -82,6 +82,11 @@ describe('checkpoints of network sweep jobs', () => {
     expect(checkpointFiles(dir).some((f) => f.endsWith(`t${String(t * 1000).padStart(12, '0')}ms.ckpt`)), checkpointFiles(dir).join(' ')).toBe(true);
     expect(stderr).toContain(`0 of 1 jobs are complete in ${dir}/results; run the same command again to resume`);
     expect(existsSync(join(dir, 'sweep.csv'))).toBe(false);
+    // the status says how far the unfinished job got
+    const status = run(['sweep', 'status', dir]);
+    expect(status.status, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(new RegExp(`0 of 1 jobs complete[\\s\\S]*job 0 \\(.*seed=3\\): saved at t = ${t} s of 30 s \\(\\d+ %\\)`));
+    expect(JSON.parse(run(['sweep', 'status', dir, '--json']).stdout).saved).toEqual([expect.objectContaining({ index: 0, t_s: t, duration_s: 30 })]);
 
     const again = run(['sweep', 'run', dir, '--workers', '1', '--quiet']);
     expect(again.status, again.stderr).toBe(0);

@@ -8,7 +8,7 @@
  * by the job's network hash too, so a sweep planned again with another network never resumes from it;
  * it is removed once the job's result file is written.
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { NetworkCheckpoint } from '../engines/reference/networkCheckpoint.js';
 import type { NetworkCheckpointOptions } from '../engines/networkTypes.js';
@@ -57,6 +57,28 @@ export function sweepCheckpoints(dir: string): JobCheckpointProvider {
     };
     return found ? { options, resumedAt_s: found.cp.t_s } : { options };
   };
+}
+
+/** An unfinished job's latest checkpoint: its simulated time and when it was written. */
+export interface SavedProgress {
+  readonly job: SweepJob;
+  readonly t_s: number;
+  readonly saved: Date;
+}
+
+/**
+ * Where the given (unfinished) jobs of the sweep in `dir` stand, by their latest checkpoint files (read from
+ * the names and dates only: a checkpoint holds the whole network); jobs without one are left out.
+ */
+export function savedProgress(dir: string, jobs: readonly SweepJob[]): SavedProgress[] {
+  const out: SavedProgress[] = [];
+  for (const job of jobs) {
+    const folder = jobCheckpointDir(dir, job);
+    const name = checkpointFiles(folder).pop();
+    if (!name) continue;
+    out.push({ job, t_s: Number(/^t(\d{12})ms/.exec(name)![1]) / 1000, saved: statSync(join(folder, name)).mtime });
+  }
+  return out;
 }
 
 /**

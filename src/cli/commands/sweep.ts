@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ExperimentError, readExperimentFile } from '../../experiments/experiment.js';
-import { planSweep, type SweepManifest } from '../../experiments/sweep/plan.js';
+import { planSweep, type SweepJob, type SweepManifest } from '../../experiments/sweep/plan.js';
 import { networkCurvesTable, sweepTable } from '../../experiments/sweep/results.js';
 import { runSweepJobs } from '../../experiments/sweep/run.js';
 import { SweepSpecError } from '../../experiments/sweep/spec.js';
@@ -24,7 +24,7 @@ import { BrokerError, brokerStatus, DEFAULT_QUEUE, submitSweep } from '../../dis
 import { outputFolder, usageError } from '../errors.js';
 import { parseInteger } from './run.js';
 import { parseCheckpointEvery } from './networkCheckpoint.js';
-import { removeStaleCheckpoints, storeJobResult, sweepCheckpoints } from '../../io/sweepCheckpoints.js';
+import { removeStaleCheckpoints, savedProgress, storeJobResult, sweepCheckpoints } from '../../io/sweepCheckpoints.js';
 import { builtScript } from '../../experiments/builtScript.js';
 import { stopOnSignals } from '../sweepStop.js';
 
@@ -166,13 +166,23 @@ async function collectCommand(dir: string, flags: BrokerFlags): Promise<void> {
 
 async function statusCommand(dir: string, flags: BrokerFlags & { json?: boolean }): Promise<void> {
   const m = manifestOf(dir);
-  const complete = m.jobs.length - pendingJobs(dir, m).length;
+  const pending = pendingJobs(dir, m);
+  const complete = m.jobs.length - pending.length;
   const queue = flags.broker ? await viaBroker(() => brokerStatus(dir, m, { broker: flags.broker!, queue: flags.queue })) : undefined;
+  // unfinished network jobs that saved checkpoints: how far each got (however it runs: pool, SLURM, BullMQ)
+  const durationOf = (job: SweepJob) => Number(job.point.duration_s ?? m.base.duration_s);
+  const saved = m.checkpoint_every_s !== undefined ? savedProgress(dir, pending) : [];
   if (flags.json) {
-    process.stdout.write(JSON.stringify({ jobs: m.jobs.length, complete, ...(queue ? { queue } : {}) }) + '\n');
+    const savedJson = saved.map((p) => ({ index: p.job.index, id: p.job.id, t_s: p.t_s, duration_s: durationOf(p.job), saved_at: p.saved.toISOString() }));
+    process.stdout.write(JSON.stringify({ jobs: m.jobs.length, complete, ...(saved.length > 0 ? { saved: savedJson } : {}), ...(queue ? { queue } : {}) }) + '\n');
     return;
   }
   const lines = [`${m.name}: ${complete} of ${m.jobs.length} jobs complete (results in ${join(dir, 'results')})`];
+  for (const p of saved) {
+    const point = Object.entries(p.job.point).map(([k, v]) => `${k}=${v}`).join(', ');
+    const of = durationOf(p.job);
+    lines.push(`  job ${p.job.index} (${point}): saved at t = ${p.t_s} s of ${of} s (${((100 * p.t_s) / of).toFixed(0)} %), ${p.saved.toISOString()}`);
+  }
   if (queue) {
     lines.push(`queue ${flags.queue}: ${Object.entries(queue.states).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     for (const a of queue.active) lines.push(`  running job ${a.index} (${a.id}): ${JSON.stringify(a.progress)}`);
