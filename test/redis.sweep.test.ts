@@ -2,7 +2,8 @@
  * Distributed sweeps with real parts: Debian's redis-server on loopback (started here on a free port,
  * no persistence), `calcitag sweep submit`, two `calcitag worker` processes, one killed (SIGKILL) in the
  * middle of a job. Every job must complete exactly once (the lost job is found stalled and rerun by the
- * other worker), and the collected table must equal a local run of the same manifest byte for byte.
+ * other worker), and the collected table must equal a local run of the same manifest byte for byte. A
+ * worker stopped by SIGTERM returns its network job to the queue, saved where it stood, for another.
  * Skipped, with the reason, when redis-server is not installed (.ci/run installs it).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -174,6 +175,44 @@ describe.skipIf(!REDIS)('sweeps on BullMQ with a real redis-server', () => {
     const [file] = readdirSync(join(dir, 'results'));
     expect(JSON.parse(readFileSync(join(dir, 'results', file!), 'utf8')).resumed_at_s).toBeGreaterThanOrEqual(4);
     expect(saved()).toEqual([]);
+    expect(run(['sweep', 'collect', dir]).status).toBe(0);
+    expect(run(['sweep', 'run', local, '--workers', '1', '--quiet']).status).toBe(0);
+    expect(readFileSync(join(dir, 'sweep.csv'), 'utf8')).toBe(readFileSync(join(local, 'sweep.csv'), 'utf8'));
+  }, 180_000);
+
+  it('a worker stopped by SIGTERM saves its network job where it stands and returns it to the queue; another continues it', async () => {
+    const { root, broker } = await startRedis();
+    const example = readFileSync(join(import.meta.dirname, '..', 'examples', 'sweep-network.yaml'), 'utf8');
+    writeFileSync(join(root, 'net.yaml'), example.replace(/^sweep:[\s\S]*$/m, 'sweep:\n  grid:\n    seed: [6]\n'));
+    const dir = join(root, 'dist'), local = join(root, 'local');
+    expect(run(['sweep', 'plan', join(root, 'net.yaml'), '--out', dir, '--checkpoint-every', '2']).status).toBe(0);
+    expect(run(['sweep', 'plan', join(root, 'net.yaml'), '--out', local]).status).toBe(0);
+    for (let i = 0; i < 50 && run(['sweep', 'submit', dir, '--broker', broker]).status !== 0; i++) await new Promise((r) => setTimeout(r, 200));
+    const a = startWorker(broker);
+    await a.waitFor(/ started j[0-9a-f]{16}/, 60_000);
+    const saved = () => {
+      const top = join(dir, 'checkpoints');
+      return existsSync(top) ? readdirSync(top).flatMap((j) => readdirSync(join(top, j)).filter((f) => f.endsWith('.ckpt'))).sort() : [];
+    };
+    for (let i = 0; i < 6000 && saved().length < 1; i++) await new Promise((r) => setTimeout(r, 10));
+    a.child.kill('SIGTERM');
+    const code = await new Promise<number | null>((r) => a.child.once('exit', r));
+    expect(code).toBe(0);
+    expect(a.lines.some((l) => / completed /.test(l))).toBe(false);
+    expect(a.lines.some((l) => / stopped$/.test(l))).toBe(true);
+    // back in the queue, not failed, with a checkpoint past the first periodic one (where it was stopped)
+    const status = JSON.parse(run(['sweep', 'status', dir, '--broker', broker, '--json']).stdout);
+    expect(status).toMatchObject({ jobs: 1, complete: 0, queue: { failures: [] } });
+    expect(status.queue.states.wait ?? status.queue.states.waiting).toBe(1);
+    const stoppedAt = status.saved[0].t_s as number;
+    expect(stoppedAt).toBeGreaterThan(2);
+
+    const b = startWorker(broker);
+    await b.waitFor(/ completed j[0-9a-f]{16}/, 120_000);
+    b.child.kill('SIGTERM');
+    await new Promise((r) => b.child.once('exit', r));
+    const [file] = readdirSync(join(dir, 'results'));
+    expect(JSON.parse(readFileSync(join(dir, 'results', file!), 'utf8')).resumed_at_s).toBe(stoppedAt);
     expect(run(['sweep', 'collect', dir]).status).toBe(0);
     expect(run(['sweep', 'run', local, '--workers', '1', '--quiet']).status).toBe(0);
     expect(readFileSync(join(dir, 'sweep.csv'), 'utf8')).toBe(readFileSync(join(local, 'sweep.csv'), 'utf8'));

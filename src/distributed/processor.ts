@@ -4,16 +4,19 @@
  * sweep folder, runs the job's trials (or network, from its latest checkpoint when the sweep keeps them) and
  * writes its result file atomically. A job whose complete
  * result already exists (e.g. written by a worker that died before it could report) is not run again.
+ * A network job stopped by its worker (`calcitag worker` on SIGTERM, workerStopFile) saves its state and
+ * goes back to the queue without counting an attempt: any worker continues it from there.
  */
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { SandboxedJob } from 'bullmq';
+import { WaitingError, type SandboxedJob } from 'bullmq';
+import { RunStopped } from '../engines/networkTypes.js';
 import { runJob } from '../experiments/sweep/run.js';
 import type { SweepManifest } from '../experiments/sweep/plan.js';
 import { MANIFEST_FILE, readJobResult, readManifest } from '../io/sweepFiles.js';
 import { storeJobResult, sweepCheckpoints } from '../io/sweepCheckpoints.js';
-import type { SweepJobMessage } from './broker.js';
+import { workerStopFile, type SweepJobMessage } from './broker.js';
 
 /** What a finished queue job returns (kept by BullMQ: small on purpose, the result is in the folder). */
 export interface ProcessorReturn {
@@ -42,7 +45,7 @@ function manifestOf(dir: string): SweepManifest {
 /** Progress goes to the broker at most once a second (each report is a Redis round trip). */
 const PROGRESS_MS = 1000;
 
-export default async function processSweepJob(job: SandboxedJob<SweepJobMessage, ProcessorReturn>): Promise<ProcessorReturn> {
+export default async function processSweepJob(job: SandboxedJob<SweepJobMessage, ProcessorReturn>, token?: string): Promise<ProcessorReturn> {
   const { dir, id, index } = job.data;
   const m = manifestOf(dir);
   const spec = m.jobs[index];
@@ -58,13 +61,19 @@ export default async function processSweepJob(job: SandboxedJob<SweepJobMessage,
     last = now;
     return true;
   };
+  const stopFile = workerStopFile(process.pid);
   const result = await runJob(m, spec, {
     ranOn: `${hostname()}:${process.pid}`, checkpoints: sweepCheckpoints(dir),
+    shouldStop: () => existsSync(stopFile),
     onTrial: () => {
       done++;
       if (due()) void job.updateProgress({ trials_done: done, trials: total });
     },
     onProgress: (t, end) => { if (due()) void job.updateProgress({ t_s: Math.round(t * 1000) / 1000, duration_s: end }); },
+  }).catch(async (e: unknown) => {
+    if (!(e instanceof RunStopped) || token === undefined) throw e;
+    await job.moveToWait(token); // not a failure: the job was asked to stop, and saved where it stood
+    throw new WaitingError();
   });
   storeJobResult(dir, result); // the result, then the job's checkpoints (if any) removed
   return { id, ran: true };

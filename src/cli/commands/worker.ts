@@ -1,10 +1,13 @@
 /**
- * `calcitag worker --broker redis://… [--concurrency N]`: processes sweep jobs from BullMQ until stopped
- * (Ctrl-C or SIGTERM: finishes the running jobs first; a second signal stops at once, and those jobs are
- * rerun elsewhere once their locks run out). Start one per machine; all of them share the queue.
+ * `calcitag worker --broker redis://… [--concurrency N]`: processes sweep jobs from BullMQ until stopped.
+ * Ctrl-C or SIGTERM (a scheduler's time limit): running network jobs stop at their next simulated second,
+ * saving their state where the sweep keeps checkpoints, and go back to the queue for any worker to continue;
+ * single-synapse jobs (short) finish. A second signal stops at once, and the running jobs are rerun
+ * elsewhere once their locks run out. Start one per machine; all of them share the queue.
  */
+import { rmSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { BrokerError, DEFAULT_QUEUE } from '../../distributed/broker.js';
+import { BrokerError, DEFAULT_QUEUE, workerStopFile } from '../../distributed/broker.js';
 import { startSweepWorker } from '../../distributed/worker.js';
 import { defaultWorkerCount } from '../../experiments/parallel.js';
 import { usageError } from '../errors.js';
@@ -31,11 +34,17 @@ async function workerCommand(flags: WorkerFlags): Promise<void> {
   }
   log(`worker ready: queue '${flags.queue}' on ${flags.broker}, ${concurrency} job(s) at once`);
   let stopping = false;
+  const stopFile = workerStopFile(process.pid);
+  process.on('exit', () => rmSync(stopFile, { force: true }));
   const stop = () => {
     if (stopping) process.exit(130);
     stopping = true;
-    log('stopping after the running jobs (signal again to stop now)');
-    void worker.close().then(() => process.exit(0));
+    writeFileSync(stopFile, ''); // the running network jobs poll it (processor.ts)
+    log('stopping: running network jobs save their state and go back to the queue, other jobs finish (signal again to stop now)');
+    void worker.close().then(() => {
+      log('stopped');
+      process.exit(0);
+    });
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
