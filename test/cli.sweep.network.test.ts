@@ -50,6 +50,8 @@ describe('calcitag sweep of a network experiment', () => {
     expect(run(['sweep', 'plan', spec, '--out', dir]).status).toBe(0);
     const first = run(['sweep', 'run', dir, '--workers', '2']);
     expect(first.status, first.stderr).toBe(0);
+    // where each network job stands, while it runs
+    expect(first.stderr).toMatch(/job 0 \(projections\[0\]\.connectivity\.p=0\.1\): t = [\d.]+ s of 30 s \(\d+ %\)/);
     const csv = readFileSync(join(dir, 'sweep.csv'), 'utf8');
     const [head, ...rows] = csv.trim().split('\n').map((l) => l.split(','));
     expect(rows).toHaveLength(2);

@@ -101,8 +101,17 @@ async function runCommand(dir: string, flags: { workers?: number; quiet?: boolea
   let done = 0;
   let last = t0;
   const stop = stopOnSignals(m, () => `${skipped + done} of ${m.jobs.length} jobs are complete in ${dir}/results; run the same command again to resume`);
+  // network jobs run for hours: where each stands, at most once a minute a job
+  const shownAt = new Map<number, number>();
+  const onJobProgress = (job: SweepJob, t: number, end: number) => {
+    const now = performance.now();
+    if (now - (shownAt.get(job.index) ?? -Infinity) < 60_000 && t < end) return;
+    shownAt.set(job.index, now);
+    const point = Object.entries(job.point).map(([k, v]) => `${k}=${v}`).join(', ');
+    say(`job ${job.index} (${point}): t = ${t.toFixed(1)} s of ${end} s (${Math.floor((100 * t) / end)} %)`);
+  };
   await runSweepJobs(m, todo, {
-    workers: flags.workers, ranOn: `${hostname()}:${process.pid}`, ...jobPlaces(dir), signal: stop.signal, onJobStopped: stop.onJobStopped,
+    workers: flags.workers, ranOn: `${hostname()}:${process.pid}`, ...jobPlaces(dir), signal: stop.signal, onJobStopped: stop.onJobStopped, onJobProgress,
     onJobDone: (_job, r) => {
       storeJobResult(dir, r);
       done++;

@@ -7,7 +7,7 @@
 import { parentPort } from 'node:worker_threads';
 import { RunStopped } from '../../engines/networkTypes.js';
 import type { SweepManifest } from './plan.js';
-import { runJob, type FromJobWorker, type JobCheckpointProvider, type JobContext, type ToJobWorker } from './run.js';
+import { PROGRESS_MS, runJob, type FromJobWorker, type JobCheckpointProvider, type JobContext, type ToJobWorker } from './run.js';
 
 /** Serves jobs on this thread's port; `checkpointsIn(dir)` gives network jobs' checkpoints in the sweep folder. */
 export function serveSweepJobs(checkpointsIn?: (dir: string) => JobCheckpointProvider): void {
@@ -24,8 +24,19 @@ export function serveSweepJobs(checkpointsIn?: (dir: string) => JobCheckpointPro
       };
     } else if (msg.type === 'job') {
       let out: FromJobWorker;
+      // a network job reports each whole per cent, at most every PROGRESS_MS (posted while it runs: the
+      // pool's thread is free to receive them)
+      let shown = -1, last = -Infinity;
+      const index = msg.index;
+      const onProgress = (t_s: number, duration_s: number) => {
+        const pct = Math.floor((100 * t_s) / duration_s), now = performance.now();
+        if (pct <= shown || now - last < PROGRESS_MS) return;
+        shown = pct;
+        last = now;
+        parentPort!.postMessage({ type: 'progress', index, t_s, duration_s } satisfies FromJobWorker);
+      };
       try {
-        out = { type: 'done', index: msg.index, result: await runJob(manifest!, manifest!.jobs[msg.index]!, ctx) };
+        out = { type: 'done', index: msg.index, result: await runJob(manifest!, manifest!.jobs[msg.index]!, { ...ctx, onProgress }) };
       } catch (e) {
         out = { type: e instanceof RunStopped ? 'stopped' : 'error', index: msg.index, message: (e as Error).message.split('\n')[0]! };
       }

@@ -36,6 +36,11 @@ export interface SweepRunOptions {
   readonly signal?: AbortSignal;
   /** A network job stopped by `signal` before its end (the engine's one-line RunStopped message). */
   readonly onJobStopped?: (job: SweepJob, message: string) => void;
+  /**
+   * A network job of the job pool has reached simulated time t_s of duration_s (each whole per cent, at
+   * most one report a job every {@link PROGRESS_MS}).
+   */
+  readonly onJobProgress?: (job: SweepJob, t_s: number, duration_s: number) => void;
   /** Recorded in each result (host:pid). */
   readonly ranOn?: string;
   /** Network jobs' checkpoints in this thread (workers 0). */
@@ -136,12 +141,16 @@ async function runOnEnsemblePool(m: SweepManifest, jobs: readonly SweepJob[], wo
   return finished;
 }
 
+/** The least time between two progress reports of one network job of the pool, ms. */
+export const PROGRESS_MS = 2000;
+
 /** Messages of the job pool (jobWorker.ts). */
 export type ToJobWorker =
   | { type: 'init'; manifest: SweepManifest; ranOn?: string; dir?: string; /** Int32 flag: 1 once the pool is stopping. */ stop?: SharedArrayBuffer }
   | { type: 'job'; index: number }
   | { type: 'stop' };
 export type FromJobWorker =
+  | { type: 'progress'; index: number; t_s: number; duration_s: number }
   | { type: 'done'; index: number; result: JobResult }
   | { type: 'error'; index: number; message: string }
   | { type: 'stopped'; index: number; message: string };
@@ -182,6 +191,10 @@ async function runJobPool(m: SweepManifest, jobs: readonly SweepJob[], workers: 
       pool.push(w);
       w.on('message', (msg: FromJobWorker) => {
         if (failed) return;
+        if (msg.type === 'progress') {
+          opts.onJobProgress?.(m.jobs[msg.index]!, msg.t_s, msg.duration_s);
+          return;
+        }
         running--;
         if (msg.type === 'error') return end(new Error(`job ${msg.index} failed: ${msg.message}`));
         if (msg.type === 'stopped') {
