@@ -24,6 +24,10 @@ interface WorkerFlags {
 
 async function workerCommand(flags: WorkerFlags): Promise<void> {
   const concurrency = flags.concurrency ?? (await defaultWorkerCount());
+  const stopFile = workerStopFile(process.pid);
+  // one left by a killed worker of the same process id would stop this one's jobs at once
+  rmSync(stopFile, { force: true });
+  process.on('exit', () => rmSync(stopFile, { force: true }));
   const log = (line: string) => { if (!flags.quiet || !line.startsWith('progress')) process.stdout.write(`${new Date().toISOString()} ${line}\n`); };
   let worker;
   try {
@@ -34,8 +38,6 @@ async function workerCommand(flags: WorkerFlags): Promise<void> {
   }
   log(`worker ready: queue '${flags.queue}' on ${flags.broker}, ${concurrency} job(s) at once`);
   let stopping = false;
-  const stopFile = workerStopFile(process.pid);
-  process.on('exit', () => rmSync(stopFile, { force: true }));
   const stop = () => {
     if (stopping) process.exit(130);
     stopping = true;
