@@ -68,8 +68,8 @@ function loadRuns(folders: readonly string[]): Map<number, Network> {
 
 /**
  * The jobs of a network sweep folder whose point has `field` = `value` (e.g. runs/ff8h:fast_forward=false):
- * readouts and thinned curves from results/<id>.json; no CPU (a resumed job's wall time is its last part's)
- * and no rate curves. Learning ends at the readout's reference time (11 s in the paradigm: its last onset).
+ * readouts, thinned curves and merged rate windows from results/<id>.json; no CPU (a resumed job's wall time
+ * is its last part's). Learning ends at the readout's reference time (11 s in the paradigm: its last onset).
  */
 function loadSweep(dir: string, field: string, value: string): Map<number, Network> {
   const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as {
@@ -80,7 +80,10 @@ function loadSweep(dir: string, field: string, value: string): Map<number, Netwo
   for (const job of m.jobs.filter((j) => String(j.point[field]) === value)) {
     const path = join(dir, 'results', `${job.id}.json`);
     if (!existsSync(path)) continue;
-    const r = JSON.parse(readFileSync(path, 'utf8')) as { network: Record<string, number>; curves?: { t_s: number[]; columns: Record<string, Array<number | null>> } };
+    const r = JSON.parse(readFileSync(path, 'utf8')) as {
+      network: Record<string, number>; curves?: { t_s: number[]; columns: Record<string, Array<number | null>> };
+      rates?: { t_start_s: number[]; t_end_s: number[]; columns: Record<string, number[]> };
+    };
     if (!r.curves) continue;
     const at = (key: string, fallback: number) => (typeof job.point[key] === 'number' ? (job.point[key] as number) : fallback);
     const row = new Map<string, number>(READOUTS.map((k) => [k, k === 'cpu_s' ? NaN : r.network[k === 'Q' || k === 'MI' ? k : `${k}_Hz`]!]));
@@ -92,7 +95,12 @@ function loadSweep(dir: string, field: string, value: string): Map<number, Netwo
       lastLearning_s: at('readout.reference_time_s', m.base.readout.reference_time_s),
       recall_onset_s: at('readout.recall_onset_s', m.base.readout.recall_onset_s), t_max_s: at('duration_s', m.base.duration_s),
     });
-    out.set(job.seed, { figures: row, weights: w });
+    // merged rate windows, plotted at their middles
+    const rates: Columns | undefined = r.rates && Object.fromEntries([
+      ['t', Float64Array.from(r.rates.t_start_s, (t0, i) => (t0 + r.rates!.t_end_s[i]!) / 2)],
+      ...Object.entries(r.rates.columns).map(([k, v]) => [k, Float64Array.from(v)]),
+    ]);
+    out.set(job.seed, { figures: row, weights: w, ...(rates ? { rates } : {}) });
   }
   return out;
 }
@@ -127,10 +135,10 @@ for (const key of [...READOUTS, ...curveKeys]) {
   console.log(`| ${key} | ${fmt(mean(a))} ± ${fmt(sd(a))} | ${fmt(mean(b))} ± ${fmt(sd(b))} | ${((mean(b) - mean(a)) / cse).toFixed(2)} | ${fmt(mean(d))} ± ${fmt(se)} (${(mean(d) / se).toFixed(2)}) |`);
 }
 
-/** --figure: both sets' rates (run folders only), h and z·h0 curves, mean ± SD over the paired seeds (A solid, B dashed), as PNG and SVG. */
+/** --figure: both sets' rates, h and z·h0 curves, mean ± SD over the paired seeds (A solid, B dashed), as PNG and SVG. */
 async function figure(out: string): Promise<void> {
   const [la, lb] = (opts.labels ?? `${aArg},${bArg}`).split(',');
-  // rates only when every network of both sides has them (sweep results keep none)
+  // rates only when every network of both sides has them (results of older sweeps keep none)
   const withRates = seeds.every((s) => A.get(s)!.rates && B.get(s)!.rates);
   const rates = (side: Map<number, Network>) => (withRates ? seeds.map((s) => side.get(s)!.rates!) : []);
   const weights = (side: Map<number, Network>) => seeds.map((s) => side.get(s)!.weights);

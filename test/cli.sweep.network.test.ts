@@ -73,6 +73,17 @@ describe('calcitag sweep of a network experiment', () => {
       expect(Number(lastRow[ch!.indexOf('zh0_mean_control_mV')])).toBe(Number(row[head!.indexOf('zh0_control_end_mV')]));
     }
     expect(tableFromIPC(readFileSync(join(dir, 'curves.arrow'))).numRows).toBe(crows.length);
+    // and its population rates: windows that tile the run, which count every spike of the table
+    const [rh, ...rrows] = readFileSync(join(dir, 'rates.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+    const col = (r: string[], name: string) => Number(r[rh!.indexOf(name)]);
+    for (const row of rows) {
+      const own = rrows.filter((r) => r[rh!.indexOf('job')] === row[head!.indexOf('job')]);
+      expect(col(own[0]!, 't_start_s')).toBe(0);
+      expect(col(own[own.length - 1]!, 't_end_s')).toBe(30);
+      // the example: assembly 25 of 100 excitatory neurons, control 75, inhibitory 25
+      const spikes = own.reduce((sum, r) => sum + (col(r, 't_end_s') - col(r, 't_start_s')) * (25 * col(r, 'rate_assembly_Hz') + 75 * col(r, 'rate_ctrl_Hz') + 25 * col(r, 'rate_inh_Hz')), 0);
+      expect(spikes).toBeCloseTo(Number(row[head!.indexOf('spikes')]), 6);
+    }
     // one result lost (a crash before it was written): the rerun runs that job only
     const results = readdirSync(join(dir, 'results'));
     expect(results).toHaveLength(2);

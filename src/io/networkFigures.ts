@@ -159,7 +159,8 @@ export function seedComparisonSpec(
     }
   };
   const rateSeries = { assembly: 'rate_assembly_Hz', 'other exc': 'rate_ctrl_Hz', inhibitory: 'rate_inh_Hz' };
-  const binned = (rs: readonly Columns[]) => rs.map((r) => ({ ...r, t: r.t_start_s!.map((x) => x + 0.25) }));
+  // plotted at each bin's middle: 0.25 s after its start (population_rates.csv), or a given t (merged windows)
+  const binned = (rs: readonly Columns[]) => rs.map((r) => (r.t ? r : { ...r, t: r.t_start_s!.map((x) => x + 0.25) }));
   const addSet = (rs: readonly Columns[], ws: readonly Columns[], source: string) => {
     addOurs('rates (Hz)', binned(rs), 't', rateSeries, source);
     addOurs('h (mV)', ws, 't_s', { assembly: 'h_mean_assembly_mV', control: 'h_mean_control_mV' }, source);

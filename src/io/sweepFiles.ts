@@ -5,6 +5,7 @@
  *                         a file that exists is complete; a re-run skips those jobs
  *   sweep.csv, sweep.arrow the table (one row per job and protocol), CSV and Arrow IPC (Feather v2)
  *   curves.csv, curves.arrow network sweeps: each job's weight curves in long form (one row per job and time)
+ *   rates.csv, rates.arrow   network sweeps: each job's population rates in long form (one row per job and window)
  *   classmap.svg/.png/.vl.json the outcome over the swept values (sweepPlot.ts)
  * The same folder serves a local run, BullMQ workers and SLURM array tasks (on a shared file system).
  */

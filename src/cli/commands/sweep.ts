@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ExperimentError, readExperimentFile } from '../../experiments/experiment.js';
 import { planSweep, type SweepJob, type SweepManifest } from '../../experiments/sweep/plan.js';
-import { networkCurvesTable, sweepTable } from '../../experiments/sweep/results.js';
+import { networkCurvesTable, networkRatesTable, sweepTable } from '../../experiments/sweep/results.js';
 import { runSweepJobs } from '../../experiments/sweep/run.js';
 import { SweepSpecError } from '../../experiments/sweep/spec.js';
 import { VERSION } from '../../version.js';
@@ -87,7 +87,9 @@ async function aggregate(dir: string, m: SweepManifest): Promise<{ paths: string
   if (missing.length > 0) return { paths: [], missing: missing.length };
   const table = sweepTable(m, results);
   const figure = m.kind === 'network' ? writeNetworkSweepFigure : writeSweepFigure;
-  const curves = m.kind === 'network' ? writeSweepTable(dir, networkCurvesTable(m, results), 'curves') : [];
+  const curves = m.kind === 'network'
+    ? [...writeSweepTable(dir, networkCurvesTable(m, results), 'curves'), ...writeSweepTable(dir, networkRatesTable(m, results), 'rates')]
+    : [];
   return { paths: [...writeSweepTable(dir, table), ...curves, ...(await figure(dir, m, table))], missing: 0 };
 }
 

@@ -1,8 +1,8 @@
 /**
  * Network sweeps: a network experiment file (populations, projections, stimuli, readout) with a `sweep`
  * section. Each job runs one network — the memory paradigm's learning, consolidation and recall — on the
- * file's engine, and keeps its readouts (results.ts, NetworkReadouts) and its weight curves, thinned
- * (NetworkCurves). The manifest, ids, result files,
+ * file's engine, and keeps its readouts (results.ts, NetworkReadouts), its weight curves, thinned
+ * (NetworkCurves), and its population rates in merged windows (NetworkRates). The manifest, ids, result files,
  * resume, the job pool, BullMQ workers and SLURM tasks are the single-synapse sweep's; only planning,
  * running a job and the table's columns differ.
  *
@@ -16,10 +16,10 @@ import { VERSION } from '../../version.js';
 import { ExperimentError } from '../experiment.js';
 import { largeRunProblem } from '../limits.js';
 import { estimateNetworkRun } from '../network/estimate.js';
-import { runMemoryParadigm } from '../network/memoryRun.js';
+import { RATE_BIN_S, runMemoryParadigm } from '../network/memoryRun.js';
 import { networkExperimentFile, resolveNetworkExperiment, type EdgeLoader, type NetworkExperiment } from '../network/networkExperiment.js';
 import { hashText, jobId, jobSeed, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type SweepJob, type SweepManifest } from './plan.js';
-import { RESULT_FORMAT, thinCurves, type JobResult, type NetworkReadouts } from './results.js';
+import { mergeRates, RESULT_FORMAT, thinCurves, type JobResult, type NetworkReadouts } from './results.js';
 import type { JobContext } from './run.js';
 import type { NetworkRunSpec } from '../../engines/networkTypes.js';
 import { applyAssignments, expandSweep, NETWORK_ROOTS, SweepSpecError, type Assignments } from './spec.js';
@@ -149,7 +149,9 @@ export async function runNetworkJob(m: SweepManifest, job: SweepJob, ctx: JobCon
   };
   return {
     format: RESULT_FORMAT, id: job.id, index: job.index, seed: job.seed, experiment_hash: job.experiment_hash,
-    calcitag_version: VERSION, point: job.point, protocols: [], network, curves: thinCurves(run.curves.t_s, c, aroundStimuli(exp)), wall_ms: performance.now() - t0,
+    calcitag_version: VERSION, point: job.point, protocols: [], network, curves: thinCurves(run.curves.t_s, c, aroundStimuli(exp)),
+    rates: mergeRates(run.rates.binStart_s, RATE_BIN_S, Object.fromEntries(Object.entries(run.rates.rate_Hz).map(([g, v]) => [`rate_${g}_Hz`, v])), aroundStimuli(exp)),
+    wall_ms: performance.now() - t0,
     ...(ctx.ranOn ? { ran_on: ctx.ranOn } : {}),
     ...(checkpoints?.resumedAt_s !== undefined ? { resumed_at_s: checkpoints.resumedAt_s } : {}),
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_CURVE_ROWS, networkCurvesTable, thinCurves, type JobResult } from './results.js';
+import { MAX_CURVE_ROWS, mergeRates, networkCurvesTable, thinCurves, type JobResult } from './results.js';
 import type { SweepManifest } from './plan.js';
 
 describe('a network job\'s curves in its result', () => {
@@ -49,5 +49,33 @@ describe('a network job\'s curves in its result', () => {
       ['a', 0, 3, 'true', 0, 1, NaN], ['a', 0, 3, 'true', 1, 2, NaN],
       ['b', 1, 3, 'false', 0, 3, 5], ['b', 1, 3, 'false', 1, NaN, 6],
     ]);
+  });
+});
+
+describe('a network job\'s rates in its result', () => {
+  const bins = (n: number) => Float64Array.from({ length: n }, (_, i) => 0.5 * i);
+
+  it('merges equal bins into aligned windows of their mean rate, at most the limit', () => {
+    const r = mergeRates(bins(10), 0.5, { a: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] }, [], 4);
+    expect(r.t_start_s).toEqual([0, 1.5, 3, 4.5]);
+    expect(r.t_end_s).toEqual([1.5, 3, 4.5, 5]);
+    expect(r.columns.a).toEqual([2, 5, 8, 10]);
+  });
+
+  it('keeps the bins that meet a kept window single, and the mean rate over any window is the spike count over its length', () => {
+    const rate = Array.from({ length: 57_640 }, (_, i) => (i % 7) + 0.5 * Math.sin(i));
+    const r = mergeRates(bins(57_640), 0.5, { a: rate }, [[9, 13], [28_808, 28_812]]);
+    expect(r.t_start_s.length).toBeLessThanOrEqual(MAX_CURVE_ROWS + 20);
+    for (const t of [9, 9.5, 12.5, 13, 28_808, 28_811.5]) {
+      const i = r.t_start_s.indexOf(t);
+      expect(i, `a bin at ${t} s`).toBeGreaterThanOrEqual(0);
+      expect(r.t_end_s[i]).toBe(t + 0.5);
+    }
+    // windows tile [0, 28 820) without gaps, and preserve the total
+    expect(r.t_start_s[0]).toBe(0);
+    for (let i = 1; i < r.t_start_s.length; i++) expect(r.t_start_s[i]).toBe(r.t_end_s[i - 1]);
+    expect(r.t_end_s[r.t_end_s.length - 1]).toBe(28_820);
+    const total = r.columns.a!.reduce((s, x, i) => s + x * (r.t_end_s[i]! - r.t_start_s[i]!), 0);
+    expect(total).toBeCloseTo(rate.reduce((s, x) => s + 0.5 * x, 0), 6);
   });
 });

@@ -37,6 +37,8 @@ export interface JobResult {
   readonly network?: NetworkReadouts;
   /** A network job's weight and protein curves, thinned to at most {@link MAX_CURVE_ROWS} rows. */
   readonly curves?: NetworkCurves;
+  /** A network job's population rates, in windows merged to at most {@link MAX_CURVE_ROWS} rows. */
+  readonly rates?: NetworkRates;
   /** Wall time of the job's trials, ms (informational: not in the table). */
   readonly wall_ms: number;
   /** Where it ran (informational): host and process id. */
@@ -103,6 +105,45 @@ export function thinCurves(
   return { t_s: rows.map((i) => t_s[i]!), columns: out };
 }
 
+/**
+ * A network job's population rates (Hz; the columns of `calcitag network`'s population_rates.csv:
+ * rate_assembly_Hz, rate_as_Hz, …) over windows [t_start_s, t_end_s).
+ */
+export interface NetworkRates {
+  readonly t_start_s: number[];
+  readonly t_end_s: number[];
+  readonly columns: Record<string, number[]>;
+}
+
+/**
+ * The rates of equal bins (bin k: [binStart[k], binStart[k] + bin_s)) merged into windows of k bins
+ * (aligned to multiples of k, k the smallest that leaves at most maxRows windows), each the mean rate over
+ * its window; bins that meet one of the `keep` windows [from, to] (s) stay single, so the seconds around
+ * learning and recall keep their resolution.
+ */
+export function mergeRates(
+  binStart: ArrayLike<number>, bin_s: number, rates: Readonly<Record<string, ArrayLike<number>>>,
+  keep: ReadonlyArray<readonly [number, number]> = [], maxRows = MAX_CURVE_ROWS,
+): NetworkRates {
+  const n = binStart.length, k = n <= maxRows ? 1 : Math.ceil(n / maxRows);
+  const kept = (i: number) => keep.some(([from, to]) => binStart[i]! + bin_s > from && binStart[i]! <= to);
+  const names = Object.keys(rates);
+  const out: NetworkRates = { t_start_s: [], t_end_s: [], columns: Object.fromEntries(names.map((c) => [c, []])) };
+  for (let i = 0; i < n;) {
+    let end = i + 1;
+    if (!kept(i)) while (end < n && end % k !== 0 && !kept(end)) end++;
+    out.t_start_s.push(binStart[i]!);
+    out.t_end_s.push(binStart[end - 1]! + bin_s);
+    for (const c of names) {
+      let sum = 0;
+      for (let q = i; q < end; q++) sum += rates[c]![q]!;
+      out.columns[c]!.push(sum / (end - i));
+    }
+    i = end;
+  }
+  return out;
+}
+
 export function summarizeJob(job: SweepJob, version: string, results: readonly EnsembleResult[], ranOn?: string): JobResult {
   return {
     format: RESULT_FORMAT, id: job.id, index: job.index, seed: job.seed, experiment_hash: job.experiment_hash,
@@ -121,7 +162,7 @@ export function isCompleteResult(raw: unknown, job: SweepJob, m: SweepManifest):
   const r = raw as Partial<JobResult> | null;
   if (m.kind === 'network') {
     return !!r && r.format === RESULT_FORMAT && r.id === job.id && r.experiment_hash === job.experiment_hash && !!r.network && typeof r.network.Q === 'number' &&
-      !!r.curves && Array.isArray(r.curves.t_s);
+      !!r.curves && Array.isArray(r.curves.t_s) && !!r.rates && Array.isArray(r.rates.t_start_s);
   }
   return !!r && r.format === RESULT_FORMAT && r.id === job.id && r.experiment_hash === job.experiment_hash &&
     Array.isArray(r.protocols) && r.protocols.length === m.protocols.length &&
@@ -182,6 +223,21 @@ export function networkCurvesTable(m: SweepManifest, results: readonly JobResult
     c.t_s.forEach((t, i) => rows.push([...point, t, ...names.map((n) => c.columns[n]?.[i] ?? NaN)]));
   }
   return { columns: [...columns, { name: 't_s', kind: 'number' }, ...names.map((name) => ({ name, kind: 'number' as const }))], rows };
+}
+
+/** A network sweep's population rates in long form: one row per job and window, point columns, t_start_s, t_end_s, the rates. */
+export function networkRatesTable(m: SweepManifest, results: readonly JobResult[]): SweepTable {
+  const { columns, cells } = pointColumns(m, results);
+  const names = [...new Set(results.flatMap((r) => Object.keys(r.rates?.columns ?? {})))];
+  const rows: Array<Array<number | string>> = [];
+  for (const r of results) {
+    const w = r.rates;
+    if (!w) continue;
+    const point = cells(r);
+    w.t_start_s.forEach((t, i) => rows.push([...point, t, w.t_end_s[i]!, ...names.map((n) => w.columns[n]?.[i] ?? NaN)]));
+  }
+  const t = (name: string): Column => ({ name, kind: 'number' });
+  return { columns: [...columns, t('t_start_s'), t('t_end_s'), ...names.map(t)], rows };
 }
 
 /** The sweep table of complete results (one per job, in manifest order). */
