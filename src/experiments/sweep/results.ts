@@ -208,37 +208,37 @@ function networkSweepTable(m: SweepManifest, results: readonly JobResult[]): Swe
   };
 }
 
-/**
- * A network sweep's curves in long form: one row per job and curve time, the job's point columns, t_s and
- * the curve columns (a job's missing values NaN) — for pandas, e.g. `df.groupby(["fast_forward", "t_s"])`.
- */
-export function networkCurvesTable(m: SweepManifest, results: readonly JobResult[]): SweepTable {
+/** A job's series for a long table: its time columns (each one number a row) and its value columns. */
+type Series = { readonly times: Record<string, readonly number[]>; readonly columns: Readonly<Record<string, ArrayLike<number | null>>> };
+
+/** One row per job and row of its series: the job's point columns, the time columns, then the value columns (a job's missing values NaN). */
+function longTable(m: SweepManifest, results: readonly JobResult[], series: (r: JobResult) => Series | undefined): SweepTable {
   const { columns, cells } = pointColumns(m, results);
-  const names = [...new Set(results.flatMap((r) => Object.keys(r.curves?.columns ?? {})))];
+  const all = results.flatMap((r) => {
+    const x = series(r);
+    return x ? [{ point: cells(r), x }] : [];
+  });
+  const timeNames = Object.keys(all[0]?.x.times ?? {});
+  const names = [...new Set(all.flatMap(({ x }) => Object.keys(x.columns)))];
   const rows: Array<Array<number | string>> = [];
-  for (const r of results) {
-    const c = r.curves;
-    if (!c) continue;
-    const point = cells(r);
-    c.t_s.forEach((t, i) => rows.push([...point, t, ...names.map((n) => c.columns[n]?.[i] ?? NaN)]));
+  for (const { point, x } of all) {
+    const n = x.times[timeNames[0]!]?.length ?? 0;
+    for (let i = 0; i < n; i++) rows.push([...point, ...timeNames.map((t) => x.times[t]![i]!), ...names.map((c) => x.columns[c]?.[i] ?? NaN)]);
   }
-  return { columns: [...columns, { name: 't_s', kind: 'number' }, ...names.map((name) => ({ name, kind: 'number' as const }))], rows };
+  const num = (name: string): Column => ({ name, kind: 'number' });
+  return { columns: [...columns, ...timeNames.map(num), ...names.map(num)], rows };
 }
 
+/**
+ * A network sweep's curves in long form: one row per job and curve time, the job's point columns, t_s and
+ * the curve columns — for pandas, e.g. `df.groupby(["fast_forward", "t_s"])`.
+ */
+export const networkCurvesTable = (m: SweepManifest, results: readonly JobResult[]): SweepTable =>
+  longTable(m, results, (r) => r.curves && { times: { t_s: r.curves.t_s }, columns: r.curves.columns });
+
 /** A network sweep's population rates in long form: one row per job and window, point columns, t_start_s, t_end_s, the rates. */
-export function networkRatesTable(m: SweepManifest, results: readonly JobResult[]): SweepTable {
-  const { columns, cells } = pointColumns(m, results);
-  const names = [...new Set(results.flatMap((r) => Object.keys(r.rates?.columns ?? {})))];
-  const rows: Array<Array<number | string>> = [];
-  for (const r of results) {
-    const w = r.rates;
-    if (!w) continue;
-    const point = cells(r);
-    w.t_start_s.forEach((t, i) => rows.push([...point, t, w.t_end_s[i]!, ...names.map((n) => w.columns[n]?.[i] ?? NaN)]));
-  }
-  const t = (name: string): Column => ({ name, kind: 'number' });
-  return { columns: [...columns, t('t_start_s'), t('t_end_s'), ...names.map(t)], rows };
-}
+export const networkRatesTable = (m: SweepManifest, results: readonly JobResult[]): SweepTable =>
+  longTable(m, results, (r) => r.rates && { times: { t_start_s: r.rates.t_start_s, t_end_s: r.rates.t_end_s }, columns: r.rates.columns });
 
 /** The sweep table of complete results (one per job, in manifest order). */
 export function sweepTable(m: SweepManifest, results: readonly JobResult[]): SweepTable {
