@@ -17,6 +17,9 @@ describe('seedComparisonSpec', () => {
     expect(at('FF (2 seeds)', 'h (mV)', 'assembly', 1).mean).toBeCloseTo(5.2, 12);
     expect(at('no FF (2 seeds)', 'h (mV)', 'assembly', 1).mean).toBeCloseTo(9.2, 12);
     expect(at('no FF (2 seeds)', 'rates (Hz)', 'assembly', 0.25)).toMatchObject({ mean: 6, lo: 6 - Math.SQRT2, hi: 6 + Math.SQRT2 });
+    // a rate band never goes below 0 (the assembly at 1 and 21 Hz: 11 ± 14.1 Hz)
+    const wide = seedComparisonSpec('t', [rates(0), rates(20)], [weights(0)]) as unknown as { data: { values: Array<Record<string, number | string>> } };
+    expect(wide.data.values.find((r) => r.panel === 'rates (Hz)' && r.series === 'assembly' && r.t === 0.25)).toMatchObject({ mean: 11, lo: 0 });
     expect(spec.vconcat[0]!.layer[1]!.encoding.strokeDash!.scale.domain).toEqual(['FF (2 seeds)', 'no FF (2 seeds)']);
     expect(spec.title.subtitle).toContain('dashed: no FF (2 seeds)');
     expect(rows.some((r) => String(r.source).startsWith('C++'))).toBe(false);

@@ -132,6 +132,9 @@ export interface SeedSet {
   readonly weights: readonly Columns[];
 }
 
+/** The rates panel's title (its band is cut at 0). */
+const RATES = 'rates (Hz)';
+
 /**
  * Our runs over seeds (mean ± SD across seeds of each curve) beside the published C++ simulator's run, or
  * beside another set of runs (e.g. the same seeds without fast-forward): population rates and the
@@ -149,7 +152,8 @@ export function seedComparisonSpec(
         const xs = tables.map((c) => c[col]?.[i] ?? NaN).filter(Number.isFinite);
         if (xs.length === 0) continue;
         const { mean: m, sd } = meanSd(xs);
-        rows.push({ panel, t: tables[0]![t]![i]!, series: name, source, mean: m, lo: m - sd, hi: m + sd });
+        // a rate is never negative: its band is cut at 0 (the panel's symlog scale would draw it below)
+        rows.push({ panel, t: tables[0]![t]![i]!, series: name, source, mean: m, lo: panel === RATES ? Math.max(0, m - sd) : m - sd, hi: m + sd });
       }
     }
   };
@@ -162,14 +166,14 @@ export function seedComparisonSpec(
   // plotted at each bin's middle: 0.25 s after its start (population_rates.csv), or a given t (merged windows)
   const binned = (rs: readonly Columns[]) => rs.map((r) => (r.t ? r : { ...r, t: r.t_start_s!.map((x) => x + 0.25) }));
   const addSet = (rs: readonly Columns[], ws: readonly Columns[], source: string) => {
-    addOurs('rates (Hz)', binned(rs), 't', rateSeries, source);
+    addOurs(RATES, binned(rs), 't', rateSeries, source);
     addOurs('h (mV)', ws, 't_s', { assembly: 'h_mean_assembly_mV', control: 'h_mean_control_mV' }, source);
     addOurs('z·h0 (mV)', ws, 't_s', { assembly: 'zh0_mean_assembly_mV', control: 'zh0_mean_control_mV' }, source);
   };
   addSet(rates, weights, label);
   if (other) addSet(other.rates, other.weights, other.label);
   if (cpp) {
-    addCpp('rates (Hz)', { ...cpp.rates, t: cpp.rates.t_start_s!.map((x) => x + 0.25) }, 't', { assembly: 'rate_CA_Hz', 'other exc': 'rate_exc_nonCA_Hz', inhibitory: 'rate_inh_Hz' });
+    addCpp(RATES, { ...cpp.rates, t: cpp.rates.t_start_s!.map((x) => x + 0.25) }, 't', { assembly: 'rate_CA_Hz', 'other exc': 'rate_exc_nonCA_Hz', inhibitory: 'rate_inh_Hz' });
     addCpp('h (mV)', cpp.weights, 't_s', { assembly: 'h_mean_CA_mV', control: 'h_mean_ctrl_mV' });
     addCpp('z·h0 (mV)', cpp.weights, 't_s', { assembly: 'zh0_mean_CA_mV', control: 'zh0_mean_ctrl_mV' });
   }
@@ -196,7 +200,7 @@ export function seedComparisonSpec(
     title: { text: title, subtitle: other ? `solid: ${label}; dashed: ${other.label}; mean ± SD over seeds` : 'solid: calcitag, mean ± SD over seeds; dashed: the published C++ simulator, one run' },
     data: { values: rows },
     // a panel without data (no rate curves: a sweep's results keep none) would have no scale
-    vconcat: ([['rates (Hz)', true], ['h (mV)', false], ['z·h0 (mV)', false]] as const).filter(([name]) => rows.some((r) => r.panel === name)).map(([name, log]) => panel(name, log)),
+    vconcat: ([[RATES, true], ['h (mV)', false], ['z·h0 (mV)', false]] as const).filter(([name]) => rows.some((r) => r.panel === name)).map(([name, log]) => panel(name, log)),
     resolve: { scale: { color: 'independent' } },
   };
 }
