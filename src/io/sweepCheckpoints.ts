@@ -2,8 +2,9 @@
  * Checkpoints of network sweep jobs (`calcitag sweep plan … --checkpoint-every S`): a job saves its
  * network's complete state every S simulated seconds to `DIR/checkpoints/<job id>-<network hash>/`, and a
  * job that starts where such a folder holds a checkpoint continues from the latest readable one — so a
- * job lost to a crash, a killed worker or a SLURM time limit loses at most S simulated seconds, whichever
- * runner (job pool, BullMQ worker, SLURM task) takes it up again. The result equals an uninterrupted
+ * job lost to a crash or a killed worker loses at most S simulated seconds, whichever runner (job pool,
+ * BullMQ worker, SLURM task) takes it up again; one stopped by a signal (Ctrl-C, a SLURM time limit's
+ * SIGTERM) saves where it stands first and loses nothing. The result equals an uninterrupted
  * run's bit for bit (engines/reference/networkCheckpoint.ts, fast/fastCheckpoint.ts). The folder is named
  * by the job's network hash too, so a sweep planned again with another network never resumes from it;
  * it is removed once the job's result file is written.
