@@ -22,7 +22,7 @@
  * no longer the reference engine's for a seed — drawn inside the membrane loop (one xoshiro128** output
  * and a table lookup in ≈ 98.8 % of draws; the rest continue through gaussianFrom on a view of the packed
  * state, so the numbers are gaussianZiggurat's on the neuron's RandomStream). Box–Muller's log, sqrt, sin
- * and cos are most of the neuron step: the ziggurat's step costs about half of it (`npm run bench:neurons`).
+ * and cos are most of the neuron step: the ziggurat's step costs ≈ 0.6 of it (`npm run bench:neurons`).
  */
 import { PackedWords, type RandomStream } from '../../random/streams.js';
 import type { CompiledNetwork } from '../network/compile.js';
