@@ -86,6 +86,27 @@ function startWorker(broker: string): Proc {
   return new Proc(c);
 }
 
+/**
+ * A one-network sweep of examples/sweep-network.yaml (seed `seed`) on its own redis-server: planned with
+ * checkpoints every 2 s into `dir` and submitted, and planned without into `local` (the uninterrupted run to
+ * compare with); `saved()` lists the checkpoint files of `dir`.
+ */
+async function networkSweepOnBroker(seed: number): Promise<{ broker: string; dir: string; local: string; saved: () => string[] }> {
+  const { root, broker } = await startRedis();
+  const example = readFileSync(join(import.meta.dirname, '..', 'examples', 'sweep-network.yaml'), 'utf8');
+  writeFileSync(join(root, 'net.yaml'), example.replace(/^sweep:[\s\S]*$/m, `sweep:\n  grid:\n    seed: [${seed}]\n`));
+  const dir = join(root, 'dist'), local = join(root, 'local');
+  expect(run(['sweep', 'plan', join(root, 'net.yaml'), '--out', dir, '--checkpoint-every', '2']).status).toBe(0);
+  expect(run(['sweep', 'plan', join(root, 'net.yaml'), '--out', local]).status).toBe(0);
+  // the broker takes a moment to listen
+  for (let i = 0; i < 50 && run(['sweep', 'submit', dir, '--broker', broker]).status !== 0; i++) await new Promise((r) => setTimeout(r, 200));
+  const saved = () => {
+    const top = join(dir, 'checkpoints');
+    return existsSync(top) ? readdirSync(top).flatMap((j) => readdirSync(join(top, j)).filter((f) => f.endsWith('.ckpt'))).sort() : [];
+  };
+  return { broker, dir, local, saved };
+}
+
 describe.skipIf(!REDIS)('sweeps on BullMQ with a real redis-server', () => {
   it('completes every job exactly once when a worker dies mid-job, and collects the local table', async () => {
     const { root, broker } = await startRedis();
@@ -148,21 +169,11 @@ describe.skipIf(!REDIS)('sweeps on BullMQ with a real redis-server', () => {
   });
 
   it('a network job whose worker dies continues on another worker from its latest checkpoint', async () => {
-    const { root, broker } = await startRedis();
-    const example = readFileSync(join(import.meta.dirname, '..', 'examples', 'sweep-network.yaml'), 'utf8');
-    writeFileSync(join(root, 'net.yaml'), example.replace(/^sweep:[\s\S]*$/m, 'sweep:\n  grid:\n    seed: [5]\n'));
-    const dir = join(root, 'dist'), local = join(root, 'local');
-    expect(run(['sweep', 'plan', join(root, 'net.yaml'), '--out', dir, '--checkpoint-every', '2']).status).toBe(0);
-    expect(run(['sweep', 'plan', join(root, 'net.yaml'), '--out', local]).status).toBe(0);
-    for (let i = 0; i < 50 && run(['sweep', 'submit', dir, '--broker', broker]).status !== 0; i++) await new Promise((r) => setTimeout(r, 200));
+    const { broker, dir, local, saved } = await networkSweepOnBroker(5);
     const worker = () => startWorker(broker);
     const a = worker();
     await a.waitFor(/ started j[0-9a-f]{16}/, 60_000);
     // killed once its job has saved twice (t = 4 s of 30)
-    const saved = () => {
-      const top = join(dir, 'checkpoints');
-      return existsSync(top) ? readdirSync(top).flatMap((j) => readdirSync(join(top, j)).filter((f) => f.endsWith('.ckpt'))) : [];
-    };
     for (let i = 0; i < 6000 && saved().length < 2; i++) await new Promise((r) => setTimeout(r, 10));
     a.child.kill('SIGKILL');
     await new Promise((r) => a.child.once('exit', r));
@@ -181,19 +192,9 @@ describe.skipIf(!REDIS)('sweeps on BullMQ with a real redis-server', () => {
   }, 180_000);
 
   it('a worker stopped by SIGTERM saves its network job where it stands and returns it to the queue; another continues it', async () => {
-    const { root, broker } = await startRedis();
-    const example = readFileSync(join(import.meta.dirname, '..', 'examples', 'sweep-network.yaml'), 'utf8');
-    writeFileSync(join(root, 'net.yaml'), example.replace(/^sweep:[\s\S]*$/m, 'sweep:\n  grid:\n    seed: [6]\n'));
-    const dir = join(root, 'dist'), local = join(root, 'local');
-    expect(run(['sweep', 'plan', join(root, 'net.yaml'), '--out', dir, '--checkpoint-every', '2']).status).toBe(0);
-    expect(run(['sweep', 'plan', join(root, 'net.yaml'), '--out', local]).status).toBe(0);
-    for (let i = 0; i < 50 && run(['sweep', 'submit', dir, '--broker', broker]).status !== 0; i++) await new Promise((r) => setTimeout(r, 200));
+    const { broker, dir, local, saved } = await networkSweepOnBroker(6);
     const a = startWorker(broker);
     await a.waitFor(/ started j[0-9a-f]{16}/, 60_000);
-    const saved = () => {
-      const top = join(dir, 'checkpoints');
-      return existsSync(top) ? readdirSync(top).flatMap((j) => readdirSync(join(top, j)).filter((f) => f.endsWith('.ckpt'))).sort() : [];
-    };
     for (let i = 0; i < 6000 && saved().length < 1; i++) await new Promise((r) => setTimeout(r, 10));
     a.child.kill('SIGTERM');
     const code = await new Promise<number | null>((r) => a.child.once('exit', r));
