@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ExperimentError, readExperimentFile } from '../../experiments/experiment.js';
-import { planSweep, type SweepJob, type SweepManifest } from '../../experiments/sweep/plan.js';
+import { describePoint, planSweep, type SweepJob, type SweepManifest } from '../../experiments/sweep/plan.js';
 import { networkCurvesTable, networkRatesTable, sweepTable } from '../../experiments/sweep/results.js';
 import { runSweepJobs } from '../../experiments/sweep/run.js';
 import { SweepSpecError } from '../../experiments/sweep/spec.js';
@@ -109,8 +109,7 @@ async function runCommand(dir: string, flags: { workers?: number; quiet?: boolea
     const now = performance.now();
     if (now - (shownAt.get(job.index) ?? -Infinity) < 60_000 && t < end) return;
     shownAt.set(job.index, now);
-    const point = Object.entries(job.point).map(([k, v]) => `${k}=${v}`).join(', ');
-    say(`job ${job.index} (${point}): t = ${t.toFixed(1)} s of ${end} s (${Math.floor((100 * t) / end)} %)`);
+    say(`job ${job.index} (${describePoint(job.point)}): t = ${t.toFixed(1)} s of ${end} s (${Math.floor((100 * t) / end)} %)`);
   };
   await runSweepJobs(m, todo, {
     workers: flags.workers, ranOn: `${hostname()}:${process.pid}`, ...jobPlaces(dir), signal: stop.signal, onJobStopped: stop.onJobStopped, onJobProgress,
@@ -190,9 +189,8 @@ async function statusCommand(dir: string, flags: BrokerFlags & { json?: boolean 
   }
   const lines = [`${m.name}: ${complete} of ${m.jobs.length} jobs complete (results in ${join(dir, 'results')})`];
   for (const p of saved) {
-    const point = Object.entries(p.job.point).map(([k, v]) => `${k}=${v}`).join(', ');
     const of = durationOf(p.job);
-    lines.push(`  job ${p.job.index} (${point}): saved at t = ${p.t_s} s of ${of} s (${((100 * p.t_s) / of).toFixed(0)} %), ${p.saved.toISOString()}`);
+    lines.push(`  job ${p.job.index} (${describePoint(p.job.point)}): saved at t = ${p.t_s} s of ${of} s (${((100 * p.t_s) / of).toFixed(0)} %), ${p.saved.toISOString()}`);
   }
   if (queue) {
     lines.push(`queue ${flags.queue}: ${Object.entries(queue.states).map(([k, v]) => `${k} ${v}`).join(', ')}`);

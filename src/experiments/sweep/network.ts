@@ -18,7 +18,7 @@ import { largeRunProblem } from '../limits.js';
 import { estimateNetworkRun } from '../network/estimate.js';
 import { RATE_BIN_S, runMemoryParadigm } from '../network/memoryRun.js';
 import { networkExperimentFile, resolveNetworkExperiment, type EdgeLoader, type NetworkExperiment } from '../network/networkExperiment.js';
-import { hashText, jobId, jobSeed, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type SweepJob, type SweepManifest } from './plan.js';
+import { describePoint, hashText, jobId, jobSeed, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type SweepJob, type SweepManifest } from './plan.js';
 import { mergeRates, RESULT_FORMAT, thinCurves, type JobResult, type NetworkReadouts } from './results.js';
 import type { JobContext } from './run.js';
 import type { NetworkRunSpec } from '../../engines/networkTypes.js';
@@ -34,7 +34,6 @@ const noEdgeFiles: EdgeLoader = () => {
   throw new Error('a sweep builds its networks from connection rules; explicit edge files are not supported in a sweep');
 };
 
-const describePoint = (p: Assignments) => Object.entries(p).map(([k, v]) => `${k}=${v}`).join(', ');
 
 /** The seed of a job: the point's own `seed` when swept, else from (master seed, id). */
 const seedOf = (masterSeed: number, id: string, point: Assignments) => (typeof point.seed === 'number' ? point.seed : jobSeed(masterSeed, id));

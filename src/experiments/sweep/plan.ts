@@ -77,7 +77,8 @@ const experimentHash = (e: ResolvedExperiment) => {
   return hashText(JSON.stringify(rest));
 };
 
-const describePoint = (p: Assignments) => Object.entries(p).map(([k, v]) => `${k}=${v}`).join(', ');
+/** A sweep point as `path=value, …` (messages, progress lines). */
+export const describePoint = (p: Readonly<Assignments>): string => Object.entries(p).map(([k, v]) => `${k}=${v}`).join(', ');
 
 /**
  * Expands an experiment with a `sweep` section into its manifest. Throws a {@link SweepSpecError} listing
