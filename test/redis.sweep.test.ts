@@ -168,6 +168,51 @@ describe.skipIf(!REDIS)('sweeps on BullMQ with a real redis-server', () => {
     expect(readFileSync(join(dir, 'sweep.arrow'))).toEqual(readFileSync(join(local, 'sweep.arrow')));
   });
 
+  it('runs small jobs in batches: a worker lost mid-batch loses only the job it was running', async () => {
+    const { root, broker } = await startRedis();
+    writeFileSync(join(root, 'spec.yaml'), 'name: batches\nengine: exact\nseed: 3\nprotocols: [STET]\nsweep:\n  trials: 1500\n  grid:\n    params.theta_p: [2.6, 2.8, 3.0, 3.2, 3.4, 3.6]\n    params.c_post: [0.2, 0.3]\n');
+    const dir = join(root, 'dist'), local = join(root, 'local');
+    for (const d of [dir, local]) expect(run(['sweep', 'plan', join(root, 'spec.yaml'), '--out', d]).status).toBe(0);
+    let sub;
+    for (let i = 0; i < 50; i++) {
+      sub = run(['sweep', 'submit', dir, '--broker', broker, '--batch', '4']);
+      if (sub.status === 0) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(sub!.stdout).toContain('queued 12 new (3 queue jobs of up to 4)');
+    // the same batches on a second submit: nothing added
+    expect(run(['sweep', 'submit', dir, '--broker', broker, '--batch', '4']).stdout).toContain('queued 0 new, retried 0 failed, 12 already waiting or running');
+    const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { jobs: Array<{ id: string }> };
+    const results = () => (existsSync(join(dir, 'results')) ? readdirSync(join(dir, 'results')).filter((f) => f.endsWith('.json')) : []);
+
+    // a is killed once the first job of its batch has its result and before the batch ends
+    const a = startWorker(broker);
+    const startedLine = await a.waitFor(/ started j[0-9a-f]{16} … j[0-9a-f]{16} \(indices 0–3\)/, 60_000);
+    expect(startedLine).toContain(m.jobs[0]!.id);
+    for (let i = 0; i < 6000 && results().length < 1; i++) await new Promise((r) => setTimeout(r, 5));
+    a.child.kill('SIGKILL');
+    await new Promise((r) => a.child.once('exit', r));
+    const kept = results();
+    expect(kept.length).toBeGreaterThanOrEqual(1);
+    expect(kept.length).toBeLessThan(4);
+    const keptFrom = Object.fromEntries(kept.map((f) => [f, JSON.parse(readFileSync(join(dir, 'results', f), 'utf8')).ran_on]));
+
+    // b finds the batch stalled, runs only its jobs without a result, then the other batches
+    const b = startWorker(broker);
+    await b.waitFor(new RegExp(`completed ${m.jobs[0]!.id} … j[0-9a-f]{16} \\(indices 0–3\\) \\(${kept.length} of 4 results already there\\)`), 120_000);
+    for (let i = 0; i < 600 && results().length < 12; i++) await new Promise((r) => setTimeout(r, 200));
+    const status = JSON.parse(run(['sweep', 'status', dir, '--broker', broker, '--json']).stdout);
+    expect(status).toMatchObject({ jobs: 12, complete: 12, queue: { states: { completed: 12 }, failures: [] } });
+    b.child.kill('SIGTERM');
+    await new Promise((r) => b.child.once('exit', r));
+    // exactly once: a's results were not written again
+    for (const [f, ranOn] of Object.entries(keptFrom)) expect(JSON.parse(readFileSync(join(dir, 'results', f), 'utf8')).ran_on).toBe(ranOn);
+    expect(results().sort()).toEqual(m.jobs.map((j) => `${j.id}.json`).sort());
+    expect(run(['sweep', 'collect', dir]).status).toBe(0);
+    expect(run(['sweep', 'run', local, '--workers', '2', '--quiet']).status).toBe(0);
+    expect(readFileSync(join(dir, 'sweep.csv'), 'utf8')).toBe(readFileSync(join(local, 'sweep.csv'), 'utf8'));
+  }, 180_000);
+
   it('a network job whose worker dies continues on another worker from its latest checkpoint', async () => {
     const { broker, dir, local, saved } = await networkSweepOnBroker(5);
     const worker = () => startWorker(broker);
@@ -243,7 +288,7 @@ describe.skipIf(!REDIS)('sweeps on BullMQ with a real redis-server', () => {
     expect(status.queue.failures[0].reason).toContain('resolves to another experiment than the plan recorded');
     const col = run(['sweep', 'collect', dir, '--broker', broker]);
     expect(col.status).toBe(1);
-    expect(col.stderr).toMatch(/1 of 2 jobs have no result yet[^]*failed job 0 \(j[0-9a-f]{16}\): job 0 .* resolves to another experiment/);
+    expect(col.stderr).toMatch(/1 of 2 jobs have no result yet[^]*failed j[0-9a-f]{16} \(index 0\): job 0 .* resolves to another experiment/);
     // the manifest mended: a new submit retries the failed job, the worker still running picks it up
     replace(good);
     expect(run(['sweep', 'submit', dir, '--broker', broker]).stdout).toContain('1 jobs already complete; queued 0 new, retried 1 failed');

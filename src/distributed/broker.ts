@@ -5,12 +5,14 @@
  * sees (NFS, Lustre, BeeGFS — what a cluster has, and what SLURM array tasks need anyway). Why: one
  * format and one resume rule for local, Redis and SLURM runs (a complete result file is a finished
  * job, whoever wrote it); Redis holds only small messages, so its memory does not grow with the
- * sweep's results; and `collect` works even after the queue is gone.
+ * sweep's results; and `collect` works even after the queue is gone. Small jobs travel in batches
+ * (batches.ts).
  */
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { hashText, type SweepJob, type SweepManifest } from '../experiments/sweep/plan.js';
+import { batchesOf, defaultBatchSize } from './batches.js';
 
 /** The default queue all workers listen on (a message says which sweep folder it belongs to). */
 export const DEFAULT_QUEUE = 'calcitag-sweeps';
@@ -22,12 +24,25 @@ export const DEFAULT_QUEUE = 'calcitag-sweeps';
  */
 export const workerStopFile = (pid: number): string => join(tmpdir(), `calcitag-worker-${pid}.stop`);
 
+/** One job of the manifest, as a queue message names it (the id guards against a manifest planned again). */
+export interface QueuedJob {
+  readonly index: number;
+  readonly id: string;
+}
+
 /** What a queue message carries. */
 export interface SweepJobMessage {
   /** Absolute path of the sweep folder (the same on every worker). */
   readonly dir: string;
-  readonly id: string;
-  readonly index: number;
+  /** The manifest jobs it runs, in manifest order: one, or a batch of consecutive small jobs (batches.ts). */
+  readonly jobs: readonly QueuedJob[];
+}
+
+/** A queue message's jobs for a log line: `j… (index 4)`, or `j… … j… (indices 10–19)` for a batch. */
+export function describeQueued(jobs: readonly QueuedJob[]): string {
+  const first = jobs[0], last = jobs[jobs.length - 1];
+  if (!first || !last) return '(no jobs)';
+  return jobs.length === 1 ? `${first.id} (index ${first.index})` : `${first.id} … ${last.id} (indices ${first.index}–${last.index})`;
 }
 
 /** A --broker URL that cannot be used; the message is one line. */
@@ -53,22 +68,35 @@ export function brokerConnection(url: string, flag = '--broker'): ConnectionOpti
   return { url, maxRetriesPerRequest: null, connectTimeout: 5000, retryStrategy: (times: number) => (times > 3 ? null : 200 * times) };
 }
 
-/** The BullMQ job id of a sweep job: unique per sweep folder and job, and the same on every submit. */
-export const queueJobId = (dir: string, job: SweepJob): string => `s${hashText(resolve(dir)).slice(0, 12)}-${job.id}`;
+/**
+ * The BullMQ job id of a queue job: unique per sweep folder and batch, and the same on every submit of the
+ * same batch size (a single job keeps the form it always had).
+ */
+export function queueJobId(dir: string, jobs: readonly SweepJob[]): string {
+  const folder = `s${hashText(resolve(dir)).slice(0, 12)}`;
+  return jobs.length === 1 ? `${folder}-${jobs[0]!.id}` : `${folder}-${jobs[0]!.id}-x${jobs.length}`;
+}
 
 export interface SubmitOptions {
   readonly broker: string;
   readonly queue?: string;
   /** Tries per job (retries after an error or a worker lost twice), default 3. */
   readonly attempts?: number;
+  /** Manifest jobs per queue job (default: batches.ts defaultBatchSize). */
+  readonly batch?: number;
 }
 
+/** What a submit did, in jobs of the manifest (those with a result not counted). */
 export interface SubmitReport {
   readonly added: number;
   /** Jobs that had failed and were put back to run again. */
   readonly retried: number;
   /** Jobs already waiting or running. */
   readonly queued: number;
+  /** Manifest jobs per queue job. */
+  readonly batch: number;
+  /** Queue jobs added. */
+  readonly queueJobs: number;
 }
 
 async function withQueue<T>(broker: string, name: string, f: (q: Queue) => Promise<T>): Promise<T> {
@@ -85,58 +113,88 @@ async function withQueue<T>(broker: string, name: string, f: (q: Queue) => Promi
 }
 
 /**
- * Enqueues `jobs` (those without a result) of the sweep in folder `dir`. Idempotent: a job already
- * waiting or running is left alone, a failed one is retried, one completed but without its result
- * file (deleted since) is queued again.
+ * Enqueues `jobs` (those without a result) of the sweep in folder `dir`, in batches (batches.ts).
+ * Idempotent: a batch already waiting or running is left alone, a failed one is retried, one completed
+ * but holding a job without its result file (deleted since) is queued again.
  */
 export async function submitSweep(dir: string, m: SweepManifest, jobs: readonly SweepJob[], opts: SubmitOptions): Promise<SubmitReport> {
   const abs = resolve(dir);
+  const batch = opts.batch ?? defaultBatchSize(m);
+  const todo = new Set(jobs.map((j) => j.index));
   const jobOpts: JobsOptions = { attempts: opts.attempts ?? 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: false, removeOnFail: false };
   return withQueue(opts.broker, opts.queue ?? DEFAULT_QUEUE, async (q) => {
-    let retried = 0, queued = 0;
+    let added = 0, retried = 0, queued = 0;
     const fresh: Array<{ name: string; data: SweepJobMessage; opts: JobsOptions }> = [];
-    for (const job of jobs) {
-      const jobId = queueJobId(abs, job);
-      const existing = await q.getJob(jobId);
-      const state = existing ? await existing.getState() : undefined;
-      if (existing && state === 'failed') {
-        await existing.retry();
-        retried++;
-        continue;
+    const batches = batchesOf(m, jobs, batch);
+    // the existing queue jobs looked up concurrently, a few hundred at a time (one round trip each otherwise)
+    for (let i = 0; i < batches.length; i += 256) {
+      const part = batches.slice(i, i + 256);
+      const found = await Promise.all(part.map(async (b) => {
+        const existing = await q.getJob(queueJobId(abs, b));
+        return { b, existing, state: existing ? await existing.getState() : undefined };
+      }));
+      for (const { b, existing, state } of found) {
+        const pending = b.filter((j) => todo.has(j.index)).length;
+        if (existing && state === 'failed') {
+          await existing.retry();
+          retried += pending;
+          continue;
+        }
+        if (existing && state === 'completed') await existing.remove();
+        else if (existing) {
+          queued += pending;
+          continue;
+        }
+        added += pending;
+        fresh.push({ name: m.name, data: { dir: abs, jobs: b.map((j) => ({ index: j.index, id: j.id })) }, opts: { ...jobOpts, jobId: queueJobId(abs, b) } });
       }
-      if (existing && state === 'completed') await existing.remove();
-      else if (existing) {
-        queued++;
-        continue;
-      }
-      fresh.push({ name: m.name, data: { dir: abs, id: job.id, index: job.index }, opts: { ...jobOpts, jobId } });
     }
     for (let i = 0; i < fresh.length; i += 1000) await q.addBulk(fresh.slice(i, i + 1000));
-    return { added: fresh.length, retried, queued };
+    return { added, retried, queued, batch, queueJobs: fresh.length };
   });
 }
 
 export interface BrokerStatus {
-  /** Jobs of this sweep by BullMQ state (waiting, active, delayed, completed, failed, unknown = not in the queue). */
+  /**
+   * Jobs of the manifest by the BullMQ state of the queue job that holds them (waiting, active, delayed,
+   * completed, failed; unknown = in no queue job). A job in a running batch counts as active until the batch ends.
+   */
   readonly states: Record<string, number>;
-  /** Failed jobs with BullMQ's reason (at most 10). */
-  readonly failures: Array<{ index: number; id: string; reason: string }>;
-  /** Running jobs with their progress (trials done / total). */
-  readonly active: Array<{ index: number; id: string; progress: unknown }>;
+  /** Failed queue jobs with BullMQ's reason (at most 10); `jobs` names the manifest jobs they hold. */
+  readonly failures: Array<{ index: number; id: string; jobs: string; reason: string }>;
+  /** Running queue jobs with their progress (trials done / total, or simulated time). */
+  readonly active: Array<{ index: number; id: string; jobs: string; progress: unknown }>;
 }
 
-/** Where every job of the sweep stands in the queue. */
+/** The states a queue job of this sweep can be in, the more telling first (a job in two queue jobs counts once). */
+const STATES = ['active', 'waiting', 'prioritized', 'delayed', 'waiting-children', 'failed', 'completed'] as const;
+
+/**
+ * Where every job of the sweep stands in the queue: the queue's jobs of this sweep folder, state by state
+ * (whatever batch size they were submitted with).
+ */
 export async function brokerStatus(dir: string, m: SweepManifest, opts: { broker: string; queue?: string }): Promise<BrokerStatus> {
+  const abs = resolve(dir);
   return withQueue(opts.broker, opts.queue ?? DEFAULT_QUEUE, async (q) => {
-    const states: Record<string, number> = {};
+    const stateOf = new Map<number, string>();
     const failures: BrokerStatus['failures'] = [];
     const active: BrokerStatus['active'] = [];
+    for (const state of STATES) {
+      for (const j of await q.getJobs([state], 0, -1)) {
+        const data = j?.data as SweepJobMessage | undefined;
+        if (!data || data.dir !== abs || !Array.isArray(data.jobs)) continue;
+        const mine = data.jobs.filter((x) => m.jobs[x.index]?.id === x.id);
+        for (const x of mine) if (!stateOf.has(x.index)) stateOf.set(x.index, state);
+        const head = mine[0];
+        if (!head) continue;
+        if (state === 'failed' && failures.length < 10) failures.push({ ...head, jobs: describeQueued(mine), reason: j.failedReason });
+        if (state === 'active') active.push({ ...head, jobs: describeQueued(mine), progress: j.progress });
+      }
+    }
+    const states: Record<string, number> = {};
     for (const job of m.jobs) {
-      const j = await q.getJob(queueJobId(dir, job));
-      const state = j ? await j.getState() : 'unknown';
+      const state = stateOf.get(job.index) ?? 'unknown';
       states[state] = (states[state] ?? 0) + 1;
-      if (j && state === 'failed' && failures.length < 10) failures.push({ index: job.index, id: job.id, reason: j.failedReason });
-      if (j && state === 'active') active.push({ index: job.index, id: job.id, progress: j.progress });
     }
     return { states, failures, active };
   });

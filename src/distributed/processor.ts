@@ -1,9 +1,10 @@
 /**
  * BullMQ's sandboxed processor of sweep jobs: runs in a worker thread of `calcitag worker` (so the
  * worker's main thread keeps renewing the job locks while trials run), reads the manifest from the
- * sweep folder, runs the job's trials (or network, from its latest checkpoint when the sweep keeps them) and
- * writes its result file atomically. A job whose complete
- * result already exists (e.g. written by a worker that died before it could report) is not run again.
+ * sweep folder and runs the queue job's manifest jobs one after the other (one, or a batch: batches.ts):
+ * each job's trials (or network, from its latest checkpoint when the sweep keeps them), its result file
+ * written atomically as soon as it is done. A job whose complete result already exists (e.g. written by a
+ * worker that died before it could report, or earlier in a batch that was lost) is not run again.
  * A network job stopped by its worker (`calcitag worker` on SIGTERM, workerStopFile) saves its state and
  * goes back to the queue without counting an attempt: any worker continues it from there.
  */
@@ -18,10 +19,12 @@ import { MANIFEST_FILE, readJobResult, readManifest } from '../io/sweepFiles.js'
 import { storeJobResult, sweepCheckpoints } from '../io/sweepCheckpoints.js';
 import { workerStopFile, type SweepJobMessage } from './broker.js';
 
-/** What a finished queue job returns (kept by BullMQ: small on purpose, the result is in the folder). */
+/** What a finished queue job returns (kept by BullMQ: small on purpose, the results are in the folder). */
 export interface ProcessorReturn {
-  readonly id: string;
-  readonly ran: boolean;
+  /** Manifest jobs run here. */
+  readonly ran: number;
+  /** Manifest jobs whose complete result was already there. */
+  readonly skipped: number;
 }
 
 /** The last manifest read per sweep folder, reused while the file is unchanged (a thread runs many jobs of one sweep). */
@@ -46,13 +49,15 @@ function manifestOf(dir: string): SweepManifest {
 const PROGRESS_MS = 1000;
 
 export default async function processSweepJob(job: SandboxedJob<SweepJobMessage, ProcessorReturn>, token?: string): Promise<ProcessorReturn> {
-  const { dir, id, index } = job.data;
+  const { dir, jobs } = job.data;
   const m = manifestOf(dir);
-  const spec = m.jobs[index];
-  if (!spec || spec.id !== id) throw new Error(`job ${index} of ${dir} is not ${id}: the manifest changed since the sweep was submitted`);
-  if (readJobResult(dir, m, spec)) return { id, ran: false };
-  const total = m.trials_per_point * m.protocols.length;
-  let done = 0;
+  const specs = jobs.map(({ index, id }) => {
+    const spec = m.jobs[index];
+    if (!spec || spec.id !== id) throw new Error(`job ${index} of ${dir} is not ${id}: the manifest changed since the sweep was submitted`);
+    return spec;
+  });
+  const total = m.trials_per_point * m.protocols.length * specs.length;
+  let done = 0, ran = 0, skipped = 0;
   let last = performance.now();
   /** Whether a progress report is due (at most one a second). */
   const due = () => {
@@ -62,19 +67,27 @@ export default async function processSweepJob(job: SandboxedJob<SweepJobMessage,
     return true;
   };
   const stopFile = workerStopFile(process.pid);
-  const result = await runJob(m, spec, {
-    ranOn: `${hostname()}:${process.pid}`, checkpoints: sweepCheckpoints(dir),
-    shouldStop: () => existsSync(stopFile),
-    onTrial: () => {
-      done++;
-      if (due()) void job.updateProgress({ trials_done: done, trials: total });
-    },
-    onProgress: (t, end) => { if (due()) void job.updateProgress({ t_s: Math.round(t * 1000) / 1000, duration_s: end }); },
-  }).catch(async (e: unknown) => {
-    if (!(e instanceof RunStopped) || token === undefined) throw e;
-    await job.moveToWait(token); // not a failure: the job was asked to stop, and saved where it stood
-    throw new WaitingError();
-  });
-  storeJobResult(dir, result); // the result, then the job's checkpoints (if any) removed
-  return { id, ran: true };
+  for (const spec of specs) {
+    if (readJobResult(dir, m, spec)) {
+      skipped++;
+      done += m.trials_per_point * m.protocols.length;
+      continue;
+    }
+    const result = await runJob(m, spec, {
+      ranOn: `${hostname()}:${process.pid}`, checkpoints: sweepCheckpoints(dir),
+      shouldStop: () => existsSync(stopFile),
+      onTrial: () => {
+        done++;
+        if (due()) void job.updateProgress({ trials_done: done, trials: total });
+      },
+      onProgress: (t, end) => { if (due()) void job.updateProgress({ job: spec.index, t_s: Math.round(t * 1000) / 1000, duration_s: end }); },
+    }).catch(async (e: unknown) => {
+      if (!(e instanceof RunStopped) || token === undefined) throw e;
+      await job.moveToWait(token); // not a failure: the job was asked to stop, and saved where it stood
+      throw new WaitingError();
+    });
+    storeJobResult(dir, result); // the result, then the job's checkpoints (if any) removed
+    ran++;
+  }
+  return { ran, skipped };
 }

@@ -7,7 +7,7 @@
  * ends up with exactly one complete result.
  */
 import { Worker, type Job } from 'bullmq';
-import { brokerConnection, DEFAULT_QUEUE, type SweepJobMessage } from './broker.js';
+import { brokerConnection, DEFAULT_QUEUE, describeQueued, type SweepJobMessage } from './broker.js';
 import type { ProcessorReturn } from './processor.js';
 import { builtScript } from '../experiments/builtScript.js';
 
@@ -29,7 +29,13 @@ export function processorUrl(): URL {
   return builtScript(import.meta.url, 'distributed/processor.js');
 }
 
-const label = (job: Job<SweepJobMessage> | undefined) => (job ? `${job.data.id} (index ${job.data.index})` : '?');
+const label = (job: Job<SweepJobMessage> | undefined) => (job ? describeQueued(job.data.jobs) : '?');
+
+/** What a completed queue job adds to its log line: the jobs whose results were there already. */
+const skippedNote = (r: ProcessorReturn | undefined): string => {
+  if (!r || r.skipped === 0) return '';
+  return r.ran === 0 ? (r.skipped === 1 ? ' (result already there)' : ' (results already there)') : ` (${r.skipped} of ${r.ran + r.skipped} results already there)`;
+};
 
 /** Starts a worker; it runs until `close()`. */
 export async function startSweepWorker(opts: SweepWorkerOptions): Promise<Worker<SweepJobMessage, ProcessorReturn>> {
@@ -46,7 +52,7 @@ export async function startSweepWorker(opts: SweepWorkerOptions): Promise<Worker
   });
   worker.on('active', (job) => log(`started ${label(job)}`));
   worker.on('progress', (job, p) => log(`progress ${label(job)} ${JSON.stringify(p)}`));
-  worker.on('completed', (job, r) => log(`completed ${label(job)}${r && !r.ran ? ' (result already there)' : ''}`));
+  worker.on('completed', (job, r) => log(`completed ${label(job)}${skippedNote(r)}`));
   worker.on('failed', (job, err) => log(`failed ${label(job)}: ${err.message.split('\n')[0]} (attempt ${job?.attemptsMade ?? '?'})`));
   worker.on('stalled', (jobId) => log(`stalled ${jobId}: its worker was lost; queued again`));
   let ready = false;

@@ -166,7 +166,7 @@ async function collectCommand(dir: string, flags: BrokerFlags): Promise<void> {
     let why = '';
     if (flags.broker) {
       const s = await viaBroker(() => brokerStatus(dir, m, { broker: flags.broker!, queue: flags.queue }));
-      why = `; queue: ${Object.entries(s.states).map(([k, v]) => `${k} ${v}`).join(', ')}${s.failures.map((f) => `\n  failed job ${f.index} (${f.id}): ${f.reason}`).join('')}`;
+      why = `; queue: ${Object.entries(s.states).map(([k, v]) => `${k} ${v}`).join(', ')}${s.failures.map((f) => `\n  failed ${f.jobs}: ${f.reason}`).join('')}`;
     }
     process.stderr.write(`calcitag: ${missing} of ${m.jobs.length} jobs have no result yet in ${dir}/results; nothing collected${why}\n`);
     process.exit(1);
@@ -194,17 +194,18 @@ async function statusCommand(dir: string, flags: BrokerFlags & { json?: boolean 
   }
   if (queue) {
     lines.push(`queue ${flags.queue}: ${Object.entries(queue.states).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-    for (const a of queue.active) lines.push(`  running job ${a.index} (${a.id}): ${JSON.stringify(a.progress)}`);
-    for (const f of queue.failures) lines.push(`  failed job ${f.index} (${f.id}): ${f.reason}`);
+    for (const a of queue.active) lines.push(`  running ${a.jobs}: ${JSON.stringify(a.progress)}`);
+    for (const f of queue.failures) lines.push(`  failed ${f.jobs}: ${f.reason}`);
   }
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-async function submitCommand(dir: string, flags: BrokerFlags & { attempts: number }): Promise<void> {
+async function submitCommand(dir: string, flags: BrokerFlags & { attempts: number; batch?: number }): Promise<void> {
   const m = manifestOf(dir);
   const todo = pendingJobs(dir, m);
-  const r = await viaBroker(() => submitSweep(dir, m, todo, { broker: flags.broker!, queue: flags.queue, attempts: flags.attempts }));
-  process.stdout.write(`${m.jobs.length - todo.length} jobs already complete; queued ${r.added} new, retried ${r.retried} failed, ${r.queued} already waiting or running, on queue '${flags.queue}' of ${flags.broker}\n`);
+  const r = await viaBroker(() => submitSweep(dir, m, todo, { broker: flags.broker!, queue: flags.queue, attempts: flags.attempts, batch: flags.batch }));
+  const batches = r.batch > 1 && r.queueJobs > 0 ? ` (${r.queueJobs} queue jobs of up to ${r.batch})` : '';
+  process.stdout.write(`${m.jobs.length - todo.length} jobs already complete; queued ${r.added} new${batches}, retried ${r.retried} failed, ${r.queued} already waiting or running, on queue '${flags.queue}' of ${flags.broker}\n`);
 }
 
 function slurmCommand(dir: string, flags: { out?: string; cpusPerTask: number; time?: string; partition?: string; account?: string; mem?: string; maxParallel?: number }): void {
@@ -248,6 +249,7 @@ export function registerSweep(program: Command): void {
   brokerOption(sweep.command('submit').description('enqueue every job without a complete result on BullMQ (run `calcitag worker` to process them)')
     .argument('<dir>', 'sweep folder on a file system every worker sees'), true)
     .option('--attempts <n>', 'tries per job (after an error or a lost worker)', parseInteger('--attempts', 1, 100), 3)
+    .option('--batch <n>', 'manifest jobs per queue job (default: single-synapse jobs grouped to ≥ 1 000 trials, in at least 32 queue jobs; network jobs alone); each job still writes its own result', parseInteger('--batch', 1, 100_000))
     .action(submitCommand);
   sweep.command('slurm').description('write a SLURM job-array script: array task i runs `calcitag sweep run-job DIR --index i`')
     .argument('<dir>', 'sweep folder on the cluster\'s shared file system')
