@@ -66,7 +66,8 @@ export { planSweep, jobExperiment, jobSeed, type SweepManifest, type SweepJob } 
 export { runSweepJobs, runJob, type SweepRunOptions } from './experiments/sweep/run.js';
 export { sweepTable, type JobResult, type SweepTable, type NetworkReadouts } from './experiments/sweep/results.js';
 export { planNetworkSweep, runNetworkJob } from './experiments/sweep/network.js';
-export { readManifest, writeManifest, collectResults, writeSweepTable } from './io/sweepFiles.js';
+export { readManifest, writeManifest, collectResults } from './io/sweepFiles.js';
+export { writeSweepTable } from './io/sweepTables.js';
 export { runReferenceNetwork, type NetworkCheckpointOptions } from './engines/reference/networkEngine.js';
 export { runFastNetwork } from './engines/fast/fastNetwork.js';
 export type { NetworkCheckpoint } from './engines/reference/networkCheckpoint.js';

@@ -33,7 +33,7 @@ engine: exact
 seed: 11
 protocols: [STET]
 sweep:
-  trials: 500
+  trials: 3000
   grid:
     params.theta_p: [2.6, 2.8, 3.0, 3.2]
     params.c_post: [0.2, 0.3]
@@ -136,6 +136,8 @@ describe.skipIf(!REDIS)('sweeps on BullMQ with a real redis-server', () => {
       const ids = p.lines.flatMap((l) => /started (j[0-9a-f]{16})/.exec(l)?.[1] ?? []);
       return ids.filter((id) => !p.lines.some((l) => l.includes(`completed ${id}`)));
     };
+    // b took a while to start: a may be between two jobs (each ≈ 0.4 s), so catch it in the middle of one
+    for (let i = 0; i < 6000 && running(a).length === 0; i++) await new Promise((r) => setTimeout(r, 5));
     const lostId = running(a)[0]!;
     expect(lostId).toBeDefined();
     a.child.kill('SIGKILL'); // mid-job: its result file is never written, its lock is never released

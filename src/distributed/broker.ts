@@ -9,20 +9,14 @@
  * (batches.ts).
  */
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { hashText, type SweepJob, type SweepManifest } from '../experiments/sweep/plan.js';
 import { batchesOf, defaultBatchSize } from './batches.js';
 
+export { workerStopFile } from './stopFile.js';
+
 /** The default queue all workers listen on (a message says which sweep folder it belongs to). */
 export const DEFAULT_QUEUE = 'calcitag-sweeps';
-
-/**
- * The file by which `calcitag worker` (process `pid`) asks its running network jobs to stop: they run
- * synchronously in BullMQ's sandbox threads, where no message arrives mid-job, and poll it once a
- * simulated second (engines' shouldStop).
- */
-export const workerStopFile = (pid: number): string => join(tmpdir(), `calcitag-worker-${pid}.stop`);
 
 /** One job of the manifest, as a queue message names it (the id guards against a manifest planned again). */
 export interface QueuedJob {

@@ -11,13 +11,14 @@
 import { existsSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { WaitingError, type SandboxedJob } from 'bullmq';
+import type { SandboxedJob } from 'bullmq';
 import { RunStopped } from '../engines/networkTypes.js';
 import { runJob } from '../experiments/sweep/run.js';
 import type { SweepManifest } from '../experiments/sweep/plan.js';
 import { MANIFEST_FILE, readJobResult, readManifest } from '../io/sweepFiles.js';
 import { storeJobResult, sweepCheckpoints } from '../io/sweepCheckpoints.js';
-import { workerStopFile, type SweepJobMessage } from './broker.js';
+import type { SweepJobMessage } from './broker.js';
+import { workerStopFile } from './stopFile.js';
 
 /** What a finished queue job returns (kept by BullMQ: small on purpose, the results are in the folder). */
 export interface ProcessorReturn {
@@ -84,6 +85,8 @@ export default async function processSweepJob(job: SandboxedJob<SweepJobMessage,
     }).catch(async (e: unknown) => {
       if (!(e instanceof RunStopped) || token === undefined) throw e;
       await job.moveToWait(token); // not a failure: the job was asked to stop, and saved where it stood
+      // loaded here, not at the top: BullMQ costs a sandbox thread ≈ 180 ms to load, and only this line needs it
+      const { WaitingError } = await import('bullmq');
       throw new WaitingError();
     });
     storeJobResult(dir, result); // the result, then the job's checkpoints (if any) removed

@@ -3,7 +3,7 @@
  *   manifest.json         the plan (plan.ts)
  *   results/<job id>.json one finished job each, written atomically (temporary name, then rename), so
  *                         a file that exists is complete; a re-run skips those jobs
- *   sweep.csv, sweep.arrow the table (one row per job and protocol), CSV and Arrow IPC (Feather v2)
+ *   sweep.csv, sweep.arrow the table (one row per job and protocol), CSV and Arrow IPC (Feather v2): sweepTables.ts
  *   curves.csv, curves.arrow network sweeps: each job's weight curves in long form (one row per job and time)
  *   rates.csv, rates.arrow   network sweeps: each job's population rates in long form (one row per job and window)
  *   classmap.svg/.png/.vl.json the outcome over the swept values (sweepPlot.ts)
@@ -11,10 +11,8 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { checkManifest, type SweepJob, type SweepManifest } from '../experiments/sweep/plan.js';
-import { isCompleteResult, type JobResult, type SweepTable } from '../experiments/sweep/results.js';
-import { toCsv } from './csv.js';
+import { isCompleteResult, type JobResult } from '../experiments/sweep/results.js';
 import { writeFileAtomic } from './files.js';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -83,28 +81,4 @@ export function collectResults(dir: string, m: SweepManifest): { results: JobRes
     else missing.push(j);
   }
   return { results, missing };
-}
-
-/** The table as CSV text (empty cell for a missing number). */
-export function tableCsv(t: SweepTable): string {
-  return toCsv(t.columns.map((c) => c.name), t.rows);
-}
-
-/** The table as an Arrow IPC file (Feather v2): float64 numbers (NaN → null), UTF-8 strings. */
-export function tableArrow(t: SweepTable): Uint8Array {
-  const cols: Record<string, Float64Array | string[]> = {};
-  t.columns.forEach((c, i) => {
-    if (c.kind === 'number') cols[c.name] = Float64Array.from(t.rows, (r) => r[i] as number);
-    else cols[c.name] = t.rows.map((r) => String(r[i]));
-  });
-  return tableToIPC(tableFromArrays(cols), 'file');
-}
-
-/** Writes sweep.csv and sweep.arrow (or `name`.csv and .arrow); returns their paths. */
-export function writeSweepTable(dir: string, t: SweepTable, name = 'sweep'): string[] {
-  const csv = join(dir, `${name}.csv`);
-  const arrow = join(dir, `${name}.arrow`);
-  writeFileAtomic(csv, tableCsv(t));
-  writeFileAtomic(arrow, tableArrow(t));
-  return [csv, arrow];
 }
