@@ -21,6 +21,8 @@ import { networkSummary, writeNetworkRun, type NetworkRunRecord, type RunCost } 
 import { VERSION } from '../../version.js';
 import { outputFolder, usageError } from '../errors.js';
 import { runNetworkSeeds } from './networkSeeds.js';
+import { isSupervisedRun, superviseCommand, supervisedStop } from '../networkStop.js';
+import { RunStopped } from '../../engines/networkTypes.js';
 import { KEEP_CHECKPOINTS, parseCheckpointEvery, parseKeepCheckpoints, runningEngine, type CheckpointFlags } from './networkCheckpoint.js';
 import { parseInteger } from './run.js';
 import { addEngineOptions, engineOptionsFromFlags } from './engineFlags.js';
@@ -178,6 +180,12 @@ async function networkCommand(file: string | undefined, flags: NetworkFlags): Pr
     });
     process.exit(code);
   }
+  // a run that saves checkpoints is done by a child this process supervises, so that Ctrl-C or SIGTERM
+  // save where it stands (networkStop.ts); forked before anything is written
+  if ((flags as NetworkFlags & CheckpointFlags).checkpointEvery !== undefined && !isSupervisedRun()) {
+    process.exitCode = await superviseCommand();
+    return;
+  }
   if (!engineNames().includes(exp.engine)) usageError(`--engine '${exp.engine}' is unknown; allowed: ${engineNames().join(', ')}`);
   if (!exp.readout) usageError(`${file}: the network command needs a readout section (kind: memory-recall) to report Q and MI`);
   const { description } = exp;
@@ -200,11 +208,13 @@ async function networkCommand(file: string | undefined, flags: NetworkFlags): Pr
   const wall0 = performance.now();
   let lastShown = -1;
   let run: MemoryRunResult;
+  const stop = supervisedStop();
   try {
     // one network split across threads: the same results bit for bit (docs/network.md, "--workers")
     run = runMemoryParadigm(runningEngine(engine, flags, outDir, threads), {
       description, readout: exp.readout, seed: exp.seed, dt_ms: exp.dt_ms, fastForward: exp.fast_forward,
       ...(exp.engine_options ? { engineOptions: exp.engine_options } : {}),
+      ...(stop ? { shouldStop: stop.shouldStop } : {}),
       onProgress: chatty ? (t, end) => {
         const pct = Math.floor((100 * t) / end);
         if (pct !== lastShown) {
@@ -213,6 +223,15 @@ async function networkCommand(file: string | undefined, flags: NetworkFlags): Pr
         }
       } : undefined,
     });
+  } catch (e) {
+    if (!(e instanceof RunStopped) || !stop) throw e;
+    if (chatty && process.stderr.isTTY) process.stderr.write('\n');
+    const cp = flags as NetworkFlags & CheckpointFlags;
+    const saved = cp.checkpoints ?? join(outDir!, 'checkpoints');
+    // a run folder resumes into itself without --force (resumesInto)
+    const from = cp.checkpoints ?? outDir!;
+    process.stderr.write(`calcitag: ${stop.signal()}: stopped at t = ${Number(e.t_s.toFixed(3))} s${e.saved ? `, its state saved in ${saved}` : ''}; continue with the same command and --resume ${from}\n`);
+    process.exit(stop.exitCode());
   } finally {
     if (chatty && process.stderr.isTTY) process.stderr.write('\n');
   }

@@ -1,6 +1,6 @@
 /** `calcitag network --checkpoint-every / --resume` end to end (built CLI in dist/). */
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -90,4 +90,54 @@ describe('calcitag network --checkpoint-every / --resume', () => {
       expect(results(join(root, `resumed${workers}`))).toEqual(results(join(root, 'plain')));
     }
   });
+
+  it('Ctrl-C or SIGTERM: saves where the run stands, exits 130/143, and the resumed run equals the uninterrupted one; a second signal stops at once', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'calcitag-ckpt-'));
+    // 400 neurons, 30 s simulated: long enough (seconds of wall) to be stopped in the middle
+    const BIG = ['network', '--neurons-exc', '320', '--neurons-inh', '80', '--assembly', '30', '--engine', 'fast', '--seed', '5'];
+    const plain = run([...BIG, '--quiet', '--out', join(root, 'plain')]);
+    expect(plain.status, plain.stderr).toBe(0);
+    const started = (dir: string, ...more: string[]) => {
+      const c = spawn(process.execPath, [CLI, ...BIG, '--out', dir, '--checkpoint-every', '2', ...more], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      c.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+      const saved = () => (existsSync(join(dir, 'checkpoints')) ? readdirSync(join(dir, 'checkpoints')).sort() : []);
+      const exited = new Promise<number | null>((r) => c.once('exit', (code) => r(code)));
+      return { c, saved, exited, err: () => err };
+    };
+    const until = async (ok: () => boolean) => {
+      for (let i = 0; i < 12_000 && !ok(); i++) await new Promise((r) => setTimeout(r, 5));
+    };
+    for (const [sig, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+      const dir = join(root, sig);
+      const r = started(dir);
+      await until(() => r.saved().length >= 2); // t = 4 s of 30 saved
+      r.c.kill(sig);
+      expect(await r.exited).toBe(code);
+      const last = r.saved().at(-1)!;
+      const t = Number(/t0*(\d+)ms/.exec(last)![1]) / 1000;
+      expect(t).toBeGreaterThan(4); // saved where it stood, after the last periodic checkpoint
+      expect(t).toBeLessThan(30);
+      expect(r.err()).toContain(`calcitag: ${sig}: stopped at t = ${t} s, its state saved in ${join(dir, 'checkpoints')}; continue with the same command and --resume ${dir}`);
+      expect(existsSync(join(dir, 'summary.json'))).toBe(false);
+      const resumed = run([...BIG, '--quiet', '--out', dir, '--checkpoint-every', '2', '--resume', dir]);
+      expect(resumed.status, resumed.stderr).toBe(0);
+      expect(results(dir)).toEqual(results(join(root, 'plain')));
+    }
+    // a second signal stops it at once: nothing saved beyond the periodic checkpoints. The run (the
+    // supervisor's child) is paused first, so that it cannot reach its next simulated second between the two
+    // (two signals sent together arrive as one)
+    const dir = join(root, 'twice');
+    const r = started(dir);
+    await until(() => r.saved().length >= 1);
+    const pid = r.c.pid!;
+    const child = Number(readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)[0]);
+    process.kill(child, 'SIGSTOP');
+    r.c.kill('SIGTERM');
+    await until(() => r.err().includes('a second signal stops it at once'));
+    r.c.kill('SIGTERM');
+    expect(await r.exited).toBe(137);
+    expect(r.err()).toContain('calcitag: SIGTERM again: stopped at once');
+    for (const f of r.saved()) expect(Number(/t0*(\d+)ms/.exec(f)![1]) % 2000).toBe(0);
+  }, 120_000);
 });
