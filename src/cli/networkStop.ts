@@ -13,9 +13,10 @@
  * the supervisor relays them.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Names the stop file in the supervised child's environment. */
 const STOP_FILE_ENV = 'CALCITAG_NETWORK_STOP_FILE';
@@ -23,8 +24,18 @@ const STOP_FILE_ENV = 'CALCITAG_NETWORK_STOP_FILE';
 /** Exit code of a command stopped by `signal` (the shell's 128 + signal number). */
 const exitCodeOf = (signal: string): number => 128 + (constants.signals[signal as NodeJS.Signals] ?? constants.signals.SIGTERM);
 
-/** Whether this process is a supervised network run (it then runs the network; it does not supervise). */
-export const isSupervisedRun = (): boolean => Boolean(process.env[STOP_FILE_ENV]);
+/**
+ * Whether this process should run the network itself rather than supervise a child: it is the supervised
+ * child, or it is not the calcitag command (the CLI called from code: its command line is not one to run again).
+ */
+export function runsNetworkHere(): boolean {
+  if (process.env[STOP_FILE_ENV]) return true;
+  try {
+    return realpathSync(process.argv[1] ?? '') !== realpathSync(fileURLToPath(new URL('./main.js', import.meta.url)));
+  } catch {
+    return true;
+  }
+}
 
 /** In the supervised child: when to stop, and the signal that asked for it; undefined in any other process. */
 export function supervisedStop(): { shouldStop: () => boolean; signal: () => string; exitCode: () => number } | undefined {

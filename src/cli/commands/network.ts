@@ -21,7 +21,7 @@ import { networkSummary, writeNetworkRun, type NetworkRunRecord, type RunCost } 
 import { VERSION } from '../../version.js';
 import { outputFolder, usageError } from '../errors.js';
 import { runNetworkSeeds } from './networkSeeds.js';
-import { isSupervisedRun, superviseCommand, supervisedStop } from '../networkStop.js';
+import { runsNetworkHere, superviseCommand, supervisedStop } from '../networkStop.js';
 import { RunStopped } from '../../engines/networkTypes.js';
 import { KEEP_CHECKPOINTS, parseCheckpointEvery, parseKeepCheckpoints, runningEngine, type CheckpointFlags } from './networkCheckpoint.js';
 import { parseInteger } from './run.js';
@@ -182,7 +182,7 @@ async function networkCommand(file: string | undefined, flags: NetworkFlags): Pr
   }
   // a run that saves checkpoints is done by a child this process supervises, so that Ctrl-C or SIGTERM
   // save where it stands (networkStop.ts); forked before anything is written
-  if ((flags as NetworkFlags & CheckpointFlags).checkpointEvery !== undefined && !isSupervisedRun()) {
+  if ((flags as NetworkFlags & CheckpointFlags).checkpointEvery !== undefined && !runsNetworkHere()) {
     process.exitCode = await superviseCommand();
     return;
   }
