@@ -10,7 +10,8 @@
  * and the command exits 130 (SIGINT) or 143 (SIGTERM) — what a scheduler's time limit needs (SLURM sends
  * SIGTERM, then SIGKILL 30 s later by default). A second signal kills the child at once. The child itself
  * ignores these signals: a terminal's Ctrl-C and a scheduler's SIGTERM reach the whole process group, and
- * the supervisor relays them.
+ * the supervisor relays them; should the supervisor be killed outright (SIGKILL), the child stops the same
+ * way at its next simulated second.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
@@ -51,7 +52,10 @@ export function supervisedStop(): { shouldStop: () => boolean; signal: () => str
       return 'SIGTERM';
     }
   };
-  return { shouldStop: () => existsSync(file), signal, exitCode: () => exitCodeOf(signal()) };
+  // a supervisor that is gone (killed outright) can relay nothing: then stop too, rather than run on unstoppable
+  const supervisor = process.ppid;
+  const orphaned = () => process.ppid !== supervisor;
+  return { shouldStop: () => existsSync(file) || orphaned(), signal, exitCode: () => exitCodeOf(signal()) };
 }
 
 /** Runs this process's command line again as a supervised child; resolves with the exit code to end with. */

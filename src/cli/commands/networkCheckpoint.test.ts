@@ -139,5 +139,17 @@ describe('calcitag network --checkpoint-every / --resume', () => {
     expect(await r.exited).toBe(137);
     expect(r.err()).toContain('calcitag: SIGTERM again: stopped at once');
     for (const f of r.saved()) expect(Number(/t0*(\d+)ms/.exec(f)![1]) % 2000).toBe(0);
+
+    // the supervisor killed outright (SIGKILL): the run notices at its next simulated second and stops, saving
+    const lost = join(root, 'orphan');
+    const o = started(lost);
+    await until(() => o.saved().length >= 2);
+    const run2 = Number(readFileSync(`/proc/${o.c.pid}/task/${o.c.pid}/children`, 'utf8').trim().split(/\s+/)[0]);
+    o.c.kill('SIGKILL');
+    const gone = () => !existsSync(`/proc/${run2}`) || readFileSync(`/proc/${run2}/stat`, 'utf8').split(') ')[1]!.startsWith('Z');
+    await until(gone);
+    expect(gone()).toBe(true);
+    const times = o.saved().map((f) => Number(/t0*(\d+)ms/.exec(f)![1]));
+    expect(times.some((t) => t % 2000 !== 0)).toBe(true); // saved where it stood
   }, 120_000);
 });
