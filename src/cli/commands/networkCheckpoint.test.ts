@@ -151,5 +151,5 @@ describe('calcitag network --checkpoint-every / --resume', () => {
     expect(gone()).toBe(true);
     const times = o.saved().map((f) => Number(/t0*(\d+)ms/.exec(f)![1]));
     expect(times.some((t) => t % 2000 !== 0)).toBe(true); // saved where it stood
-  }, 120_000);
+  }, 300_000);
 });
