@@ -299,6 +299,23 @@ describe.skipIf(!REDIS)('sweeps on BullMQ with a real redis-server', () => {
     c.kill('SIGTERM');
   });
 
+  it('a worker whose log reader goes away (calcitag worker | head) keeps working, without a stack trace', async () => {
+    const { root, broker } = await startRedis();
+    writeFileSync(join(root, 'spec.yaml'), 'engine: exact\nprotocols: [WTET]\nsweep:\n  trials: 20\n  grid:\n    params.theta_p: [2.5, 3.0, 3.5]\n');
+    const dir = join(root, 's');
+    expect(run(['sweep', 'plan', join(root, 'spec.yaml'), '--out', dir]).status).toBe(0);
+    const w = startWorker(broker);
+    await w.waitFor(/ worker ready/, 60_000);
+    w.child.stdout!.destroy(); // the reader is gone: the worker's next log line meets a closed pipe
+    for (let i = 0; i < 50 && run(['sweep', 'submit', dir, '--broker', broker]).status !== 0; i++) await new Promise((r) => setTimeout(r, 200));
+    const results = () => (existsSync(join(dir, 'results')) ? readdirSync(join(dir, 'results')).filter((f) => f.endsWith('.json')).length : 0);
+    for (let i = 0; i < 600 && results() < 3; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(results()).toBe(3);
+    expect(w.child.exitCode).toBe(null);
+    expect(w.lines.filter((l) => l.startsWith('stderr:'))).toEqual([]);
+    w.child.kill('SIGTERM');
+  });
+
   it('refuses a broker URL it cannot use, or cannot reach, with one line and exit 2', async () => {
     const root = mkdtempSync(join(tmpdir(), 'calcitag-redis-'));
     writeFileSync(join(root, 'spec.yaml'), SPEC);

@@ -195,7 +195,8 @@ async function statusCommand(dir: string, flags: BrokerFlags & { json?: boolean 
   }
   if (queue) {
     lines.push(`queue ${flags.queue}: ${Object.entries(queue.states).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-    for (const a of queue.active) lines.push(`  running ${a.jobs}: ${JSON.stringify(a.progress)}`);
+    // BullMQ's progress is 0 until the job's first report (at most one a second)
+    for (const a of queue.active) lines.push(`  running ${a.jobs}: ${a.progress && typeof a.progress === 'object' ? JSON.stringify(a.progress) : 'started'}`);
     for (const f of queue.failures) lines.push(`  failed ${f.jobs}: ${f.reason}`);
   }
   process.stdout.write(lines.join('\n') + '\n');

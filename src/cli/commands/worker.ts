@@ -28,7 +28,13 @@ async function workerCommand(flags: WorkerFlags): Promise<void> {
   // one left by a killed worker of the same process id would stop this one's jobs at once
   rmSync(stopFile, { force: true });
   process.on('exit', () => rmSync(stopFile, { force: true }));
-  const log = (line: string) => { if (!flags.quiet || !line.startsWith('progress')) process.stdout.write(`${new Date().toISOString()} ${line}\n`); };
+  // the log is a side channel: a reader that goes away (`calcitag worker … | head`) ends the log, not the worker
+  let logging = true;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    logging = false;
+  });
+  const log = (line: string) => { if (logging && (!flags.quiet || !line.startsWith('progress'))) process.stdout.write(`${new Date().toISOString()} ${line}\n`); };
   let worker;
   try {
     worker = await startSweepWorker({ broker: flags.broker, queue: flags.queue, concurrency, lockMs: flags.lockMs, stalledMs: flags.stalledMs, log });
