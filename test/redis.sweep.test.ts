@@ -86,6 +86,14 @@ function startWorker(broker: string): Proc {
   return new Proc(c);
 }
 
+/** Collects `dir` and runs its twin `local` with `sweep run`: the two tables must be equal byte for byte. */
+function expectLocalTable(dir: string, local: string, workers: number): void {
+  const collected = run(['sweep', 'collect', dir]);
+  expect(collected.status, collected.stderr).toBe(0);
+  expect(run(['sweep', 'run', local, '--workers', String(workers), '--quiet']).status).toBe(0);
+  expect(readFileSync(join(dir, 'sweep.csv'), 'utf8')).toBe(readFileSync(join(local, 'sweep.csv'), 'utf8'));
+}
+
 /**
  * A one-network sweep of examples/sweep-network.yaml (seed `seed`) on its own redis-server: planned with
  * checkpoints every 2 s into `dir` and submitted, and planned without into `local` (the uninterrupted run to
@@ -210,9 +218,7 @@ describe.skipIf(!REDIS)('sweeps on BullMQ with a real redis-server', () => {
     // exactly once: a's results were not written again
     for (const [f, ranOn] of Object.entries(keptFrom)) expect(JSON.parse(readFileSync(join(dir, 'results', f), 'utf8')).ran_on).toBe(ranOn);
     expect(results().sort()).toEqual(m.jobs.map((j) => `${j.id}.json`).sort());
-    expect(run(['sweep', 'collect', dir]).status).toBe(0);
-    expect(run(['sweep', 'run', local, '--workers', '2', '--quiet']).status).toBe(0);
-    expect(readFileSync(join(dir, 'sweep.csv'), 'utf8')).toBe(readFileSync(join(local, 'sweep.csv'), 'utf8'));
+    expectLocalTable(dir, local, 2);
   }, 180_000);
 
   it('a network job whose worker dies continues on another worker from its latest checkpoint', async () => {
@@ -233,9 +239,7 @@ describe.skipIf(!REDIS)('sweeps on BullMQ with a real redis-server', () => {
     const [file] = readdirSync(join(dir, 'results'));
     expect(JSON.parse(readFileSync(join(dir, 'results', file!), 'utf8')).resumed_at_s).toBeGreaterThanOrEqual(4);
     expect(saved()).toEqual([]);
-    expect(run(['sweep', 'collect', dir]).status).toBe(0);
-    expect(run(['sweep', 'run', local, '--workers', '1', '--quiet']).status).toBe(0);
-    expect(readFileSync(join(dir, 'sweep.csv'), 'utf8')).toBe(readFileSync(join(local, 'sweep.csv'), 'utf8'));
+    expectLocalTable(dir, local, 1);
   }, 180_000);
 
   it('a worker stopped by SIGTERM saves its network job where it stands and returns it to the queue; another continues it', async () => {
@@ -261,9 +265,7 @@ describe.skipIf(!REDIS)('sweeps on BullMQ with a real redis-server', () => {
     await new Promise((r) => b.child.once('exit', r));
     const [file] = readdirSync(join(dir, 'results'));
     expect(JSON.parse(readFileSync(join(dir, 'results', file!), 'utf8')).resumed_at_s).toBe(stoppedAt);
-    expect(run(['sweep', 'collect', dir]).status).toBe(0);
-    expect(run(['sweep', 'run', local, '--workers', '1', '--quiet']).status).toBe(0);
-    expect(readFileSync(join(dir, 'sweep.csv'), 'utf8')).toBe(readFileSync(join(local, 'sweep.csv'), 'utf8'));
+    expectLocalTable(dir, local, 1);
   }, 180_000);
 
   it('retries a failing job, reports it failed with the reason, and runs it again after a new submit', async () => {

@@ -13,8 +13,6 @@ import { resolve } from 'node:path';
 import { hashText, type SweepJob, type SweepManifest } from '../experiments/sweep/plan.js';
 import { batchesOf, defaultBatchSize } from './batches.js';
 
-export { workerStopFile } from './stopFile.js';
-
 /** The default queue all workers listen on (a message says which sweep folder it belongs to). */
 export const DEFAULT_QUEUE = 'calcitag-sweeps';
 

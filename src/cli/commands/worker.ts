@@ -7,7 +7,8 @@
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { BrokerError, DEFAULT_QUEUE, workerStopFile } from '../../distributed/broker.js';
+import { BrokerError, DEFAULT_QUEUE } from '../../distributed/broker.js';
+import { workerStopFile } from '../../distributed/stopFile.js';
 import { startSweepWorker } from '../../distributed/worker.js';
 import { defaultWorkerCount } from '../../experiments/parallel.js';
 import { usageError } from '../errors.js';
