@@ -44,16 +44,36 @@ function plan(): SweepManifest {
   });
 }
 
-async function local(m: SweepManifest): Promise<{ s: number; csv: string }> {
+/** CPU seconds a process has used (Linux /proc; NaN elsewhere): the workers and redis-server are other processes. */
+function cpuOf(pid: number | undefined): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, in clock ticks of 1/100 s
+  } catch {
+    return NaN;
+  }
+}
+
+/** A run's wall time, its table, and the CPU seconds of each part (this process; the worker processes; redis-server). */
+interface Timed { s: number; csv: string; cpu: { bench: number; workers?: number; redis?: number } }
+
+const ownCpu = (since: NodeJS.CpuUsage) => {
+  const c = process.cpuUsage(since);
+  return (c.user + c.system) / 1e6;
+};
+
+async function local(m: SweepManifest): Promise<Timed> {
   const dir = mkdtempSync(join(tmpdir(), 'calcitag-bench-sweep-'));
   writeManifest(dir, m);
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   await runSweepJobs(m, m.jobs, { workers, onJobDone: (_j, r) => writeJobResult(dir, r) });
   const table = sweepTable(m, collectResults(dir, m).results);
   writeSweepTable(dir, table);
   const s = (performance.now() - t0) / 1000;
+  const cpu = { bench: ownCpu(c0) }; // its worker threads included
   rmSync(dir, { recursive: true, force: true });
-  return { s, csv: tableCsv(table) };
+  return { s, csv: tableCsv(table), cpu };
 }
 
 const freePort = () => new Promise<number>((resolve) => {
@@ -71,7 +91,7 @@ function untilLine(c: ChildProcess, re: RegExp): Promise<void> {
   });
 }
 
-async function viaRedis(m: SweepManifest, batch?: number): Promise<{ s: number; csv: string }> {
+async function viaRedis(m: SweepManifest, batch?: number): Promise<Timed> {
   const dir = mkdtempSync(join(tmpdir(), 'calcitag-bench-sweep-'));
   writeManifest(dir, m);
   const port = await freePort();
@@ -83,6 +103,7 @@ async function viaRedis(m: SweepManifest, batch?: number): Promise<{ s: number; 
     const ws = Array.from({ length: workers }, () => spawn(process.execPath, [CLI, 'worker', '--broker', broker, '--concurrency', '1', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] }));
     procs.push(...ws);
     await Promise.all(ws.map((w) => untilLine(w, /worker ready/)));
+    const w0 = ws.map((w) => cpuOf(w.pid)), r0 = cpuOf(redis.pid), c0 = process.cpuUsage();
     const t0 = performance.now();
     await submitSweep(dir, m, m.jobs, { broker, batch });
     const results = join(dir, 'results');
@@ -90,7 +111,9 @@ async function viaRedis(m: SweepManifest, batch?: number): Promise<{ s: number; 
     while (!existsSync(results) || readdirSync(results).filter((f) => f.endsWith('.json')).length < m.jobs.length) await new Promise((r) => setTimeout(r, 25));
     const table = sweepTable(m, collectResults(dir, m).results);
     writeSweepTable(dir, table);
-    return { s: (performance.now() - t0) / 1000, csv: readFileSync(join(dir, 'sweep.csv'), 'utf8') };
+    const s = (performance.now() - t0) / 1000;
+    const cpu = { bench: ownCpu(c0), workers: ws.reduce((a, w, i) => a + cpuOf(w.pid) - w0[i]!, 0), redis: cpuOf(redis.pid) - r0 };
+    return { s, csv: readFileSync(join(dir, 'sweep.csv'), 'utf8'), cpu };
   } finally {
     for (const p of procs.reverse()) p.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
@@ -101,29 +124,32 @@ async function main(): Promise<void> {
   const m = plan();
   console.log(`calcitag sweep benchmark: ${m.jobs.length} points × ${trials} trials of STET, exact engine, ${workers} workers`);
   console.log(`machine: ${cpus()[0]?.model ?? '?'}, ${availableParallelism()} hardware threads, load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-  const best = (xs: number[]) => Math.min(...xs);
-  const localS: number[] = [], redisS: number[] = [], singleS: number[] = [];
+  const best = (xs: Timed[]) => xs.reduce((p, x) => (x.s < p.s ? x : p));
+  const secs = (xs: Timed[]) => xs.map((x) => x.s.toFixed(2)).join(', ');
+  const cpu = (t: Timed) => (t.cpu.workers === undefined ? `${t.cpu.bench.toFixed(2)} CPU-s (its threads included)`
+    : `${(t.cpu.workers + t.cpu.redis! + t.cpu.bench).toFixed(2)} CPU-s (workers ${t.cpu.workers.toFixed(2)}, redis-server ${t.cpu.redis!.toFixed(2)}, this process ${t.cpu.bench.toFixed(2)})`);
+  const localRuns: Timed[] = [], redisRuns: Timed[] = [], singleRuns: Timed[] = [];
   for (let r = 0; r < repeats; r++) {
     const a = await local(m);
-    localS.push(a.s);
+    localRuns.push(a);
     if (!REDIS) continue;
     const b = await viaRedis(m);
-    redisS.push(b.s);
+    redisRuns.push(b);
     const c = await viaRedis(m, 1);
-    singleS.push(c.s);
+    singleRuns.push(c);
     if (b.csv !== a.csv || c.csv !== a.csv) throw new Error('a Redis table differs from the local table');
   }
-  const a = best(localS);
-  console.log(`1. local pool (sweep run): best of ${localS.map((x) => x.toFixed(2)).join(', ')} s = ${a.toFixed(2)} s for ${m.jobs.length * trials} trials (${((a * 1000) / (m.jobs.length * trials)).toFixed(3)} ms per trial wall); target ≤ 30 s: ${a <= 30 ? 'met' : 'MISSED'}`);
+  const a = best(localRuns);
+  console.log(`1. local pool (sweep run): best of ${secs(localRuns)} s = ${a.s.toFixed(2)} s for ${m.jobs.length * trials} trials (${((a.s * 1000) / (m.jobs.length * trials)).toFixed(3)} ms per trial wall); target ≤ 30 s: ${a.s <= 30 ? 'met' : 'MISSED'}; ${cpu(a)}`);
   if (!REDIS) {
     console.log('2. Redis: skipped (no redis-server; apt-get install redis-server)');
     return;
   }
-  const b = best(redisS);
-  const over = b / a - 1;
-  console.log(`2. BullMQ on Redis, ${workers} worker processes × 1 job: best of ${redisS.map((x) => x.toFixed(2)).join(', ')} s = ${b.toFixed(2)} s; overhead against the local pool ${(100 * over).toFixed(1)} %; target ≤ 20 %: ${over <= 0.2 ? 'met' : 'MISSED'}`);
-  const c = best(singleS);
-  console.log(`   the same, one job a queue message (--batch 1): best of ${singleS.map((x) => x.toFixed(2)).join(', ')} s = ${c.toFixed(2)} s; overhead ${(100 * (c / a - 1)).toFixed(1)} %`);
+  const b = best(redisRuns);
+  const over = b.s / a.s - 1;
+  console.log(`2. BullMQ on Redis, ${workers} worker processes × 1 job: best of ${secs(redisRuns)} s = ${b.s.toFixed(2)} s; overhead against the local pool ${(100 * over).toFixed(1)} %; target ≤ 20 %: ${over <= 0.2 ? 'met' : 'MISSED'}; ${cpu(b)}`);
+  const c = best(singleRuns);
+  console.log(`   the same, one job a queue message (--batch 1): best of ${secs(singleRuns)} s = ${c.s.toFixed(2)} s; overhead ${(100 * (c.s / a.s - 1)).toFixed(1)} %; ${cpu(c)}`);
   console.log('   tables identical (sweep.csv byte for byte)');
 }
 
