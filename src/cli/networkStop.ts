@@ -15,9 +15,9 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { constants, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { stopFile } from '../io/stopFiles.js';
 
 /** Names the stop file in the supervised child's environment. */
 const STOP_FILE_ENV = 'CALCITAG_NETWORK_STOP_FILE';
@@ -60,7 +60,7 @@ export function supervisedStop(): { shouldStop: () => boolean; signal: () => str
 
 /** Runs this process's command line again as a supervised child; resolves with the exit code to end with. */
 export function superviseCommand(): Promise<number> {
-  const file = join(tmpdir(), `calcitag-network-${process.pid}.stop`);
+  const file = stopFile('network', process.pid);
   rmSync(file, { force: true });
   const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
     stdio: 'inherit', env: { ...process.env, [STOP_FILE_ENV]: file },

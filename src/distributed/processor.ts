@@ -5,7 +5,7 @@
  * each job's trials (or network, from its latest checkpoint when the sweep keeps them), its result file
  * written atomically as soon as it is done. A job whose complete result already exists (e.g. written by a
  * worker that died before it could report, or earlier in a batch that was lost) is not run again.
- * A network job stopped by its worker (`calcitag worker` on SIGTERM, workerStopFile) saves its state and
+ * A network job stopped by its worker (`calcitag worker` on SIGTERM, io/stopFiles.ts) saves its state and
  * goes back to the queue without counting an attempt: any worker continues it from there.
  */
 import { existsSync, statSync } from 'node:fs';
@@ -18,7 +18,7 @@ import type { SweepManifest } from '../experiments/sweep/plan.js';
 import { MANIFEST_FILE, readJobResult, readManifest } from '../io/sweepFiles.js';
 import { storeJobResult, sweepCheckpoints } from '../io/sweepCheckpoints.js';
 import type { SweepJobMessage } from './broker.js';
-import { workerStopFile } from './stopFile.js';
+import { stopFile as stopFileOf } from '../io/stopFiles.js';
 
 /** What a finished queue job returns (kept by BullMQ: small on purpose, the results are in the folder). */
 export interface ProcessorReturn {
@@ -47,7 +47,7 @@ function manifestOf(dir: string): SweepManifest {
 }
 
 /** Progress goes to the broker at most once a second (each report is a Redis round trip). */
-const PROGRESS_MS = 1000;
+const BROKER_PROGRESS_MS = 1000;
 
 export default async function processSweepJob(job: SandboxedJob<SweepJobMessage, ProcessorReturn>, token?: string): Promise<ProcessorReturn> {
   const { dir, jobs } = job.data;
@@ -57,21 +57,22 @@ export default async function processSweepJob(job: SandboxedJob<SweepJobMessage,
     if (!spec || spec.id !== id) throw new Error(`job ${index} of ${dir} is not ${id}: the manifest changed since the sweep was submitted`);
     return spec;
   });
-  const total = m.trials_per_point * m.protocols.length * specs.length;
+  const trialsPerJob = m.trials_per_point * m.protocols.length;
+  const total = trialsPerJob * specs.length;
   let done = 0, ran = 0, skipped = 0;
   let last = performance.now();
   /** Whether a progress report is due (at most one a second). */
   const due = () => {
     const now = performance.now();
-    if (now - last < PROGRESS_MS) return false;
+    if (now - last < BROKER_PROGRESS_MS) return false;
     last = now;
     return true;
   };
-  const stopFile = workerStopFile(process.pid);
+  const stopFile = stopFileOf('worker', process.pid);
   for (const spec of specs) {
     if (readJobResult(dir, m, spec)) {
       skipped++;
-      done += m.trials_per_point * m.protocols.length;
+      done += trialsPerJob;
       continue;
     }
     const result = await runJob(m, spec, {

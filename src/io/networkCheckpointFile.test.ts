@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECKPOINT_FORMAT, CHECKPOINT_FORMAT_VERSION, type NetworkCheckpoint } from '../engines/reference/networkCheckpoint.js';
-import { decodeCheckpoint, encodeCheckpoint, readCheckpoint, writeCheckpoint } from './networkCheckpointFile.js';
+import { checkpointName, checkpointTime, decodeCheckpoint, encodeCheckpoint, readCheckpoint, writeCheckpoint } from './networkCheckpointFile.js';
 
 /** A checkpoint with arrays of every type, odd lengths (padding), views at an offset, −0 and NaN payloads. */
 function sample(): NetworkCheckpoint {
@@ -23,6 +23,12 @@ function sample(): NetworkCheckpoint {
 const bitsOf = (cp: NetworkCheckpoint) => Object.fromEntries(Object.entries(cp.arrays).map(([k, a]) => [k, [a.constructor.name, Array.from(new Uint8Array(a.buffer, a.byteOffset, a.byteLength))]]));
 
 describe('checkpoint files', () => {
+  it('are named by their simulated time in milliseconds, and the name gives the time back', () => {
+    for (const t of [0, 0.2, 4.5, 600, 28_820]) expect(checkpointTime(checkpointName(t))).toBe(t);
+    expect(checkpointName(28_820)).toBe('t000028820000ms.ckpt');
+    expect(checkpointTime('notes.txt')).toBeNaN();
+  });
+
   it('are written piece by piece with the same bytes as encodeCheckpoint, and read back array by array bit for bit', () => {
     const dir = mkdtempSync(join(tmpdir(), 'calcitag-ckptfile-'));
     const cp = sample();

@@ -96,6 +96,9 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Netw
 /** File name of a checkpoint at simulated time t (sortable: zero-padded milliseconds). */
 export const checkpointName = (t_s: number): string => `t${String(Math.round(t_s * 1000)).padStart(12, '0')}ms.ckpt`;
 
+/** The simulated time of a checkpoint named by {@link checkpointName}, s. */
+export const checkpointTime = (name: string): number => Number(/^t(\d{12})ms/.exec(name)?.[1] ?? NaN) / 1000;
+
 export function writeCheckpoint(dir: string, cp: NetworkCheckpoint): string {
   const p = join(dir, checkpointName(cp.t_s));
   writeChunksAtomic(p, checkpointPieces(cp));

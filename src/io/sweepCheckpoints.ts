@@ -16,7 +16,7 @@ import type { NetworkCheckpointOptions } from '../engines/networkTypes.js';
 import type { SweepJob, SweepManifest } from '../experiments/sweep/plan.js';
 import type { JobResult } from '../experiments/sweep/results.js';
 import type { JobCheckpointProvider, JobCheckpoints } from '../experiments/sweep/run.js';
-import { checkpointFiles, checkpointSaver, readCheckpoint } from './networkCheckpointFile.js';
+import { checkpointFiles, checkpointSaver, checkpointTime, readCheckpoint } from './networkCheckpointFile.js';
 import { writeJobResult } from './sweepFiles.js';
 
 export const CHECKPOINTS_DIR = 'checkpoints';
@@ -77,7 +77,7 @@ export function savedProgress(dir: string, jobs: readonly SweepJob[]): SavedProg
     const folder = jobCheckpointDir(dir, job);
     const name = checkpointFiles(folder).pop();
     if (!name) continue;
-    out.push({ job, t_s: Number(/^t(\d{12})ms/.exec(name)![1]) / 1000, saved: statSync(join(folder, name)).mtime });
+    out.push({ job, t_s: checkpointTime(name), saved: statSync(join(folder, name)).mtime });
   }
   return out;
 }

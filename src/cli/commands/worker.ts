@@ -8,7 +8,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { BrokerError, DEFAULT_QUEUE } from '../../distributed/broker.js';
-import { workerStopFile } from '../../distributed/stopFile.js';
+import { stopFile as stopFileOf } from '../../io/stopFiles.js';
 import { startSweepWorker } from '../../distributed/worker.js';
 import { defaultWorkerCount } from '../../experiments/parallel.js';
 import { usageError } from '../errors.js';
@@ -25,7 +25,7 @@ interface WorkerFlags {
 
 async function workerCommand(flags: WorkerFlags): Promise<void> {
   const concurrency = flags.concurrency ?? (await defaultWorkerCount());
-  const stopFile = workerStopFile(process.pid);
+  const stopFile = stopFileOf('worker', process.pid);
   // one left by a killed worker of the same process id would stop this one's jobs at once
   rmSync(stopFile, { force: true });
   process.on('exit', () => rmSync(stopFile, { force: true }));
