@@ -7,7 +7,10 @@
  *    arrivals (engine option everyPsp), and the median CPU of both in this run (the ratio is the figure);
  * 2. heap bytes allocated per SLFS trial (V8's sampling heap profiler, objects collected by GC included);
  * 3. the ensemble reduction per trial: a worker's share (finiteness check, trace statistics in blocks,
- *    checkpoint samples) and the main thread's share of a parallel ensemble (the row, block merges).
+ *    checkpoint samples) and the main thread's share of a parallel ensemble (the row, block merges);
+ * 4. with `--slfs-blocks K` (and nothing else): only the median CPU of K consecutive blocks of N SLFS trials
+ *    in a fresh process, from its first trial on — the JIT's warm-up and the host's changes of speed over a
+ *    run (pin it with `taskset -c CPU` to compare the machine's vCPUs).
  */
 import { Session } from 'node:inspector/promises';
 import { getEngine } from '../src/engines/registry.js';
@@ -91,7 +94,27 @@ function reductionPerTrial(): { worker: number; main: number } {
   return { worker: (worker * 1000) / (chunks * count), main: (main * 1000) / (chunks * count) };
 }
 
+/** The median CPU of each of `blocks` consecutive blocks of `trials` SLFS trials, from the process's first trial. */
+function slfsBlocks(blocks: number): number[] {
+  const out: number[] = [];
+  for (let b = 0; b < blocks; b++) {
+    const cpu: number[] = [];
+    for (let k = 0; k < trials; k++) {
+      const c0 = cpuMs();
+      exact.runTrial(spec('SLFS', b * trials + k, false));
+      cpu.push(cpuMs() - c0);
+    }
+    out.push(median(cpu));
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
+  if (argv.includes('--slfs-blocks')) {
+    const blocks = Number(argv[argv.indexOf('--slfs-blocks') + 1]);
+    console.log(`SLFS, median CPU of ${blocks} consecutive blocks of ${trials} trials (ms): ${slfsBlocks(blocks).map((x) => x.toFixed(3)).join(' ')}`);
+    return;
+  }
   console.log(`exact engine cost per 8-hour trial (${trials} trials per protocol, seed 12345)`);
   console.log('protocol  events (all PSPs → dropped)   OU samples        median CPU (all → dropped)   ratio');
   for (const p of PRESET_NAMES) {
